@@ -1,0 +1,267 @@
+"""Push synthetic clues through a running hub, single and batch; compare with the bare limits.
+
+    .venv/bin/python bench/ingest.py                 # embedded default (SQLite + memory://)
+    .venv/bin/python bench/ingest.py --backend server   # PostgreSQL + RabbitMQ on 127.0.0.1
+
+Prints one table: the hub's figures beside the limits measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, insert, text
+from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import synth  # noqa: E402
+from bench.bare_endpoint import bare_clues, metadata  # noqa: E402  (table only)
+
+PG = os.environ.get("HUB_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+AMQP = os.environ.get("HUB_BENCH_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def new_database(backend: str, work: Path, name: str) -> str:
+    if backend == "embedded":
+        return f"sqlite:///{work}/{name}.db"
+    db = f"bench_{name}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(make_url(PG).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{db}"'))
+    admin.dispose()
+    return make_url(PG).set(database=db).render_as_string(hide_password=False)
+
+
+def drop_database(url: str) -> None:
+    if url.startswith("sqlite"):
+        return
+    db = make_url(url).database
+    admin = create_engine(make_url(PG).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
+    admin.dispose()
+
+
+class Hub:
+    """The hub under test, as real processes."""
+
+    def __init__(self, backend: str, work: Path, api_processes: int, workers: int) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.database_url = new_database(backend, work, "hub")
+        self.env = {**os.environ, "HUB_DATABASE_URL": self.database_url,
+                    "HUB_KEYRING_PATH": str(work / "keyring.json"), "HUB_PORT": str(self.port),
+                    "HUB_QUEUE_PREFIX": f"bench-{uuid.uuid4().hex[:6]}", "HUB_LOG_LEVEL": "WARNING",
+                    "HUB_BROKER_URL": "memory://" if backend == "embedded" else AMQP}
+        self.backend, self.work = backend, work
+        self.api_processes, self.workers = api_processes, workers
+        self.procs: list[subprocess.Popen] = []
+
+    def cli(self, *args: str) -> str:
+        return subprocess.run([sys.executable, "-m", "hub", *args], env=self.env, check=True,
+                              capture_output=True, text=True).stdout
+
+    def start(self) -> str:
+        self.cli("keys", "init")
+        self.cli("migrate")
+        key = json.loads(self.cli("agency", "add", "--name", "基准测试单位", "--channel", "hotline",
+                                  "--json"))["api_key"]
+        log = (self.work / "hub.log").open("ab")
+        if self.backend == "embedded":
+            roles = [["run"]]
+        else:
+            roles = [["api", "--processes", str(self.api_processes)], ["scheduler"]]
+            roles += [["worker"]] * self.workers
+        for role in roles:
+            self.procs.append(subprocess.Popen([sys.executable, "-m", "hub", *role], env=self.env,
+                                               stdout=log, stderr=subprocess.STDOUT))
+        wait_http(f"{self.url}/healthz")
+        return key
+
+    def processed(self) -> int:
+        metrics = httpx.get(f"{self.url}/metrics", timeout=30).text
+        match = re.search(r"^hub_clues_processed_total ([0-9.e+]+)$", metrics, re.M)
+        return int(float(match.group(1))) if match else 0
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            proc.terminate()
+        for proc in self.procs:
+            proc.wait(30)
+        drop_database(self.database_url)
+
+
+def wait_http(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+async def push(url: str, path: str, bodies: list, key: str | None, concurrency: int) -> list[float]:
+    """POST every body with `concurrency` clients at once; latencies in seconds."""
+    latencies: list[float] = []
+    queue: asyncio.Queue = asyncio.Queue()
+    for body in bodies:
+        queue.put_nowait(body)
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+
+    async def client_loop(client: httpx.AsyncClient) -> None:
+        while not queue.empty():
+            body = queue.get_nowait()
+            started = time.perf_counter()
+            response = await client.post(path, json=body)
+            latencies.append(time.perf_counter() - started)
+            if response.status_code not in (200, 201):
+                raise RuntimeError(f"{response.status_code}: {response.text[:300]}")
+
+    async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=120) as client:
+        await asyncio.gather(*(client_loop(client) for _ in range(concurrency)))
+    return latencies
+
+
+def pct(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100)[q - 1] * 1000 if len(values) > 1 else 0.0
+
+
+def wait_processed(hub: Hub, total: int, seconds: float = 1800) -> None:
+    deadline = time.monotonic() + seconds
+    while hub.processed() < total:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"only {hub.processed()} of {total} processed")
+        time.sleep(0.2)
+
+
+def bench_hub(args, work: Path, singles: list, batches: list) -> dict:
+    hub = Hub(args.backend, work, args.api_processes, args.workers)
+    key = hub.start()
+    try:
+        started = time.perf_counter()
+        lat_single = asyncio.run(push(hub.url, "/api/v1/clues", singles, key, args.concurrency))
+        single_rps = len(singles) / (time.perf_counter() - started)
+        wait_processed(hub, len(singles))
+        single_e2e = len(singles) / (time.perf_counter() - started)
+        started = time.perf_counter()
+        lat_batch = asyncio.run(push(hub.url, "/api/v1/clues/batch", batches, key, args.batch_clients))
+        wait_processed(hub, len(singles) + sum(len(b["clues"]) for b in batches))
+        batch_e2e = sum(len(b["clues"]) for b in batches) / (time.perf_counter() - started)
+    finally:
+        hub.stop()
+    return {"single_rps": single_rps,
+            "single_e2e": single_e2e, "single_p50": pct(lat_single, 50),
+            "single_p99": pct(lat_single, 99), "batch_e2e": batch_e2e,
+            "batch_p50": pct(lat_batch, 50), "batch_p99": pct(lat_batch, 99)}
+
+
+def bench_bare_endpoint(args, work: Path, singles: list) -> dict:
+    url = new_database(args.backend, work, "bare")
+    port = free_port()
+    env = {**os.environ, "BARE_DATABASE_URL": url}
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "bench.bare_endpoint:app", "--port",
+                             str(port), "--log-level", "warning", "--no-access-log"],
+                            env=env, cwd=Path(__file__).resolve().parent.parent)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/docs")
+        started = time.perf_counter()
+        lat = asyncio.run(push(f"http://127.0.0.1:{port}", "/clues", singles, None, args.concurrency))
+        elapsed = time.perf_counter() - started
+    finally:
+        proc.terminate()
+        proc.wait(30)
+        drop_database(url)
+    return {"rps": len(singles) / elapsed, "p50": pct(lat, 50), "p99": pct(lat, 99)}
+
+
+def bench_executemany(args, work: Path, rows: list) -> float:
+    from hub.db.engine import make_engine
+
+    url = new_database(args.backend, work, "many")
+    engine = make_engine(url)
+    metadata.create_all(engine)
+    values = [{"source_ref": r["source_ref"], "channel": r["channel"], "title": r["title"],
+               "content": r["content"]} for r in rows]
+    started = time.perf_counter()
+    for start in range(0, len(values), 500):
+        with engine.begin() as conn:
+            conn.execute(insert(bare_clues), values[start:start + 500])
+    elapsed = time.perf_counter() - started
+    engine.dispose()
+    drop_database(url)
+    return len(values) / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=20000, help="clues in all")
+    parser.add_argument("--single", type=int, default=5000, help="of which pushed one by one")
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--batch-clients", type=int, default=4)
+    parser.add_argument("--backend", choices=["embedded", "server"], default="embedded")
+    parser.add_argument("--api-processes", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    data = synth.clues(args.n, seed=random.randint(1, 10**6), prefix=uuid.uuid4().hex[:6])
+    singles, rest = data[: args.single], data[args.single :]
+    batches = [{"clues": rest[i : i + 500]} for i in range(0, len(rest), 500)]
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        print(f"[1/3] hub ({args.backend}): {len(singles)} single pushes, {len(rest)} in batches …",
+              flush=True)
+        hub = bench_hub(args, work, singles, batches)
+        print("[2/3] bare FastAPI endpoint, one INSERT per request …", flush=True)
+        bare = bench_bare_endpoint(args, work, singles)
+        print("[3/3] bare SQLAlchemy executemany …", flush=True)
+        many = bench_executemany(args, work, rest)
+    report(args, hub, bare, many)
+
+
+def report(args, hub: dict, bare: dict, many: float) -> None:
+    target_batch = 1000 if args.backend == "embedded" else 2000
+    rows = [
+        ("single push, requests/s (API)", f"{hub['single_rps']:.0f}", f"{bare['rps']:.0f}",
+         f"{hub['single_rps'] / bare['rps']:.0%}", "≥ 60% of bare"),
+        ("single push, clues/s end to end", f"{hub['single_e2e']:.0f}", "", "", ""),
+        ("single push p50 ms", f"{hub['single_p50']:.1f}", f"{bare['p50']:.1f}", "", ""),
+        ("single push p99 ms", f"{hub['single_p99']:.1f}", f"{bare['p99']:.1f}", "",
+         "≤ bare p99"),
+        ("batch, clues/s end to end", f"{hub['batch_e2e']:.0f}", f"{many:.0f}",
+         f"{hub['batch_e2e'] / many:.0%}", f"≥ {target_batch}"),
+        ("batch of 500 p50 / p99 ms", f"{hub['batch_p50']:.0f} / {hub['batch_p99']:.0f}", "", "", ""),
+    ]
+    print(f"\nbackend: {args.backend}, {args.n} clues, {args.concurrency} concurrent single clients, "
+          f"{os.cpu_count()} cores")
+    head = ("figure", "hub", "limit", "hub/limit", "target")
+    widths = [max(len(str(r[i])) for r in [head, *rows]) + 2 for i in range(5)]
+    for row in [head, tuple("-" * (w - 2) for w in widths), *rows]:
+        print("".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
+
+
+if __name__ == "__main__":
+    main()

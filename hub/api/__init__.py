@@ -1,0 +1,1 @@
+"""The HTTP face of the hub: app factory, shared dependencies, error handlers."""

@@ -1,0 +1,44 @@
+"""The FastAPI application."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from hub.api import errors
+from hub.api.responses import JSONResponse
+from hub.container import Hub
+from hub.contract.v1 import BatchSubmission, ClueSubmission
+from hub.intake.endpoints import router as intake_router
+from hub.ops.endpoints import router as ops_router
+
+DESCRIPTION = """问题线索共享协作平台对协作单位开放的接口（共享数据规范 v1）。
+
+使用 `Authorization: Bearer <API 密钥>` 认证。字段名是与协作单位的约定，v1 内只增不改。
+"""
+
+
+def create_app(hub: Hub) -> FastAPI:
+    app = FastAPI(title="问题线索共享协作平台 API", version="v1", description=DESCRIPTION,
+                  default_response_class=JSONResponse)
+    app.state.hub = hub
+    errors.install(app)
+    app.include_router(intake_router)
+    app.include_router(ops_router)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict:
+    """The generated document, plus the request models read from raw bodies by hand."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title=app.title, version=app.version, description=app.description,
+                         routes=app.routes)
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for model in (ClueSubmission, BatchSubmission):
+        model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(model_schema.pop("$defs", {}))
+        components[model.__name__] = model_schema
+    app.openapi_schema = schema
+    return schema

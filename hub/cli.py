@@ -1,0 +1,108 @@
+"""`hub`: the command line for administrators and for starting processes."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import orjson
+
+from hub import log
+from hub.errors import ConfigError, HubError
+from hub.settings import get_settings
+
+
+def _hub():
+    from hub.container import Hub
+
+    return Hub.from_settings(get_settings())
+
+
+def _echo_json(data: object) -> None:
+    click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+
+
+class _Group(click.Group):
+    """Turns the hub's own errors into one plain line and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (HubError, ConfigError) as exc:
+            click.echo(f"错误：{exc}", err=True)
+            for hint in getattr(exc, "hints", []):
+                click.echo(f"  提示：{hint}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=_Group)
+def main() -> None:
+    """问题线索共享协作平台 (clue-sharing hub)."""
+    log.configure(get_settings().log_level)
+
+
+@main.command()
+@click.option("--port", type=int, help="默认取 HUB_PORT（8000）")
+def run(port: int | None) -> None:
+    """All in one process: API, queue consumers and scheduler (embedded default)."""
+    from hub.runner import run_all
+
+    settings = get_settings()
+    if port:
+        settings.port = port
+    run_all(settings)
+
+
+@main.command()
+@click.option("--processes", default=1, show_default=True, help="API worker processes")
+def api(processes: int) -> None:
+    """The API alone (production: several of these behind a proxy)."""
+    from hub.runner import run_api
+
+    run_api(get_settings(), processes)
+
+
+@main.command()
+@click.option("--threads", default=1, show_default=True)
+def worker(threads: int) -> None:
+    """Queue consumers alone: runs the pipeline stages."""
+    from hub.runner import run_role
+
+    run_role(get_settings(), workers=threads, with_scheduler=False)
+
+
+@main.command("scheduler")
+def scheduler_cmd() -> None:
+    """Periodic jobs (sweeper; later reminders and reports); one active, others stand by."""
+    from hub.runner import run_role
+
+    run_role(get_settings(), workers=0, with_scheduler=True)
+
+
+@main.command()
+def migrate() -> None:
+    """Apply database migrations (Alembic) up to the newest."""
+    from hub.runner import prepare
+
+    prepare(get_settings())
+    click.echo("数据库已迁移到最新版本")
+
+
+@main.group()
+def keys() -> None:
+    """The encryption keyring."""
+
+
+@keys.command("init")
+def keys_init() -> None:
+    """Create the keyring file (mode 0600) unless it exists."""
+    from hub.security.keyring import ensure_keyring
+
+    path = get_settings().keyring_path
+    ring = ensure_keyring(path)
+    click.echo(f"密钥环 {path}：当前主密钥 {ring.active_id}")
+
+
+from hub import cli_admin  # noqa: E402  (registers the administrator's commands)
+
+cli_admin.register(main, _hub, _echo_json)

@@ -1,0 +1,37 @@
+"""Writing the shared schema as JSON Schema files, the form partner engineers build against."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from hub.contract.v1 import BatchResult, BatchSubmission, ClueOut, ClueSubmission
+
+PUBLISHED: dict[str, type[BaseModel]] = {
+    "clue-submission.schema.json": ClueSubmission,
+    "clue-batch-submission.schema.json": BatchSubmission,
+    "clue.schema.json": ClueOut,
+    "clue-batch-result.schema.json": BatchResult,
+}
+
+
+def schema_text(model: type[BaseModel]) -> str:
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://hub.example/schemas/v1/{model.__name__}",
+        **model.model_json_schema(),
+    }
+    return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def write_schemas(out: str | Path) -> list[Path]:
+    folder = Path(out) / "v1"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, model in PUBLISHED.items():
+        path = folder / name
+        path.write_text(schema_text(model), encoding="utf-8")
+        written.append(path)
+    return written

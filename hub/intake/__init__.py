@@ -1,0 +1,1 @@
+"""Intake: receive a partner's clue, keep the raw body, record the clue, wake the pipeline."""

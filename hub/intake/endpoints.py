@@ -1,0 +1,72 @@
+"""`/api/v1/clues`: partner agencies push clues and read back their own."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+
+from hub.api.deps import AgencyDep, HubDep, read_body
+from hub.api.errors import error_body
+from hub.api.responses import JSONResponse
+from hub.contract.v1 import BatchResult, ClueOut
+from hub.errors import InvalidInput, NotFound
+from hub.intake import repository, service
+from hub.intake.present import clue_json, parse_clue_no
+
+router = APIRouter(prefix="/api/v1", tags=["clues 线索"])
+
+_ERRORS = {
+    401: {"description": "缺少、无效或已吊销的 API 密钥"},
+    413: {"description": "请求体超过 1 MiB"},
+    422: {"description": "数据有误：每个出错字段一条，含 loc 与 msg"},
+}
+
+
+def _body(schema: str) -> dict:
+    ref = {"$ref": f"#/components/schemas/{schema}"}
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": ref}}}}
+
+
+@router.post(
+    "/clues", status_code=201, response_model=ClueOut, openapi_extra=_body("ClueSubmission"),
+    responses={200: {"description": "同一 source_ref 已接收过：返回已有线索", "model": ClueOut},
+               **_ERRORS},
+    summary="推送一条线索",
+)
+async def post_clue(request: Request, agency: AgencyDep, hub: HubDep) -> JSONResponse:
+    raw = await read_body(request, hub.settings.max_body_bytes)
+    outcome = await run_in_threadpool(service.submit, hub, agency, raw)
+    if outcome.errors is not None:
+        raise InvalidInput(outcome.errors)
+    return JSONResponse(outcome.clue, status_code=outcome.status)
+
+
+@router.post(
+    "/clues/batch", response_model=BatchResult, openapi_extra=_body("BatchSubmission"),
+    responses=_ERRORS, summary="批量推送线索（最多 500 条，逐条答复）",
+)
+async def post_batch(request: Request, agency: AgencyDep, hub: HubDep) -> JSONResponse:
+    raw = await read_body(request, hub.settings.max_body_bytes)
+    outcome = await run_in_threadpool(service.submit_batch, hub, agency, raw)
+    if isinstance(outcome, service.ItemOutcome):
+        return JSONResponse(error_body("invalid_input", "批量请求体应为 {\"clues\": [...]}",
+                                         outcome.errors), 422)
+    results = []
+    for index, item in enumerate(outcome):
+        entry: dict = {"index": index, "status": item.status}
+        if item.clue is not None:
+            entry["clue"] = item.clue
+        if item.errors is not None:
+            entry["errors"] = [e.as_dict() for e in item.errors]
+        results.append(entry)
+    return JSONResponse({"results": results})
+
+
+@router.get("/clues/{clue_id}", response_model=ClueOut, responses=_ERRORS, summary="读取本单位推送的线索")
+def get_clue(clue_id: str, agency: AgencyDep, hub: HubDep) -> JSONResponse:
+    parsed = parse_clue_no(clue_id)
+    with hub.uow(write=False) as uow:
+        clue = repository.get_clue(uow.session, agency.agency_id, parsed[1]) if parsed else None
+        if clue is None or clue.received_at.year != parsed[0]:
+            raise NotFound(f"没有找到线索 {clue_id}（或不属于本单位）")
+        return JSONResponse(clue_json(clue))

@@ -1,0 +1,1 @@
+"""Keyword rules (rules.json) and the labelled evaluation set for hub.normalize.classify."""

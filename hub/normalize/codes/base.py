@@ -1,0 +1,30 @@
+"""The error type and the text clean-up every code check starts with."""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Shown values are cut so a pasted paragraph does not end up in an error message.
+_SHOW_MAX = 24
+
+
+class CodeError(ValueError):
+    """A code is malformed; the message is plain Chinese, meant for partner engineers."""
+
+
+def normalize_code_text(value: str, *, upper: bool = True) -> str:
+    """NFKC, strip, drop inner whitespace and invisible format characters, uppercase."""
+    if not isinstance(value, str):
+        raise CodeError(f"应为文本，实际为 {type(value).__name__}")
+    text = unicodedata.normalize("NFKC", value)
+    # Cf covers zero-width spaces and BOMs that ride along with copy-pasted codes.
+    text = "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) != "Cf")
+    # Upper-casing a few Greek letters yields a decomposed form; compose again to stay stable.
+    return unicodedata.normalize("NFKC", text.upper()) if upper else text
+
+
+def shown(value: str) -> str:
+    """The value as quoted in a message, shortened when long."""
+    if len(value) > _SHOW_MAX:
+        value = value[: _SHOW_MAX - 1] + "…"
+    return f"“{value}”"

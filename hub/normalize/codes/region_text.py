@@ -1,0 +1,185 @@
+"""Find the administrative division a piece of free Chinese text is about."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .divisions import DivisionTable, load_divisions
+from .region_words import COMMON_PHRASE_FULL_NAMES, COMMON_WORD_SHORT_FORMS
+
+# Longest first, so 自治县 goes before 县 and 林区 before 区.
+_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "新区", "矿区",
+             "省", "市", "区", "县", "旗", "盟")
+# Ethnic names inside autonomous divisions' names (恩施土家族苗族自治州 -> 恩施).
+_ETHNIC_TEXT = """
+蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山
+拉祜 水 东乡 纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克
+怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺 各
+"""
+_ETHNIC = _ETHNIC_TEXT.split()
+_ETHNIC_TAILS = sorted(
+    [e + "族" for e in _ETHNIC] + [e for e in _ETHNIC if len(e) >= 2], key=len, reverse=True
+)
+_LEVEL_RANK = {"province": 0, "city": 1, "county": 2}
+
+
+def short_form(name: str) -> str | None:
+    """`郧西县` -> `郧西`, `恩施土家族苗族自治州` -> `恩施`; None when under 2 characters."""
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix):
+            stem = name[: -len(suffix)]
+            break
+    else:
+        return None
+    if suffix.startswith("自治"):
+        stem = _strip_ethnic(stem)
+    return stem if len(stem) >= 2 and stem != name else None
+
+
+def _strip_ethnic(stem: str) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for tail in _ETHNIC_TAILS:
+            if stem.endswith(tail) and len(stem) - len(tail) >= 2:
+                stem, changed = stem[: -len(tail)], True
+                break
+    # Named after the people itself (东乡族自治县, 鄂温克族自治旗): keep the name, drop 族.
+    return stem[:-1] if stem.endswith("族") and len(stem) > 2 else stem
+
+
+@dataclass(frozen=True)
+class _Entry:
+    name: str
+    codes: tuple[str, ...]  # more than one when the name is used in several places
+    weak: bool  # 和县, 郊区, 老城区: also ordinary runs of text, so they need backing
+
+
+@dataclass(frozen=True)
+class _Index:
+    by_bigram: dict[str, tuple[_Entry, ...]]  # entries longest first
+    ancestors: dict[str, frozenset[str]]
+    rank: dict[str, int]
+
+
+@dataclass(frozen=True)
+class _Hit:
+    start: int
+    end: int
+    entry: _Entry
+
+
+def _build_index(table: DivisionTable) -> _Index:
+    full: dict[str, set[str]] = defaultdict(set)
+    short: dict[str, set[str]] = defaultdict(set)
+    for division in table:
+        full[division.name].add(division.code)
+        form = short_form(division.name)
+        if form and form not in COMMON_WORD_SHORT_FORMS:
+            short[form].add(division.code)
+    entries = [
+        _Entry(name, tuple(sorted(codes)), len(name) < 3 or name in COMMON_PHRASE_FULL_NAMES)
+        for name, codes in full.items()
+    ]
+    # A short form is kept only when it points at one place and is nobody's full name.
+    entries += [
+        _Entry(name, (next(iter(codes)),), False)
+        for name, codes in short.items()
+        if len(codes) == 1 and name not in full
+    ]
+    grouped: dict[str, list[_Entry]] = defaultdict(list)
+    for entry in entries:
+        grouped[entry.name[:2]].append(entry)
+    return _Index(
+        by_bigram={k: tuple(sorted(v, key=lambda e: -len(e.name))) for k, v in grouped.items()},
+        ancestors={d.code: frozenset(a.code for a in table.ancestors(d.code)) for d in table},
+        rank={d.code: _LEVEL_RANK[d.level] for d in table},
+    )
+
+
+def _index_of(table: DivisionTable) -> _Index:
+    if table.text_index is None:
+        table.text_index = _build_index(table)  # a race only builds it twice
+    return table.text_index
+
+
+def _scan(text: str, index: _Index) -> list[_Hit]:
+    """Longest name at each position, minus names inside a longer one (城区 in 新城区)."""
+    get = index.by_bigram.get
+    hits = []
+    for pos in range(len(text) - 1):
+        entries = get(text[pos : pos + 2])
+        if entries:
+            for entry in entries:
+                if text.startswith(entry.name, pos):
+                    hits.append(_Hit(pos, pos + len(entry.name), entry))
+                    break
+    hits.sort(key=lambda h: (h.start, -h.end))
+    kept, reach = [], -1
+    for hit in hits:
+        if hit.end > reach:
+            kept.append(hit)
+            reach = hit.end
+    return kept
+
+
+def _resolve(hits: list[_Hit], index: _Index, prefix: str) -> dict[str, int]:
+    """Code -> first position, for every hit that names one place with confidence."""
+    found: dict[str, int] = {}
+    anchors = {h.entry.codes[0] for h in hits if len(h.entry.codes) == 1 and not h.entry.weak}
+    for hit in hits:
+        codes = hit.entry.codes
+        if len(codes) == 1 and not hit.entry.weak:
+            found.setdefault(codes[0], hit.start)
+            continue
+        # Ambiguous or weak: confirmed by its city/province named in the text, else by prefix.
+        backed = _best_backed(codes, index, anchors)
+        if len(backed) != 1 and prefix:
+            backed = [c for c in backed or codes if c.startswith(prefix)]
+        if len(backed) == 1:
+            found.setdefault(backed[0], hit.start)
+    return found
+
+
+def _best_backed(codes: tuple[str, ...], index: _Index, anchors: set[str]) -> list[str]:
+    """The candidates under the most specific place named in the text (city over province)."""
+    depth = {c: max((index.rank[a] for a in index.ancestors[c] & anchors), default=-1)
+             for c in codes}
+    deepest = max(depth.values())
+    return [c for c in codes if depth[c] == deepest] if deepest >= 0 else []
+
+
+def _prefix(prefer_prefix: str | None) -> str:
+    if not prefer_prefix:
+        return ""
+    prefix = prefer_prefix.strip()
+    if not re.fullmatch(r"[0-9]{1,6}", prefix):
+        raise ValueError(f"prefer_prefix 应为 1–6 位数字，实际为 {prefer_prefix!r}")
+    while len(prefix) > 2 and prefix.endswith("00"):
+        prefix = prefix[:-2]  # 420300 -> 4203: a code stands for everything under it
+    return prefix
+
+
+def region_of_text(
+    text: str, prefer_prefix: str | None = None, table: DivisionTable | None = None
+) -> str | None:
+    """The code of the most specific division named in `text`, or None.
+
+    A county beats its city; ties go to the place most backed by other names in the text,
+    then to `prefer_prefix` (e.g. "4203"), then to the first mentioned.
+    """
+    if not isinstance(text, str) or len(text) < 2:
+        return None
+    prefix = _prefix(prefer_prefix)
+    index = _index_of(load_divisions() if table is None else table)
+    found = _resolve(_scan(text, index), index, prefix)
+    if not found:
+        return None
+
+    def score(code: str) -> tuple[int, int, bool, int]:
+        backing = len(index.ancestors[code] & found.keys())
+        return index.rank[code], backing, bool(prefix) and code.startswith(prefix), -found[code]
+
+    return max(found, key=score)

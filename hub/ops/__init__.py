@@ -1,0 +1,1 @@
+"""What the person running the servers looks at: health, readiness, metrics."""

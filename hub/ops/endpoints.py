@@ -1,0 +1,44 @@
+"""/healthz, /readyz, /metrics."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from sqlalchemy import text
+
+from hub.api.deps import HubDep
+from hub.api.responses import JSONResponse
+from hub.ops.metrics import DatabaseCollector
+
+router = APIRouter(tags=["ops 运维"])
+
+
+@router.get("/healthz", summary="进程存活")
+def healthz() -> dict:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", summary="数据库与消息队列可用")
+def readyz(hub: HubDep) -> JSONResponse:
+    checks: dict[str, str] = {}
+    try:
+        with hub.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as exc:
+        checks["database"] = f"error: {type(exc).__name__}"
+    try:
+        hub.bus.ping()
+        checks["broker"] = "ok"
+    except Exception as exc:
+        checks["broker"] = f"error: {type(exc).__name__}"
+    ready = all(v == "ok" for v in checks.values())
+    return JSONResponse({"status": "ok" if ready else "unavailable", "checks": checks},
+                          status_code=200 if ready else 503)
+
+
+@router.get("/metrics", summary="Prometheus 指标")
+def metrics(hub: HubDep) -> Response:
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(DatabaseCollector(hub))
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

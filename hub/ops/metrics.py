@@ -1,0 +1,48 @@
+"""Prometheus metrics counted from the database, so they agree across all processes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+from sqlalchemy import func, select
+
+from hub.container import Hub
+from hub.db.models import Clue, RawRecord
+from hub.db.types import utcnow
+from hub.pipeline import tasks
+
+IN_PIPELINE = ("received", "normalized")
+
+
+class DatabaseCollector(Collector):
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+
+    def collect(self) -> Iterator[Metric]:
+        with self.hub.uow(write=False) as uow:
+            session = uow.session
+            by_status = dict(session.execute(select(Clue.status, func.count()).group_by(Clue.status)).all())
+            raw = dict(session.execute(select(RawRecord.outcome, func.count()).group_by(RawRecord.outcome)).all())
+            task_counts = tasks.counts(session)
+            lag = tasks.oldest_pending_age(session, utcnow())
+        total = sum(by_status.values())
+        failed = by_status.get("failed", 0)
+        processed = total - failed - sum(by_status.get(s, 0) for s in IN_PIPELINE)
+        yield CounterMetricFamily("hub_clues_received", "Clues accepted (each counted once)", total)
+        yield CounterMetricFamily("hub_clues_processed", "Clues through the pipeline", processed)
+        yield CounterMetricFamily("hub_clues_failed", "Clues whose pipeline step failed for good", failed)
+        status = GaugeMetricFamily("hub_clues", "Clues by status", labels=["status"])
+        for name, n in sorted(by_status.items()):
+            status.add_metric([name], n)
+        yield status
+        records = CounterMetricFamily("hub_raw_records", "Raw records kept, by outcome", labels=["outcome"])
+        for name, n in sorted(raw.items()):
+            records.add_metric([name], n)
+        yield records
+        work = GaugeMetricFamily("hub_tasks", "Pipeline tasks by stage and state", labels=["stage", "state"])
+        for (stage, state), n in sorted(task_counts.items()):
+            work.add_metric([stage, state], n)
+        yield work
+        yield GaugeMetricFamily("hub_queue_lag_seconds", "Age of the oldest unfinished task", value=lag)

@@ -1,0 +1,1 @@
+"""Moving clues between stages: durable tasks, workers that claim them, the sweeper."""

@@ -1,0 +1,45 @@
+"""What a pipeline stage is, and the order of the stages.
+
+A stage loads what it needs (I/O), computes each item with a pure function, and stores the
+results (I/O). The worker around it claims tasks, isolates one item's failure from the
+rest, commits once per batch and wakes the next stage.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session
+
+from hub.settings import Settings
+
+
+class Stage(Protocol):
+    name: str
+    next_stage: str | None
+
+    def load(self, session: Session, ref_ids: list[int]) -> dict[int, Any]:
+        """Inputs for the pure step, by ref id (missing ids are skipped as done)."""
+
+    def compute(self, item: Any) -> Any:
+        """The pure step: no I/O. May raise; the item is then retried or failed alone."""
+
+    def store(self, session: Session, ref_id: int, result: Any, now: datetime) -> None:
+        """Write one item's result."""
+
+    def give_up(self, session: Session, ref_id: int, error: str, now: datetime) -> None:
+        """The item failed for good: make it visible where it lives."""
+
+
+def pipeline(settings: Settings) -> dict[str, Stage]:
+    """The clue pipeline in order. Correlate and route join here as they are built."""
+    from hub.normalize.stage import NormalizeStage
+
+    stages: list[Stage] = [
+        NormalizeStage(next_stage=None, prefer_prefix=settings.office_region_prefix),
+    ]
+    return {stage.name: stage for stage in stages}
+
+
+FIRST_STAGE = "normalize"

@@ -1,0 +1,23 @@
+"""The sweeper: what the queue lost or a dead worker left behind is published again."""
+
+from __future__ import annotations
+
+from hub import log
+from hub.container import Hub
+from hub.db.types import utcnow
+from hub.pipeline import tasks
+
+
+def sweep(hub: Hub) -> dict[str, int]:
+    settings = hub.settings
+    now = utcnow()
+    with hub.uow() as uow:
+        released = tasks.release_stuck(uow.session, now, settings.task_stuck_seconds)
+        due = tasks.due_for_publish(uow.session, now, settings.task_unclaimed_seconds)
+        for stage, ids in due.items():
+            uow.wake(stage, ids)
+        uow.commit()
+    republished = sum(len(ids) for ids in due.values())
+    if released or republished:
+        log.event("hub.sweeper.swept", released=released, republished=republished)
+    return {"released": released, "republished": republished}

@@ -1,0 +1,133 @@
+"""The worker: consume wake-ups, claim tasks, run stages in batches, commit, wake the next.
+
+Delivery from the queue may be lost (embedded transports) or repeated (RabbitMQ after a
+reconnect); neither matters, because a task is claimed in the database before it runs and
+marked done in the same transaction that stores its result.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections import defaultdict
+
+from kombu import Message
+
+from hub import log
+from hub.container import Hub
+from hub.db.types import utcnow
+from hub.pipeline import tasks
+from hub.pipeline.stages import Stage, pipeline
+from hub.queue.bus import connect, stage_queue
+
+COLLECT_SECONDS = 0.02
+
+
+class Worker:
+    def __init__(self, hub: Hub, name: str | None = None) -> None:
+        self.hub = hub
+        self.stages = pipeline(hub.settings)
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 10000}"
+        self.batch_size = hub.settings.worker_batch_size
+        self._buffer: list[Message] = []
+
+    def run(self, stop: threading.Event) -> None:
+        """Consume until `stop` is set, reconnecting to the broker when it goes away."""
+        delay = 0.5
+        while not stop.is_set():
+            try:
+                self._consume(stop)
+                delay = 0.5
+            except Exception as exc:  # broker gone: back off, reconnect, carry on
+                log.warning("hub.worker.connection_lost", worker=self.name, error=repr(exc))
+                self._buffer.clear()  # unacked: the broker (or the sweeper) hands them again
+                stop.wait(delay)
+                delay = min(delay * 2, 10.0)
+
+    def _consume(self, stop: threading.Event) -> None:
+        with connect(self.hub.bus.url) as conn:
+            conn.ensure_connection(max_retries=3)
+            queues = [stage_queue(self.hub.bus.prefix, name) for name in self.stages]
+            with conn.Consumer(queues, callbacks=[self._receive], accept=["json"],
+                               prefetch_count=self.batch_size * 2):
+                log.event("hub.worker.consuming", worker=self.name, queues=list(self.stages))
+                while not stop.is_set():
+                    self._collect(conn)
+                    if self._buffer:
+                        self._flush()
+
+    def _receive(self, body: dict, message: Message) -> None:
+        self._buffer.append(message)
+
+    def _collect(self, conn) -> None:  # noqa: ANN001
+        deadline = time.monotonic() + COLLECT_SECONDS
+        while len(self._buffer) < self.batch_size:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            try:
+                conn.drain_events(timeout=remaining if self._buffer else 0.2)
+            except TimeoutError:
+                return
+
+    def _flush(self) -> None:
+        by_stage: dict[str, list[int]] = defaultdict(list)
+        for message in self._buffer:
+            body = message.decode()
+            by_stage[body.get("stage", "")].extend(int(i) for i in body.get("task_ids", []))
+        for stage_name, task_ids in by_stage.items():
+            stage = self.stages.get(stage_name)
+            if stage is None:
+                log.warning("hub.worker.unknown_stage", stage=stage_name)
+                continue
+            for start in range(0, len(task_ids), self.batch_size):
+                self.process(stage, task_ids[start : start + self.batch_size])
+        for message in self._buffer:
+            message.ack()
+        self._buffer.clear()
+
+    def process(self, stage: Stage, task_ids: list[int]) -> int:
+        """Claim, compute and store one batch of a stage. Returns how many were done."""
+        with self.hub.uow() as uow:
+            claimed = tasks.claim(uow.session, task_ids, self.name, utcnow())
+            uow.commit()
+        if not claimed:
+            return 0
+        with self.hub.uow(write=False) as uow:
+            items = stage.load(uow.session, [c.ref_id for c in claimed])
+        results, errors = {}, {}
+        for task in claimed:
+            if task.attempts > self.hub.settings.task_max_attempts:
+                errors[task.task_id] = "多次在处理中途停止（工作进程退出），不再重试"
+            elif task.ref_id in items:
+                try:
+                    results[task.task_id] = stage.compute(items[task.ref_id])
+                except Exception as exc:  # one bad item never sinks the batch
+                    errors[task.task_id] = f"{type(exc).__name__}: {exc}"
+        self._store(stage, claimed, results, errors)
+        return len(results)
+
+    def _store(self, stage: Stage, claimed: list[tasks.Claimed], results: dict, errors: dict) -> None:
+        now = utcnow()
+        settings = self.hub.settings
+        with self.hub.uow() as uow:
+            done = [t for t in claimed if t.task_id not in errors]
+            for task in done:
+                if task.task_id in results:
+                    stage.store(uow.session, task.ref_id, results[task.task_id], now)
+            tasks.finish(uow.session, [t.task_id for t in done], now)
+            for task in claimed:
+                if task.task_id in errors:
+                    state = tasks.fail(uow.session, task, errors[task.task_id],
+                                       settings.task_max_attempts, now)
+                    if state == tasks.FAILED:
+                        stage.give_up(uow.session, task.ref_id, errors[task.task_id], now)
+                    log.warning("hub.worker.item_failed", stage=stage.name, task=task.task_id,
+                                state=state, error=errors[task.task_id])
+            if stage.next_stage and results:
+                refs = [t.ref_id for t in done if t.task_id in results]
+                uow.wake(stage.next_stage, tasks.create(uow.session, stage.next_stage, refs, now))
+            uow.commit()
+        log.event("hub.worker.batch_done", stage=stage.name, done=len(done), failed=len(errors))

@@ -1,0 +1,1 @@
+"""The message queue: wake-ups for workers. The database, not the queue, holds the work."""

@@ -1,0 +1,71 @@
+"""Starting the hub's processes: all in one (`hub run`) or one role each."""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+import uvicorn
+
+from hub import log, scheduler
+from hub.api.app import create_app
+from hub.container import Hub
+from hub.db.migrate import upgrade
+from hub.pipeline.worker import Worker
+from hub.security.keyring import ensure_keyring
+from hub.settings import Settings
+
+
+def prepare(settings: Settings) -> None:
+    """What every start needs: the keyring and an up-to-date schema."""
+    ensure_keyring(settings.keyring_path)
+    upgrade(settings.database_url)
+
+
+def _threads(hub: Hub, stop: threading.Event, workers: int, with_scheduler: bool) -> list[threading.Thread]:
+    threads = [threading.Thread(target=Worker(hub).run, args=(stop,), name=f"worker-{i}", daemon=True)
+               for i in range(workers)]
+    if with_scheduler:
+        threads.append(threading.Thread(target=scheduler.run, args=(hub, stop), name="scheduler",
+                                        daemon=True))
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+def run_all(settings: Settings) -> None:
+    """API, queue consumers and scheduler in one process (the embedded default)."""
+    prepare(settings)
+    hub = Hub.from_settings(settings)
+    stop = threading.Event()
+    threads = _threads(hub, stop, settings.worker_threads, with_scheduler=True)
+    log.event("hub.run.started", url=f"http://{settings.host}:{settings.port}",
+              database=settings.database_url.split("://")[0], broker=settings.broker_url.split("://")[0])
+    server = uvicorn.Server(uvicorn.Config(create_app(hub), host=settings.host, port=settings.port,
+                                           log_level="warning", access_log=False))
+    try:
+        server.run()
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=10)
+        hub.close()
+
+
+def run_api(settings: Settings, processes: int) -> None:
+    uvicorn.run("hub.api.main:app_factory", factory=True, host=settings.host, port=settings.port,
+                workers=processes, log_level="warning", access_log=False)
+
+
+def run_role(settings: Settings, workers: int, with_scheduler: bool) -> None:
+    """`hub worker` / `hub scheduler`: run until SIGTERM or SIGINT."""
+    hub = Hub.from_settings(settings)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    threads = _threads(hub, stop, workers, with_scheduler)
+    while not stop.wait(0.5):
+        pass
+    for thread in threads:
+        thread.join(timeout=10)
+    hub.close()

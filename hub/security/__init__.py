@@ -1,0 +1,1 @@
+"""Protection of personal data and of agencies' access: keys, encryption, masking."""

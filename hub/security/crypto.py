@@ -1,0 +1,51 @@
+"""Envelope encryption with AES-256-GCM.
+
+Each value gets its own data key; the data key is wrapped by the active master key, whose
+id is stored beside it, so rotating the master key only re-wraps data keys. The associated
+data binds a ciphertext to its place (e.g. `reporter:<agency>:<source_ref>`): moved to
+another row it no longer decrypts.
+
+Layout: version(1) | len(key_id)(1) | key_id | wrap_nonce(12) | wrapped_dek(48) | nonce(12) | ct
+"""
+
+from __future__ import annotations
+
+import os
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from hub.security.keyring import KeyProvider
+
+VERSION = 1
+
+
+class Cipher:
+    def __init__(self, keys: KeyProvider) -> None:
+        self._keys = keys
+
+    def encrypt(self, plaintext: bytes, aad: bytes) -> bytes:
+        key_id, master = self._keys.active_key()
+        dek = AESGCM.generate_key(bit_length=256)
+        wrap_nonce, nonce = os.urandom(12), os.urandom(12)
+        wrapped = AESGCM(master).encrypt(wrap_nonce, dek, key_id.encode())
+        ciphertext = AESGCM(dek).encrypt(nonce, plaintext, aad)
+        kid = key_id.encode()
+        return bytes([VERSION, len(kid)]) + kid + wrap_nonce + wrapped + nonce + ciphertext
+
+    def decrypt(self, blob: bytes, aad: bytes) -> bytes:
+        key_id, wrap_nonce, wrapped, nonce, ciphertext = _split(blob)
+        dek = AESGCM(self._keys.key(key_id)).decrypt(wrap_nonce, wrapped, key_id.encode())
+        return AESGCM(dek).decrypt(nonce, ciphertext, aad)
+
+    @staticmethod
+    def key_id_of(blob: bytes) -> str:
+        return _split(blob)[0]
+
+
+def _split(blob: bytes) -> tuple[str, bytes, bytes, bytes, bytes]:
+    if not blob or blob[0] != VERSION:
+        raise ValueError("unknown ciphertext version")
+    n = blob[1]
+    key_id = blob[2 : 2 + n].decode()
+    rest = blob[2 + n :]
+    return key_id, rest[:12], rest[12:60], rest[60:72], rest[72:]

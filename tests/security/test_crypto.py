@@ -1,0 +1,42 @@
+"""Envelope encryption and the keyring file."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from cryptography.exceptions import InvalidTag
+
+from hub.errors import ConfigError
+from hub.security.crypto import Cipher
+from hub.security.keyring import create_keyring, load_keyring
+
+
+def test_roundtrip_and_bound_to_its_place(tmp_path):
+    cipher = Cipher(create_keyring(tmp_path / "k.json"))
+    blob = cipher.encrypt("张三 13812345678".encode(), b"reporter:1:A")
+    assert b"13812345678" not in blob
+    assert cipher.decrypt(blob, b"reporter:1:A").decode() == "张三 13812345678"
+    with pytest.raises(InvalidTag):
+        cipher.decrypt(blob, b"reporter:2:A")
+
+
+def test_two_encryptions_of_the_same_value_differ(tmp_path):
+    cipher = Cipher(create_keyring(tmp_path / "k.json"))
+    assert cipher.encrypt(b"x", b"a") != cipher.encrypt(b"x", b"a")
+
+
+def test_keyring_is_owner_only_and_others_readable_is_refused(tmp_path):
+    path = tmp_path / "k.json"
+    ring = create_keyring(path)
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert load_keyring(path).active_key() == ring.active_key()
+    os.chmod(path, 0o644)
+    with pytest.raises(ConfigError, match="其他用户可读"):
+        load_keyring(path)
+
+
+def test_missing_keyring_says_how_to_make_one(tmp_path):
+    with pytest.raises(ConfigError) as err:
+        load_keyring(tmp_path / "none.json")
+    assert "hub keys init" in err.value.hints[0]

@@ -1,0 +1,68 @@
+"""The hub's real processes (`python -m hub api|worker|scheduler`) for crash tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from hub.settings import Settings
+
+
+class HubProcesses:
+    def __init__(self, settings: Settings, logs: Path) -> None:
+        self.settings = settings
+        self.logs = logs
+        self.running: dict[str, subprocess.Popen] = {}
+
+    def env(self) -> dict[str, str]:
+        s = self.settings
+        return {
+            **os.environ,
+            "HUB_DATABASE_URL": s.database_url, "HUB_BROKER_URL": s.broker_url,
+            "HUB_QUEUE_PREFIX": s.queue_prefix, "HUB_KEYRING_PATH": str(s.keyring_path),
+            "HUB_PORT": str(s.port), "HUB_TASK_STUCK_SECONDS": str(s.task_stuck_seconds),
+            "HUB_TASK_UNCLAIMED_SECONDS": str(s.task_unclaimed_seconds),
+            "HUB_SWEEP_INTERVAL_SECONDS": str(s.sweep_interval_seconds),
+            "HUB_WORKER_BATCH_SIZE": str(s.worker_batch_size),
+        }
+
+    def start(self, role: str, name: str | None = None) -> subprocess.Popen:
+        name = name or role
+        log = (self.logs / f"{name}.log").open("ab")
+        proc = subprocess.Popen([sys.executable, "-m", "hub", role], env=self.env(),
+                                stdout=log, stderr=subprocess.STDOUT)
+        self.running[name] = proc
+        if role == "api":
+            self._wait_ready()
+        return proc
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{self.settings.port}/healthz").status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise RuntimeError(f"hub api did not start; see {self.logs}")
+
+    def kill(self, name: str) -> None:
+        proc = self.running.pop(name)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+
+    def stop_all(self) -> None:
+        for proc in self.running.values():
+            proc.terminate()
+        for proc in self.running.values():
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        self.running.clear()
