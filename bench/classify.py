@@ -47,8 +47,16 @@ def run(items: list[dict]) -> list[dict]:
     rows = []
     for index, item in enumerate(items):
         got = classify(item["title"], item["content"], item["channel"])
-        rows.append({**item, "index": index, "held_out": index % 4 == 0,
-                     "got": got.category, "got_field": got.field, "matched": got.matched})
+        rows.append(
+            {
+                **item,
+                "index": index,
+                "held_out": index % 4 == 0,
+                "got": got.category,
+                "got_field": got.field,
+                "matched": got.matched,
+            }
+        )
     return rows
 
 
@@ -110,8 +118,10 @@ def print_errors(rows: list[dict]) -> None:
         if r["held_out"]:
             continue
         if r["got"] != r["category"] or (r["field"] and r["got_field"] != r["field"]):
-            print(f"  [{r['index']}] {r['channel']}: {r['category']}/{r['field']} -> "
-                  f"{r['got']}/{r['got_field']} {list(r['matched'])}\n      {r['title']}")
+            print(
+                f"  [{r['index']}] {r['channel']}: {r['category']}/{r['field']} -> "
+                f"{r['got']}/{r['got_field']} {list(r['matched'])}\n      {r['title']}"
+            )
 
 
 def timing(items: list[dict], rounds: int = 15) -> None:
@@ -133,18 +143,24 @@ def timing(items: list[dict], rounds: int = 15) -> None:
     mean_ms = statistics.fmean(per_clue) / 1e6
     p99_ms = per_clue[int(len(per_clue) * 0.99)] / 1e6
     raw_p99_ms = raw[int(len(raw) * 0.99)] / 1e6
-    print(f"\ntime per clue (content padded to 300 chars, median of {rounds} runs each, "
-          f"{len(per_clue)} clues): mean {mean_ms:.3f} ms, p99 {p99_ms:.3f} ms "
-          f"(p99 of all {len(raw)} raw calls: {raw_p99_ms:.3f} ms)")
+    print(
+        f"\ntime per clue (content padded to 300 chars, median of {rounds} runs each, "
+        f"{len(per_clue)} clues): mean {mean_ms:.3f} ms, p99 {p99_ms:.3f} ms "
+        f"(p99 of all {len(raw)} raw calls: {raw_p99_ms:.3f} ms)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", action="store_true", help="list errors on the tuning part")
-    parser.add_argument("--tuning-only", action="store_true",
-                        help="per-category table over the tuning part only")
-    parser.add_argument("--all-confusions", action="store_true",
-                        help="also show confusions over the whole set (incl. held-out)")
+    parser.add_argument(
+        "--tuning-only", action="store_true", help="per-category table over the tuning part only"
+    )
+    parser.add_argument(
+        "--all-confusions",
+        action="store_true",
+        help="also show confusions over the whole set (incl. held-out)",
+    )
     args = parser.parse_args(argv)
     items = load()
     rows = run(items)

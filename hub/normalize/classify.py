@@ -99,6 +99,12 @@ _MAX_LABEL = 16
 
 @dataclass(frozen=True)
 class Classification:
+    """Result: category and field values (see the *_LABELS dicts), confidence and reasons.
+
+    `matched` lists the keywords or phrases behind the category, strongest first, then those
+    behind the field; it is empty only when the category is `other` for lack of evidence.
+    """
+
     category: str
     field: str | None
     score: float
@@ -120,6 +126,9 @@ class _Rules:
         self.min_category = float(data["min_category_score"])
         self.min_field = float(data["min_field_score"])
         self.priors: dict[str, dict[str, float]] = data["channel_priors"]
+        unknown = {c for prior in self.priors.values() for c in prior} - set(CATEGORY_LABELS)
+        if unknown:
+            raise ValueError(f"unknown category in channel priors: {sorted(unknown)}")
         self.scanners = [
             _compile_keywords("category", data["categories"], CATEGORY_LABELS),
             _compile_keywords("field", data["fields"], FIELD_LABELS),
@@ -184,7 +193,9 @@ def _compile_keywords(kind: str, table: dict, labels: dict) -> tuple[re.Pattern,
         if target not in labels:
             raise ValueError(f"unknown {kind} in rules: {target}")
         for word, weight in keywords.items():
-            rules[_normalize(word)].append(_Rule(kind, target, float(weight)))
+            entry = rules[_normalize(word)]  # weight 0: a shield, consumes text, adds nothing
+            if weight:
+                entry.append(_Rule(kind, target, float(weight)))
     return re.compile(_trie_regex(sorted(rules))), dict(rules)
 
 
@@ -265,7 +276,8 @@ def classify(title: str, content: str, channel: str | None = None) -> Classifica
     _scan_zone(_normalize(title), rules.title_weight, rules, tally)
     _scan_zone(_normalize(content), 1.0, rules, tally)
     categories = tally.totals["category"]
-    for target, prior in rules.priors.get(channel or "", {}).items():
+    priors = rules.priors.get(channel, {}) if isinstance(channel, str) else {}
+    for target, prior in priors.items():
         if categories.get(target, 0.0) > 0:
             categories[target] += prior
     category, best, runner_up = _argmax(categories, "category")
