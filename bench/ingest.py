@@ -172,6 +172,8 @@ def bench_hub(args, work: Path, singles: list, batches: list) -> dict:
         lat_batch = asyncio.run(push(hub.url, "/api/v1/clues/batch", batches, key, args.batch_clients))
         wait_processed(hub, len(singles) + sum(len(b["clues"]) for b in batches))
         batch_e2e = sum(len(b["clues"]) for b in batches) / (time.perf_counter() - started)
+        if args.keep_running:
+            input(f"hub at {hub.url}; press Enter to stop")
     finally:
         hub.stop()
     return {"single_rps": single_rps,
@@ -184,7 +186,7 @@ def bench_bare_endpoint(args, work: Path, singles: list) -> dict:
     url = new_database(args.backend, work, "bare")
     port = free_port()
     env = {**os.environ, "BARE_DATABASE_URL": url}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "bench.bare_endpoint:app", "--port",
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "bench.bare_endpoint:app_from_env", "--port",
                              str(port), "--log-level", "warning", "--no-access-log"],
                             env=env, cwd=Path(__file__).resolve().parent.parent)
     try:
@@ -226,6 +228,8 @@ def main() -> None:
     parser.add_argument("--backend", choices=["embedded", "server"], default="embedded")
     parser.add_argument("--api-processes", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--keep-running", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--skip-limits", action="store_true", help="measure the hub only")
     args = parser.parse_args()
     data = synth.clues(args.n, seed=random.randint(1, 10**6), prefix=uuid.uuid4().hex[:6])
     singles, rest = data[: args.single], data[args.single :]
@@ -235,6 +239,9 @@ def main() -> None:
         print(f"[1/3] hub ({args.backend}): {len(singles)} single pushes, {len(rest)} in batches …",
               flush=True)
         hub = bench_hub(args, work, singles, batches)
+        if args.skip_limits:
+            print(hub)
+            return
         print("[2/3] bare FastAPI endpoint, one INSERT per request …", flush=True)
         bare = bench_bare_endpoint(args, work, singles)
         print("[3/3] bare SQLAlchemy executemany …", flush=True)

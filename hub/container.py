@@ -19,7 +19,9 @@ from hub.settings import Settings
 class Hub:
     settings: Settings
     engine: Engine
+    relaxed_engine: Engine
     sessions: sessionmaker[Session]
+    relaxed_sessions: sessionmaker[Session]
     gate: WriteGate
     bus: Bus
     cipher: Cipher
@@ -27,18 +29,25 @@ class Hub:
     @classmethod
     def from_settings(cls, settings: Settings) -> Hub:
         engine = make_engine(settings.database_url)
+        relaxed = make_engine(settings.database_url, durable=False)
         return cls(
             settings=settings,
             engine=engine,
+            relaxed_engine=relaxed,
             sessions=make_sessionmaker(engine),
+            relaxed_sessions=make_sessionmaker(relaxed),
             gate=WriteGate(enabled=settings.is_sqlite),
             bus=Bus(settings.broker_url, settings.queue_prefix),
             cipher=Cipher(load_keyring(settings.keyring_path)),
         )
 
-    def uow(self, write: bool = True) -> UnitOfWork:
-        return UnitOfWork(self.sessions, self.bus, self.gate, write=write)
+    def uow(self, write: bool = True, durable: bool = True) -> UnitOfWork:
+        """A unit of work. `durable=False` for work that is done again if its commit is lost
+        (pipeline steps): it skips the wait for the disk."""
+        sessions = self.sessions if durable else self.relaxed_sessions
+        return UnitOfWork(sessions, self.bus, self.gate, write=write)
 
     def close(self) -> None:
         self.bus.close()
         self.engine.dispose()
+        self.relaxed_engine.dispose()

@@ -10,6 +10,7 @@ from hub.api.responses import JSONResponse
 from hub.container import Hub
 from hub.contract.v1 import BatchSubmission, ClueSubmission
 from hub.intake.endpoints import router as intake_router
+from hub.intake.recorder import GroupWriter
 from hub.ops.endpoints import router as ops_router
 
 DESCRIPTION = """问题线索共享协作平台对协作单位开放的接口（共享数据规范 v1）。
@@ -22,6 +23,7 @@ def create_app(hub: Hub) -> FastAPI:
     app = FastAPI(title="问题线索共享协作平台 API", version="v1", description=DESCRIPTION,
                   default_response_class=JSONResponse)
     app.state.hub = hub
+    app.state.intake_writer = GroupWriter(hub)
     errors.install(app)
     app.include_router(intake_router)
     app.include_router(ops_router)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
@@ -12,6 +14,7 @@ from hub.contract.v1 import BatchResult, ClueOut
 from hub.errors import InvalidInput, NotFound
 from hub.intake import repository, service
 from hub.intake.present import clue_json, parse_clue_no
+from hub.intake.recorder import GroupWriter
 
 router = APIRouter(prefix="/api/v1", tags=["clues 线索"])
 
@@ -20,6 +23,10 @@ _ERRORS = {
     413: {"description": "请求体超过 1 MiB"},
     422: {"description": "数据有误：每个出错字段一条，含 loc 与 msg"},
 }
+
+
+def _writer(request: Request) -> GroupWriter:
+    return request.app.state.intake_writer
 
 
 def _body(schema: str) -> dict:
@@ -35,7 +42,8 @@ def _body(schema: str) -> dict:
 )
 async def post_clue(request: Request, agency: AgencyDep, hub: HubDep) -> JSONResponse:
     raw = await read_body(request, hub.settings.max_body_bytes)
-    outcome = await run_in_threadpool(service.submit, hub, agency, raw)
+    received = await run_in_threadpool(service.receive_one, hub.cipher, agency.agency_id, raw)
+    outcome = (await asyncio.wrap_future(_writer(request).submit(received)))[0]
     if outcome.errors is not None:
         raise InvalidInput(outcome.errors)
     return JSONResponse(outcome.clue, status_code=outcome.status)
@@ -47,10 +55,11 @@ async def post_clue(request: Request, agency: AgencyDep, hub: HubDep) -> JSONRes
 )
 async def post_batch(request: Request, agency: AgencyDep, hub: HubDep) -> JSONResponse:
     raw = await read_body(request, hub.settings.max_body_bytes)
-    outcome = await run_in_threadpool(service.submit_batch, hub, agency, raw)
-    if isinstance(outcome, service.ItemOutcome):
+    received = await run_in_threadpool(service.receive_batch, hub.cipher, agency.agency_id, raw)
+    outcome = await asyncio.wrap_future(_writer(request).submit(received))
+    if received.refused_whole is not None:
         return JSONResponse(error_body("invalid_input", "批量请求体应为 {\"clues\": [...]}",
-                                         outcome.errors), 422)
+                                       outcome[0].errors), 422)
     results = []
     for index, item in enumerate(outcome):
         entry: dict = {"index": index, "status": item.status}

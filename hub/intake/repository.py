@@ -1,42 +1,34 @@
-"""SQL for intake: raw records, clues, their first history entry."""
+"""SQL for intake: raw records and clues."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, tuple_
 from sqlalchemy.orm import Session
 
-from hub.db.models import Clue, ClueEvent, RawRecord
+from hub.db.models import Clue, RawRecord
 
 
-def insert_raw(session: Session, **values: Any) -> int:
-    return session.execute(insert(RawRecord).returning(RawRecord.id), [values]).scalar_one()
+def insert_raws(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    result = session.execute(insert(RawRecord).returning(RawRecord.id, sort_by_parameter_order=True),
+                             rows)
+    return list(result.scalars())
 
 
-def existing_by_source_ref(session: Session, agency_id: int, refs: list[str]) -> dict[str, Clue]:
-    if not refs:
-        return {}
-    rows = session.scalars(
-        select(Clue).where(Clue.agency_id == agency_id, Clue.source_ref.in_(refs))
-    )
-    return {clue.source_ref: clue for clue in rows}
+def existing_by_keys(session: Session, keys: list[tuple[int, str]]) -> dict[tuple[int, str], Clue]:
+    """Clues already received, by (agency_id, source_ref)."""
+    found: dict[tuple[int, str], Clue] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        rows = session.scalars(select(Clue).where(tuple_(Clue.agency_id, Clue.source_ref).in_(chunk)))
+        found.update({(clue.agency_id, clue.source_ref): clue for clue in rows})
+    return found
 
 
-def insert_clues(session: Session, rows: list[dict[str, Any]], now: datetime) -> list[int]:
-    ids = list(
-        session.execute(
-            insert(Clue).returning(Clue.id, sort_by_parameter_order=True), rows
-        ).scalars()
-    )
-    session.execute(
-        insert(ClueEvent),
-        [{"clue_id": i, "at": now, "actor": f"agency:{row['agency_id']}", "action": "received",
-          "detail": {"raw_record_id": row["raw_record_id"], "raw_index": row["raw_index"]}}
-         for i, row in zip(ids, rows, strict=True)],
-    )
-    return ids
+def insert_clues(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    result = session.execute(insert(Clue).returning(Clue.id, sort_by_parameter_order=True), rows)
+    return list(result.scalars())
 
 
 def get_clue(session: Session, agency_id: int, clue_id: int) -> Clue | None:

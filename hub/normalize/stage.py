@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from hub.db.models import Clue, ClueEvent
@@ -81,22 +81,24 @@ class NormalizeStage:
     def compute(self, item: NormalizeInput) -> NormalizeResult:
         return normalize(item, self.prefer_prefix)
 
-    def store(self, session: Session, ref_id: int, result: NormalizeResult, now: datetime) -> None:
-        explanation = {
-            "category": {"source": result.category_source, "matched": list(result.matched)},
-            "region": {"source": result.region_source},
-        }
+    def store(self, session: Session, results: dict[int, NormalizeResult], now: datetime) -> None:
         status = "normalized" if self.next_stage else PENDING_REVIEW
-        session.execute(
-            update(Clue).where(Clue.id == ref_id).values(
-                category=result.category, category_source=result.category_source,
-                field=result.field, region_code=result.region_code,
-                region_source=result.region_source, normalization=explanation,
-                status=status, updated_at=now,
-            )
-        )
-        session.add(ClueEvent(clue_id=ref_id, at=now, actor="system", action="normalized",
-                              detail=explanation))
+        updates, events = [], []
+        for ref_id, result in results.items():
+            explanation = {
+                "category": {"source": result.category_source, "matched": list(result.matched)},
+                "region": {"source": result.region_source},
+            }
+            updates.append({
+                "id": ref_id, "category": result.category,
+                "category_source": result.category_source, "field": result.field,
+                "region_code": result.region_code, "region_source": result.region_source,
+                "normalization": explanation, "status": status, "updated_at": now,
+            })
+            events.append({"clue_id": ref_id, "at": now, "actor": "system",
+                           "action": "normalized", "detail": explanation})
+        session.execute(update(Clue), updates)
+        session.execute(insert(ClueEvent), events)
 
     def give_up(self, session: Session, ref_id: int, error: str, now: datetime) -> None:
         session.execute(update(Clue).where(Clue.id == ref_id).values(status="failed", updated_at=now))

@@ -25,8 +25,8 @@ class Stage(Protocol):
     def compute(self, item: Any) -> Any:
         """The pure step: no I/O. May raise; the item is then retried or failed alone."""
 
-    def store(self, session: Session, ref_id: int, result: Any, now: datetime) -> None:
-        """Write one item's result."""
+    def store(self, session: Session, results: dict[int, Any], now: datetime) -> None:
+        """Write the results of a batch, by ref id (in bulk: one statement per table)."""
 
     def give_up(self, session: Session, ref_id: int, error: str, now: datetime) -> None:
         """The item failed for good: make it visible where it lives."""

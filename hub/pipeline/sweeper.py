@@ -11,7 +11,7 @@ from hub.pipeline import tasks
 def sweep(hub: Hub) -> dict[str, int]:
     settings = hub.settings
     now = utcnow()
-    with hub.uow() as uow:
+    with hub.uow(durable=False) as uow:
         released = tasks.release_stuck(uow.session, now, settings.task_stuck_seconds)
         due = tasks.due_for_publish(uow.session, now, settings.task_unclaimed_seconds)
         for stage, ids in due.items():

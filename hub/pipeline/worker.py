@@ -22,7 +22,7 @@ from hub.pipeline import tasks
 from hub.pipeline.stages import Stage, pipeline
 from hub.queue.bus import connect, stage_queue
 
-COLLECT_SECONDS = 0.02
+COLLECT_SECONDS = 0.1
 
 
 class Worker:
@@ -90,7 +90,7 @@ class Worker:
 
     def process(self, stage: Stage, task_ids: list[int]) -> int:
         """Claim, compute and store one batch of a stage. Returns how many were done."""
-        with self.hub.uow() as uow:
+        with self.hub.uow(durable=False) as uow:
             claimed = tasks.claim(uow.session, task_ids, self.name, utcnow())
             uow.commit()
         if not claimed:
@@ -112,11 +112,11 @@ class Worker:
     def _store(self, stage: Stage, claimed: list[tasks.Claimed], results: dict, errors: dict) -> None:
         now = utcnow()
         settings = self.hub.settings
-        with self.hub.uow() as uow:
+        with self.hub.uow(durable=False) as uow:
             done = [t for t in claimed if t.task_id not in errors]
-            for task in done:
-                if task.task_id in results:
-                    stage.store(uow.session, task.ref_id, results[task.task_id], now)
+            by_ref = {t.ref_id: results[t.task_id] for t in done if t.task_id in results}
+            if by_ref:
+                stage.store(uow.session, by_ref, now)
             tasks.finish(uow.session, [t.task_id for t in done], now)
             for task in claimed:
                 if task.task_id in errors:

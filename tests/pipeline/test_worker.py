@@ -31,8 +31,8 @@ class RecordingStage:
             raise ValueError(f"odd {item}")
         return item * 10
 
-    def store(self, session, ref_id, result, now: datetime) -> None:
-        self.stored.append(result)
+    def store(self, session, results, now: datetime) -> None:
+        self.stored.extend(results.values())
 
     def give_up(self, session, ref_id, error, now) -> None:
         self.given_up.append(ref_id)

@@ -1,0 +1,146 @@
+"""Recording received bodies: raw records, new clues and their first tasks, in one commit.
+
+Several requests are recorded together when they arrive together (group commit): SQLite
+has one writer and every commit is an fsync, so writing twenty requests in one transaction
+costs little more than writing one. Each request still gets its own answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import queue
+import threading
+from concurrent.futures import Future
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from hub import log
+from hub.container import Hub
+from hub.db.models import Clue
+from hub.db.types import utcnow
+from hub.intake import repository
+from hub.intake.present import clue_json
+from hub.intake.service import ItemOutcome, Received, raw_aad
+from hub.pipeline import tasks
+from hub.pipeline.stages import FIRST_STAGE
+
+Key = tuple[int, str]  # (agency_id, source_ref)
+
+
+def record(hub: Hub, batch: list[Received]) -> list[list[ItemOutcome]]:
+    """Record every body of `batch` in one transaction; outcomes per body, per item."""
+    try:
+        return _record(hub, batch)
+    except IntegrityError:
+        # Another process recorded one of these source_refs between our read and our
+        # insert; the second attempt finds it and answers 200 with it.
+        return _record(hub, batch)
+
+
+def _record(hub: Hub, batch: list[Received]) -> list[list[ItemOutcome]]:
+    now = utcnow()
+    keys = [(r.agency_id, row["source_ref"]) for r in batch for row in r.rows.values()]
+    with hub.uow() as uow:
+        existing = repository.existing_by_keys(uow.session, list(set(keys)))
+        first_new: dict[Key, tuple[int, int]] = {}  # key -> (body, item) that creates it
+        for b, received in enumerate(batch):
+            for i, row in received.rows.items():
+                key = (received.agency_id, row["source_ref"])
+                if key not in existing:
+                    first_new.setdefault(key, (b, i))
+        raw_ids = repository.insert_raws(uow.session, [
+            _raw_values(hub, received, b, first_new, now) for b, received in enumerate(batch)])
+        new_rows = [{**batch[b].rows[i], "raw_record_id": raw_ids[b], "received_at": now,
+                     "updated_at": now} for (b, i) in first_new.values()]
+        ids = repository.insert_clues(uow.session, new_rows) if new_rows else []
+        uow.wake(FIRST_STAGE, tasks.create(uow.session, FIRST_STAGE, ids, now))
+        uow.commit()
+    created = {key: Clue(id=clue_id, **row)
+               for key, clue_id, row in zip(first_new, ids, new_rows, strict=True)}
+    log.event("hub.intake.recorded", bodies=len(batch), new=len(ids),
+              known=len(keys) - len(ids), refused=sum(len(r.items) - len(r.rows) for r in batch))
+    return [_outcomes(b, received, existing, created, first_new)
+            for b, received in enumerate(batch)]
+
+
+def _outcomes(b: int, received: Received, existing: dict, created: dict,
+              first_new: dict) -> list[ItemOutcome]:
+    if received.refused_whole is not None:
+        return [ItemOutcome(422, errors=received.refused_whole)]
+    out = []
+    for i, item in enumerate(received.items):
+        if isinstance(item, list):
+            out.append(ItemOutcome(422, errors=item))
+            continue
+        key = (received.agency_id, received.rows[i]["source_ref"])
+        if key in created:
+            out.append(ItemOutcome(201 if first_new[key] == (b, i) else 200,
+                                   clue=clue_json(created[key])))
+        else:
+            out.append(ItemOutcome(200, clue=clue_json(existing[key])))
+    return out
+
+
+def _raw_values(hub: Hub, received: Received, b: int, first_new: dict, now) -> dict[str, Any]:  # noqa: ANN001
+    errors = received.refused_whole or [e for item in received.items if isinstance(item, list)
+                                        for e in item]
+    new = sum(1 for body, _ in first_new.values() if body == b)
+    if received.refused_whole is not None or not received.rows:
+        outcome = "rejected"
+    elif len(received.rows) < len(received.items):
+        outcome = "partial"
+    else:
+        outcome = "accepted" if new else "duplicate"
+    return {
+        "agency_id": received.agency_id, "origin": received.origin,
+        "connector": received.connector, "received_at": now,
+        "sha256": hashlib.sha256(received.raw).hexdigest(), "size": len(received.raw),
+        "body_enc": hub.cipher.encrypt(received.raw, raw_aad(received.agency_id)),
+        "outcome": outcome, "errors": [e.as_dict() for e in errors] or None,
+    }
+
+
+class GroupWriter:
+    """Records bodies handed in from many threads, together when they arrive together."""
+
+    def __init__(self, hub: Hub, max_items: int = 1000) -> None:
+        self.hub = hub
+        self.max_items = max_items
+        self._queue: queue.SimpleQueue[tuple[Received, Future]] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._loop, name="intake-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, received: Received) -> Future:
+        """Queue a body; the future gives its outcomes once committed."""
+        future: Future = Future()
+        self._queue.put((received, future))
+        return future
+
+    def write(self, received: Received) -> list[ItemOutcome]:
+        return self.submit(received).result()
+
+    def _loop(self) -> None:
+        while True:
+            group = [self._queue.get()]
+            size = max(1, len(group[0][0].items))
+            while size < self.max_items:
+                try:
+                    group.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+                size += max(1, len(group[-1][0].items))
+            self._write(group)
+
+    def _write(self, group: list[tuple[Received, Future]]) -> None:
+        try:
+            results = record(self.hub, [received for received, _ in group])
+        except Exception as exc:
+            if len(group) == 1:
+                group[0][1].set_exception(exc)
+                return
+            for one in group:  # isolate the body that fails from the others
+                self._write([one])
+            return
+        for (_, future), outcome in zip(group, results, strict=True):
+            future.set_result(outcome)
