@@ -87,7 +87,9 @@ class Hub:
         self.cli("migrate")
         key = json.loads(self.cli("agency", "add", "--name", "基准测试单位", "--channel", "hotline",
                                   "--json"))["api_key"]
-        log = (self.work / "hub.log").open("ab")
+        out = Path(__file__).resolve().parent / "out"
+        out.mkdir(exist_ok=True)
+        log = (out / f"hub-{self.backend}.log").open("wb")
         if self.backend == "embedded":
             roles = [["run"]]
         else:

@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     task_max_attempts: int = 5
     sweep_interval_seconds: float = 5.0
 
+    # How long an API key's record is trusted before it is read again (revocation delay).
     api_key_cache_seconds: float = 2.0
     log_level: str = "INFO"
 

@@ -31,6 +31,7 @@ def make_settings(backend: backends.Backend, tmp_path: Path, **overrides: object
         "sweep_interval_seconds": 0.5,
         "task_unclaimed_seconds": 2.0,
         "task_stuck_seconds": 5.0,
+        "api_key_cache_seconds": 0.0,  # revocations seen at once; the cache has its own test
         **overrides,
     }
     return Settings(_env_file=None, **values)

@@ -89,21 +89,52 @@ def list_agencies(session: Session) -> list[tuple[Agency, list[ApiKey]]]:
     return [(a, [k for k in keys if k.agency_id == a.id]) for a in agencies]
 
 
-def authenticate(session: Session, token: str | None, now: datetime) -> AgencyPrincipal:
+@dataclass(frozen=True)
+class KeyRecord:
+    """What authentication needs to know of one API key, read in one query."""
+
+    key_id: str
+    secret_sha256: str
+    scopes: str
+    revoked: bool
+    expires_at: datetime | None
+    agency_id: int
+    agency_name: str
+    agency_channel: str
+    agency_active: bool
+
+
+def load_key(session: Session, key_id: str) -> KeyRecord | None:
+    row = session.execute(
+        select(ApiKey.id, ApiKey.secret_sha256, ApiKey.scopes, ApiKey.revoked_at.is_not(None),
+               ApiKey.expires_at, Agency.id, Agency.name, Agency.channel, Agency.active)
+        .join(Agency, Agency.id == ApiKey.agency_id).where(ApiKey.id == key_id)
+    ).first()
+    return KeyRecord(*row) if row is not None else None
+
+
+def split_token(token: str | None) -> tuple[str, str]:
+    """`hub_<key id>_<secret>` -> (key id, secret)."""
     if not token or not token.startswith("hub_") or token.count("_") < 2:
         raise Unauthorized("缺少或无法识别的 API 密钥（Authorization: Bearer <key>）")
     _, key_id, secret = token.split("_", 2)
-    row = session.execute(
-        select(ApiKey, Agency).join(Agency, Agency.id == ApiKey.agency_id).where(ApiKey.id == key_id)
-    ).first()
-    if row is None or not hmac.compare_digest(row.ApiKey.secret_sha256, _hash(secret)):
+    return key_id, secret
+
+
+def check_key(record: KeyRecord | None, secret: str, now: datetime) -> AgencyPrincipal:
+    """Pure: the principal behind a presented secret, or Unauthorized saying why."""
+    if record is None or not hmac.compare_digest(record.secret_sha256, _hash(secret)):
         raise Unauthorized("API 密钥无效")
-    key, agency = row.ApiKey, row.Agency
-    if key.revoked_at is not None:
+    if record.revoked:
         raise Unauthorized("API 密钥已被吊销")
-    if key.expires_at is not None and key.expires_at <= now:
+    if record.expires_at is not None and record.expires_at <= now:
         raise Unauthorized("API 密钥已过期")
-    if not agency.active:
+    if not record.agency_active:
         raise Unauthorized("协作单位已停用")
-    return AgencyPrincipal(agency.id, agency.name, agency.channel, key.id,
-                           frozenset(key.scopes.split()))
+    return AgencyPrincipal(record.agency_id, record.agency_name, record.agency_channel,
+                           record.key_id, frozenset(record.scopes.split()))
+
+
+def authenticate(session: Session, token: str | None, now: datetime) -> AgencyPrincipal:
+    key_id, secret = split_token(token)
+    return check_key(load_key(session, key_id), secret, now)

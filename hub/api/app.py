@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from hub.agencies.auth import KeyCache
 from hub.api import errors
 from hub.api.responses import JSONResponse
 from hub.container import Hub
@@ -24,6 +25,7 @@ def create_app(hub: Hub) -> FastAPI:
                   default_response_class=JSONResponse)
     app.state.hub = hub
     app.state.intake_writer = GroupWriter(hub)
+    app.state.keys = KeyCache(hub, hub.settings.api_key_cache_seconds)
     errors.install(app)
     app.include_router(intake_router)
     app.include_router(ops_router)

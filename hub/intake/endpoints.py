@@ -42,7 +42,8 @@ def _body(schema: str) -> dict:
 )
 async def post_clue(request: Request, agency: AgencyDep, hub: HubDep) -> JSONResponse:
     raw = await read_body(request, hub.settings.max_body_bytes)
-    received = await run_in_threadpool(service.receive_one, hub.cipher, agency.agency_id, raw)
+    # Checking one clue takes a fraction of a millisecond: cheaper here than a thread hop.
+    received = service.receive_one(hub.cipher, agency.agency_id, raw)
     outcome = (await asyncio.wrap_future(_writer(request).submit(received)))[0]
     if outcome.errors is not None:
         raise InvalidInput(outcome.errors)

@@ -7,7 +7,6 @@ costs little more than writing one. Each request still gets its own answer.
 
 from __future__ import annotations
 
-import hashlib
 import queue
 import threading
 from concurrent.futures import Future
@@ -21,7 +20,7 @@ from hub.db.models import Clue
 from hub.db.types import utcnow
 from hub.intake import repository
 from hub.intake.present import clue_json
-from hub.intake.service import ItemOutcome, Received, raw_aad
+from hub.intake.service import ItemOutcome, Received
 from hub.pipeline import tasks
 from hub.pipeline.stages import FIRST_STAGE
 
@@ -50,7 +49,7 @@ def _record(hub: Hub, batch: list[Received]) -> list[list[ItemOutcome]]:
                 if key not in existing:
                     first_new.setdefault(key, (b, i))
         raw_ids = repository.insert_raws(uow.session, [
-            _raw_values(hub, received, b, first_new, now) for b, received in enumerate(batch)])
+            _raw_values(received, b, first_new, now) for b, received in enumerate(batch)])
         new_rows = [{**batch[b].rows[i], "raw_record_id": raw_ids[b], "received_at": now,
                      "updated_at": now} for (b, i) in first_new.values()]
         ids = repository.insert_clues(uow.session, new_rows) if new_rows else []
@@ -82,7 +81,7 @@ def _outcomes(b: int, received: Received, existing: dict, created: dict,
     return out
 
 
-def _raw_values(hub: Hub, received: Received, b: int, first_new: dict, now) -> dict[str, Any]:  # noqa: ANN001
+def _raw_values(received: Received, b: int, first_new: dict, now) -> dict[str, Any]:  # noqa: ANN001
     errors = received.refused_whole or [e for item in received.items if isinstance(item, list)
                                         for e in item]
     new = sum(1 for body, _ in first_new.values() if body == b)
@@ -95,8 +94,7 @@ def _raw_values(hub: Hub, received: Received, b: int, first_new: dict, now) -> d
     return {
         "agency_id": received.agency_id, "origin": received.origin,
         "connector": received.connector, "received_at": now,
-        "sha256": hashlib.sha256(received.raw).hexdigest(), "size": len(received.raw),
-        "body_enc": hub.cipher.encrypt(received.raw, raw_aad(received.agency_id)),
+        "sha256": received.raw_sha256, "size": len(received.raw), "body_enc": received.raw_enc,
         "outcome": outcome, "errors": [e.as_dict() for e in errors] or None,
     }
 

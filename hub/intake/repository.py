@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from hub.db.models import Clue, RawRecord
@@ -17,12 +18,20 @@ def insert_raws(session: Session, rows: list[dict[str, Any]]) -> list[int]:
 
 
 def existing_by_keys(session: Session, keys: list[tuple[int, str]]) -> dict[tuple[int, str], Clue]:
-    """Clues already received, by (agency_id, source_ref)."""
+    """Clues already received, by (agency_id, source_ref).
+
+    Asked agency by agency, so the lookup walks the (agency_id, source_ref) unique index;
+    a row-value IN over both columns made SQLite scan the whole table.
+    """
+    refs_by_agency: dict[int, list[str]] = defaultdict(list)
+    for agency_id, ref in keys:
+        refs_by_agency[agency_id].append(ref)
     found: dict[tuple[int, str], Clue] = {}
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        rows = session.scalars(select(Clue).where(tuple_(Clue.agency_id, Clue.source_ref).in_(chunk)))
-        found.update({(clue.agency_id, clue.source_ref): clue for clue in rows})
+    for agency_id, refs in refs_by_agency.items():
+        for start in range(0, len(refs), 500):
+            rows = session.scalars(select(Clue).where(
+                Clue.agency_id == agency_id, Clue.source_ref.in_(refs[start : start + 500])))
+            found.update({(clue.agency_id, clue.source_ref): clue for clue in rows})
     return found
 
 

@@ -6,6 +6,7 @@ refused, so nothing is lost. The answer is given only after the recorder's commi
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,8 @@ class Received:
     refused_whole: list[FieldError] | None = None  # the body as a whole is not acceptable
     rows: dict[int, dict[str, Any]] = field(default_factory=dict)  # index -> clue row
     connector: str | None = None
+    raw_enc: bytes = b""
+    raw_sha256: str = ""
 
 
 class _Refused(Exception):
@@ -61,10 +64,10 @@ def receive_batch(cipher: Cipher, agency_id: int, raw: bytes) -> Received:
         envelope = BatchSubmission.model_validate(_parse(raw))
     except ValidationError as exc:
         received.refused_whole = field_errors(exc)
-        return received
+        return _prepare(cipher, received)
     except _Refused as refused:
         received.refused_whole = refused.errors
-        return received
+        return _prepare(cipher, received)
     for i, item in enumerate(envelope.clues):
         try:
             received.items.append(_validate(item, ("body", "clues", i)))
@@ -105,6 +108,9 @@ def validate_clue(data: Any, prefix: tuple = ("body",)) -> ClueSubmission | list
 
 
 def _prepare(cipher: Cipher, received: Received) -> Received:
+    """Encrypt and shape everything here, in the caller's thread, so recording stays short."""
+    received.raw_sha256 = hashlib.sha256(received.raw).hexdigest()
+    received.raw_enc = cipher.encrypt(received.raw, raw_aad(received.agency_id))
     indexed = received.origin != "api"
     received.rows = {
         i: clue_row(cipher, received.agency_id, item, i if indexed else None)

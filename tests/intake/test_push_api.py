@@ -178,3 +178,25 @@ def test_full_width_codes_are_accepted_and_normalized(agencies):
     response = agencies.client(key).post("/api/v1/clues", json=payload)
     assert response.status_code == 201, response.text
     assert response.json()["region_code"] == "420322"
+
+
+def test_revoked_key_stops_working_within_the_cache_time(hub, settings):
+    import httpx
+
+    from hub.agencies.service import add_agency, revoke_key
+    from tests.support.live import LiveHub
+
+    settings.api_key_cache_seconds = 0.5
+    with hub.uow() as uow:
+        _, key = add_agency(uow.session, name="某单位", channel="court", region_code=None)
+        uow.commit()
+    headers = {"Authorization": f"Bearer {key}"}
+    with LiveHub(hub, workers=0, with_scheduler=False) as live:
+        assert httpx.post(f"{live.url}/api/v1/clues", json=factories.clue(),
+                          headers=headers).status_code == 201
+        with hub.uow() as uow:  # as another process would: the server's cache is not told
+            revoke_key(uow.session, key.split("_")[1])
+            uow.commit()
+        time.sleep(0.6)
+        response = httpx.post(f"{live.url}/api/v1/clues", json=factories.clue(), headers=headers)
+    assert response.status_code == 401
