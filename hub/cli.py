@@ -103,6 +103,12 @@ def keys_init() -> None:
     click.echo(f"密钥环 {path}：当前主密钥 {ring.active_id}")
 
 
-from hub import cli_admin  # noqa: E402  (registers the administrator's commands)
+# Each domain registers its own commands (imported last: they use the group defined above).
+from hub import cli_admin  # noqa: E402
+from hub.collect import cli as collect_cli  # noqa: E402
+from hub.correlate import cli as correlate_cli  # noqa: E402
+from hub.directory import cli as directory_cli  # noqa: E402
+from hub.route import cli as route_cli  # noqa: E402
 
-cli_admin.register(main, _hub, _echo_json)
+for _domain in (cli_admin, collect_cli, correlate_cli, directory_cli, route_cli):
+    _domain.register(main, _hub, _echo_json)

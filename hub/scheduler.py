@@ -18,6 +18,7 @@ from sqlalchemy import text
 from hub import log
 from hub.container import Hub
 from hub.pipeline.sweeper import sweep
+from hub.scheduler_types import Job
 
 ADVISORY_LOCK_KEY = 0x6875625F  # "hub_"
 STANDBY_RETRY_SECONDS = 5.0
@@ -60,9 +61,15 @@ class LeaderLock:
         self._conn = self._file = None
 
 
-def jobs(hub: Hub) -> list[tuple[str, object, dict]]:
-    """(id, function, trigger arguments) of every periodic job. Later issues add theirs."""
-    return [("sweep", lambda: sweep(hub), {"seconds": hub.settings.sweep_interval_seconds})]
+def jobs(hub: Hub) -> list[Job]:
+    """Every periodic job: the sweeper, then each domain's own."""
+    from hub.collect import jobs as collect
+    from hub.correlate import jobs as correlate
+    from hub.directory import jobs as directory
+    from hub.route import jobs as route
+
+    own = [Job("sweep", lambda: sweep(hub), args={"seconds": hub.settings.sweep_interval_seconds})]
+    return own + [job for domain in (collect, correlate, directory, route) for job in domain.jobs(hub)]
 
 
 def run(hub: Hub, stop: threading.Event) -> None:
@@ -74,8 +81,9 @@ def run(hub: Hub, stop: threading.Event) -> None:
         return
     log.event("hub.scheduler.leader")
     scheduler = BackgroundScheduler(timezone="Asia/Shanghai")
-    for job_id, func, trigger in jobs(hub):
-        scheduler.add_job(func, "interval", id=job_id, max_instances=1, coalesce=True, **trigger)
+    for job in jobs(hub):
+        scheduler.add_job(job.func, job.trigger, id=job.id, max_instances=1, coalesce=True,
+                          **job.args)
     scheduler.start()
     try:
         stop.wait()

@@ -8,11 +8,15 @@ from fastapi.openapi.utils import get_openapi
 from hub.agencies.auth import KeyCache
 from hub.api import errors
 from hub.api.responses import JSONResponse
+from hub.collect.endpoints import router as collect_router
 from hub.container import Hub
 from hub.contract.v1 import BatchSubmission, ClueSubmission
+from hub.correlate.endpoints import router as correlate_router
+from hub.directory.endpoints import router as directory_router
 from hub.intake.endpoints import router as intake_router
 from hub.intake.recorder import GroupWriter
 from hub.ops.endpoints import router as ops_router
+from hub.route.endpoints import router as route_router
 
 DESCRIPTION = """问题线索共享协作平台对协作单位开放的接口（共享数据规范 v1）。
 
@@ -27,8 +31,9 @@ def create_app(hub: Hub) -> FastAPI:
     app.state.intake_writer = GroupWriter(hub)
     app.state.keys = KeyCache(hub, hub.settings.api_key_cache_seconds)
     errors.install(app)
-    app.include_router(intake_router)
-    app.include_router(ops_router)
+    for router in (intake_router, collect_router, correlate_router, directory_router,
+                   route_router, ops_router):
+        app.include_router(router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from hub.db.models import Base
+from hub.db.registry import metadata
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url")
@@ -21,7 +21,7 @@ def run() -> None:
 def _migrate(connection) -> None:  # noqa: ANN001
     context.configure(
         connection=connection,
-        target_metadata=Base.metadata,
+        target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )

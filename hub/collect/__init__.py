@@ -1,0 +1,1 @@
+"""Collect: pull connectors with saved cursors, push receivers, spreadsheet drops, dead letters."""

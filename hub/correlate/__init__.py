@@ -1,0 +1,1 @@
+"""Correlate: the same problem through several channels becomes one cluster."""

@@ -1,0 +1,1 @@
+"""Route: declarative rules propose a disposition for each clue and say why."""
