@@ -4,13 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup lint schemas bench-ingest clean
+.PHONY: run test setup system-deps lint schemas bench-ingest clean
 
 run: setup ## set everything up and run the hub on http://127.0.0.1:$${HUB_PORT:-8000} (SQLite + embedded queue)
 	$(BIN)/hub keys init
 	$(BIN)/hub run
 
-test: setup ## set everything up and run the whole test suite
+test: setup system-deps ## set everything up and run the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
@@ -21,6 +21,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --upgrade pip uv
 	$(BIN)/uv pip install -q --python $(BIN)/python -e '.[dev]'
 	touch $(STAMP)
+
+# The browser for the page tests and a Chinese font for screenshots and reports (Debian).
+system-deps:
+	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || { \
+	  echo "installing chromium and fonts-wqy-microhei (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei; }
 
 lint: setup
 	$(BIN)/ruff check .

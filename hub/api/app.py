@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.openapi.utils import get_openapi
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
 
 from hub.agencies.auth import KeyCache
 from hub.api import errors
 from hub.api.responses import JSONResponse
+from hub.api.security_headers import SecurityHeaders
 from hub.collect.endpoints import router as collect_router
 from hub.container import Hub
 from hub.contract.v1 import BatchSubmission, ClueSubmission
@@ -16,7 +19,12 @@ from hub.directory.endpoints import router as directory_router
 from hub.intake.endpoints import router as intake_router
 from hub.intake.recorder import GroupWriter
 from hub.ops.endpoints import router as ops_router
+from hub.review.api import router as office_api_router
+from hub.review.pages import router as office_pages_router
+from hub.review.web import HERE, LoginRequired, login_url
 from hub.route.endpoints import router as route_router
+
+STATIC = HERE / "static"
 
 DESCRIPTION = """问题线索共享协作平台对协作单位开放的接口（共享数据规范 v1）。
 
@@ -32,8 +40,15 @@ def create_app(hub: Hub) -> FastAPI:
     app.state.keys = KeyCache(hub, hub.settings.api_key_cache_seconds)
     errors.install(app)
     for router in (intake_router, collect_router, correlate_router, directory_router,
-                   route_router, ops_router):
+                   route_router, office_api_router, office_pages_router, ops_router):
         app.include_router(router)
+    app.mount("/office/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(SecurityHeaders)
+
+    @app.exception_handler(LoginRequired)
+    async def _login(_: Request, exc: LoginRequired) -> RedirectResponse:
+        return RedirectResponse(login_url(exc.next_url), status_code=303)
+
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

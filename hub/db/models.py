@@ -12,6 +12,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -81,6 +82,7 @@ class Clue(Base):
     __table_args__ = (
         UniqueConstraint("agency_id", "source_ref", name="uq_clues_agency_source_ref"),
         Index("ix_clues_status_received", "status", "received_at"),
+        Index("ix_clues_queue_priority", "status", "priority", "received_at", "id"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
@@ -101,6 +103,7 @@ class Clue(Base):
     region_code: Mapped[str | None] = mapped_column(String(6), index=True)
     region_source: Mapped[str | None] = mapped_column(String(16))
     urgency: Mapped[str] = mapped_column(String(16), default="normal")
+    priority: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")  # queue order
     subjects: Mapped[list[Any]] = mapped_column(JSONType, default=list)
     references: Mapped[list[Any]] = mapped_column(JSONType, default=list)
     attachments: Mapped[list[Any]] = mapped_column(JSONType, default=list)

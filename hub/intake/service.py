@@ -42,6 +42,9 @@ class Received:
     raw_sha256: str = ""
 
 
+PRIORITY = {"normal": 0, "important": 1, "urgent": 2}
+
+
 class _Refused(Exception):
     def __init__(self, errors: list[FieldError]) -> None:
         self.errors = errors
@@ -138,7 +141,8 @@ def clue_row(cipher: Cipher, agency_id: int, item: ClueSubmission,
         "title": item.title, "content": item.content, "category": data["category"],
         "category_source": "sent" if item.category else None,
         "region_code": item.region_code, "region_source": "sent" if item.region_code else None,
-        "urgency": data["urgency"], "subjects": data["subjects"], "references": data["references"],
+        "urgency": data["urgency"], "priority": PRIORITY[data["urgency"]],
+        "subjects": data["subjects"], "references": data["references"],
         "attachments": data["attachments"], "extra": data["extra"],
         "reporter_enc": None if reporter is None else cipher.encrypt(
             orjson.dumps(reporter.model_dump()), reporter_aad(agency_id, item.source_ref)),

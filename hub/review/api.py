@@ -1,0 +1,78 @@
+"""The office's actions as JSON, for office integrations (`/api/v1/office/...`).
+
+A script logs in with POST /api/v1/office/session (the cookie it gets back is its session)
+and sends the session's CSRF token in the `X-CSRF-Token` header with every change.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Header, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from hub.accounts import service as accounts
+from hub.api.deps import HubDep
+from hub.api.responses import JSONResponse
+from hub.db.types import utcnow
+from hub.intake.present import clue_json, clue_no, parse_clue_no
+from hub.review import repository, service
+from hub.review.decisions import DecisionRequest
+from hub.review.web import SESSION_COOKIE, ApiUser, check_csrf, cookie_secure
+
+router = APIRouter(prefix="/api/v1/office", tags=["office 办公室"])
+
+
+class Credentials(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    username: str
+    password: str
+
+
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    clues: list[str] = Field(min_length=1, max_length=500, description="线索编号，如 XS-2026-000123")
+    kind: Literal["accept", "decline", "assign", "refer", "transfer", "cc"]
+    target: str | None = Field(None, max_length=200)
+    reason: str | None = Field(None, max_length=2000)
+
+
+@router.post("/session", summary="办公室用户登录（取得会话 Cookie 与 CSRF 令牌）")
+def open_session(body: Credentials, request: Request, hub: HubDep) -> JSONResponse:
+    with hub.uow() as uow:
+        token, user = accounts.login(uow.session, body.username, body.password,
+                                     request.client.host if request.client else None)
+        uow.commit()
+    with hub.uow(write=False) as uow:
+        me = accounts.principal(uow.session, token, utcnow())
+    response = JSONResponse({"user": user.username, "role": user.role, "csrf_token": me.csrf_token})
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax",
+                        secure=cookie_secure(request), max_age=accounts.SESSION_HOURS * 3600)
+    return response
+
+
+@router.get("/queue", summary="研判队列")
+def queue(user: ApiUser, hub: HubDep, channel: str | None = None, category: str | None = None,
+          region: str | None = None, subject: str | None = None, q: str | None = None,
+          sort: Literal["newest", "urgent"] = "newest", cursor: str | None = None,
+          limit: int = 50) -> JSONResponse:
+    f = repository.QueueFilter(channel=channel, category=category, region=region,
+                               subject=subject, q=q, sort=sort)
+    with hub.uow(write=False) as uow:
+        page = repository.queue(uow.session, f, cursor, max(1, min(limit, 200)))
+    return JSONResponse({"clues": [clue_json(c) for c in page.clues],
+                         "next_cursor": page.next_cursor})
+
+
+@router.post("/decisions", summary="对一条或多条线索作出决定")
+def decide(body: DecisionIn, user: ApiUser, hub: HubDep,
+           x_csrf_token: str | None = Header(None)) -> JSONResponse:
+    check_csrf(user, x_csrf_token)
+    ids = [parsed[1] if (parsed := parse_clue_no(number)) else -1 for number in body.clues]
+    with hub.uow() as uow:
+        made = service.decide(uow.session, user, ids, DecisionRequest(body.kind, body.target,
+                                                                      body.reason), via="api")
+        uow.commit()
+        numbers = {c.id: clue_no(c.id, c.received_at) for c in repository.clues_by_id(uow.session, ids)}
+    return JSONResponse({"decisions": [{"clue": numbers[d.clue_id], "kind": d.kind,
+                                        "target": d.target, "id": d.id} for d in made]}, 201)

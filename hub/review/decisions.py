@@ -1,0 +1,49 @@
+"""What a decision is, and which clue status it leads to (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hub.errors import FieldError, InvalidInput
+
+KINDS = {
+    "accept": ("受理", "accepted"),
+    "decline": ("不予受理", "declined"),
+    "assign": ("交办", "assigned"),
+    "refer": ("移送", "referred"),
+    "transfer": ("转交", "transferred"),
+    "cc": ("抄送", "copied"),
+    "merge": ("合并", "merged"),
+}
+NEEDS_TARGET = {"assign", "refer", "transfer", "cc", "merge"}
+STATUS_LABELS = {
+    "received": "已接收", "normalized": "已规范化", "pending_review": "待研判", "failed": "处理失败",
+    **{status: label for label, status in KINDS.values()},
+}
+REVIEWABLE = {"pending_review"}
+
+
+@dataclass(frozen=True)
+class DecisionRequest:
+    kind: str
+    target: str | None = None
+    reason: str | None = None
+
+    def checked(self) -> DecisionRequest:
+        """The request with its text trimmed, or InvalidInput naming what is missing."""
+        errors = []
+        target = (self.target or "").strip() or None
+        reason = (self.reason or "").strip() or None
+        if self.kind not in KINDS:
+            errors.append(FieldError(["kind"], f"决定类型应为以下之一：{'、'.join(KINDS)}"))
+        if self.kind == "decline" and not reason:
+            errors.append(FieldError(["reason"], "不予受理必须填写理由"))
+        if self.kind in NEEDS_TARGET and not target:
+            errors.append(FieldError(["target"], f"{KINDS[self.kind][0]}必须填写对象单位"))
+        if errors:
+            raise InvalidInput(errors)
+        return DecisionRequest(self.kind, target, reason)
+
+    @property
+    def status(self) -> str:
+        return KINDS[self.kind][1]

@@ -1,0 +1,152 @@
+"""The office's pages (Chinese, server-rendered): log in, the queue, a clue, decisions."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from hub.accounts import service as accounts
+from hub.api.deps import HubDep
+from hub.errors import HubError, Unauthorized
+from hub.intake.present import parse_clue_no
+from hub.review import repository, service
+from hub.review.decisions import DecisionRequest
+from hub.review.web import SESSION_COOKIE, PageUser, check_csrf, cookie_secure, templates
+
+router = APIRouter(prefix="/office", include_in_schema=False)
+LOGIN_CSRF = "hub_login_csrf"
+
+
+def _safe_next(value: str | None) -> str:
+    return value if value and value.startswith("/office") and "//" not in value else "/office/queue"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str | None = None, error: str | None = None) -> HTMLResponse:
+    token = secrets.token_urlsafe(16)
+    response = templates.TemplateResponse(request, "login.html", {
+        "next": _safe_next(next), "error": error, "csrf": token})
+    response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict",
+                        secure=cookie_secure(request), path="/office/login")
+    return response
+
+
+@router.post("/login")
+def login(request: Request, hub: HubDep, username: Annotated[str, Form()],
+          password: Annotated[str, Form()], csrf: Annotated[str, Form()],
+          next: Annotated[str, Form()] = "/office/queue") -> RedirectResponse:
+    if not secrets.compare_digest(csrf, request.cookies.get(LOGIN_CSRF, "")):
+        return _back_to_login(next, "页面已过期，请重新登录")
+    try:
+        with hub.uow() as uow:
+            token, _ = accounts.login(uow.session, username.strip(), password,
+                                      request.client.host if request.client else None)
+            uow.commit()
+    except Unauthorized as exc:
+        return _back_to_login(next, exc.message)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax",
+                        secure=cookie_secure(request), max_age=accounts.SESSION_HOURS * 3600)
+    response.delete_cookie(LOGIN_CSRF, path="/office/login")
+    return response
+
+
+def _back_to_login(next_url: str, error: str) -> RedirectResponse:
+    from urllib.parse import urlencode
+
+    query = urlencode({"next": _safe_next(next_url), "error": error})
+    return RedirectResponse(f"/office/login?{query}", status_code=303)
+
+
+@router.post("/logout")
+def logout(user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
+           everywhere: Annotated[bool, Form()] = False) -> RedirectResponse:
+    check_csrf(user, csrf)
+    with hub.uow() as uow:
+        if everywhere:
+            accounts.logout_everywhere(uow.session, user.user_id)
+        else:
+            accounts.logout(uow.session, user.session_id)
+        uow.commit()
+    response = RedirectResponse("/office/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("", include_in_schema=False)
+@router.get("/", include_in_schema=False)
+def home() -> RedirectResponse:
+    return RedirectResponse("/office/queue", status_code=303)
+
+
+@router.get("/queue", response_class=HTMLResponse)
+def queue_page(request: Request, user: PageUser, hub: HubDep,
+               cursor: str | None = None) -> HTMLResponse:
+    params = request.query_params
+    f = repository.QueueFilter(
+        channel=params.get("channel") or None, category=params.get("category") or None,
+        region=params.get("region") or None, subject=params.get("subject") or None,
+        q=params.get("q") or None, sort=params.get("sort") or "newest")
+    with hub.uow(write=False) as uow:
+        page = repository.queue(uow.session, f, cursor)
+        total = repository.count(uow.session, f)
+    keep = {k: v for k, v in params.items() if k != "cursor" and v}
+    return templates.TemplateResponse(request, "queue.html", {
+        "user": user, "page": page, "total": total, "f": f, "keep": keep,
+        "message": params.get("message"), "error": params.get("error")})
+
+
+@router.get("/clues/{number}", response_class=HTMLResponse)
+def clue_page(request: Request, number: str, user: PageUser, hub: HubDep) -> HTMLResponse:
+    parsed = parse_clue_no(number)
+    with hub.uow(write=False) as uow:
+        view = service.clue_view(uow.session, hub.cipher, parsed[1] if parsed else -1)
+    return templates.TemplateResponse(request, "clue.html", {
+        "user": user, "v": view, "message": request.query_params.get("message"),
+        "error": request.query_params.get("error")})
+
+
+@router.post("/clues/{number}/decide")
+def decide_one(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
+               kind: Annotated[str, Form()], target: Annotated[str, Form()] = "",
+               reason: Annotated[str, Form()] = "") -> RedirectResponse:
+    check_csrf(user, csrf)
+    parsed = parse_clue_no(number)
+    back = f"/office/clues/{number}"
+    return _decide(hub, user, [parsed[1] if parsed else -1], DecisionRequest(kind, target, reason),
+                   back)
+
+
+@router.post("/queue/decide")
+async def decide_many(request: Request, user: PageUser, hub: HubDep) -> RedirectResponse:
+    form = await request.form()
+    check_csrf(user, form.get("csrf"))
+    ids = [int(v) for v in form.getlist("clue") if str(v).isdigit()]
+    back = "/office/queue" + (f"?{form.get('back')}" if form.get("back") else "")
+    if not ids:
+        return _with(back, error="请先勾选线索")
+    request_ = DecisionRequest(str(form.get("kind", "")), str(form.get("target", "")),
+                               str(form.get("reason", "")))
+    return _decide(hub, user, ids, request_, back)
+
+
+def _decide(hub, user, ids: list[int], request: DecisionRequest, back: str) -> RedirectResponse:  # noqa: ANN001
+    try:
+        with hub.uow() as uow:
+            made = service.decide(uow.session, user, ids, request, via="page")
+            uow.commit()
+    except HubError as exc:
+        detail = "；".join(e.msg for e in getattr(exc, "errors", [])) or exc.message
+        return _with(back, error=detail)
+    label = service.KIND_LABELS[request.kind]
+    return _with(back, message=f"已对 {len(made)} 条线索作出决定：{label}")
+
+
+def _with(url: str, **params: str) -> RedirectResponse:
+    from urllib.parse import urlencode
+
+    sep = "&" if "?" in url else "?"
+    return RedirectResponse(f"{url}{sep}{urlencode(params)}", status_code=303)

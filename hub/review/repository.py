@@ -1,0 +1,114 @@
+"""SQL for the review queue and a clue's page."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime
+
+import orjson
+from sqlalchemy import String, and_, cast, func, or_, select, tuple_
+from sqlalchemy.orm import Session
+
+from hub.db.models import Agency, Clue, ClueEvent, RawRecord
+from hub.review.models import Decision
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: str = "pending_review"
+    channel: str | None = None
+    category: str | None = None
+    region: str | None = None  # code prefix
+    subject: str | None = None
+    q: str | None = None
+    sort: str = "newest"  # newest | urgent
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    clues: list[Clue]
+    next_cursor: str | None
+    total: int | None
+
+
+def _conditions(f: QueueFilter) -> list:
+    where = [Clue.status == f.status]
+    if f.channel:
+        where.append(Clue.channel == f.channel)
+    if f.category:
+        where.append(Clue.category == f.category)
+    if f.region:
+        where.append(Clue.region_code.startswith(f.region, autoescape=True))
+    if f.subject:
+        where.append(cast(Clue.subjects, String).contains(f.subject, autoescape=True))
+    if f.q:
+        where.append(or_(Clue.title.contains(f.q, autoescape=True),
+                         Clue.content.contains(f.q, autoescape=True)))
+    return where
+
+
+def queue(session: Session, f: QueueFilter, cursor: str | None, limit: int = 50) -> QueuePage:
+    """Keyset paging: the next page starts after the last row shown, so page 2,000 of 100,000
+    pending clues costs what page 1 costs."""
+    order = ([Clue.priority.desc()] if f.sort == "urgent" else []) + [
+        Clue.received_at.desc(), Clue.id.desc()]
+    query = select(Clue).where(*_conditions(f)).order_by(*order).limit(limit + 1)
+    after = _decode(cursor)
+    if after is not None:
+        query = query.where(_after(f.sort, after))
+    rows = list(session.scalars(query))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = _encode(f.sort, rows[-1]) if more and rows else None
+    return QueuePage(rows, next_cursor, None)
+
+
+def _after(sort: str, after: list):  # noqa: ANN202
+    received, clue_id = datetime.fromisoformat(after[-2]), after[-1]
+    older = tuple_(Clue.received_at, Clue.id) < tuple_(received, clue_id)
+    if sort != "urgent":
+        return older
+    priority = after[0]
+    return or_(Clue.priority < priority, and_(Clue.priority == priority, older))
+
+
+def _encode(sort: str, clue: Clue) -> str:
+    key = [clue.received_at.isoformat(), clue.id]
+    if sort == "urgent":
+        key = [clue.priority, *key]
+    return base64.urlsafe_b64encode(orjson.dumps(key)).decode()
+
+
+def _decode(cursor: str | None) -> list | None:
+    if not cursor:
+        return None
+    try:
+        value = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, orjson.JSONDecodeError):
+        return None
+    return value if isinstance(value, list) and len(value) in (2, 3) else None
+
+
+def count(session: Session, f: QueueFilter) -> int:
+    return session.scalar(select(func.count()).select_from(Clue).where(*_conditions(f))) or 0
+
+
+def clue_with_source(session: Session, clue_id: int) -> tuple[Clue, RawRecord, Agency] | None:
+    row = session.execute(
+        select(Clue, RawRecord, Agency).join(RawRecord, RawRecord.id == Clue.raw_record_id)
+        .join(Agency, Agency.id == Clue.agency_id).where(Clue.id == clue_id)
+    ).first()
+    return (row.Clue, row.RawRecord, row.Agency) if row else None
+
+
+def history(session: Session, clue_id: int) -> tuple[list[ClueEvent], list[Decision]]:
+    events = session.scalars(select(ClueEvent).where(ClueEvent.clue_id == clue_id)
+                             .order_by(ClueEvent.at, ClueEvent.id)).all()
+    decisions = session.scalars(select(Decision).where(Decision.clue_id == clue_id)
+                                .order_by(Decision.decided_at, Decision.id)).all()
+    return list(events), list(decisions)
+
+
+def clues_by_id(session: Session, ids: list[int]) -> list[Clue]:
+    return list(session.scalars(select(Clue).where(Clue.id.in_(ids)).with_for_update()))

@@ -1,0 +1,85 @@
+"""Review actions: what the queue shows, what a clue's page shows, deciding."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy.orm import Session
+
+from hub.accounts.service import OfficePrincipal
+from hub.db.models import Agency, Clue, ClueEvent, RawRecord
+from hub.db.types import utcnow
+from hub.errors import Conflict, Forbidden, NotFound
+from hub.intake.service import raw_aad
+from hub.review import repository
+from hub.review.decisions import KINDS, REVIEWABLE, STATUS_LABELS, DecisionRequest
+from hub.review.masking import mask_record
+from hub.review.models import Decision
+from hub.security.crypto import Cipher
+
+KIND_LABELS = {kind: label for kind, (label, _) in KINDS.items()}
+
+
+@dataclass
+class ClueView:
+    clue: Clue
+    agency: Agency
+    raw: RawRecord
+    raw_shown: Any  # the raw record, parsed and masked
+    events: list[ClueEvent]
+    decisions: list[Decision]
+
+
+def clue_view(session: Session, cipher: Cipher, clue_id: int) -> ClueView:
+    found = repository.clue_with_source(session, clue_id)
+    if found is None:
+        raise NotFound(f"没有找到线索 {clue_id}")
+    clue, raw, agency = found
+    events, decisions = repository.history(session, clue_id)
+    return ClueView(clue, agency, raw, _raw_shown(cipher, raw, clue.raw_index), events, decisions)
+
+
+def _raw_shown(cipher: Cipher, raw: RawRecord, index: int | None) -> Any:
+    body = cipher.decrypt(raw.body_enc, raw_aad(raw.agency_id))
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return "（原始记录不是 JSON，含个人信息，不予显示）"
+    if index is not None and isinstance(data, dict) and isinstance(data.get("clues"), list):
+        data = data["clues"][index]  # a batch: show this clue's item only
+    return mask_record(data)
+
+
+def decide(session: Session, by: OfficePrincipal, clue_ids: list[int], request: DecisionRequest,
+           via: str) -> list[Decision]:
+    """One decision for each clue; all or none (a clue already decided stops the lot)."""
+    if not by.can_review:
+        raise Forbidden("只有科员、科长和领导可以研判线索")
+    request = request.checked()
+    clues = repository.clues_by_id(session, clue_ids)
+    missing = set(clue_ids) - {c.id for c in clues}
+    if missing:
+        raise NotFound(f"没有找到线索 {sorted(missing)}")
+    done = [c for c in clues if c.status not in REVIEWABLE]
+    if done:
+        names = "、".join(f"{c.id}（{STATUS_LABELS.get(c.status, c.status)}）" for c in done)
+        raise Conflict(f"这些线索当前不是待研判状态：{names}")
+    now = utcnow()
+    bulk_id = secrets.token_hex(8) if len(clues) > 1 else None
+    made = []
+    for clue in clues:
+        decision = Decision(clue_id=clue.id, kind=request.kind, target=request.target,
+                            reason=request.reason, decided_by=by.user_id, decided_at=now,
+                            via=via, bulk_id=bulk_id)
+        session.add(decision)
+        session.add(ClueEvent(clue_id=clue.id, at=now, actor=f"user:{by.username}",
+                              action=f"decision.{request.kind}",
+                              detail={"target": request.target, "reason": request.reason,
+                                      "via": via, "bulk_id": bulk_id}))
+        clue.status, clue.updated_at = request.status, now
+        made.append(decision)
+    session.flush()
+    return made

@@ -1,0 +1,102 @@
+"""What the office's pages share: templates, the logged-in user, CSRF, redirects to login."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import Depends, Request
+from fastapi.templating import Jinja2Templates
+
+from hub.accounts.service import ROLES, OfficePrincipal, principal
+from hub.contract.v1 import CATEGORY_LABELS, CHANNEL_LABELS
+from hub.db.types import utcnow
+from hub.errors import Forbidden, Unauthorized
+from hub.intake.present import clue_no
+from hub.normalize.classify import FIELD_LABELS
+from hub.normalize.codes import load_divisions
+from hub.review.decisions import KINDS, STATUS_LABELS
+
+SESSION_COOKIE = "hub_session"
+HERE = Path(__file__).resolve().parent
+templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.globals.update(
+    CHANNELS=CHANNEL_LABELS, CATEGORIES=CATEGORY_LABELS, FIELDS=FIELD_LABELS, STATUSES=STATUS_LABELS,
+    KINDS={k: label for k, (label, _) in KINDS.items()}, ROLES=ROLES, clue_no=clue_no,
+)
+
+
+def _region_name(code: str | None) -> str:
+    if not code:
+        return "—"
+    return load_divisions().full_name(code) or code
+
+
+def _local(when) -> str:  # noqa: ANN001
+    from zoneinfo import ZoneInfo
+
+    return when.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M") if when else "—"
+
+
+def _pretty_json(value) -> str:  # noqa: ANN001
+    import json
+
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+EVENT_LABELS = {
+    "normalized": "规范化完成", "normalize_failed": "规范化失败", "correlated": "完成相似线索关联",
+    "routed": "规则提出处置建议",
+    **{f"decision.{kind}": f"作出决定：{label}" for kind, (label, _) in KINDS.items()},
+}
+
+
+def _event_label(action: str) -> str:
+    return EVENT_LABELS.get(action, action)
+
+
+templates.env.filters.update(region=_region_name, local=_local, pretty_json=_pretty_json,
+                             event_label=_event_label)
+
+
+class LoginRequired(Exception):
+    def __init__(self, next_url: str) -> None:
+        self.next_url = next_url
+
+
+def page_user(request: Request) -> OfficePrincipal:
+    """The logged-in office user, or a redirect to the login page."""
+    hub = request.app.state.hub
+    with hub.uow(write=False) as uow:
+        try:
+            return principal(uow.session, request.cookies.get(SESSION_COOKIE), utcnow())
+        except Unauthorized:
+            raise LoginRequired(request.url.path + (f"?{request.url.query}" if request.url.query
+                                                    else "")) from None
+
+
+def api_user(request: Request) -> OfficePrincipal:
+    hub = request.app.state.hub
+    with hub.uow(write=False) as uow:
+        return principal(uow.session, request.cookies.get(SESSION_COOKIE), utcnow())
+
+
+PageUser = Annotated[OfficePrincipal, Depends(page_user)]
+ApiUser = Annotated[OfficePrincipal, Depends(api_user)]
+
+
+def check_csrf(user: OfficePrincipal, token: str | None) -> None:
+    import hmac
+
+    if not token or not hmac.compare_digest(token, user.csrf_token):
+        raise Forbidden("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
+
+
+def login_url(next_url: str) -> str:
+    return f"/office/login?next={quote(next_url)}"
+
+
+def cookie_secure(request: Request) -> bool:
+    settings = request.app.state.hub.settings
+    return request.url.scheme == "https" or settings.environment != "development"
