@@ -13,7 +13,7 @@ from hub.api.responses import JSONResponse
 from hub.contract.v1 import BatchResult, ClueOut
 from hub.errors import InvalidInput, NotFound
 from hub.intake import repository, service
-from hub.intake.present import clue_json, parse_clue_no
+from hub.intake.present import clue_json, clue_no, parse_clue_no
 from hub.intake.recorder import GroupWriter
 
 router = APIRouter(prefix="/api/v1", tags=["clues 线索"])
@@ -77,6 +77,6 @@ def get_clue(clue_id: str, agency: AgencyDep, hub: HubDep) -> JSONResponse:
     parsed = parse_clue_no(clue_id)
     with hub.uow(write=False) as uow:
         clue = repository.get_clue(uow.session, agency.agency_id, parsed[1]) if parsed else None
-        if clue is None or clue.received_at.year != parsed[0]:
+        if clue is None or clue_no(clue.id, clue.received_at) != clue_id:
             raise NotFound(f"没有找到线索 {clue_id}（或不属于本单位）")
         return JSONResponse(clue_json(clue))

@@ -5,14 +5,19 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from hub.db.models import Clue
+from hub.directory.subjects import sent_subjects
 
 _CLUE_NO = re.compile(r"^XS-(\d{4})-(\d{6,})$")
+# Times leave the API in the office's zone, whatever offset they arrived with.
+OFFICE_ZONE = ZoneInfo("Asia/Shanghai")
 
 
 def clue_no(clue_id: int, received_at: datetime) -> str:
-    return f"XS-{received_at.year}-{clue_id:06d}"
+    """`XS-<year received, office time>-<number>`."""
+    return f"XS-{received_at.astimezone(OFFICE_ZONE).year}-{clue_id:06d}"
 
 
 def parse_clue_no(value: str) -> tuple[int, int] | None:
@@ -25,17 +30,18 @@ def clue_json(clue: Clue) -> dict[str, Any]:
     return {
         "id": clue_no(clue.id, clue.received_at),
         "status": clue.status,
-        "received_at": clue.received_at.isoformat(),
+        "received_at": clue.received_at.astimezone(OFFICE_ZONE).isoformat(),
         "source_ref": clue.source_ref,
         "channel": clue.channel,
-        "reported_at": clue.reported_at.isoformat(),
+        "reported_at": clue.reported_at.astimezone(OFFICE_ZONE).isoformat(),
         "title": clue.title,
         "content": clue.content,
         "category": clue.category,
         "category_source": clue.category_source,
         "region_code": clue.region_code,
         "region_source": clue.region_source,
-        "subjects": clue.subjects or [],
+        # As sent: the directory's resolution is the office's, outside the contract's shape.
+        "subjects": sent_subjects(clue.subjects),
         "references": clue.references or [],
         "reporter": clue.reporter_masked,
         "urgency": clue.urgency,
