@@ -6,9 +6,9 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test setup system-deps lint schemas bench-ingest clean
 
-run: setup ## set everything up and run the hub on http://127.0.0.1:$${HUB_PORT:-8000} (SQLite + embedded queue)
+run: setup ## set everything up and run the hub on http://127.0.0.1:$${HUB_PORT:-8000} (SQLite + embedded queue), with the six partner simulators
 	$(BIN)/hub keys init
-	$(BIN)/hub run
+	$(BIN)/hub run --with-simulators
 
 test: setup system-deps ## set everything up and run the whole test suite
 	$(BIN)/ruff check .

@@ -43,13 +43,23 @@ def main() -> None:
 
 @main.command()
 @click.option("--port", type=int, help="默认取 HUB_PORT（8000）")
-def run(port: int | None) -> None:
+@click.option("--with-simulators", is_flag=True,
+              help="同时启动六个协作单位系统的模拟器，并让连接器从中拉取")
+@click.option("--simulator-port", type=int, default=8101, show_default=True,
+              help="模拟器的起始端口（六个连续端口）")
+def run(port: int | None, with_simulators: bool, simulator_port: int) -> None:
     """All in one process: API, queue consumers and scheduler (embedded default)."""
-    from hub.runner import run_all
+    from hub.runner import prepare, run_all
 
     settings = get_settings()
     if port:
         settings.port = port
+    if with_simulators:
+        from hub.collect.demo import start_demo
+
+        prepare(settings)
+        for simulator in start_demo(settings, simulator_port):
+            click.echo(f"模拟器 {simulator.name}：{simulator.url}")
     run_all(settings)
 
 

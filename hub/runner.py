@@ -17,9 +17,30 @@ from hub.settings import Settings
 
 
 def prepare(settings: Settings) -> None:
-    """What every start needs: the keyring and an up-to-date schema."""
+    """What every start needs: the keyring, an up-to-date schema, and a directory of bodies
+    (the demo one on first start, until the administrator imports theirs)."""
     ensure_keyring(settings.keyring_path)
     upgrade(settings.database_url)
+    _seed_directory(settings)
+
+
+def _seed_directory(settings: Settings) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from hub.db.types import utcnow
+    from hub.directory.service import ensure_seeded
+
+    hub = Hub.from_settings(settings)
+    try:
+        with hub.uow() as uow:
+            report = ensure_seeded(uow.session, now=utcnow())
+            uow.commit()
+    except IntegrityError:  # another process starting at the same time seeded it first
+        report = None
+    finally:
+        hub.close()
+    if report is not None:
+        log.event("hub.directory.seeded", added=len(report.added), refused=len(report.refused))
 
 
 def _threads(hub: Hub, stop: threading.Event, workers: int, with_scheduler: bool) -> list[threading.Thread]:

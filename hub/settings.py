@@ -26,6 +26,8 @@ class Settings(BaseSettings):
 
     office_name: str = "十堰市委依法治市办"
     office_region: str = "420300"
+    # Subject units matched approximately below this score (0–100) stay unresolved for review.
+    directory_match_threshold: float = 85.0
 
     max_body_bytes: int = 1024 * 1024
     batch_max_items: int = 500

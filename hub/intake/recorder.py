@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from hub import log
 from hub.container import Hub
@@ -25,19 +27,24 @@ from hub.pipeline import tasks
 from hub.pipeline.stages import FIRST_STAGE
 
 Key = tuple[int, str]  # (agency_id, source_ref)
+# Runs inside the transaction, just before its commit, with the outcomes it will commit
+# (connectors advance their cursor here, so a page and its cursor commit together).
+BeforeCommit = Callable[[Session, list[list[ItemOutcome]]], None]
 
 
-def record(hub: Hub, batch: list[Received]) -> list[list[ItemOutcome]]:
+def record(hub: Hub, batch: list[Received],
+           before_commit: BeforeCommit | None = None) -> list[list[ItemOutcome]]:
     """Record every body of `batch` in one transaction; outcomes per body, per item."""
     try:
-        return _record(hub, batch)
+        return _record(hub, batch, before_commit)
     except IntegrityError:
         # Another process recorded one of these source_refs between our read and our
         # insert; the second attempt finds it and answers 200 with it.
-        return _record(hub, batch)
+        return _record(hub, batch, before_commit)
 
 
-def _record(hub: Hub, batch: list[Received]) -> list[list[ItemOutcome]]:
+def _record(hub: Hub, batch: list[Received],
+            before_commit: BeforeCommit | None = None) -> list[list[ItemOutcome]]:
     now = utcnow()
     keys = [(r.agency_id, row["source_ref"]) for r in batch for row in r.rows.values()]
     with hub.uow() as uow:
@@ -48,19 +55,25 @@ def _record(hub: Hub, batch: list[Received]) -> list[list[ItemOutcome]]:
                 key = (received.agency_id, row["source_ref"])
                 if key not in existing:
                     first_new.setdefault(key, (b, i))
+        creating = {body for body, _ in first_new.values()}  # bodies that make a new clue
         raw_ids = repository.insert_raws(uow.session, [
-            _raw_values(received, b, first_new, now) for b, received in enumerate(batch)])
+            _raw_values(received, b in creating, now) for b, received in enumerate(batch)])
+        for received, raw_id in zip(batch, raw_ids, strict=True):
+            received.raw_record_id = raw_id
         new_rows = [{**batch[b].rows[i], "raw_record_id": raw_ids[b], "received_at": now,
                      "updated_at": now} for (b, i) in first_new.values()]
         ids = repository.insert_clues(uow.session, new_rows) if new_rows else []
         uow.wake(FIRST_STAGE, tasks.create(uow.session, FIRST_STAGE, ids, now))
+        created = {key: Clue(id=clue_id, **row)
+                   for key, clue_id, row in zip(first_new, ids, new_rows, strict=True)}
+        outcomes = [_outcomes(b, received, existing, created, first_new)
+                    for b, received in enumerate(batch)]
+        if before_commit is not None:
+            before_commit(uow.session, outcomes)
         uow.commit()
-    created = {key: Clue(id=clue_id, **row)
-               for key, clue_id, row in zip(first_new, ids, new_rows, strict=True)}
     log.event("hub.intake.recorded", bodies=len(batch), new=len(ids),
               known=len(keys) - len(ids), refused=sum(len(r.items) - len(r.rows) for r in batch))
-    return [_outcomes(b, received, existing, created, first_new)
-            for b, received in enumerate(batch)]
+    return outcomes
 
 
 def _outcomes(b: int, received: Received, existing: dict, created: dict,
@@ -81,11 +94,12 @@ def _outcomes(b: int, received: Received, existing: dict, created: dict,
     return out
 
 
-def _raw_values(received: Received, b: int, first_new: dict, now) -> dict[str, Any]:  # noqa: ANN001
+def _raw_values(received: Received, new: bool, now) -> dict[str, Any]:  # noqa: ANN001
     errors = received.refused_whole or [e for item in received.items if isinstance(item, list)
                                         for e in item]
-    new = sum(1 for body, _ in first_new.values() if body == b)
-    if received.refused_whole is not None or not received.rows:
+    if received.raw_outcome is not None:
+        outcome = received.raw_outcome
+    elif received.refused_whole is not None or not received.rows:
         outcome = "rejected"
     elif len(received.rows) < len(received.items):
         outcome = "partial"

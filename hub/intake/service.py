@@ -40,6 +40,8 @@ class Received:
     connector: str | None = None
     raw_enc: bytes = b""
     raw_sha256: str = ""
+    raw_outcome: str | None = None  # set by the caller, e.g. "not_clue" for a connector record
+    raw_record_id: int | None = None  # set by the recorder once the raw record is inserted
 
 
 PRIORITY = {"normal": 0, "important": 1, "urgent": 2}

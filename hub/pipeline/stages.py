@@ -37,7 +37,8 @@ def pipeline(settings: Settings) -> dict[str, Stage]:
     from hub.normalize.stage import NormalizeStage
 
     stages: list[Stage] = [
-        NormalizeStage(next_stage=None, prefer_prefix=settings.office_region_prefix),
+        NormalizeStage(next_stage=None, prefer_prefix=settings.office_region_prefix,
+                       match_threshold=settings.directory_match_threshold),
     ]
     return {stage.name: stage for stage in stages}
 

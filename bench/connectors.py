@@ -1,0 +1,184 @@
+"""Pull 100,000 native records from a simulator through the hub into `pending_review`.
+
+    .venv/bin/python bench/connectors.py                    # embedded default: `hub run`
+    .venv/bin/python bench/connectors.py --backend server   # PostgreSQL + RabbitMQ: hub api,
+                                                            # hub scheduler, hub worker ×N
+
+Everything runs as real processes: the partner's simulator (`hub simulate`), and the hub. The
+connector is enabled, the scheduler pulls it page by page, the workers normalize; the clock
+stops when the run is over and every clue it made is in `pending_review`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.ingest import AMQP, drop_database, free_port, new_database, wait_http  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace, work: Path) -> None:
+        self.args, self.work = args, work
+        self.database_url = new_database(args.backend, work, "connectors")
+        self.port, self.partner_port = free_port(), free_port()
+        self.env = {**os.environ, "HUB_DATABASE_URL": self.database_url,
+                    "HUB_KEYRING_PATH": str(work / "keyring.json"), "HUB_PORT": str(self.port),
+                    "HUB_QUEUE_PREFIX": f"bench-{uuid.uuid4().hex[:6]}",
+                    "HUB_LOG_LEVEL": "WARNING", "HUB_WORKER_BATCH_SIZE": str(args.batch),
+                    "HUB_BROKER_URL": "memory://" if args.backend == "embedded" else AMQP}
+        self.procs: list[subprocess.Popen] = []
+        self.names: list[str] = []
+        self.engine = create_engine(self.database_url)
+
+    def hub(self, *args: str) -> str:
+        return subprocess.run([sys.executable, "-m", "hub", *args], env=self.env, check=True,
+                              capture_output=True, text=True).stdout
+
+    def spawn(self, *args: str, name: str) -> None:
+        log = (OUT / f"connectors-{self.args.backend}-{name}.log").open("wb")
+        self.procs.append(subprocess.Popen([sys.executable, "-m", "hub", *args], env=self.env,
+                                           stdout=log, stderr=subprocess.STDOUT))
+        self.names.append(name)
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time (user + system) each process used so far (Linux /proc)."""
+        used = {}
+        for name, proc in zip(self.names, self.procs, strict=True):
+            try:
+                fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            used[name] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return used
+
+    def start(self) -> None:
+        a = self.args
+        self.spawn("simulate", a.connector, "--port", str(self.partner_port), "--total",
+                   str(a.records), "--page-size", str(a.page_size), name="simulator")
+        wait_http(f"http://127.0.0.1:{self.partner_port}/")
+        self.hub("keys", "init")
+        self.hub("migrate")
+        self.hub("connectors", "set", a.connector, "--url",
+                 f"http://127.0.0.1:{self.partner_port}", "--page-size", str(a.page_size),
+                 "--interval", "3600")
+        if a.backend == "embedded":
+            self.spawn("run", name="run")
+        else:
+            self.spawn("api", name="api")
+            self.spawn("scheduler", name="scheduler")
+            for i in range(a.workers):
+                self.spawn("worker", name=f"worker{i}")
+        wait_http(f"http://127.0.0.1:{self.port}/healthz")
+        time.sleep(1.0)  # workers connected, scheduler leader
+
+    def query(self, sql: str, **params: object) -> list:
+        with self.engine.connect() as conn:
+            return list(conn.execute(text(sql), params))
+
+    def wait_done(self) -> dict:
+        """Poll until the run ended and none of its clues is still before review."""
+        deadline = time.monotonic() + self.args.timeout
+        while time.monotonic() < deadline:
+            runs = self.query("SELECT status, pages, seen, new, known, not_clue, dead_lettered, "
+                              "started_at, finished_at, error FROM connector_runs "
+                              "WHERE pages > 0 ORDER BY id")
+            if runs and runs[-1].status == "failed":
+                raise RuntimeError(f"run failed: {runs[-1].error}")
+            if runs and runs[-1].status == "ok":
+                left = self.query("SELECT count(*) FROM clues WHERE status <> 'pending_review'")
+                if left[0][0] == 0:
+                    return {"run": runs[-1], "done": time.perf_counter()}
+            time.sleep(0.25)
+        raise RuntimeError("timed out")
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            proc.terminate()
+        for proc in self.procs:
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        self.engine.dispose()
+        drop_database(self.database_url)
+
+
+def run(args: argparse.Namespace) -> dict:
+    OUT.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        bench = Bench(args, Path(tmp))
+        try:
+            bench.start()
+            started = time.perf_counter()
+            bench.hub("connectors", "set", args.connector, "--enable")
+            result = bench.wait_done()
+            cpu = bench.cpu_seconds()
+            pending = bench.query("SELECT count(*) FROM clues WHERE status = 'pending_review'")
+        finally:
+            bench.stop()
+    run_row = result["run"]
+    pull = (_moment(run_row.finished_at) - _moment(run_row.started_at)).total_seconds()
+    return {"run": run_row, "pull_seconds": pull, "e2e_seconds": result["done"] - started,
+            "pending_review": pending[0][0], "cpu": cpu}
+
+
+def _moment(value: datetime | str) -> datetime:
+    """SQLite gives text back from a plain query; PostgreSQL a datetime."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def report(args: argparse.Namespace, figures: dict) -> None:
+    run_row, e2e, pull = figures["run"], figures["e2e_seconds"], figures["pull_seconds"]
+    target = "≥ 1000" if args.backend == "server" else ""
+    rows = [
+        ("records pulled", f"{run_row.seen}", ""),
+        ("pages", f"{run_row.pages}", f"{args.page_size} per page"),
+        ("new clues / known / not a clue / dead letters",
+         f"{run_row.new} / {run_row.known} / {run_row.not_clue} / {run_row.dead_lettered}", ""),
+        ("clues in pending_review", f"{figures['pending_review']}", ""),
+        ("pull alone, s (run started → finished)", f"{pull:.1f}", ""),
+        ("end to end, s (enabled → all pending_review)", f"{e2e:.1f}", ""),
+        ("records/s, pull alone", f"{run_row.seen / pull:.0f}", ""),
+        ("records/s, end to end", f"{run_row.seen / e2e:.0f}", target),
+        ("clues/s into pending_review, end to end", f"{run_row.new / e2e:.0f}", ""),
+    ]
+    rows += [(f"CPU s, {name}", f"{seconds:.1f}", f"{seconds * 1e6 / run_row.seen:.0f} µs/record")
+             for name, seconds in figures["cpu"].items()]
+    workers = "1 process (hub run)" if args.backend == "embedded" else f"{args.workers} workers"
+    print(f"\nbackend: {args.backend}, connector {args.connector}, {args.records} records, "
+          f"{workers}, {os.cpu_count()} cores")
+    head = ("figure", "value", "note")
+    widths = [max(len(str(r[i])) for r in [head, *rows]) + 2 for i in range(3)]
+    for row in [head, tuple("-" * (w - 2) for w in widths), *rows]:
+        print("".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", choices=["embedded", "server"], default="embedded")
+    parser.add_argument("--connector", default="hotline")
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--page-size", type=int, default=500)
+    parser.add_argument("--workers", type=int, default=2, help="hub worker processes (server)")
+    parser.add_argument("--batch", type=int, default=200, help="HUB_WORKER_BATCH_SIZE")
+    parser.add_argument("--timeout", type=float, default=1800)
+    args = parser.parse_args()
+    print(f"pulling {args.records} {args.connector} records ({args.backend}) …", flush=True)
+    report(args, run(args))
+
+
+if __name__ == "__main__":
+    main()

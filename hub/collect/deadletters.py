@@ -1,0 +1,113 @@
+"""Dead letters: native records that could not become clues, kept for a second try.
+
+Replay decrypts the raw record, maps it again with the connector's mapper as it is now (fixed,
+perhaps) and checks it again. One that passes is recorded like any clue and the dead letter
+is marked replayed with the clue's id, in the same transaction; one that still fails stays
+open with the new reason; one that now maps to "not a clue" is resolved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy.orm import Session
+
+from connectors.registry import CONNECTORS
+from hub.collect import repository
+from hub.collect.models import DeadLetter
+from hub.collect.service import clue_id, prepare
+from hub.container import Hub
+from hub.db.models import RawRecord
+from hub.db.types import utcnow
+from hub.errors import NotFound
+from hub.intake.recorder import record
+from hub.intake.service import ItemOutcome, raw_aad
+
+BATCH = 100
+
+
+@dataclass(frozen=True)
+class ReplayResult:
+    dead_letter_id: int
+    state: str  # replayed | resolved | open (still failing) | the state it already had
+    clue: dict[str, Any] | None = None
+    field: str | None = None
+    reason: str | None = None
+    skipped: bool = False  # it was not open
+
+
+def list_dead_letters(hub: Hub, connector: str | None = None,
+                      state: str | None = "open") -> list[DeadLetter]:
+    with hub.uow(write=False) as uow:
+        return repository.list_dead_letters(uow.session, connector, state)
+
+
+def replay(hub: Hub, ids: list[int] | None = None, *,
+           connector: str | None = None) -> list[ReplayResult]:
+    """Replay the dead letters `ids`, or every open one (of `connector`) when None."""
+    with hub.uow(write=False) as uow:
+        targets = ids if ids is not None else repository.open_ids(uow.session, connector)
+    results: list[ReplayResult] = []
+    for start in range(0, len(targets), BATCH):
+        results += _replay_batch(hub, targets[start:start + BATCH])
+    return results
+
+
+def _replay_batch(hub: Hub, ids: list[int]) -> list[ReplayResult]:
+    with hub.uow(write=False) as uow:
+        pairs = repository.dead_letters_with_raw(uow.session, ids)
+    missing = sorted(set(ids) - {dead.id for dead, _ in pairs})
+    if missing:
+        raise NotFound(f"没有找到死信 {'、'.join(map(str, missing))}")
+    skipped = [ReplayResult(dead.id, dead.state, skipped=True)
+               for dead, _ in pairs if dead.state != "open"]
+    attempts = [(dead, _prepare(hub, dead, raw)) for dead, raw in pairs if dead.state == "open"]
+    clues = [(dead, one) for dead, one in attempts if one is not None and one.mapped.kind == "clue"]
+    results: list[ReplayResult] = []
+
+    def before_commit(session: Session, outcomes: list[list[ItemOutcome]]) -> None:
+        by_dead = {dead.id: outcome[0].clue for (dead, _), outcome in zip(clues, outcomes,
+                                                                        strict=True)}
+        results[:] = _settle(session, attempts, by_dead)
+
+    if clues:
+        record(hub, [one.received for _, one in clues], before_commit)
+    else:
+        with hub.uow() as uow:
+            before_commit(uow.session, [])
+            uow.commit()
+    return skipped + results
+
+
+def _prepare(hub: Hub, dead: DeadLetter, raw: RawRecord):  # noqa: ANN202
+    spec = CONNECTORS.get(dead.connector)
+    if spec is None:
+        return None
+    plain = hub.cipher.decrypt(raw.body_enc, raw_aad(raw.agency_id))
+    return prepare(hub, spec, raw.agency_id, "replay", orjson.loads(plain), raw=plain)
+
+
+def _settle(session: Session, attempts: list, clue_by_dead: dict[int, dict]) -> list[ReplayResult]:
+    now = utcnow()
+    results = []
+    for dead, one in attempts:
+        if one is None:
+            reason = f"连接器“{dead.connector}”已不存在，无法重放"
+            repository.update_dead_letter(session, dead.id, reason=reason)
+            results.append(ReplayResult(dead.id, "open", reason=reason))
+        elif one.mapped.kind == "clue":
+            clue = clue_by_dead[dead.id]
+            repository.update_dead_letter(session, dead.id, state="replayed", replayed_at=now,
+                                          clue_id=clue_id(clue))
+            results.append(ReplayResult(dead.id, "replayed", clue=clue))
+        elif one.mapped.kind == "not_clue":
+            repository.update_dead_letter(session, dead.id, state="resolved", replayed_at=now)
+            results.append(ReplayResult(dead.id, "resolved"))
+        else:
+            field = one.mapped.field and one.mapped.field[:200]
+            repository.update_dead_letter(session, dead.id, field=field,
+                                          reason=one.mapped.reason)
+            results.append(ReplayResult(dead.id, "open", field=field, reason=one.mapped.reason))
+    return results

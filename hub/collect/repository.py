@@ -1,0 +1,191 @@
+"""SQL for hub.collect: connector states and their lease, runs, dead letters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from hub.collect.models import ConnectorRun, ConnectorState, DeadLetter
+from hub.db.models import Agency, RawRecord
+
+# -- connector states ------------------------------------------------------------------------
+
+
+def get_state(session: Session, name: str) -> ConnectorState | None:
+    return session.get(ConnectorState, name)
+
+
+def all_states(session: Session) -> dict[str, ConnectorState]:
+    return {state.name: state for state in session.scalars(select(ConnectorState))}
+
+
+def agency_named(session: Session, name: str) -> Agency | None:
+    return session.scalar(select(Agency).where(Agency.name == name))
+
+
+def due_states(session: Session, now: datetime, stale_before: datetime) -> list[ConnectorState]:
+    """Enabled connectors whose next run is due and whose lease is free (or stale)."""
+    return list(session.scalars(
+        select(ConnectorState).where(
+            ConnectorState.enabled.is_(True), ConnectorState.base_url.is_not(None),
+            or_(ConnectorState.next_run_at.is_(None), ConnectorState.next_run_at <= now),
+            or_(ConnectorState.running_since.is_(None),
+                ConnectorState.running_since < stale_before),
+        ).order_by(ConnectorState.next_run_at)
+    ))
+
+
+def take_lease(session: Session, name: str, previous_owner: str | None, owner: str,
+               now: datetime) -> bool:
+    """Compare-and-set: the lease passes to `owner` only if nobody changed it meanwhile."""
+    held = (ConnectorState.lease_owner.is_(None) if previous_owner is None
+            else ConnectorState.lease_owner == previous_owner)
+    return session.execute(
+        update(ConnectorState).where(ConnectorState.name == name, held)
+        .values(lease_owner=owner, running_since=now, updated_at=now)
+    ).rowcount == 1
+
+
+def advance(session: Session, name: str, owner: str, cursor: str | None, now: datetime) -> bool:
+    """Save the cursor after a page and renew the lease; False when the lease was lost."""
+    return session.execute(
+        update(ConnectorState).where(ConnectorState.name == name,
+                                     ConnectorState.lease_owner == owner)
+        .values(cursor=cursor, running_since=now, updated_at=now)
+    ).rowcount == 1
+
+
+def release(session: Session, name: str, owner: str, **values: Any) -> bool:
+    """Give the lease back, with the outcome of the run (health, next run)."""
+    return session.execute(
+        update(ConnectorState).where(ConnectorState.name == name,
+                                     ConnectorState.lease_owner == owner)
+        .values(lease_owner=None, running_since=None, **values)
+    ).rowcount == 1
+
+
+# -- runs ------------------------------------------------------------------------------------
+
+
+def start_run(session: Session, name: str, now: datetime) -> int:
+    run = ConnectorRun(connector=name, started_at=now, status="running", pages=0, seen=0,
+                       new=0, known=0, not_clue=0, dead_lettered=0)
+    session.add(run)
+    session.flush()
+    return run.id
+
+
+def fail_orphaned_runs(session: Session, name: str, now: datetime, error: str) -> int:
+    """Runs left `running` by a process that died: the lease holder knows they are over."""
+    return session.execute(
+        update(ConnectorRun).where(ConnectorRun.connector == name,
+                                   ConnectorRun.status == "running")
+        .values(status="failed", finished_at=now, error=error)
+    ).rowcount
+
+
+def add_to_run(session: Session, run_id: int, counts: dict[str, int]) -> None:
+    session.execute(update(ConnectorRun).where(ConnectorRun.id == run_id).values(
+        {getattr(ConnectorRun, key): getattr(ConnectorRun, key) + n for key, n in counts.items()}))
+
+
+def finish_run(session: Session, run_id: int, status: str, now: datetime,
+               error: str | None) -> None:
+    session.execute(update(ConnectorRun).where(ConnectorRun.id == run_id)
+                    .values(status=status, finished_at=now, error=error))
+
+
+def last_runs(session: Session, with_records: bool = False) -> dict[str, ConnectorRun]:
+    """Each connector's newest run (that read at least one record, if `with_records`)."""
+    newest = select(func.max(ConnectorRun.id)).group_by(ConnectorRun.connector)
+    if with_records:
+        newest = newest.where(ConnectorRun.seen > 0)
+    runs = session.scalars(select(ConnectorRun).where(ConnectorRun.id.in_(newest)))
+    return {run.connector: run for run in runs}
+
+
+def get_run(session: Session, run_id: int) -> ConnectorRun | None:
+    return session.get(ConnectorRun, run_id)
+
+
+# -- dead letters ----------------------------------------------------------------------------
+
+
+def open_by_sha(session: Session, connector: str, shas: Iterable[str]) -> dict[str, int]:
+    """Open dead letters of `connector` whose raw record has one of these SHA-256s."""
+    shas = list(set(shas))
+    if not shas:
+        return {}
+    rows = session.execute(
+        select(RawRecord.sha256, DeadLetter.id)
+        .join(RawRecord, RawRecord.id == DeadLetter.raw_record_id)
+        .where(DeadLetter.connector == connector, DeadLetter.state == "open",
+               RawRecord.sha256.in_(shas))
+    )
+    return {sha: dead_id for sha, dead_id in rows}
+
+
+def insert_dead_letters(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    if not rows:
+        return []
+    result = session.execute(
+        insert(DeadLetter).returning(DeadLetter.id, sort_by_parameter_order=True), rows)
+    return list(result.scalars())
+
+
+def resolve_by_ref(session: Session, connector: str, clue_by_ref: dict[str, int],
+                   now: datetime) -> int:
+    """Open dead letters whose record later arrived well-formed are resolved by that clue."""
+    if not clue_by_ref:
+        return 0
+    found = session.execute(
+        select(DeadLetter.id, DeadLetter.record_ref).where(
+            DeadLetter.connector == connector, DeadLetter.state == "open",
+            DeadLetter.record_ref.in_(list(clue_by_ref)))
+    ).all()
+    for dead_id, ref in found:
+        session.execute(update(DeadLetter).where(DeadLetter.id == dead_id).values(
+            state="resolved", replayed_at=now, clue_id=clue_by_ref[ref]))
+    return len(found)
+
+
+def list_dead_letters(session: Session, connector: str | None, state: str | None,
+                      limit: int = 500) -> list[DeadLetter]:
+    query = select(DeadLetter).order_by(DeadLetter.id).limit(limit)
+    if connector:
+        query = query.where(DeadLetter.connector == connector)
+    if state:
+        query = query.where(DeadLetter.state == state)
+    return list(session.scalars(query))
+
+
+def dead_letters_with_raw(session: Session, ids: list[int]) -> list[tuple[DeadLetter, RawRecord]]:
+    rows = session.execute(
+        select(DeadLetter, RawRecord).join(RawRecord, RawRecord.id == DeadLetter.raw_record_id)
+        .where(DeadLetter.id.in_(ids)).order_by(DeadLetter.id))
+    return [(dead, raw) for dead, raw in rows]
+
+
+def open_ids(session: Session, connector: str | None) -> list[int]:
+    query = select(DeadLetter.id).where(DeadLetter.state == "open").order_by(DeadLetter.id)
+    if connector:
+        query = query.where(DeadLetter.connector == connector)
+    return list(session.scalars(query))
+
+
+def update_dead_letter(session: Session, dead_id: int, **values: Any) -> None:
+    session.execute(update(DeadLetter).where(DeadLetter.id == dead_id).values(**values))
+
+
+def stale_cutoff(now: datetime, lease_seconds: float) -> datetime:
+    return now - timedelta(seconds=lease_seconds)
+
+
+def open_counts(session: Session) -> dict[str, int]:
+    rows = session.execute(select(DeadLetter.connector, func.count())
+                           .where(DeadLetter.state == "open").group_by(DeadLetter.connector))
+    return {connector: n for connector, n in rows}

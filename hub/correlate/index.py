@@ -1,0 +1,162 @@
+"""The correlation index in the database: write a clue's keys, find a new clue's candidates.
+
+Candidates for a clue are the clues within the window that share an LSH band key with it
+(the ones sharing most bands first), plus the most recent clues that share a field key with
+it: a case or document number, a credit code, a subject unit, a named place, and, as the
+last resort for a burst of reports about a fresh problem, the region. Each kind is capped, so
+that a busy bureau or region costs the same as a quiet one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select, text
+from sqlalchemy.orm import Session
+
+from hub.correlate.models import CorrelateBandKey, CorrelateFieldKey, CorrelateProfile
+from hub.correlate.profile import Profile, facts_of, stored_profile
+
+BAND_CANDIDATES = 50
+FIELD_CANDIDATES = {"case_number": 50, "document_number": 50, "credit_code": 30,
+                    "subject": 30, "place": 30, "organization": 30, "region": 20}
+# How much each shared key says about a candidate, to keep the best SCORED of them.
+KEY_WEIGHTS = {"case_number": 10.0, "document_number": 10.0, "credit_code": 2.0,
+               "subject": 1.0, "place": 2.0, "organization": 2.0, "region": 0.5}
+BAND_WEIGHT = 1.0
+SCORED = 40
+LOCK_ID = 0x636F7272  # 'corr': the advisory lock that serializes linking on PostgreSQL
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A clue ready for the index: its profile and the keys it is found by."""
+
+    clue_id: int
+    profile: Profile
+    band_keys: tuple[int, ...]
+    field_keys: frozenset[tuple[str, str]]
+
+    @property
+    def day(self) -> int:
+        return day_of(self.profile.reported_at)
+
+
+def day_of(moment: datetime) -> int:
+    return (moment - _EPOCH).days
+
+
+def lock_linking(session: Session) -> None:
+    """Serialize linking across processes (PostgreSQL); SQLite has one writer already.
+
+    Held until the transaction ends. Two workers that each index a clue about the same
+    problem would otherwise not see each other's uncommitted keys and make two clusters.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": LOCK_ID})
+
+
+def indexed(session: Session, clue_ids: Iterable[int]) -> set[int]:
+    ids = list(clue_ids)
+    if not ids:
+        return set()
+    rows = session.execute(select(CorrelateProfile.clue_id).where(
+        CorrelateProfile.clue_id.in_(ids)))
+    return set(rows.scalars())
+
+
+def add(session: Session, entries: list[Entry], now: datetime) -> None:
+    """Insert the entries' profiles and keys (one statement per table)."""
+    if not entries:
+        return
+    session.execute(insert(CorrelateProfile), [
+        {"clue_id": e.clue_id, "reported_at": e.profile.reported_at,
+         "channel": e.profile.channel, "region_code": e.profile.region,
+         "text": e.profile.text, "facts": facts_of(e.profile), "indexed_at": now}
+        for e in entries])
+    bands = [{"key": key, "day": e.day, "clue_id": e.clue_id}
+             for e in entries for key in set(e.band_keys)]
+    if bands:
+        session.execute(insert(CorrelateBandKey), bands)
+    fields = [{"kind": kind, "value": value[:120], "day": e.day, "clue_id": e.clue_id}
+              for e in entries for kind, value in {(k, v[:120]) for k, v in e.field_keys}]
+    if fields:
+        session.execute(insert(CorrelateFieldKey), fields)
+
+
+def clear(session: Session) -> None:
+    """Empty the index (rebuild)."""
+    models = (CorrelateBandKey, CorrelateFieldKey, CorrelateProfile)
+    if session.get_bind().dialect.name == "postgresql":
+        names = ", ".join(m.__tablename__ for m in models)
+        session.execute(text(f"TRUNCATE {names}"))
+        return
+    for model in models:
+        session.execute(delete(model))
+
+
+def candidates(session: Session, entry: Entry, window_days: int,
+               limit: int = SCORED) -> list[int]:
+    """The clue ids most worth scoring against `entry` (itself excluded), best first: ranked
+    by the keys they share with it (a case number counts most, a region least).
+
+    Plain SQL through the driver: this runs once per new clue, and building the statement
+    with the expression language cost more than running it.
+    """
+    low, high = entry.day - window_days, entry.day + window_days
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    rank: dict[int, float] = {}
+    bands = sorted(set(entry.band_keys))
+    if bands:
+        sql = (f"SELECT clue_id, count(*) AS shared FROM correlate_band_keys "
+               f"WHERE key IN ({', '.join([mark] * len(bands))}) AND day BETWEEN {mark} AND {mark} "
+               f"GROUP BY clue_id ORDER BY shared DESC, clue_id DESC LIMIT {BAND_CANDIDATES + 1}")
+        for clue_id, shared in connection.exec_driver_sql(sql, (*bands, low, high)):
+            rank[clue_id] = BAND_WEIGHT * shared
+    keys = sorted((kind, value[:120]) for kind, value in entry.field_keys)
+    if keys:
+        parts, params = [], []
+        for number, (kind, value) in enumerate(keys):
+            parts.append(
+                f"SELECT kind, clue_id FROM (SELECT kind, clue_id FROM correlate_field_keys "
+                f"WHERE kind = {mark} AND value = {mark} AND day BETWEEN {mark} AND {mark} "
+                f"ORDER BY day DESC, clue_id DESC LIMIT {FIELD_CANDIDATES.get(kind, 20) + 1})"
+                f" AS k{number}")
+            params += [kind, value, low, high]
+        for kind, clue_id in connection.exec_driver_sql(" UNION ALL ".join(parts), tuple(params)):
+            rank[clue_id] = rank.get(clue_id, 0.0) + KEY_WEIGHTS.get(kind, 1.0)
+    rank.pop(entry.clue_id, None)
+    return sorted(rank, key=lambda clue_id: (-rank[clue_id], -clue_id))[:limit]
+
+
+def profiles(session: Session, clue_ids: Iterable[int]) -> dict[int, Profile]:
+    ids = list(clue_ids)
+    if not ids:
+        return {}
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    rows = connection.exec_driver_sql(
+        "SELECT clue_id, reported_at, channel, region_code, text, facts FROM correlate_profiles "
+        f"WHERE clue_id IN ({', '.join([mark] * len(ids))})", tuple(ids))
+    return {row[0]: stored_profile(reported_at=_utc(row[1]), channel=row[2],
+                                   region_code=row[3], text=row[4], facts=_json(row[5]))
+            for row in rows}
+
+
+def _utc(value: datetime | str) -> datetime:
+    """A stored time as aware UTC (SQLite hands back text without an offset)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _json(value: dict[str, Any] | str | None) -> dict[str, Any]:
+    if isinstance(value, str):
+        return json.loads(value)
+    return value or {}

@@ -1,0 +1,111 @@
+"""MinHash signatures and LSH band keys, the same in every process and on every machine.
+
+One-permutation MinHash with optimal densification (Li, Owen & Zhang 2012; Shrivastava 2017):
+each shingle is hashed once, falls into one of `PERMUTATIONS` bins, and each bin keeps its
+smallest value; an empty bin borrows from the next non-empty bin along a fixed probe sequence.
+Two signatures agree in a bin with probability equal to the shingle sets' Jaccard similarity,
+for the cost of one hash per shingle (a multiply-add over the characters' code points, then a
+fold of the high half into the low). No PYTHONHASHSEED, no library version can change a
+stored key: the constants are below.
+
+Bands: the signature is cut into `BANDS` bands of `ROWS` values; two clues become candidates
+when any band is equal. With 32 × 4 the chance is 1 − (1 − J⁴)³²: 0.56 at J = 0.4, 0.87 at
+0.5, 0.99 at 0.6 (the S-curve's midpoint is ≈ 0.42).
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterable
+from hashlib import blake2b
+
+BANDS = 32
+ROWS = 4
+PERMUTATIONS = BANDS * ROWS
+SEED = 0x5EED_C0DE_2024_1122
+_MASK = (1 << 64) - 1
+_EMPTY = 1 << 64
+
+
+def splitmix64(value: int) -> int:
+    """A fixed 64-bit mixing function (Steele, Lea & Flood 2014)."""
+    z = (value + 0x9E3779B97F4A7C15) & _MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return z ^ (z >> 31)
+
+
+_BAND_KEYS = [struct.pack("<QQ", SEED, band) for band in range(BANDS)]
+_MULTIPLY = splitmix64(SEED) | 1
+_ADD = splitmix64(SEED + 1)
+
+
+def shingle_hash(shingle: str) -> int:
+    """64 bits from the code points (21 bits each: exact for up to three characters)."""
+    value = 0
+    for ch in shingle:
+        value = (value << 21) | ord(ch)
+    value = (value * _MULTIPLY + _ADD) & _MASK
+    return value ^ (value >> 32)
+
+
+def _probe_orders(size: int) -> list[tuple[int, ...]]:
+    """For each bin, the fixed order in which an empty bin looks for a value to borrow."""
+    orders = []
+    for slot in range(size):
+        others = [s for s in range(size) if s != slot]
+        others.sort(key=lambda other: splitmix64(SEED ^ (slot << 16) ^ other))
+        orders.append(tuple(others))
+    return orders
+
+
+_PROBES = _probe_orders(PERMUTATIONS)
+_SLOT_BITS = PERMUTATIONS.bit_length() - 1
+_SLOT_MASK = PERMUTATIONS - 1
+assert 1 << _SLOT_BITS == PERMUTATIONS, "PERMUTATIONS must be a power of two"
+
+
+def signature(shingles: Iterable[str]) -> tuple[int, ...]:
+    """The MinHash signature of a set of shingles (empty set: an empty tuple)."""
+    return signature_of_hashes(map(shingle_hash, shingles))
+
+
+def signature_of_hashes(hashes: Iterable[int]) -> tuple[int, ...]:
+    """The signature from shingle hashes (callers that cache hashes of repeated text).
+
+    The low bits of a hash choose the bin, the high bits are the value kept (PERMUTATIONS is
+    a power of two, so this is `divmod` by it)."""
+    bins = [_EMPTY] * PERMUTATIONS
+    for hashed in hashes:
+        slot, value = hashed & _SLOT_MASK, hashed >> _SLOT_BITS
+        if value < bins[slot]:
+            bins[slot] = value
+    if min(bins) == _EMPTY:
+        return ()
+    return tuple(v if v != _EMPTY else _borrow(bins, slot) for slot, v in enumerate(bins))
+
+
+def _borrow(bins: list[int], slot: int) -> int:
+    for other in _PROBES[slot]:
+        if bins[other] != _EMPTY:
+            return bins[other]
+    raise AssertionError("unreachable: some bin is filled")
+
+
+def band_keys(sig: tuple[int, ...], bands: int = BANDS, rows: int = ROWS) -> tuple[int, ...]:
+    """One signed 64-bit key per band: BLAKE2b of the band's values, keyed by the band number
+    (so equal values in two bands give two keys). Signed, to fit a database BIGINT."""
+    if not sig:
+        return ()
+    packed = struct.pack(f"<{len(sig)}Q", *sig)
+    width = rows * 8
+    return tuple(
+        int.from_bytes(blake2b(packed[band * width:(band + 1) * width], digest_size=8,
+                               key=_BAND_KEYS[band]).digest(), "little", signed=True)
+        for band in range(bands))
+
+
+def estimated_jaccard(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+    if not a or not b:
+        return 0.0
+    return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)

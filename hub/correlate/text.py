@@ -1,0 +1,96 @@
+"""Chinese complaint text made comparable: cleaned, stripped of form phrases, cut into shingles.
+
+Pure functions. The same problem arrives as a 12345 work order, a petition letter or a court
+summary; what they share is the problem itself (places, objects, amounts), not the phrases each
+channel's form wraps it in, nor the names of the subject unit and region, which are compared
+as fields of their own (hub.correlate.fields) so that they are not counted twice.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Phrases of the channels' forms: openings, salutations, closing requests, legal formulas.
+_FORM_PHRASES = """
+市民来电反映 来电人再次反映 来电人反映 来电人称 来电人表示 来电人 来电 市民反映 诉求内容 诉求
+反映人 舆情监测 网友反映 尊敬的领导 领导您好 您好 恳请领导 恳请 请求领导 特此举报 特此来信
+望领导 请领导 为我们做主 为我做主 希望有关部门尽快处理 希望有关部门 要求相关部门核实处理
+请相关部门 有关部门 相关部门 核实处理 依法处理 本院经审理认为 本院认为 本院在 本机关认为
+本机关 申请人 被申请人 原告 被告 上诉人 被上诉人 申请执行人 被执行人 判决如下 决定如下
+经审理 检察建议 建议你局 你局 本院 在履行 公益诉讼检察职责中发现 行政诉讼监督 书面回复
+根据中华人民共和国行政诉讼法第二十五条第四款之规定 依法履行监督管理职责 反映
+"""
+FORM_PHRASES = tuple(sorted(set(_FORM_PHRASES.split()), key=len, reverse=True))
+_FORM_RE = re.compile("|".join(map(re.escape, FORM_PHRASES)))
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+_DIGITS = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_PUNCTUATION = re.compile(rf"[^{_CJK}a-z0-9.]+")
+# Case numbers and document numbers, found where they are cited inside the text.
+_CASE = re.compile(r"[(\[〔【][0-9]{4}[)\]〕】](?:最高法|[" + "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂"
+                   r"桂甘晋蒙陕吉闽贵粤青藏川宁琼兵])[0-9]{0,4}[" + _CJK + r"]{1,4}?[0-9]+号"
+                   r"(?:之[一二三四五六七八九十]{1,3})?")
+_DOC = re.compile(rf"([{_CJK}]{{1,12}})[〔\[(【]([0-9]{{4}})[〕\])】]第?([0-9]+)号")
+# Words and characters that end the sentence before an issuer's abbreviation (作出的郧交罚…).
+_ISSUER_CUT = re.compile(r".*(?:发出|作出|印发|下发|出具|依据|根据|[的以据按照向和与及了在对由])")
+
+
+def clean(text: str) -> str:
+    """NFKC (full-width to half-width), lower case, no whitespace or invisible characters."""
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) != "Cf")
+
+
+def cited_case_numbers(text: str) -> set[str]:
+    """Canonical court case numbers cited in cleaned text."""
+    from hub.normalize.codes import CodeError, parse_case_number
+
+    found = set()
+    for match in _CASE.finditer(text):
+        try:
+            found.add(str(parse_case_number(match.group(0))))
+        except CodeError:
+            continue
+    return found
+
+
+def cited_document_numbers(text: str) -> set[str]:
+    """Canonical document numbers cited in cleaned text; the issuer is cut at the word before
+    it (the text has no spaces to say where the issuer's abbreviation starts)."""
+    from hub.normalize.codes import CodeError, parse_document_number
+
+    found = set()
+    for match in _DOC.finditer(text):
+        issuer = _ISSUER_CUT.sub("", match.group(1))
+        if len(issuer) < 2:
+            continue
+        try:
+            found.add(str(parse_document_number(f"{issuer}〔{match.group(2)}〕{match.group(3)}号")))
+        except CodeError:
+            continue
+    return found
+
+
+def without_citations(text: str) -> str:
+    return _DOC.sub("", _CASE.sub("", text))
+
+
+def comparable(text: str, names: list[str] | tuple[str, ...] = ()) -> str:
+    """The problem's words only: no citations, form phrases, given names, digits or punctuation.
+
+    `text` is cleaned text; `names` (subject units, places) are removed longest first.
+    """
+    text = _PUNCTUATION.sub("", without_citations(text))
+    text = _FORM_RE.sub("", text)
+    for name in sorted(set(names), key=len, reverse=True):
+        if len(name) >= 2:
+            text = text.replace(name, "")
+    return _DIGITS.sub("0", text).replace(".", "")
+
+
+def shingles(text: str, size: int = 2) -> frozenset[str]:
+    """Character n-grams of comparable text (the whole text when shorter than `size`)."""
+    if len(text) <= size:
+        return frozenset([text]) if text else frozenset()
+    return frozenset(text[i : i + size] for i in range(len(text) - size + 1))

@@ -1,0 +1,67 @@
+"""Specific things a clue names: places, organizations, persons. Pure.
+
+Two reports of one problem name the same specific things (观音镇, 鑫达物流, 陈某); two
+problems of one bureau share only the bureau's vocabulary. Text has no word boundaries, so a
+place or an organization is known by the two characters before its suffix (观音 for 观音镇,
+民北 for 人民北路, 翠湾 for 翡翠湾小区 and 翡翠湾项目 alike), qualified by the city (first
+four digits of the region), so that a county's clue and its city's clue agree.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hub.correlate.fields import ALIAS_RE
+
+_STEM = r"((?:(?![省市县区])[\u4e00-\u9fff]){2})"
+_PLACE = re.compile(_STEM.join(["(?=", "(镇|乡|村|社区|小区|大道|路|街(?!道)|花园|市场|医院|小学|隧道|"
+                                     "项目|工地|楼盘|河段|水库|园区|片区))"]))
+_ORGANIZATION = re.compile(_STEM.join(["(?=", "(有限公司|公司|物流|大药房|药房|超市|健身|诊所|"
+                                            "酒店|饭店|餐馆|驾校|幼儿园|合作社|养殖场|加工厂|"
+                                            "砂石厂|化工厂|采石场|工厂))"]))
+_PERSON = re.compile(r"(?<![\u4e00-\u9fff])?([\u4e00-\u9fff])(?:某某|某|先生|女士)")
+# Characters that do not occur in the two characters before a suffix, but do in phrases
+# that look like a name (一条路, 的小区, 上下班路, 这家超市).
+_NOT_A_NAME = re.compile(r"[的了在是到上下一这那个条段和与及从往向把被我你他她们座家农公马走道路镇乡"
+                         r"某该此其每各本说有部分些多几很跑去来给让要会能可都也还就才又再只没不]")
+_SURNAMES = frozenset("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于"
+                      "蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛"
+                      "闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+
+
+# Stems that are the start of a suffix word (鑫达物流有限公司 also reads as 物流+有限公司), and
+# stems that every county has (城关镇 is the county seat, 老旧小区 any old estate): they name
+# no particular place.
+_NOT_A_STEM = frozenset({"有限", "物流", "公司", "药房", "超市", "健身", "酒店", "工厂", "股份",
+                         "城关", "老旧", "置房", "品房", "农贸", "菜市", "乡镇", "农村"})
+
+
+def _named(pattern: re.Pattern[str], text: str, city: str) -> dict[str, str]:
+    """Names by stem, leftmost first; a match that starts inside the previous one is its tail
+    (宁大药房 inside 康宁大药房)."""
+    found: dict[str, str] = {}
+    reach = -1
+    for match in pattern.finditer(ALIAS_RE.sub("，", text)):
+        stem = match.group(1)
+        if match.start() < reach or stem in _NOT_A_STEM or _NOT_A_NAME.search(stem):
+            continue
+        reach = match.start() + len(stem) + len(match.group(2))
+        found.setdefault(f"{city}:{stem}", stem + match.group(2))
+    return found
+
+
+def places(text: str, region: str | None) -> dict[str, str]:
+    """Towns, villages, roads, estates, projects named in cleaned text: `city:stem` -> name."""
+    return _named(_PLACE, text, (region or "")[:4])
+
+
+def organizations(text: str, region: str | None) -> dict[str, str]:
+    """Companies, shops, farms, plants named in cleaned text: `city:stem` -> name."""
+    return _named(_ORGANIZATION, text, (region or "")[:4])
+
+
+def persons(text: str, region: str | None) -> dict[str, str]:
+    """Persons as documents name them (陈某, 陈先生 -> 陈某): `city:person:陈` -> 陈某."""
+    city = (region or "")[:4]
+    return {f"{city}:person:{m.group(1)}": f"{m.group(1)}某" for m in _PERSON.finditer(text)
+            if m.group(1) in _SURNAMES}

@@ -1,0 +1,47 @@
+"""The directory's SQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .index import BodyRecord
+from .models import Body
+
+
+def version(session: Session) -> tuple[int, datetime | None]:
+    """Changes whenever a body is added or changed (deactivation included)."""
+    count, newest = session.execute(select(func.count(Body.id), func.max(Body.updated_at))).one()
+    return int(count), newest
+
+
+def count(session: Session) -> int:
+    return version(session)[0]
+
+
+def all_bodies(session: Session, *, active_only: bool = False,
+               region_code: str | None = None) -> list[Body]:
+    query = select(Body).order_by(Body.region_code, Body.level, Body.id)
+    if active_only:
+        query = query.where(Body.active.is_(True))
+    if region_code:
+        query = query.where(Body.region_code == region_code)
+    return list(session.scalars(query))
+
+
+def active_records(session: Session) -> list[BodyRecord]:
+    rows = session.execute(
+        select(Body.id, Body.name, Body.region_code, Body.level, Body.kind, Body.aliases,
+               Body.credit_code, Body.parent_id).where(Body.active.is_(True)))
+    return [BodyRecord(r.id, r.name, r.region_code, r.level, r.kind, tuple(r.aliases or ()),
+                       r.credit_code, r.parent_id) for r in rows]
+
+
+def get_body(session: Session, body_id: int) -> Body | None:
+    return session.get(Body, body_id)
+
+
+def names_by_id(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(Body.id, Body.name)).tuples().all())

@@ -1,0 +1,1 @@
+"""The default rule set shipped with the hub (default_rules.yaml)."""

@@ -1,0 +1,124 @@
+"""Administrator commands: connectors set|list|run, simulate, `hub run --with-simulators`."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import distinct, func, select
+
+from connectors.registry import CONNECTORS
+from hub.db.models import Clue
+from tests.collect.collect_support import cli, runs, scalar, state, wait_for
+from tests.support.live import free_port
+from tests.support.processes import HubProcesses
+
+
+def test_set_list_and_run_a_connector_from_the_command_line(hub, settings, simulate):
+    partner = simulate("admin_review", total=90, page_size=30)
+    assert "未配置" in cli(settings, "connectors", "list").output
+
+    refused = cli(settings, "connectors", "set", "admin_review", "--enable")
+    assert refused.exit_code == 1 and "--url" in refused.output
+    bad = cli(settings, "connectors", "set", "admin_review", "--url", "ftp://x", "--page-size", "0")
+    assert bad.exit_code == 1 and "http://" in bad.output and "每页条数" in bad.output
+
+    saved = cli(settings, "connectors", "set", "admin_review", "--url", partner.url,
+                "--interval", "120", "--page-size", "30")
+    assert saved.exit_code == 0 and "未启用" in saved.output and partner.url in saved.output
+
+    ran = cli(settings, "connectors", "run", "admin_review")
+    assert ran.exit_code == 0
+    assert [line for line in ran.output.splitlines() if line.startswith("第 ")][-1].startswith(
+        "第 3 页：已读 90 条")
+    assert "运行 #1 成功：3 页，90 条" in ran.output
+
+    listing = cli(settings, "connectors", "list").output
+    block = listing[listing.index("admin_review"):listing.index("\n", listing.index("上次运行"))]
+    assert partner.url in block and "每 120 秒" in block and "健康 正常" in block
+    assert f"游标 {state(hub, 'admin_review').cursor}" in block
+    assert "上次运行 #1 成功" in block and "3 页 90 条" in block
+    assert cli(settings, "connectors", "list", "--json").output.count('"name"') == len(CONNECTORS)
+
+    cli(settings, "connectors", "set", "admin_review", "--reset-cursor", "--enable")
+    assert state(hub, "admin_review").cursor is None and state(hub, "admin_review").enabled
+    rerun = cli(settings, "connectors", "run", "admin_review")
+    assert "运行 #2 成功" in rerun.output and runs(hub, "admin_review")[-1].new == 0
+
+
+def test_a_failed_run_says_why_and_exits_1(hub, settings, simulate):
+    partner = simulate("discipline", total=10)
+    httpx.post(f"{partner.url}/_faults", json={"status": 404, "count": 1})
+    cli(settings, "connectors", "set", "discipline", "--url", partner.url)
+    result = cli(settings, "connectors", "run", "discipline")
+    assert result.exit_code == 1
+    assert "运行 #1 失败" in result.output and "拒绝了请求（HTTP 404）" in result.output
+    assert state(hub, "discipline").consecutive_failures == 1
+
+
+def test_hub_simulate_serves_a_partner(tmp_path: Path):
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "hub", "simulate", "court", "--port",
+                             str(port), "--total", "7", "--seed", "3"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        wait_for(lambda: _answers(f"http://127.0.0.1:{port}/"), 30, "the simulator")
+        page = httpx.get(f"http://127.0.0.1:{port}/records", params={"limit": 5}).json()
+        assert page["records"] == CONNECTORS["court"].generate_records(3, 7)[:5]
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_hub_run_with_simulators_shows_clues_from_all_six_channels(backend, settings,
+                                                                   hub, tmp_path: Path):
+    if backend.name != "embedded":
+        pytest.skip("the newcomer's `make run` is the embedded default")
+    base = _free_run_of_ports(len(CONNECTORS))
+    settings.port = free_port()
+    env = {**HubProcesses(settings, tmp_path).env(), "HUB_LOG_LEVEL": "WARNING"}
+    log = (tmp_path / "run.log").open("wb")
+    proc = subprocess.Popen([sys.executable, "-m", "hub", "run", "--with-simulators",
+                             "--simulator-port", str(base)], env=env, stdout=log,
+                            stderr=subprocess.STDOUT)
+    channels = select(func.count(distinct(Clue.channel))).where(Clue.status == "pending_review")
+    try:
+        wait_for(lambda: scalar(hub, channels) == len(CONNECTORS), 60,
+                 "pending_review clues from every channel")
+        assert httpx.get(f"http://127.0.0.1:{base}/_stats").json()["pages_served"] >= 1
+    finally:
+        proc.terminate()
+        proc.wait(20)
+    assert {state(hub, name).base_url for name in CONNECTORS} == {
+        f"http://127.0.0.1:{base + i}" for i in range(len(CONNECTORS))}
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def _free_run_of_ports(n: int) -> int:
+    """The first of n consecutive ports free right now (as `--simulator-port` expects)."""
+    for _ in range(50):
+        base = free_port()
+        if base + n < 65535 and all(_is_free(base + i) for i in range(n)):
+            return base
+        time.sleep(0.01)
+    raise RuntimeError("no run of free ports")
+
+
+def _is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True

@@ -1,0 +1,103 @@
+"""Pure parts: text made comparable, shingles, MinHash stable across processes, the fields and
+named things a clue is compared by."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from hub.correlate import fields, things
+from hub.correlate.signature import (
+    BANDS,
+    PERMUTATIONS,
+    band_keys,
+    estimated_jaccard,
+    shingle_hash,
+    signature,
+)
+from hub.correlate.text import (
+    cited_case_numbers,
+    cited_document_numbers,
+    clean,
+    comparable,
+    shingles,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = "市民来电反映：郧西县治超站在316国道观音镇路段设卡拦车，车辆没有超载也要罚款200元。"
+
+
+def test_text_is_made_comparable():
+    assert clean("（２０２３）鄂０３２２行初１５号　ＡＢ") == "(2023)鄂0322行初15号ab"
+    assert comparable(clean(SAMPLE)) == "郧西县治超站在0国道观音镇路段设卡拦车车辆没有超载也要罚款0元"
+    # form phrases, citations and the given names go; digits collapse
+    assert comparable(clean("尊敬的领导：(2024)鄂0322行初8号判决后，郧西县交通运输局仍不处理。"),
+                      ["郧西县交通运输局"]) == "判决后仍不处理"
+
+
+def test_shingles_are_character_pairs():
+    assert shingles("治超站罚款") == frozenset({"治超", "超站", "站罚", "罚款"})
+    assert shingles("罚") == frozenset({"罚"}) and shingles("") == frozenset()
+    assert shingles("治超站", size=3) == frozenset({"治超站"})
+
+
+def test_case_and_document_numbers_cited_in_the_text_are_found():
+    body = clean("本院在办理（2024）鄂0322行初8号案件中发现，被告作出的郧交罚〔2023〕56号决定……"
+                 "该决定已被复议机关以竹政复决字〔2024〕9号决定撤销")
+    assert cited_case_numbers(body) == {"(2024)鄂0322行初8号"}
+    assert cited_document_numbers(body) == {"郧交罚〔2023〕56号", "竹政复决字〔2024〕9号"}
+
+
+def test_minhash_values_are_fixed_forever():
+    # Stored band keys must never change: these are the values of the first release.
+    sig = signature(shingles(comparable(clean(SAMPLE))))
+    assert len(sig) == PERMUTATIONS
+    assert sig[:4] == (37438581750264644, 66809941081102316, 90815466343665168,
+                       100634372111344979)
+    assert band_keys(sig)[:3] == (-184975327643011573, -332943660117544512, -3117595858127636954)
+    assert shingle_hash("观音") == 2502280053267178424
+
+
+def test_band_keys_are_the_same_in_another_process_with_another_hash_seed():
+    code = ("from hub.correlate.signature import band_keys, signature;"
+            "from hub.correlate.text import shingles, comparable, clean;"
+            f"print(list(band_keys(signature(shingles(comparable(clean({SAMPLE!r})))))))")
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                         text=True, check=True).stdout
+    assert out.strip() == str(list(band_keys(signature(shingles(comparable(clean(SAMPLE)))))))
+
+
+def test_signatures_estimate_jaccard_and_bands_find_near_duplicates():
+    a = shingles(comparable(clean(SAMPLE)))
+    b = shingles(comparable(clean(SAMPLE.replace("200元", "两百元").replace("拦车", "拦下货车"))))
+    other = shingles(comparable(clean("张湾区花园路夜市烧烤油烟大，噪音扰民到凌晨。")))
+    truth = len(a & b) / len(a | b)
+    assert abs(estimated_jaccard(signature(a), signature(b)) - truth) < 0.12
+    assert set(band_keys(signature(a))) & set(band_keys(signature(b)))
+    assert not set(band_keys(signature(a))) & set(band_keys(signature(other)))
+    assert len(set(band_keys(signature(a)))) == BANDS
+    assert signature(frozenset()) == () and band_keys(()) == ()
+
+
+def test_subject_units_are_keyed_by_region_and_body():
+    keys, spans = fields.subject_mentions(clean("县交通局治超站在316国道拦车"), "420322")
+    assert keys == {"420322:交通运输局", "420300:交通运输局"}
+    assert fields.subject_mentions("郧西县交通运输局", None)[0] == {"420322:交通运输局"}
+    assert fields.subject_mentions("十堰市公安局交通警察支队", "420302")[0] == {
+        "420300:交通警察支队"}
+    assert fields.subject_mentions("我们找过交警", "420302")[0] == {"420300:交通警察支队"}
+    assert fields.subject_mentions("张湾区人民政府花果街道办事处", None)[0] >= {
+        "420303:花果街道"}
+    assert fields.subject_mentions("要求政府出面解决", "420303")[0] == set()  # any government
+    assert "县交通局" in spans
+
+
+def test_places_organizations_and_persons_are_named_things():
+    text = clean("丹江口市均州路与沧浪大道交叉口；郧西县鑫达物流有限公司；申请人陈某；陈先生；"
+                 "城关镇一个小区")
+    assert things.places(text, "420381") == {"4203:均州": "均州路", "4203:沧浪": "沧浪大道"}
+    assert things.organizations(text, "420322") == {"4203:鑫达": "鑫达物流"}
+    assert things.persons(text, "420322") == {"4203:person:陈": "陈某"}
