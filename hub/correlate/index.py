@@ -2,9 +2,13 @@
 
 Candidates for a clue are the clues within the window that share an LSH band key with it
 (the ones sharing most bands first), plus the most recent clues that share a field key with
-it: a case or document number, a credit code, a subject unit, a named place, and, as the
-last resort for a burst of reports about a fresh problem, the region. Each kind is capped, so
-that a busy bureau or region costs the same as a quiet one.
+it: a case or document number, a credit code, a subject unit, a named place or organization,
+and, as the last resort for a burst of reports about a fresh problem, the region. Each kind
+is capped, and only the SCORED candidates sharing the most (by KEY_WEIGHTS) are loaded and
+scored, so that a busy bureau or region costs the same as a quiet one.
+
+Window filters use `day` (days since 1970-01-01 UTC of `reported_at`, when the source
+received the clue), so that a clue imported late still meets the clues of its time.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
+from hub.correlate import queries
 from hub.correlate.models import CorrelateBandKey, CorrelateFieldKey, CorrelateProfile
 from hub.correlate.profile import Profile, facts_of, stored_profile
 
@@ -103,33 +108,19 @@ def clear(session: Session) -> None:
 def candidates(session: Session, entry: Entry, window_days: int,
                limit: int = SCORED) -> list[int]:
     """The clue ids most worth scoring against `entry` (itself excluded), best first: ranked
-    by the keys they share with it (a case number counts most, a region least).
-
-    Plain SQL through the driver: this runs once per new clue, and building the statement
-    with the expression language cost more than running it.
-    """
+    by the keys they share with it (a case number counts most, a region least)."""
     low, high = entry.day - window_days, entry.day + window_days
     connection = session.connection()
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     rank: dict[int, float] = {}
     bands = sorted(set(entry.band_keys))
     if bands:
-        sql = (f"SELECT clue_id, count(*) AS shared FROM correlate_band_keys "
-               f"WHERE key IN ({', '.join([mark] * len(bands))}) AND day BETWEEN {mark} AND {mark} "
-               f"GROUP BY clue_id ORDER BY shared DESC, clue_id DESC LIMIT {BAND_CANDIDATES + 1}")
-        for clue_id, shared in connection.exec_driver_sql(sql, (*bands, low, high)):
+        for clue_id, shared in queries.band_matches(connection, bands, low, high,
+                                                    BAND_CANDIDATES + 1):
             rank[clue_id] = BAND_WEIGHT * shared
-    keys = sorted((kind, value[:120]) for kind, value in entry.field_keys)
+    keys = sorted((kind, value[:120], FIELD_CANDIDATES.get(kind, 20) + 1)
+                  for kind, value in entry.field_keys)
     if keys:
-        parts, params = [], []
-        for number, (kind, value) in enumerate(keys):
-            parts.append(
-                f"SELECT kind, clue_id FROM (SELECT kind, clue_id FROM correlate_field_keys "
-                f"WHERE kind = {mark} AND value = {mark} AND day BETWEEN {mark} AND {mark} "
-                f"ORDER BY day DESC, clue_id DESC LIMIT {FIELD_CANDIDATES.get(kind, 20) + 1})"
-                f" AS k{number}")
-            params += [kind, value, low, high]
-        for kind, clue_id in connection.exec_driver_sql(" UNION ALL ".join(parts), tuple(params)):
+        for kind, clue_id in queries.field_matches(connection, keys, low, high):
             rank[clue_id] = rank.get(clue_id, 0.0) + KEY_WEIGHTS.get(kind, 1.0)
     rank.pop(entry.clue_id, None)
     return sorted(rank, key=lambda clue_id: (-rank[clue_id], -clue_id))[:limit]
@@ -139,11 +130,7 @@ def profiles(session: Session, clue_ids: Iterable[int]) -> dict[int, Profile]:
     ids = list(clue_ids)
     if not ids:
         return {}
-    connection = session.connection()
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    rows = connection.exec_driver_sql(
-        "SELECT clue_id, reported_at, channel, region_code, text, facts FROM correlate_profiles "
-        f"WHERE clue_id IN ({', '.join([mark] * len(ids))})", tuple(ids))
+    rows = queries.profile_rows(session.connection(), ids)
     return {row[0]: stored_profile(reported_at=_utc(row[1]), channel=row[2],
                                    region_code=row[3], text=row[4], facts=_json(row[5]))
             for row in rows}

@@ -8,8 +8,12 @@ reviewer to merge: the system never merges clusters on its own, and never puts b
 reviewer took out of a cluster.
 
 Concurrency: keys are inserted first, then linking takes a lock that serializes it across
-processes (index.lock_linking) until the transaction commits, so the second of two workers
-always sees the first one's clues and clusters.
+processes until the transaction commits, so the second of two workers always sees the first
+one's clues and clusters. On PostgreSQL that is a transaction-level advisory lock
+(index.lock_linking; reviewers' operations take it too); on SQLite the inserts themselves
+take the database's one write lock (the transaction begins at the first write), and within a
+process the write gate already queues the workers. The alternative, a unique constraint and
+a retry, would still let two workers each open a cluster for the same new problem.
 """
 
 from __future__ import annotations

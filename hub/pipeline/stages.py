@@ -33,12 +33,14 @@ class Stage(Protocol):
 
 
 def pipeline(settings: Settings) -> dict[str, Stage]:
-    """The clue pipeline in order. Correlate and route join here as they are built."""
+    """The clue pipeline in order: normalize, then route (correlate joins between them)."""
     from hub.normalize.stage import NormalizeStage
+    from hub.route.stage import RouteStage
 
     stages: list[Stage] = [
-        NormalizeStage(next_stage=None, prefer_prefix=settings.office_region_prefix,
+        NormalizeStage(next_stage="route", prefer_prefix=settings.office_region_prefix,
                        match_threshold=settings.directory_match_threshold),
+        RouteStage(next_stage=None),
     ]
     return {stage.name: stage for stage in stages}
 

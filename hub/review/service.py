@@ -18,6 +18,7 @@ from hub.review import repository
 from hub.review.decisions import KINDS, REVIEWABLE, STATUS_LABELS, DecisionRequest
 from hub.review.masking import mask_record
 from hub.review.models import Decision
+from hub.route.service import proposal_for
 from hub.security.crypto import Cipher
 
 KIND_LABELS = {kind: label for kind, (label, _) in KINDS.items()}
@@ -31,6 +32,7 @@ class ClueView:
     raw_shown: Any  # the raw record, parsed and masked
     events: list[ClueEvent]
     decisions: list[Decision]
+    proposal: Any = None  # hub.route.service.ProposalView, or None before routing
 
 
 def clue_view(session: Session, cipher: Cipher, clue_id: int) -> ClueView:
@@ -39,7 +41,8 @@ def clue_view(session: Session, cipher: Cipher, clue_id: int) -> ClueView:
         raise NotFound(f"没有找到线索 {clue_id}")
     clue, raw, agency = found
     events, decisions = repository.history(session, clue_id)
-    return ClueView(clue, agency, raw, _raw_shown(cipher, raw, clue.raw_index), events, decisions)
+    return ClueView(clue, agency, raw, _raw_shown(cipher, raw, clue.raw_index), events, decisions,
+                    proposal_for(session, clue_id))
 
 
 def _raw_shown(cipher: Cipher, raw: RawRecord, index: int | None) -> Any:

@@ -73,6 +73,7 @@ def test_reviewer_filters_opens_and_decides(office):
         page.get_by_role("link", name=re.compile(r"XS-\d{4}-\d+")).first.click()
         assert "竹山县城管执法人员按指标罚款" in page.content() or "张湾区" in page.content()
         assert "138****5678" in page.content() and "13812345678" not in page.content()
+        assert "处置建议" in page.content() and "规则集第 1 版" in page.content()
         screenshot(page, "clue")
 
         page.get_by_label("决定").select_option("decline")

@@ -1,0 +1,66 @@
+"""The index's read queries in plain SQL, one shape per database.
+
+They run for every new clue, so they skip the expression language. On PostgreSQL each has
+one fixed text whatever the number of keys (arrays instead of IN lists, a lateral join over
+the field keys), so psycopg prepares it on the server after a few runs and it is not planned
+again; SQLite gets IN lists and a UNION ALL of small ordered scans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection
+
+_BANDS_PG = (
+    "SELECT clue_id, count(*) AS shared FROM correlate_band_keys "
+    "WHERE key = ANY(%s) AND day BETWEEN %s AND %s "
+    "GROUP BY clue_id ORDER BY shared DESC, clue_id DESC LIMIT %s")
+_FIELDS_PG = (
+    "SELECT k.kind, f.clue_id FROM unnest(%s::text[], %s::text[], %s::int[]) AS k(kind, value, n) "
+    "CROSS JOIN LATERAL (SELECT clue_id FROM correlate_field_keys "
+    "WHERE kind = k.kind AND value = k.value AND day BETWEEN %s AND %s "
+    "ORDER BY day DESC, clue_id DESC LIMIT k.n) AS f")
+_PROFILES_PG = (
+    "SELECT clue_id, reported_at, channel, region_code, text, facts FROM correlate_profiles "
+    "WHERE clue_id = ANY(%s)")
+
+
+def _postgres(connection: Connection) -> bool:
+    return connection.dialect.name == "postgresql"
+
+
+def band_matches(connection: Connection, keys: Sequence[int], low: int, high: int,
+                 limit: int) -> Iterable[tuple[int, int]]:
+    """(clue id, bands shared) of the clues in days [low, high] sharing a band key."""
+    if _postgres(connection):
+        return connection.exec_driver_sql(_BANDS_PG, (list(keys), low, high, limit))
+    sql = ("SELECT clue_id, count(*) AS shared FROM correlate_band_keys "
+           f"WHERE key IN ({', '.join('?' * len(keys))}) AND day BETWEEN ? AND ? "
+           "GROUP BY clue_id ORDER BY shared DESC, clue_id DESC LIMIT ?")
+    return connection.exec_driver_sql(sql, (*keys, low, high, limit))
+
+
+def field_matches(connection: Connection, keys: Sequence[tuple[str, str, int]], low: int,
+                  high: int) -> Iterable[tuple[str, int]]:
+    """(kind, clue id) of the latest `n` clues in days [low, high] per (kind, value, n)."""
+    if _postgres(connection):
+        kinds, values, limits = (list(column) for column in zip(*keys, strict=True))
+        return connection.exec_driver_sql(_FIELDS_PG, (kinds, values, limits, low, high))
+    parts, params = [], []
+    for number, (kind, value, limit) in enumerate(keys):
+        parts.append("SELECT kind, clue_id FROM (SELECT kind, clue_id FROM correlate_field_keys "
+                     "WHERE kind = ? AND value = ? AND day BETWEEN ? AND ? "
+                     f"ORDER BY day DESC, clue_id DESC LIMIT ?) AS k{number}")
+        params += [kind, value, low, high, limit]
+    return connection.exec_driver_sql(" UNION ALL ".join(parts), tuple(params))
+
+
+def profile_rows(connection: Connection, clue_ids: Sequence[int]) -> Iterable[tuple[Any, ...]]:
+    """(clue id, reported at, channel, region code, text, facts) of these clues."""
+    if _postgres(connection):
+        return connection.exec_driver_sql(_PROFILES_PG, (list(clue_ids),))
+    return connection.exec_driver_sql(
+        "SELECT clue_id, reported_at, channel, region_code, text, facts FROM correlate_profiles "
+        f"WHERE clue_id IN ({', '.join('?' * len(clue_ids))})", tuple(clue_ids))
