@@ -12,9 +12,10 @@ cluster). Pairs touching a scenario whose number % 4 == 0 were held out of tunin
 
 Latency: synthetic clues go straight into the index tables (bulk inserts, no pipeline): text
 made of phrases from the labelled and classifier sets, subject units, places, parties and
-case numbers drawn with skew (a few busy bureaus), 3% near-duplicate resubmissions, spread over
-two years. A query is a new clue end to end as the stage sees it: compute (profile, MinHash,
-keys) + candidate lookup + loading and scoring the candidates, after 50 untimed queries.
+case numbers drawn with skew (a few busy bureaus), 3% near-duplicate resubmissions, arriving
+in time order over two years. A query is a new clue end to end as the stage sees it: compute
+(profile, MinHash, keys) + candidate lookup + loading and scoring the candidates, after 50
+untimed queries.
 Figures depend on the machine's other load: run it on a quiet machine.
 """
 
@@ -48,7 +49,8 @@ from hub.correlate.profile import Profile, facts_of  # noqa: E402
 from hub.correlate.signature import band_keys, shingle_hash, signature_of_hashes  # noqa: E402
 from hub.correlate.stage import CorrelateInput, prepare  # noqa: E402
 
-PG = os.environ.get("HUB_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG = os.environ.get("HUB_BENCH_DATABASE_URL",
+                    "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 REGIONS = {"420302": 18, "420303": 18, "420304": 12, "420322": 10, "420323": 10, "420324": 8,
            "420325": 10, "420381": 10, "420300": 4}
 START = datetime(2023, 1, 1, tzinfo=UTC)
@@ -153,7 +155,7 @@ class Synthetic:
         self.recent = (self.recent + [(chosen, 0)])[-2000:]
         return chosen
 
-    def profile(self) -> StoredProfile:
+    def profile(self, day: float) -> StoredProfile:
         rng = self.rng
         region = rng.choice(self.regions)
         chosen = self._phrases()
@@ -161,7 +163,7 @@ class Synthetic:
         sig = signature_of_hashes(h for i in chosen for h in self.hashes[i])
         cases = {f"({rng.randint(2022, 2024)})鄂03{rng.randint(1, 99):02d}行初{rng.randint(1, 400)}号"}
         return StoredProfile(
-            reported_at=START + timedelta(days=rng.randrange(DAYS), hours=rng.randrange(24)),
+            reported_at=START + timedelta(days=day + rng.random() * 3),
             channel=rng.choice(["hotline", "petition", "court", "procuratorate", "mailbox"]),
             region=region, text=body, shingles=frozenset(), signature_cache=sig,
             case_numbers=frozenset(cases if rng.random() < 0.08 else ()),
@@ -201,10 +203,13 @@ def open_database(kind: str) -> tuple[str, callable]:
     return url, drop
 
 
-def fill(engine, synthetic: Synthetic, start: int, stop: int, chunk: int = 20000) -> None:  # noqa: ANN001
+def fill(engine, synthetic: Synthetic, start: int, stop: int,  # noqa: ANN001
+         chunk: int = 20000) -> None:
     begun = time.monotonic()
     for first in range(start, stop, chunk):
-        made = [(i, synthetic.profile()) for i in range(first + 1, min(first + chunk, stop) + 1)]
+        # Clues arrive in time order, each batch of the fill spanning the two years again.
+        made = [(i, synthetic.profile(DAYS * (i - start) / (stop - start)))
+                for i in range(first + 1, min(first + chunk, stop) + 1)]
         profiles, bands, keys = [], [], []
         for clue_id, p in made:
             day = index.day_of(p.reported_at)

@@ -13,7 +13,7 @@ from hub.db.models import Clue, RawRecord
 from hub.db.types import utcnow
 from hub.pipeline import tasks
 
-IN_PIPELINE = ("received", "normalized")
+IN_PIPELINE = ("received", "normalized", "correlated")  # statuses before review
 
 
 class DatabaseCollector(Collector):

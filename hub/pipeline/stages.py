@@ -33,10 +33,13 @@ class Stage(Protocol):
 
 
 def pipeline(settings: Settings) -> dict[str, Stage]:
-    """The clue pipeline in order: normalize, then route (correlate joins between them)."""
+    """The clue pipeline in order: normalize, route; then the clue waits for review."""
     from hub.normalize.stage import NormalizeStage
     from hub.route.stage import RouteStage
 
+    # CorrelateStage (hub.correlate.stage) belongs between these two. It is not wired yet:
+    # a flood of identical clues makes every clue a candidate of every other (quadratic);
+    # candidates per clue need a cap first.
     stages: list[Stage] = [
         NormalizeStage(next_stage="route", prefer_prefix=settings.office_region_prefix,
                        match_threshold=settings.directory_match_threshold),

@@ -17,7 +17,7 @@ KINDS = {
 }
 NEEDS_TARGET = {"assign", "refer", "transfer", "cc", "merge"}
 STATUS_LABELS = {
-    "received": "已接收", "normalized": "已规范化", "pending_review": "待研判", "failed": "处理失败",
+    "received": "已接收", "normalized": "已规范化", "correlated": "已关联", "pending_review": "待研判", "failed": "处理失败",
     **{status: label for label, status in KINDS.values()},
 }
 REVIEWABLE = {"pending_review"}
