@@ -88,6 +88,24 @@ def refresh(session: Session, cluster_id: int, now: datetime) -> None:
     session.execute(update(Cluster).where(Cluster.id == cluster_id).values(**values))
 
 
+def grow(session: Session, cluster_id: int, added: list[tuple[int, str, datetime]],
+         now: datetime) -> None:
+    """Count clues (id, channel, reported at) that just joined: no read of every member, so
+    that a flood of identical reports costs the same per clue however big the cluster."""
+    cluster = session.execute(select(Cluster.lead_clue_id, Cluster.lead_set_by,
+                                     Cluster.channel_list).where(Cluster.id == cluster_id)).one()
+    lead = cluster.lead_clue_id
+    if cluster.lead_set_by == SYSTEM:
+        lead_at = session.scalar(select(Clue.reported_at).where(Clue.id == lead))
+        for clue_id, _, reported_at in added:
+            if (reported_at, clue_id) < (lead_at, lead):
+                lead, lead_at = clue_id, reported_at
+    channels = sorted(set(cluster.channel_list or []) | {channel for _, channel, _ in added})
+    session.execute(update(Cluster).where(Cluster.id == cluster_id).values(
+        members=Cluster.members + len(added), channels=len(channels), channel_list=channels,
+        lead_clue_id=lead, updated_at=now))
+
+
 def set_lead(session: Session, cluster_id: int, clue_id: int, *, by: str, now: datetime) -> None:
     session.execute(update(Cluster).where(Cluster.id == cluster_id).values(
         lead_clue_id=clue_id, lead_set_by=by, updated_at=now))

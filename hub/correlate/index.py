@@ -27,6 +27,7 @@ from hub.correlate.models import CorrelateBandKey, CorrelateFieldKey, CorrelateP
 from hub.correlate.profile import Profile, facts_of, stored_profile
 
 BAND_CANDIDATES = 50
+PER_BAND = 30  # latest clues read per band key (identical clues share every band)
 FIELD_CANDIDATES = {"case_number": 50, "document_number": 50, "credit_code": 30,
                     "subject": 30, "place": 30, "organization": 30, "region": 20}
 # How much each shared key says about a candidate, to keep the best SCORED of them.
@@ -114,7 +115,7 @@ def candidates(session: Session, entry: Entry, window_days: int,
     rank: dict[int, float] = {}
     bands = sorted(set(entry.band_keys))
     if bands:
-        for clue_id, shared in queries.band_matches(connection, bands, low, high,
+        for clue_id, shared in queries.band_matches(connection, bands, low, high, PER_BAND,
                                                     BAND_CANDIDATES + 1):
             rank[clue_id] = BAND_WEIGHT * shared
     keys = sorted((kind, value[:120], FIELD_CANDIDATES.get(kind, 20) + 1)

@@ -7,13 +7,13 @@ candidates in *other* clusters are only named in the event (`other_clusters`), f
 reviewer to merge: the system never merges clusters on its own, and never puts back a clue a
 reviewer took out of a cluster.
 
-Concurrency: keys are inserted first, then linking takes a lock that serializes it across
-processes until the transaction commits, so the second of two workers always sees the first
-one's clues and clusters. On PostgreSQL that is a transaction-level advisory lock
-(index.lock_linking; reviewers' operations take it too); on SQLite the inserts themselves
-take the database's one write lock (the transaction begins at the first write), and within a
-process the write gate already queues the workers. The alternative, a unique constraint and
-a retry, would still let two workers each open a cluster for the same new problem.
+Concurrency: indexing and linking take a lock that serializes them across processes until
+the transaction commits, so the second of two workers always sees the first one's clues and
+clusters. On PostgreSQL that is a transaction-level advisory lock (index.lock_linking;
+reviewers' operations take it too); on SQLite the first insert takes the database's one write
+lock (the transaction begins at the first write), and within a process the write gate
+already queues the workers. The alternative, a unique constraint and a retry, would not do:
+two workers that each see no cluster for a new problem would still each open one.
 """
 
 from __future__ import annotations
@@ -31,28 +31,30 @@ ACTION = "correlated"
 
 def index_and_link(session: Session, entries: list[index.Entry], now: datetime,
                    window_days: int = WINDOW_DAYS) -> dict[int, dict[str, Any]]:
-    """Index the entries not indexed yet and link them. Returns each one's event detail."""
+    """Index the entries not indexed yet and link them, one by one in the order they were
+    reported (each is indexed just before it is linked: a batch's later clues are not yet
+    candidates of its earlier ones, they find them). Returns each one's event detail."""
     done = index.indexed(session, [e.clue_id for e in entries])
-    fresh = [e for e in entries if e.clue_id not in done]
-    index.add(session, fresh, now)
+    fresh = sorted((e for e in entries if e.clue_id not in done),
+                   key=lambda e: (e.profile.reported_at, e.clue_id))
     index.lock_linking(session)
-    pending = {e.clue_id for e in fresh}
     details, events = {}, []
-    for entry in sorted(fresh, key=lambda e: (e.profile.reported_at, e.clue_id)):
-        pending.discard(entry.clue_id)
-        detail, more = link_one(session, entry, pending, now, window_days)
+    for entry in fresh:
+        index.add(session, [entry], now)
+        detail, more = link_one(session, entry, now, window_days)
         details[entry.clue_id] = detail
         events += [clusters.event(entry.clue_id, ACTION, clusters.SYSTEM, now, **detail), *more]
     clusters.record(session, events)
     return details
 
 
-def link_one(session: Session, entry: index.Entry, skip: set[int], now: datetime,
+def link_one(session: Session, entry: index.Entry, now: datetime,
              window_days: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Link one indexed clue. Returns its event detail and the events of clues it pulled in."""
-    found = [c for c in index.candidates(session, entry, window_days) if c not in skip]
+    found = index.candidates(session, entry, window_days)
+    profiles = index.profiles(session, found)
     decisions = {cid: decide(entry.profile, profile, window_days=window_days)
-                 for cid, profile in index.profiles(session, found).items()}
+                 for cid, profile in profiles.items()}
     matches = sorted(((d.score, cid) for cid, d in decisions.items() if d.linked), reverse=True)
     if not matches:
         return {"cluster_id": None, "candidates": len(found)}, []
@@ -61,26 +63,34 @@ def link_one(session: Session, entry: index.Entry, skip: set[int], now: datetime
     blocked = clusters.detached_by_reviewers(session, [entry.clue_id, *matched])
     best = matched[0]
     target = current.get(best)
-    events = []
+    events, joined = [], []
     if target is None:
         target = clusters.create(session, best, now)
         _join(session, target, best, decisions[best], entry.clue_id, now)
         events.append(_pulled(best, target, decisions[best], entry.clue_id, now))
+        joined.append((best, profiles[best]))
     if (entry.clue_id, target) in blocked:
+        clusters.grow(session, target, _arrivals(joined), now)
         return {"cluster_id": None, "candidates": len(found), "refused": target}, events
     _join(session, target, entry.clue_id, decisions[best], best, now)
+    joined.append((entry.clue_id, entry.profile))
     for cid in matched[1:]:
         if cid not in current and (cid, target) not in blocked:
             current[cid] = target
             _join(session, target, cid, decisions[cid], entry.clue_id, now)
             events.append(_pulled(cid, target, decisions[cid], entry.clue_id, now))
-    clusters.refresh(session, target, now)
+            joined.append((cid, profiles[cid]))
+    clusters.grow(session, target, _arrivals(joined), now)
     others = sorted({current[c] for c in matched if c in current} - {target})
     detail = {"cluster_id": target, "linked_to": best, "score": decisions[best].score,
               "reasons": decisions[best].reasons, "candidates": len(found)}
     if others:
         detail["other_clusters"] = others
     return detail, events
+
+
+def _arrivals(joined: list[tuple[int, Any]]) -> list[tuple[int, str, datetime]]:
+    return [(clue_id, profile.channel, profile.reported_at) for clue_id, profile in joined]
 
 
 def _join(session: Session, cluster_id: int, clue_id: int, decision: Decision, other: int,

@@ -14,9 +14,11 @@ from typing import Any
 from sqlalchemy import Connection
 
 _BANDS_PG = (
-    "SELECT clue_id, count(*) AS shared FROM correlate_band_keys "
-    "WHERE key = ANY(%s) AND day BETWEEN %s AND %s "
-    "GROUP BY clue_id ORDER BY shared DESC, clue_id DESC LIMIT %s")
+    "SELECT b.clue_id, count(*) AS shared FROM unnest(%s::bigint[]) AS k(key) "
+    "CROSS JOIN LATERAL (SELECT clue_id FROM correlate_band_keys "
+    "WHERE key = k.key AND day BETWEEN %s AND %s "
+    "ORDER BY day DESC, clue_id DESC LIMIT %s) AS b "
+    "GROUP BY b.clue_id ORDER BY shared DESC, b.clue_id DESC LIMIT %s")
 _FIELDS_PG = (
     "SELECT k.kind, f.clue_id FROM unnest(%s::text[], %s::text[], %s::int[]) AS k(kind, value, n) "
     "CROSS JOIN LATERAL (SELECT clue_id FROM correlate_field_keys "
@@ -32,14 +34,18 @@ def _postgres(connection: Connection) -> bool:
 
 
 def band_matches(connection: Connection, keys: Sequence[int], low: int, high: int,
-                 limit: int) -> Iterable[tuple[int, int]]:
-    """(clue id, bands shared) of the clues in days [low, high] sharing a band key."""
+                 per_key: int, limit: int) -> Iterable[tuple[int, int]]:
+    """(clue id, bands shared) of the clues in days [low, high] sharing a band key, the
+    latest `per_key` of each key only: a flood of identical clues costs the same as one."""
     if _postgres(connection):
-        return connection.exec_driver_sql(_BANDS_PG, (list(keys), low, high, limit))
-    sql = ("SELECT clue_id, count(*) AS shared FROM correlate_band_keys "
-           f"WHERE key IN ({', '.join('?' * len(keys))}) AND day BETWEEN ? AND ? "
+        return connection.exec_driver_sql(_BANDS_PG, (list(keys), low, high, per_key, limit))
+    parts = ["SELECT clue_id FROM (SELECT clue_id FROM correlate_band_keys WHERE key = ? "
+             f"AND day BETWEEN ? AND ? ORDER BY day DESC, clue_id DESC LIMIT ?) AS b{number}"
+             for number in range(len(keys))]
+    sql = (f"SELECT clue_id, count(*) AS shared FROM ({' UNION ALL '.join(parts)}) "
            "GROUP BY clue_id ORDER BY shared DESC, clue_id DESC LIMIT ?")
-    return connection.exec_driver_sql(sql, (*keys, low, high, limit))
+    params = [value for key in keys for value in (key, low, high, per_key)]
+    return connection.exec_driver_sql(sql, (*params, limit))
 
 
 def field_matches(connection: Connection, keys: Sequence[tuple[str, str, int]], low: int,

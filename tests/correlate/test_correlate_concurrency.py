@@ -14,9 +14,9 @@ from hub.pipeline.worker import Worker
 
 def test_two_workers_at_once_do_not_make_two_clusters_of_one_problem(
         hub, add_clue, correlate, monkeypatch):
-    # Both workers have inserted their clue's keys (uncommitted) before either links: without
-    # the linking lock neither would see the other's clue. On SQLite the write gate already
-    # serializes the two, so the first waits for the barrier in vain and goes on.
+    # Both workers reach the linking step together: without the linking lock each would index
+    # and link its clues before the other commits, neither seeing the other's. On SQLite the
+    # write gate already serializes the two, so the first waits for the barrier in vain.
     barrier = threading.Barrier(2)
     locking = index.lock_linking
 

@@ -150,3 +150,32 @@ def test_a_clue_correlation_keeps_failing_on_still_goes_to_review(hub, add_clue,
         assert uow.session.scalar(select(Clue.status).where(Clue.id == clue)) == "correlated"
         assert uow.session.scalar(select(Task.state).where(Task.stage == "route")) == "pending"
     assert events(clue)[-1][:2] == ("correlate_failed", "system")
+
+
+def test_a_flood_of_identical_clues_is_one_cluster_at_a_bounded_cost_per_clue(
+        hub, add_clue, correlate, events):
+    from hub.correlate import clusters, index
+
+    flood = [add_clue("S12-1", channel=("hotline", "mailbox")[n % 2]) for n in range(240)]
+    for start in range(0, len(flood), 80):
+        correlate(flood[start:start + 80])
+
+    with hub.uow(write=False) as uow:
+        cluster = uow.session.scalars(select(Cluster)).one()
+        band_rows = list(index.queries.band_matches(
+            uow.session.connection(), [k for k in _band_keys_of(uow.session, flood[0])],
+            0, 10**6, index.PER_BAND, 1000))
+    assert (cluster.members, cluster.channels, cluster.lead_clue_id) == (240, 2, flood[0])
+    assert len(band_rows) == index.PER_BAND  # the latest of each band only, not all 240
+    assert events(flood[-1])[-1][2]["candidates"] <= index.SCORED
+    with hub.uow() as uow:  # the counts kept on the way equal a full recount
+        clusters.refresh(uow.session, cluster.id, cluster.updated_at)
+        recounted = uow.session.get(Cluster, cluster.id)
+        assert (recounted.members, recounted.channels) == (240, 2)
+
+
+def _band_keys_of(session, clue_id: int) -> list[int]:
+    from hub.correlate.models import CorrelateBandKey
+
+    return list(session.scalars(select(CorrelateBandKey.key)
+                                .where(CorrelateBandKey.clue_id == clue_id)))
