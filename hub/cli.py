@@ -107,10 +107,13 @@ def keys() -> None:
 def keys_init() -> None:
     """Create the keyring file (mode 0600) unless it exists."""
     from hub.security.keyring import ensure_keyring
+    from hub.security.signing import ensure_signing_key, signing_key_path
 
     path = get_settings().keyring_path
     ring = ensure_keyring(path)
     click.echo(f"密钥环 {path}：当前主密钥 {ring.active_id}")
+    signing = ensure_signing_key(signing_key_path(path))
+    click.echo(f"签名密钥 {signing_key_path(path)}：公钥编号 {signing.key_id}")
 
 
 # Each domain registers its own commands (imported last: they use the group defined above).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,6 +13,7 @@ from hub.db.uow import UnitOfWork
 from hub.queue.bus import Bus
 from hub.security.crypto import Cipher
 from hub.security.keyring import load_keyring
+from hub.security.signing import SigningKey, ensure_signing_key, signing_key_path
 from hub.settings import Settings
 
 
@@ -40,6 +42,11 @@ class Hub:
             bus=Bus(settings.broker_url, settings.queue_prefix),
             cipher=Cipher(load_keyring(settings.keyring_path)),
         )
+
+    @cached_property
+    def signing_key(self) -> SigningKey:
+        """The hub's Ed25519 key (webhooks, audit chain head), made on first use if missing."""
+        return ensure_signing_key(signing_key_path(self.settings.keyring_path))
 
     def uow(self, write: bool = True, durable: bool = True) -> UnitOfWork:
         """A unit of work. `durable=False` for work that is done again if its commit is lost

@@ -13,6 +13,7 @@ from hub.container import Hub
 from hub.db.migrate import upgrade
 from hub.pipeline.worker import Worker
 from hub.security.keyring import ensure_keyring
+from hub.security.signing import ensure_signing_key, signing_key_path
 from hub.settings import Settings
 
 
@@ -20,6 +21,7 @@ def prepare(settings: Settings) -> None:
     """What every start needs: the keyring, an up-to-date schema, and a directory of bodies
     (the demo one on first start, until the administrator imports theirs)."""
     ensure_keyring(settings.keyring_path)
+    ensure_signing_key(signing_key_path(settings.keyring_path))
     upgrade(settings.database_url)
     _seed_directory(settings)
 

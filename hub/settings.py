@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     office_region: str = "420300"
     # Subject units matched approximately below this score (0–100) stay unresolved for review.
     directory_match_threshold: float = 85.0
+    # Clues about the same problem are clustered when reported within this many days.
+    correlate_window_days: int = 180
 
     max_body_bytes: int = 1024 * 1024
     batch_max_items: int = 500

@@ -33,16 +33,15 @@ class Stage(Protocol):
 
 
 def pipeline(settings: Settings) -> dict[str, Stage]:
-    """The clue pipeline in order: normalize, route; then the clue waits for review."""
+    """The clue pipeline in order: normalize, correlate, route; then the clue waits for review."""
+    from hub.correlate.stage import CorrelateStage
     from hub.normalize.stage import NormalizeStage
     from hub.route.stage import RouteStage
 
-    # CorrelateStage (hub.correlate.stage) belongs between these two. It is not wired yet:
-    # a flood of identical clues makes every clue a candidate of every other (quadratic);
-    # candidates per clue need a cap first.
     stages: list[Stage] = [
-        NormalizeStage(next_stage="route", prefer_prefix=settings.office_region_prefix,
+        NormalizeStage(next_stage="correlate", prefer_prefix=settings.office_region_prefix,
                        match_threshold=settings.directory_match_threshold),
+        CorrelateStage(next_stage="route", window_days=settings.correlate_window_days),
         RouteStage(next_stage=None),
     ]
     return {stage.name: stage for stage in stages}
