@@ -3,7 +3,7 @@ a follow-up check (回头看) opens it again. Over HTTP, as the office and agenc
 
 from __future__ import annotations
 
-from tests.handoffs.conftest import BUREAU, COMMISSION, office_client
+from tests.handoffs.conftest import BUREAU, COMMISSION
 
 
 def test_decision_hands_off_verify_closes_the_clue_and_reopen_takes_it_back(desk):
@@ -69,7 +69,7 @@ def test_send_back_remind_cancel_and_who_may_act(desk):
     again = desk.bureau.post(f"/api/v1/handoffs/{number}/replies", json={
         "final": True, "text": "已全部整改", "outcome": {"kind": "rectified"}})
     assert again.status_code == 201
-    auditor_like = office_client(desk.url, "wang")  # an administrator: not a reviewer
+    auditor_like = desk.user("wang", "admin")  # an administrator: not a reviewer
     refused = auditor_like.post(f"/api/v1/office/handoffs/{number}/actions",
                                 json={"action": "verify"})
     assert refused.status_code == 403
@@ -92,7 +92,7 @@ def test_a_target_that_matches_nothing_is_a_plain_422_and_bulk_decisions_hand_of
     assert "火星市纪委" in wrong.json()["errors"][0]["msg"]
     assert wrong.json()["errors"][0]["loc"] == ["target"]
     assert _clue_status(desk, clue) == "pending_review"  # nothing half-done
-    others = [desk.pending_clue(), desk.pending_clue()]
+    others = desk.pending_clues(2)
     bulk = desk.office.post("/api/v1/office/decisions", json={
         "clues": [clue, *others], "kind": "cc", "target": COMMISSION})
     assert bulk.status_code == 201, bulk.text
