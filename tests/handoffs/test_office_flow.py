@@ -113,3 +113,37 @@ def _clue_status(desk, clue: str) -> str:
 
     with desk.hub.uow(write=False) as uow:
         return uow.session.scalar(select(Clue.status).where(Clue.id == int(clue.split("-")[-1])))
+
+
+def test_returned_as_not_theirs_the_office_redirects_and_records_replies_on_behalf(desk):
+    from hub.db.types import utcnow
+    from hub.directory.service import ensure_seeded
+
+    with desk.hub.uow() as uow:
+        ensure_seeded(uow.session, now=utcnow())
+        uow.commit()
+    number = desk.handoff("transfer", COMMISSION, instructions="请核实")
+    desk.commission.post(f"/api/v1/handoffs/{number}/return", json={"reason": "属于自然资源部门职责"})
+    nowhere = desk.office.post(f"/api/v1/office/handoffs/{number}/actions", json={
+        "action": "redirect", "reason": "按职责改送", "target": "不存在的局"})
+    assert nowhere.status_code == 422 and "不存在的局" in nowhere.json()["errors"][0]["msg"]
+    moved = desk.office.post(f"/api/v1/office/handoffs/{number}/actions", json={
+        "action": "redirect", "reason": "按职责改送", "target": "郧西县住房和城乡建设局"})
+    assert moved.status_code == 200, moved.text
+    new = moved.json()
+    assert new["id"] != number and new["receiver"] == "郧西县住房和城乡建设局"
+    assert new["status"] == "sent" and new["instructions"] == "请核实" and new["due_on"]
+    old = desk.office.get(f"/api/v1/office/handoffs/{number}").json()
+    assert old["status"] == "cancelled" and "改送郧西县住房和城乡建设局" in \
+        old["events"][-1]["detail"]["reason"]
+
+    # The housing bureau is a body of the directory without an inbox: the office records for it.
+    acked = desk.office.post(f"/api/v1/office/handoffs/{new['id']}/actions",
+                             json={"action": "acknowledge"})
+    assert acked.json()["status"] == "acknowledged"
+    replied = desk.office.post(f"/api/v1/office/handoffs/{new['id']}/replies", json={
+        "final": True, "text": "来函称已整改", "outcome": {"kind": "rectified"}})
+    assert replied.status_code == 201, replied.text
+    shown = desk.office.get(f"/api/v1/office/handoffs/{new['id']}").json()
+    assert shown["status"] == "replied"
+    assert shown["events"][-1]["actor"] == "user:li" and shown["events"][-1]["via"] == "api"
