@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from hub import log
 from hub.container import Hub
 from hub.db.types import utcnow
 from hub.pipeline import tasks
+
+
+def purge_done_tasks(hub: Hub) -> int:
+    """Housekeeping: done tasks older than the retention period are deleted."""
+    cutoff = utcnow() - timedelta(days=hub.settings.housekeeping_retention_days)
+    with hub.uow(durable=False) as uow:
+        purged = tasks.purge_done(uow.session, cutoff)
+        uow.commit()
+    if purged:
+        log.event("hub.sweeper.purged", tasks=purged)
+    return purged
 
 
 def sweep(hub: Hub) -> dict[str, int]:
