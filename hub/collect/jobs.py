@@ -8,13 +8,13 @@ connector to one run at a time across processes; `in_flight` only saves a pointl
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
 
 from hub import log
 from hub.collect import repository
 from hub.collect.runner import LEASE_SECONDS, ConnectorBusy, run_connector
 from hub.container import Hub
 from hub.db.types import utcnow
+from hub.pipeline.sweeper import purge_old
 from hub.scheduler_types import Job
 
 TICK_SECONDS = 2.0
@@ -62,13 +62,7 @@ class Collector:
 
 def purge_empty_runs(hub: Hub) -> int:
     """Housekeeping: a connector polled every 10 s leaves 8,640 empty runs a day."""
-    cutoff = utcnow() - timedelta(days=hub.settings.housekeeping_retention_days)
-    with hub.uow(durable=False) as uow:
-        purged = repository.purge_empty_runs(uow.session, cutoff)
-        uow.commit()
-    if purged:
-        log.event("hub.collect.runs_purged", runs=purged)
-    return purged
+    return purge_old(hub, repository.purge_empty_runs, "hub.collect.runs_purged")
 
 
 def jobs(hub: Hub) -> list[Job]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
 
 from hub import log
 from hub.container import Hub
@@ -10,15 +13,20 @@ from hub.db.types import utcnow
 from hub.pipeline import tasks
 
 
-def purge_done_tasks(hub: Hub) -> int:
-    """Housekeeping: done tasks older than the retention period are deleted."""
+def purge_old(hub: Hub, purge: Callable[[Session, datetime], int], event: str) -> int:
+    """Housekeeping: `purge(session, cutoff)` deletes what is older than the retention period
+    (HUB_HOUSEKEEPING_RETENTION_DAYS); returns how many rows went."""
     cutoff = utcnow() - timedelta(days=hub.settings.housekeeping_retention_days)
     with hub.uow(durable=False) as uow:
-        purged = tasks.purge_done(uow.session, cutoff)
+        purged = purge(uow.session, cutoff)
         uow.commit()
     if purged:
-        log.event("hub.sweeper.purged", tasks=purged)
+        log.event(event, rows=purged)
     return purged
+
+
+def purge_done_tasks(hub: Hub) -> int:
+    return purge_old(hub, tasks.purge_done, "hub.sweeper.tasks_purged")
 
 
 def sweep(hub: Hub) -> dict[str, int]:
