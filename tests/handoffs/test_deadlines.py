@@ -74,3 +74,22 @@ def test_days_overdue_counts_working_days_only_and_stops_when_the_receiver_is_do
     assert days_overdue(late, date(2026, 10, 14), cal) == 1  # only completion runs now
     late.state = "replied"
     assert days_overdue(late, date(2026, 12, 1), cal) == 0
+
+
+def test_listeners_see_every_new_and_changed_hand_off_and_reminder_jobs_find_running_ones(desk):
+    from hub.handoffs import repository, service
+
+    seen = []
+
+    def listener(session, handoff, event):  # noqa: ANN001
+        seen.append((handoff.number, event.action, handoff.version))
+
+    service.add_listener(listener)
+    try:
+        number = desk.handoff()
+        desk.commission.post(f"/api/v1/handoffs/{number}/ack")
+    finally:
+        service.remove_listener(listener)
+    assert seen == [(number, "create", 1), (number, "acknowledge", 2)]
+    with desk.hub.uow(write=False) as uow:
+        assert [h.number for h in repository.receiver_working(uow.session)] == [number]
