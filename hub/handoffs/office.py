@@ -25,7 +25,7 @@ from hub.workdays import WorkCalendar, shanghai_today
 from . import deadlines, repository
 from .models import Handoff, HandoffAttachment, HandoffEvent, HandoffReply
 from .replies import add_reply
-from .schemas import ReplySubmission
+from .schemas import OUTCOME_LABELS, ReplySubmission
 from .service import CLOSING_OUTCOMES, apply, create_handoffs
 
 OFFICE_ACTIONS = ("verify", "close", "send_back", "cancel", "resend", "reopen", "remind",
@@ -127,7 +127,7 @@ def act(session: Session, by: OfficePrincipal, number: str, action: str, *, via:
     apply(session, handoff, action, actor=actor, via=via, now=now, calendar=calendar, **detail)
     if action == "verify" and detail.get("outcome") in CLOSING_OUTCOMES:
         apply(session, handoff, "close", actor=actor, via=via, now=now,
-              reason=f"验收通过，办理结果为 {detail['outcome']}，直接销号")
+              reason=f"验收通过，办理结果为“{OUTCOME_LABELS[detail['outcome']]}”，直接销号")
     return handoff
 
 
