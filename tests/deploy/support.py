@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import shutil
 import subprocess
@@ -75,3 +76,11 @@ def runs_in_cli(argv: list[str]) -> bool:
 
 def load_all(path: Path) -> list[dict]:
     return [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
+
+
+def load_script(name: str):  # noqa: ANN201 - a module
+    """A script of deploy/scripts/ imported as a module (deploy/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(name, DEPLOY / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
