@@ -107,3 +107,19 @@ def test_the_dockerfile_installs_the_hub_and_runs_it_as_an_unprivileged_user() -
     text = (DEPLOY / "Dockerfile").read_text()
     assert 'ENTRYPOINT ["hub"]' in text
     assert "USER hub" in text and "/healthz" in text
+
+
+def test_every_hub_command_the_operations_manual_names_exists() -> None:
+    import re
+
+    from tests.deploy.support import ROOT, cli_commands
+
+    known = cli_commands()
+    text = (ROOT / "docs" / "operations.md").read_text()
+    named = {m.group(1).strip() for m in re.finditer(r"`hub ((?:[a-z-]+ ?){1,2})", text)}
+    assert named
+    for command in named:
+        first, *rest = command.split()
+        assert first in known, command
+        if any(path.startswith(first + " ") for path in known) and rest:  # a group: its sub-command too
+            assert f"{first} {rest[0]}" in known, command
