@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import logging
 import re
 import shutil
 import subprocess
@@ -70,8 +71,14 @@ def cli_commands() -> set[str]:
 
 
 def runs_in_cli(argv: list[str]) -> bool:
-    """`hub <argv> --help` succeeds: the command and its options exist."""
-    return CliRunner().invoke(main, [*argv, "--help"]).exit_code == 0
+    """`hub <argv> --help` succeeds: the command and its options exist. (The group's callback
+    reconfigures the `hub` logger onto the runner's stderr: put it back afterwards.)"""
+    logger = logging.getLogger("hub")
+    saved = (logger.handlers[:], logger.level, logger.propagate)
+    try:
+        return CliRunner().invoke(main, [*argv, "--help"]).exit_code == 0
+    finally:
+        logger.handlers[:], logger.level, logger.propagate = saved[0], saved[1], saved[2]
 
 
 def load_all(path: Path) -> list[dict]:
