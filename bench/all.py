@@ -55,6 +55,31 @@ def _patient_ingest() -> None:
             raise
 
     ingest.Hub.start = start_or_stop
+    stop = ingest.Hub.stop
+
+    def stop_and_clean(self: ingest.Hub) -> None:
+        stop(self)
+        if self.backend == "server":
+            delete_queues(ingest.AMQP, self.env["HUB_QUEUE_PREFIX"])
+
+    ingest.Hub.stop = stop_and_clean
+
+
+def delete_queues(url: str, prefix: str) -> None:
+    """The hub's queues and exchanges under `prefix`, gone from the shared broker."""
+    from kombu import Connection
+
+    from hub.pipeline.stages import pipeline
+    from hub.queue.bus import dead_letter_exchange, dead_letter_queue, exchange, stage_queue
+    from hub.settings import Settings
+
+    with Connection(url) as conn:
+        channel = conn.channel()
+        for stage in pipeline(Settings(_env_file=None)):
+            stage_queue(prefix, stage)(channel).delete()
+        dead_letter_queue(prefix)(channel).delete()
+        exchange(prefix)(channel).delete()
+        dead_letter_exchange(prefix)(channel).delete()
 HEADING = "## 总表"
 
 
@@ -175,6 +200,14 @@ def run_connectors(args, table: Table) -> None:
     from bench import connectors
 
     connectors.wait_http = ingest.wait_http  # the patient one (imported by name there)
+    stop = connectors.Bench.stop
+
+    def stop_and_clean(self: connectors.Bench) -> None:
+        stop(self)
+        if self.args.backend == "server":
+            delete_queues(ingest.AMQP, self.env["HUB_QUEUE_PREFIX"])
+
+    connectors.Bench.stop = stop_and_clean
     records = 3000 * args.scale
     step(f"connectors: pull {records} hotline records from the simulator ({args.backend})")
     opts = argparse.Namespace(backend=args.backend, connector="hotline", records=records,
