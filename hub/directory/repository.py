@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from .index import BodyRecord
@@ -45,3 +45,23 @@ def get_body(session: Session, body_id: int) -> Body | None:
 
 def names_by_id(session: Session) -> dict[int, str]:
     return dict(session.execute(select(Body.id, Body.name)).tuples().all())
+
+
+def body_named(session: Session, name: str) -> Body | None:
+    return session.scalar(select(Body).where(Body.name == name))
+
+
+def find(session: Session, *, q: str | None = None, region_code: str | None = None,
+         limit: int = 200) -> tuple[list[Body], int]:
+    """Bodies whose name contains `q` (or, on any database, whose aliases' text does), in
+    region `region_code` (a code prefix); and how many there are in all."""
+    where = []
+    if q:
+        where.append(or_(Body.name.contains(q, autoescape=True),
+                         cast(Body.aliases, String).contains(q, autoescape=True)))
+    if region_code:
+        where.append(Body.region_code.startswith(region_code, autoescape=True))
+    total = session.scalar(select(func.count(Body.id)).where(*where)) or 0
+    rows = session.scalars(select(Body).where(*where)
+                           .order_by(Body.region_code, Body.level, Body.id).limit(limit))
+    return list(rows), int(total)

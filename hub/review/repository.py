@@ -10,8 +10,10 @@ import orjson
 from sqlalchemy import String, and_, cast, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
+from hub.correlate.models import ClueCluster, Cluster
 from hub.db.models import Agency, Clue, ClueEvent, RawRecord
 from hub.review.models import Decision
+from hub.route.models import RouteProposal
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,8 @@ class QueueFilter:
     subject: str | None = None
     q: str | None = None
     sort: str = "newest"  # newest | urgent
+    cluster: str | None = None  # "multi" (in a cluster of several channels) or a cluster id
+    rule: str | None = None  # the id of the rule that proposed, or "none" (no rule matched)
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,46 @@ def _conditions(f: QueueFilter) -> list:
     if f.q:
         where.append(or_(Clue.title.contains(f.q, autoescape=True),
                          Clue.content.contains(f.q, autoescape=True)))
+    if f.cluster == "multi":
+        # Probed row by row along the queue's index (two primary-key lookups per clue), so
+        # the first page stops as soon as it has its 50.
+        where.append(select(ClueCluster.clue_id).join(Cluster, Cluster.id == ClueCluster.cluster_id)
+                     .where(ClueCluster.clue_id == Clue.id, Cluster.channels > 1).exists())
+    elif f.cluster and f.cluster.isdigit():
+        where.append(Clue.id.in_(select(ClueCluster.clue_id)
+                                 .where(ClueCluster.cluster_id == int(f.cluster))))
+    if f.rule == "none":
+        where.append(select(RouteProposal.clue_id).where(
+            RouteProposal.clue_id == Clue.id, RouteProposal.rule_id.is_(None)).exists())
+    elif f.rule:
+        where.append(select(RouteProposal.clue_id).where(
+            RouteProposal.clue_id == Clue.id, RouteProposal.rule_id == f.rule).exists())
     return where
+
+
+@dataclass(frozen=True)
+class QueueNotes:
+    """What the queue shows beside a clue: its cluster and the rule that proposed."""
+
+    cluster_id: int | None
+    cluster_channels: int
+    rule_id: str | None
+    action: str | None
+    routed: bool
+
+
+def notes(session: Session, clue_ids: list[int]) -> dict[int, QueueNotes]:
+    if not clue_ids:
+        return {}
+    rows = session.execute(
+        select(Clue.id, ClueCluster.cluster_id, Cluster.channels, RouteProposal.rule_id,
+               RouteProposal.action, RouteProposal.clue_id.label("routed"))
+        .outerjoin(ClueCluster, ClueCluster.clue_id == Clue.id)
+        .outerjoin(Cluster, Cluster.id == ClueCluster.cluster_id)
+        .outerjoin(RouteProposal, RouteProposal.clue_id == Clue.id)
+        .where(Clue.id.in_(clue_ids)))
+    return {row.id: QueueNotes(row.cluster_id, row.channels or 0, row.rule_id, row.action,
+                               row.routed is not None) for row in rows}
 
 
 def queue(session: Session, f: QueueFilter, cursor: str | None, limit: int = 50) -> QueuePage:
