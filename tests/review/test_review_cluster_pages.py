@@ -21,7 +21,7 @@ def test_reviewer_works_a_multi_channel_cluster(office):
     base, numbers = office
     with browser_page() as page:
         login(page, base)
-        page.get_by_label("仅多渠道线索组").check()
+        page.get_by_label("仅看多来源线索组").check()
         page.get_by_role("button", name="筛选").click()
         assert "待研判 2 条" in page.locator("h1").inner_text()
         rows = page.locator("table.queue tbody tr")
