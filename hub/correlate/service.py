@@ -18,6 +18,7 @@ from hub.correlate.explain import explain
 from hub.correlate.index import lock_linking
 from hub.db.models import Clue
 from hub.errors import Conflict, NotFound
+from hub.intake.present import clue_no
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,9 @@ def panel(session: Session, *, clue_id: int, region_name: Any = None) -> Cluster
         shown = explain(link.reasons if link else None, link.score if link else None,
                         link.linked_by if link else "system", region_name)
         members.append(Member(clue, clue.id == cluster.lead_clue_id, shown))
+    numbers = {m.clue.id: clue_no(m.clue.id, m.clue.received_at) for m in members}
+    for member in members:
+        member.link["linked_to_no"] = numbers.get(member.link["linked_to"])
     return ClusterPanel(cluster.id, cluster.lead_clue_id, cluster.lead_set_by,
                         list(cluster.channel_list or []), members)
 

@@ -103,12 +103,13 @@ def queue_page(request: Request, user: PageUser, hub: HubDep,
         cluster=params.get("cluster") or ("multi" if params.get("multi") else None), rule=params.get("rule") or None)
     with hub.uow(write=False) as uow:
         page = repository.queue(uow.session, f, cursor)
-        total = repository.count(uow.session, f)
+        cap = repository.COUNT_CAP if repository.filtered(f) else None
+        total = repository.count(uow.session, f, cap)
         notes = repository.notes(uow.session, [c.id for c in page.clues])
         rules = rules_in_force(uow.session)
     keep = {k: v for k, v in params.items() if k != "cursor" and v}
     return templates.TemplateResponse(request, "queue.html", {
-        "user": user, "page": page, "total": total, "f": f, "keep": keep, "notes": notes,
+        "user": user, "page": page, "total": total, "cap": cap, "f": f, "keep": keep, "notes": notes,
         "rules": rules,
         "message": params.get("message"), "error": params.get("error")})
 

@@ -36,7 +36,10 @@ class QueuePage:
     total: int | None
 
 
-def _conditions(f: QueueFilter) -> list:
+COUNT_CAP = 1000  # a filtered queue counts this far ("超过 1000 条"), never the whole table
+
+
+def _conditions(f: QueueFilter, session: Session) -> list:
     where = [Clue.status == f.status]
     if f.channel:
         where.append(Clue.channel == f.channel)
@@ -55,8 +58,11 @@ def _conditions(f: QueueFilter) -> list:
         where.append(select(ClueCluster.clue_id).join(Cluster, Cluster.id == ClueCluster.cluster_id)
                      .where(ClueCluster.clue_id == Clue.id, Cluster.channels > 1).exists())
     elif f.cluster and f.cluster.isdigit():
-        where.append(Clue.id.in_(select(ClueCluster.clue_id)
-                                 .where(ClueCluster.cluster_id == int(f.cluster))))
+        # A cluster's members are few: looked up first, so that the planner walks their ids
+        # (SQLite would otherwise scan the queue's index and probe each clue).
+        members = session.scalars(select(ClueCluster.clue_id)
+                                  .where(ClueCluster.cluster_id == int(f.cluster))).all()
+        where.append(Clue.id.in_(list(members)))
     if f.rule == "none":
         where.append(select(RouteProposal.clue_id).where(
             RouteProposal.clue_id == Clue.id, RouteProposal.rule_id.is_(None)).exists())
@@ -96,7 +102,7 @@ def queue(session: Session, f: QueueFilter, cursor: str | None, limit: int = 50)
     pending clues costs what page 1 costs."""
     order = ([Clue.priority.desc()] if f.sort == "urgent" else []) + [
         Clue.received_at.desc(), Clue.id.desc()]
-    query = select(Clue).where(*_conditions(f)).order_by(*order).limit(limit + 1)
+    query = select(Clue).where(*_conditions(f, session)).order_by(*order).limit(limit + 1)
     after = _decode(cursor)
     if after is not None:
         query = query.where(_after(f.sort, after))
@@ -133,8 +139,19 @@ def _decode(cursor: str | None) -> list | None:
     return value if isinstance(value, list) and len(value) in (2, 3) else None
 
 
-def count(session: Session, f: QueueFilter) -> int:
-    return session.scalar(select(func.count()).select_from(Clue).where(*_conditions(f))) or 0
+def count(session: Session, f: QueueFilter, cap: int | None = None) -> int:
+    """How many clues the filter finds; with `cap`, at most cap + 1 (enough to say "more
+    than cap"): a count over a filter no index covers reads every pending clue."""
+    where = _conditions(f, session)
+    if cap is None:
+        return session.scalar(select(func.count()).select_from(Clue).where(*where)) or 0
+    found = select(Clue.id).where(*where).limit(cap + 1).subquery()
+    return session.scalar(select(func.count()).select_from(found)) or 0
+
+
+def filtered(f: QueueFilter) -> bool:
+    """Whether anything narrows the queue beyond its status (the plain count is index-only)."""
+    return any((f.channel, f.category, f.region, f.subject, f.q, f.cluster, f.rule))
 
 
 def clue_with_source(session: Session, clue_id: int) -> tuple[Clue, RawRecord, Agency] | None:

@@ -59,6 +59,22 @@ def test_cluster_shows_the_other_channel_and_why(office):
     assert client.get("/api/v1/office/queue", params={"cluster": "many"}).status_code == 422
 
 
+def test_queue_filters_by_the_rule_that_proposed(office):
+    numbers, session = office
+    client = session()
+    everyone = client.get("/api/v1/office/queue").json()["clues"]
+    court = next(c for c in everyone if c["id"] == numbers["court"])
+    assert court["rule_id"] == "revoked-act-inspect"
+    by_rule = client.get("/api/v1/office/queue", params={"rule": "revoked-act-inspect"}).json()
+    assert [c["id"] for c in by_rule["clues"]] == [numbers["court"]]
+    unmatched = client.get("/api/v1/office/queue", params={"rule": "none"}).json()["clues"]
+    assert unmatched and all(c["rule_id"] is None for c in unmatched)
+    assert numbers["court"] not in {c["id"] for c in unmatched}
+    both = client.get("/api/v1/office/queue",
+                      params={"rule": "revoked-act-inspect", "cluster": "multi"}).json()
+    assert [c["id"] for c in both["clues"]] == [numbers["court"]]
+
+
 def test_merge_split_lead_and_detach_through_the_api(office, hub):
     numbers, session = office
     client = session()
