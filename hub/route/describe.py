@@ -75,18 +75,15 @@ def line_of(text: str, loc: list[Any]) -> int | None:
         return None
     line = node.start_mark.line + 1
     for part in loc:
-        child = None
         if isinstance(node, yaml.MappingNode):
-            child = next((v for k, v in node.value if k.value == str(part)), None)
-            if child is not None:
-                key = next(k for k, v in node.value if v is child)
-                line = key.start_mark.line + 1
+            pair = next(((k, v) for k, v in node.value if k.value == str(part)), None)
+            if pair is None:
+                break
+            line, node = pair[0].start_mark.line + 1, pair[1]
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) \
-                and part < len(node.value):
-            child = node.value[part]
-        if child is None:
+                and 0 <= part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
             break
-        node = child
-        line = max(line, node.start_mark.line + 1) if isinstance(node, yaml.ScalarNode) \
-            else node.start_mark.line + 1
     return line
