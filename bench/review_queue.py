@@ -9,7 +9,7 @@ channels), every clue with a routing proposal (ten rules with skew, one rare, 15
 matched"). Then times what the queue page runs: one page of 50 (hub.review.repository.queue)
 first and deep in the queue (page 200, reached by its keyset cursor; the last page when a
 filter has fewer), and the count shown in the heading (exact for the whole queue, at most
-1000 for a filter), for each filter. PostgreSQL is ANALYZEd after the load (autovacuum's
+1000 for a filter), for each filter. PostgreSQL is vacuumed and analyzed after the load (autovacuum's
 job in production: without statistics it plans semi-joins as hash joins over every clue);
 SQLite runs as the hub runs it, without statistics. p50 and p95 over `--runs` runs after warm-up.
 Figures depend on the machine's other load.
@@ -112,7 +112,7 @@ def fill(engine, pending: int, seed: int = 7) -> dict[str, int]:  # noqa: ANN001
         session.commit()
     if engine.dialect.name == "postgresql":  # what autovacuum does after a load like this
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("ANALYZE")
+            conn.exec_driver_sql("VACUUM ANALYZE")
     return {"clusters": cluster_id, "cluster": picked or 1}
 
 

@@ -39,8 +39,11 @@ class QueuePage:
 COUNT_CAP = 1000  # a filtered queue counts this far ("超过 1000 条"), never the whole table
 
 
+FEW = 1000  # a cluster or rule with at most this many pending clues is looked up first
+
+
 def _conditions(f: QueueFilter, session: Session) -> list:
-    where = [Clue.status == f.status]
+    where = []
     if f.channel:
         where.append(Clue.channel == f.channel)
     if f.category:
@@ -57,19 +60,43 @@ def _conditions(f: QueueFilter, session: Session) -> list:
         # the first page stops as soon as it has its 50.
         where.append(select(ClueCluster.clue_id).join(Cluster, Cluster.id == ClueCluster.cluster_id)
                      .where(ClueCluster.clue_id == Clue.id, Cluster.channels > 1).exists())
-    elif f.cluster and f.cluster.isdigit():
-        # A cluster's members are few: looked up first, so that the planner walks their ids
-        # (SQLite would otherwise scan the queue's index and probe each clue).
-        members = session.scalars(select(ClueCluster.clue_id)
-                                  .where(ClueCluster.cluster_id == int(f.cluster))).all()
-        where.append(Clue.id.in_(list(members)))
-    if f.rule == "none":
-        where.append(select(RouteProposal.clue_id).where(
-            RouteProposal.clue_id == Clue.id, RouteProposal.rule_id.is_(None)).exists())
-    elif f.rule:
-        where.append(select(RouteProposal.clue_id).where(
-            RouteProposal.clue_id == Clue.id, RouteProposal.rule_id == f.rule).exists())
-    return where
+    few, probes = _narrowing(f, session)
+    where += probes
+    if few is None:
+        return [Clue.status == f.status, *where]
+    # The status was checked in the look-up: left out here, the planner walks the few ids
+    # by primary key (SQLite would otherwise scan the queue's index and probe each clue).
+    return [Clue.id.in_(sorted(few)), *where]
+
+
+def _narrowing(f: QueueFilter, session: Session) -> tuple[set[int] | None, list]:
+    """The pending clues of a cluster or a rule when they are few (looked up through their
+    own index), else a condition checked row by row along the queue (a common rule's clues
+    fill a page quickly)."""
+    few: set[int] | None = None
+    probes = []
+    narrowing = []
+    if f.cluster and f.cluster.isdigit():
+        member = ClueCluster.cluster_id == int(f.cluster)
+        narrowing.append((select(ClueCluster.clue_id).join(Clue, Clue.id == ClueCluster.clue_id)
+                          .where(member, Clue.status == f.status),
+                          select(ClueCluster.clue_id)
+                          .where(ClueCluster.clue_id == Clue.id, member).exists()))
+    if f.rule:
+        rule = RouteProposal.rule_id.is_(None) if f.rule == "none" else \
+            RouteProposal.rule_id == f.rule
+        narrowing.append((select(RouteProposal.clue_id)
+                          .join(Clue, Clue.id == RouteProposal.clue_id)
+                          .where(rule, Clue.status == f.status),
+                          select(RouteProposal.clue_id)
+                          .where(RouteProposal.clue_id == Clue.id, rule).exists()))
+    for lookup, probe in narrowing:
+        ids = set(session.scalars(lookup.limit(FEW + 1)))
+        if len(ids) > FEW:
+            probes.append(probe)
+        else:
+            few = ids if few is None else few & ids
+    return few, probes
 
 
 @dataclass(frozen=True)
