@@ -160,3 +160,21 @@ def test_reviewer_may_not_open_the_directory(office):
         login(page, base)
         answer = page.goto(f"{base}/office/directory")
         assert answer.status == 403
+
+
+def test_administrator_imports_a_directory_file(office, tmp_path):
+    base, _ = office
+    sheet = tmp_path / "名录.csv"
+    sheet.write_text("单位名称,简称/别名,统一社会信用代码,行政区划代码,层级,类型,上级单位\n"
+                     "郧西县政务服务中心,县政务中心,,420322,县级,事业单位,郧西县人民政府\n"
+                     "不存在县水利局,,,999999,县级,政府部门,\n", encoding="utf-8")
+    with browser_page() as page:
+        login(page, base, "admin")
+        page.goto(f"{base}/office/directory")
+        page.get_by_label("导入名录文件").set_input_files(str(sheet))
+        page.get_by_role("button", name="导入", exact=True).click()
+        assert "导入完成：新增 1 个" in page.get_by_role("status").inner_text()
+        assert "第 3 行（不存在县水利局）" in page.get_by_role("alert").inner_text()
+        page.get_by_label("名称或简称").fill("县政务中心")
+        page.get_by_role("button", name="查找").click()
+        assert "郧西县政务服务中心" in page.locator("table.directory").inner_text()
