@@ -64,30 +64,27 @@ def _conditions(f: QueueFilter, session: Session) -> list:
     where += probes
     if few is None:
         return [Clue.status == f.status, *where]
-    # The status was checked in the look-up: left out here, the planner walks the few ids
-    # by primary key (SQLite would otherwise scan the queue's index and probe each clue).
-    return [Clue.id.in_(sorted(few)), *where]
+    # The status is written so that no index serves it: the planner walks the few ids by
+    # primary key (SQLite would otherwise scan the queue's index and probe each clue).
+    return [Clue.id.in_(sorted(few)), Clue.status.concat("") == f.status, *where]
 
 
 def _narrowing(f: QueueFilter, session: Session) -> tuple[set[int] | None, list]:
-    """The pending clues of a cluster or a rule when they are few (looked up through their
-    own index), else a condition checked row by row along the queue (a common rule's clues
-    fill a page quickly)."""
+    """The clues of a cluster or a rule when they are few (looked up through their own index,
+    whatever their status), else a condition checked row by row along the queue (a common
+    rule's clues fill a page quickly)."""
     few: set[int] | None = None
     probes = []
     narrowing = []
     if f.cluster and f.cluster.isdigit():
         member = ClueCluster.cluster_id == int(f.cluster)
-        narrowing.append((select(ClueCluster.clue_id).join(Clue, Clue.id == ClueCluster.clue_id)
-                          .where(member, Clue.status == f.status),
+        narrowing.append((select(ClueCluster.clue_id).where(member),
                           select(ClueCluster.clue_id)
                           .where(ClueCluster.clue_id == Clue.id, member).exists()))
     if f.rule:
         rule = RouteProposal.rule_id.is_(None) if f.rule == "none" else \
             RouteProposal.rule_id == f.rule
-        narrowing.append((select(RouteProposal.clue_id)
-                          .join(Clue, Clue.id == RouteProposal.clue_id)
-                          .where(rule, Clue.status == f.status),
+        narrowing.append((select(RouteProposal.clue_id).where(rule),
                           select(RouteProposal.clue_id)
                           .where(RouteProposal.clue_id == Clue.id, rule).exists()))
     for lookup, probe in narrowing:
