@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import orjson
-from sqlalchemy import String, and_, cast, func, or_, select, tuple_
+from sqlalchemy import String, cast, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from hub.correlate.models import ClueCluster, Cluster
@@ -139,11 +139,11 @@ def queue(session: Session, f: QueueFilter, cursor: str | None, limit: int = 50)
 
 def _after(sort: str, after: list):  # noqa: ANN202
     received, clue_id = datetime.fromisoformat(after[-2]), after[-1]
-    older = tuple_(Clue.received_at, Clue.id) < tuple_(received, clue_id)
     if sort != "urgent":
-        return older
-    priority = after[0]
-    return or_(Clue.priority < priority, and_(Clue.priority == priority, older))
+        return tuple_(Clue.received_at, Clue.id) < tuple_(received, clue_id)
+    # Every key descends, so one row comparison is the whole "after": a range on the
+    # (status, priority, received_at, id) index rather than an OR the planner filters.
+    return tuple_(Clue.priority, Clue.received_at, Clue.id) < tuple_(after[0], received, clue_id)
 
 
 def _encode(sort: str, clue: Clue) -> str:
