@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Header, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from hub.accounts import service as accounts
@@ -64,12 +64,17 @@ def open_session(body: Credentials, request: Request, hub: HubDep) -> JSONRespon
 def queue(user: ApiUser, hub: HubDep, channel: str | None = None, category: str | None = None,
           region: str | None = None, subject: str | None = None, q: str | None = None,
           sort: Literal["newest", "urgent"] = "newest", cursor: str | None = None,
+          cluster: str | None = Query(None, pattern=r"^(multi|\d{1,12})$",
+                                      description="multi：多渠道线索组中的线索；或线索组编号"),
+          rule: str | None = Query(None, max_length=64, description="提出建议的规则编号；none：没有规则匹配"),
           limit: int = 50) -> JSONResponse:
     f = repository.QueueFilter(channel=channel, category=category, region=region,
-                               subject=subject, q=q, sort=sort)
+                               subject=subject, q=q, sort=sort, cluster=cluster, rule=rule)
     with hub.uow(write=False) as uow:
         page = repository.queue(uow.session, f, cursor, max(1, min(limit, 200)))
-    return JSONResponse({"clues": [clue_json(c) for c in page.clues],
+        notes = repository.notes(uow.session, [c.id for c in page.clues])
+    return JSONResponse({"clues": [{**clue_json(c), "cluster_id": notes[c.id].cluster_id,
+                                    "rule_id": notes[c.id].rule_id} for c in page.clues],
                          "next_cursor": page.next_cursor})
 
 
