@@ -60,25 +60,28 @@ def backoff(settings: Settings, attempts: int) -> timedelta:
 
 
 def claim(session: Session, now: datetime, limit: int = CLAIM_LIMIT) -> list[Claimed]:
+    """Take due deliveries for this process, in one statement (a write first, so SQLite holds
+    its write lock throughout; PostgreSQL skips rows another dispatcher has locked)."""
     stale = now - timedelta(seconds=CLAIM_SECONDS)
-    query = (select(WebhookDelivery.id)
-             .where(or_(WebhookDelivery.state == PENDING,
-                        (WebhookDelivery.state == SENDING) & (WebhookDelivery.claimed_at < stale)),
-                    WebhookDelivery.next_attempt_at <= now)
-             .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(limit))
+    due = (select(WebhookDelivery.id)
+           .where(or_(WebhookDelivery.state == PENDING,
+                      (WebhookDelivery.state == SENDING) & (WebhookDelivery.claimed_at < stale)),
+                  WebhookDelivery.next_attempt_at <= now)
+           .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(limit))
     if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    ids = list(session.scalars(query))
-    if not ids:
-        return []
+        due = due.with_for_update(skip_locked=True)
     rows = session.execute(
-        update(WebhookDelivery).where(WebhookDelivery.id.in_(ids))
+        update(WebhookDelivery).where(WebhookDelivery.id.in_(due.scalar_subquery()))
         .values(state=SENDING, claimed_at=now, attempts=WebhookDelivery.attempts + 1)
         .returning(WebhookDelivery.id, WebhookDelivery.delivery_id, WebhookDelivery.event,
                    WebhookDelivery.payload, WebhookDelivery.attempts, WebhookDelivery.agency_id)
+        .execution_options(synchronize_session=False)
     ).all()
-    urls = dict(session.execute(select(AgencyWebhook.agency_id, AgencyWebhook.url)
-                                .where(AgencyWebhook.agency_id.in_({r[5] for r in rows}))).tuples())
+    if not rows:
+        return []
+    urls = {agency_id: url for agency_id, url in session.execute(
+        select(AgencyWebhook.agency_id, AgencyWebhook.url)
+        .where(AgencyWebhook.agency_id.in_({r[5] for r in rows}))).all()}
     return [Claimed(r[0], r[1], r[2], r[3], r[4], urls.get(r[5])) for r in rows]
 
 

@@ -13,7 +13,7 @@ import uuid
 from datetime import datetime, timedelta
 from urllib.parse import urlparse
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from hub.db.models import Agency
@@ -59,19 +59,24 @@ def set_webhook(session: Session, agency_id: int, url: str | None, now: datetime
 
 
 def webhook_urls(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(AgencyWebhook.agency_id, AgencyWebhook.url)).tuples())
+    rows = session.execute(select(AgencyWebhook.agency_id, AgencyWebhook.url)).all()
+    return {agency_id: url for agency_id, url in rows}
+
+
+def _insert(session: Session):  # noqa: ANN202
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def _cursor(session: Session, now: datetime) -> OutboxCursor:
-    query = select(OutboxCursor).where(OutboxCursor.name == CURSOR)
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()  # one reader at a time; the others wait briefly
-    found = session.scalar(query)
-    if found is None:
-        session.add(OutboxCursor(name=CURSOR, position=0, updated_at=now))
-        session.flush()
-        found = session.scalar(query)
-    return found
+    """The cursor row, locked: its first statement writes, so on SQLite this transaction holds
+    the write lock from the start, and on PostgreSQL other readers wait for the row."""
+    session.execute(_insert(session)(OutboxCursor).values(name=CURSOR, position=0, updated_at=now)
+                    .on_conflict_do_nothing())
+    session.execute(update(OutboxCursor).where(OutboxCursor.name == CURSOR).values(updated_at=now))
+    return session.scalars(select(OutboxCursor).where(OutboxCursor.name == CURSOR)
+                           .execution_options(populate_existing=True)).one()
 
 
 def fill_outbox(session: Session, now: datetime) -> int:
