@@ -16,6 +16,7 @@ from hub.container import Hub
 from hub.contract.v1 import BatchSubmission, ClueSubmission
 from hub.correlate.endpoints import router as correlate_router
 from hub.directory.endpoints import router as directory_router
+from hub.handoffs.endpoints import router as handoffs_router
 from hub.intake.endpoints import router as intake_router
 from hub.intake.recorder import GroupWriter
 from hub.notify.endpoints import router as notify_router
@@ -42,8 +43,8 @@ def create_app(hub: Hub) -> FastAPI:
     app.state.keys = KeyCache(hub, hub.settings.api_key_cache_seconds)
     errors.install(app)
     for router in (intake_router, collect_router, correlate_router, directory_router,
-                   route_router, office_api_router, office_pages_router, ops_router, notify_router,
-                   notify_pages_router):
+                   route_router, office_api_router, office_pages_router, ops_router, handoffs_router,
+                   notify_router, notify_pages_router):
         app.include_router(router)
     app.mount("/office/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Annotated
 
@@ -112,12 +113,23 @@ def clue_page(request: Request, number: str, user: PageUser, hub: HubDep) -> HTM
 @router.post("/clues/{number}/decide")
 def decide_one(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
                kind: Annotated[str, Form()], target: Annotated[str, Form()] = "",
-               reason: Annotated[str, Form()] = "") -> RedirectResponse:
+               reason: Annotated[str, Form()] = "", co_handlers: Annotated[str, Form()] = "",
+               instructions: Annotated[str, Form()] = "",
+               reply_days: Annotated[str, Form()] = "", complete_days: Annotated[str, Form()] = "",
+               share_reporter: Annotated[bool, Form()] = False) -> RedirectResponse:
     check_csrf(user, csrf)
     parsed = parse_clue_no(number)
     back = f"/office/clues/{number}"
-    return _decide(hub, user, [parsed[1] if parsed else -1], DecisionRequest(kind, target, reason),
-                   back)
+    co = tuple(re.split(r"[；;\n]", co_handlers))
+    request = DecisionRequest(kind, target, reason, co_handlers=co, instructions=instructions,
+                              reply_days=_days(reply_days), complete_days=_days(complete_days),
+                              share_reporter=share_reporter)
+    return _decide(hub, user, [parsed[1] if parsed else -1], request, back)
+
+
+def _days(value: str) -> int | None:
+    value = value.strip()
+    return int(value) if value.isdigit() else None
 
 
 @router.post("/queue/decide")
@@ -136,7 +148,8 @@ async def decide_many(request: Request, user: PageUser, hub: HubDep) -> Redirect
 def _decide(hub, user, ids: list[int], request: DecisionRequest, back: str) -> RedirectResponse:  # noqa: ANN001
     try:
         with hub.uow() as uow:
-            made = service.decide(uow.session, user, ids, request, via="page")
+            made = service.decide(uow.session, user, ids, request, via="page", cipher=hub.cipher,
+                                  settings=hub.settings)
             uow.commit()
     except HubError as exc:
         detail = "；".join(e.msg for e in getattr(exc, "errors", [])) or exc.message

@@ -10,12 +10,20 @@ import orjson
 from sqlalchemy.orm import Session
 
 from hub.accounts.service import OfficePrincipal
+from hub.calendar.service import load_calendar
 from hub.db.models import Agency, Clue, ClueEvent, RawRecord
 from hub.db.types import utcnow
 from hub.errors import Conflict, Forbidden, NotFound
+from hub.handoffs import from_decision
 from hub.intake.service import raw_aad
 from hub.review import repository
-from hub.review.decisions import KINDS, REVIEWABLE, STATUS_LABELS, DecisionRequest
+from hub.review.decisions import (
+    HANDOFF_KINDS,
+    KINDS,
+    REVIEWABLE,
+    STATUS_LABELS,
+    DecisionRequest,
+)
 from hub.review.masking import mask_record
 from hub.review.models import Decision
 from hub.route.service import proposal_for
@@ -57,8 +65,9 @@ def _raw_shown(cipher: Cipher, raw: RawRecord, index: int | None) -> Any:
 
 
 def decide(session: Session, by: OfficePrincipal, clue_ids: list[int], request: DecisionRequest,
-           via: str) -> list[Decision]:
-    """One decision for each clue; all or none (a clue already decided stops the lot)."""
+           via: str, *, cipher: Cipher | None = None, settings: Any = None) -> list[Decision]:
+    """One decision for each clue; all or none (a clue already decided stops the lot).
+    Assign, refer, transfer and cc hand the clue off (hub.handoffs) to the target."""
     if not by.can_review:
         raise Forbidden("只有科员、科长和领导可以研判线索")
     request = request.checked()
@@ -70,6 +79,10 @@ def decide(session: Session, by: OfficePrincipal, clue_ids: list[int], request: 
     if done:
         names = "、".join(f"{c.id}（{STATUS_LABELS.get(c.status, c.status)}）" for c in done)
         raise Conflict(f"这些线索当前不是待研判状态：{names}")
+    handing_off = request.kind in HANDOFF_KINDS
+    if handing_off:
+        receivers = from_decision.receivers_for(session, request)
+        calendar = load_calendar(session)
     now = utcnow()
     bulk_id = secrets.token_hex(8) if len(clues) > 1 else None
     made = []
@@ -84,5 +97,10 @@ def decide(session: Session, by: OfficePrincipal, clue_ids: list[int], request: 
                                       "via": via, "bulk_id": bulk_id}))
         clue.status, clue.updated_at = request.status, now
         made.append(decision)
+        if handing_off:
+            session.flush()
+            from_decision.create_for_decision(
+                session, clue=clue, decision=decision, request=request, receivers=receivers,
+                calendar=calendar, by=by, via=via, cipher=cipher, settings=settings, now=now)
     session.flush()
     return made
