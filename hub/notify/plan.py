@@ -1,7 +1,7 @@
 """Which reminders (催办) and escalations (督办) a hand-off is owed on a given day (pure).
 
-For each deadline the receiver has not yet met (the initial reply `reply_due_on` until a
-first reply comes; completion `due_on` while the receiver works):
+For each deadline the receiver has not yet met (`hub.handoffs.deadlines.running_deadlines`:
+the initial reply until a first reply comes, completion while the receiver works):
 
 - `before`: on the working day before the deadline;
 - `overdue`: on each working day after it (with the count of working days overdue);
@@ -16,54 +16,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from hub.handoffs.states import RECEIVER_WORKING
+from hub.handoffs.deadlines import HasDeadlines, running_deadlines
 from hub.workdays import WorkCalendar
 
-DEADLINE_LABELS = {"reply": "初步反馈", "completion": "办结"}
+DEADLINE_LABELS = {"reply": "初步反馈", "complete": "办结"}
 KIND_LABELS = {"before": "到期前提醒", "overdue": "逾期催办", "escalate": "逾期督办"}
 
 
 @dataclass(frozen=True)
-class Due:
-    """What the plan needs to know of a hand-off."""
-
-    state: str
-    returned_by: str | None
-    reply_due_on: date | None
-    due_on: date | None
-    replied_once: bool  # a first (progress or final) reply has come
-
-
-@dataclass(frozen=True)
 class Planned:
-    deadline: str  # reply | completion
+    deadline: str  # reply | complete
     kind: str  # before | overdue | escalate
     on_date: date
     due_on: date
     overdue_days: int
 
 
-def receiver_working(state: str, returned_by: str | None) -> bool:
-    return state in RECEIVER_WORKING or (state == "returned" and returned_by == "office")
-
-
-def deadlines(due: Due) -> list[tuple[str, date]]:
-    if not receiver_working(due.state, due.returned_by):
-        return []
-    found = []
-    if due.reply_due_on is not None and not due.replied_once:
-        found.append(("reply", due.reply_due_on))
-    if due.due_on is not None:
-        found.append(("completion", due.due_on))
-    return found
-
-
-def plan(due: Due, today: date, calendar: WorkCalendar, escalate_after: int) -> list[Planned]:
+def plan(handoff: HasDeadlines, today: date, calendar: WorkCalendar,
+         escalate_after: int) -> list[Planned]:
     """What is owed on `today` (nothing on a rest day)."""
     if not calendar.is_workday(today):
         return []
     owed = []
-    for deadline, due_on in deadlines(due):
+    for deadline, due_on in running_deadlines(handoff):
         if today < due_on:
             if calendar.previous_working_day(due_on) == today:
                 owed.append(Planned(deadline, "before", today, due_on, 0))

@@ -1,10 +1,11 @@
 """Sending what `plan` says is owed: a reminders row first, then the event and notifications.
 
-The `reminders` row is inserted with ON CONFLICT DO NOTHING before anything else, in the same
-transaction as the hand-off event and the office notifications: whoever inserts it sends it,
-everyone else finds it there. So two schedulers, or a scheduler and `hub reminders run`, never
-remind twice. The agency hears of it through the event (webhook `handoff.reminder` or
-`handoff.escalated`, and its inbox).
+The `reminders` row is inserted with ON CONFLICT DO NOTHING, in the same transaction as the
+hand-off event (`hub.handoffs.service.apply`, action remind / escalate: the state stays, the
+event joins the hand-off's and the clue's history) and the office notifications: whoever
+inserts it sends it, everyone else finds it there. So two schedulers, or a scheduler and
+`hub reminders run`, never remind twice. The agency hears of it through the event (webhook
+`handoff.reminder` / `handoff.escalated`, and `reminders` in its inbox).
 """
 
 from __future__ import annotations
@@ -12,19 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from hub import log
+from hub.calendar.service import load_calendar
 from hub.container import Hub
-from hub.db.models import ClueEvent
-from hub.handoffs.models import Handoff, HandoffEvent, HandoffReply
-from hub.handoffs.states import next_state
+from hub.handoffs import service
+from hub.handoffs.deadlines import receiver_works
+from hub.handoffs.models import Handoff
 from hub.notify import office
-from hub.notify.calendar import load_calendar
 from hub.notify.models import Reminder
-from hub.notify.plan import Due, Planned, describe, plan, receiver_working
+from hub.notify.plan import Planned, describe, plan
 from hub.workdays import WorkCalendar
 
 
@@ -43,23 +44,23 @@ class RunReport:
         return sum(1 for s in self.sent if s[2] == "escalate")
 
 
-def _open_handoffs(session: Session) -> list[Handoff]:
+def _candidates(session: Session) -> list[int]:
     rows = session.scalars(select(Handoff).where(
         Handoff.state.in_(["sent", "acknowledged", "returned"]),
         (Handoff.reply_due_on.is_not(None)) | (Handoff.due_on.is_not(None))).order_by(Handoff.id))
-    return [h for h in rows if receiver_working(h.state, h.returned_by)]
+    return [h.id for h in rows if receiver_works(h)]
 
 
-def _replied_once(session: Session, handoff: Handoff) -> bool:
-    if handoff.first_replied_at is not None:
-        return True
-    return session.scalar(select(HandoffReply.id).where(HandoffReply.handoff_id == handoff.id)
-                          .limit(1)) is not None
+def _lock(session: Session, handoff_id: int) -> Handoff | None:
+    """The hand-off, locked: a write first (SQLite then holds its write lock for the whole
+    transaction), which on PostgreSQL also waits for anyone changing the same hand-off."""
+    session.execute(update(Handoff).where(Handoff.id == handoff_id)
+                    .values(version=Handoff.version).execution_options(synchronize_session=False))
+    return session.get(Handoff, handoff_id, populate_existing=True)
 
 
 def _insert_once(session: Session, handoff: Handoff, item: Planned, now: datetime) -> bool:
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     values = {"handoff_id": handoff.id, "deadline": item.deadline, "kind": item.kind,
               "on_date": item.on_date, "due_on": item.due_on, "overdue_days": item.overdue_days,
               "created_at": now}
@@ -70,16 +71,10 @@ def _insert_once(session: Session, handoff: Handoff, item: Planned, now: datetim
 
 def _record(session: Session, handoff: Handoff, item: Planned, now: datetime) -> None:
     action = "escalate" if item.kind == "escalate" else "remind"
-    state = next_state(handoff.state, action, handoff.returned_by)
-    detail = {"deadline": item.deadline, "kind": item.kind, "due_on": item.due_on.isoformat(),
-              "on_date": item.on_date.isoformat(), "overdue_days": item.overdue_days}
-    session.add(HandoffEvent(handoff_id=handoff.id, at=now, actor="system", via="system",
-                             action=action, from_state=handoff.state, to_state=state,
-                             detail=detail))
-    session.add(ClueEvent(clue_id=handoff.clue_id, at=now, actor="system",
-                          action=f"handoff.{action}", detail={"handoff": handoff.number, **detail}))
-    handoff.version += 1
-    handoff.updated_at = now
+    # Not `due_on`: apply() takes that key as a new deadline.
+    service.apply(session, handoff, action, actor="system", via="system", now=now,
+                  deadline=item.deadline, reminder=item.kind, deadline_on=item.due_on,
+                  on_date=item.on_date, overdue_days=item.overdue_days)
     title, body = describe(item, handoff.receiver_name, handoff.number)
     office.notify(session, office.recipients(session, handoff, escalate=action == "escalate"),
                   kind="escalation" if action == "escalate" else "reminder", title=title,
@@ -88,10 +83,8 @@ def _record(session: Session, handoff: Handoff, item: Planned, now: datetime) ->
 
 def remind_one(session: Session, handoff: Handoff, today: date, calendar: WorkCalendar,
                escalate_after: int, now: datetime) -> list[Planned]:
-    due = Due(handoff.state, handoff.returned_by, handoff.reply_due_on, handoff.due_on,
-              _replied_once(session, handoff))
     sent = []
-    for item in plan(due, today, calendar, escalate_after):
+    for item in plan(handoff, today, calendar, escalate_after):
         if _insert_once(session, handoff, item, now):
             _record(session, handoff, item, now)
             sent.append(item)
@@ -102,12 +95,12 @@ def run_reminders(hub: Hub, today: date, now: datetime) -> RunReport:
     """Send every reminder and escalation owed on `today`; one transaction per hand-off."""
     report = RunReport(today)
     with hub.uow(write=False) as uow:
-        ids = [h.id for h in _open_handoffs(uow.session)]
+        ids = _candidates(uow.session)
         calendar = load_calendar(uow.session)
     for handoff_id in ids:
         with hub.uow() as uow:
-            handoff = uow.session.get(Handoff, handoff_id)
-            if handoff is None or not receiver_working(handoff.state, handoff.returned_by):
+            handoff = _lock(uow.session, handoff_id)
+            if handoff is None or not receiver_works(handoff):
                 continue
             report.examined += 1
             sent = remind_one(uow.session, handoff, today, calendar,

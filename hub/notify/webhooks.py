@@ -125,7 +125,8 @@ def _delivery(session: Session, key: str, event: HandoffEvent, handoff: Handoff,
 
 
 def _public_detail(event: HandoffEvent) -> dict:
-    allowed = ("deadline", "due_on", "overdue_days", "reason", "text", "kind")
+    allowed = ("deadline", "reminder", "deadline_on", "on_date", "overdue_days", "reason", "note",
+               "reply_due_on", "due_on")
     return {k: v for k, v in (event.detail or {}).items() if k in allowed}
 
 
