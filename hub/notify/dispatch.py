@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from hub import log
 from hub.container import Hub
+from hub.db import registry  # noqa: F401  (every mapper known: hand-offs point at decisions)
 from hub.db.types import utcnow
 from hub.notify.models import AgencyWebhook, WebhookAttempt, WebhookDelivery
 from hub.notify.signature import signature_headers

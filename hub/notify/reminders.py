@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from hub import log
 from hub.calendar.service import load_calendar
 from hub.container import Hub
+from hub.db import registry  # noqa: F401  (every mapper known: hand-offs point at decisions)
 from hub.handoffs import service
 from hub.handoffs.deadlines import receiver_works
 from hub.handoffs.models import Handoff
