@@ -17,6 +17,7 @@ from hub.workdays import (
     PACKAGE_LAST_YEAR,
     Override,
     WorkCalendar,
+    coverage_message,
     parse_override_lines,
     shanghai_today,
 )
@@ -100,5 +101,5 @@ def unknown_years_ahead(calendar: WorkCalendar, today: date | None = None) -> li
     return [y for y in (today.year, today.year + 1) if calendar.year_status(y) == "unknown"]
 
 
-__all__ = ["KIND_LABELS", "PACKAGE_LAST_YEAR", "import_year", "list_overrides", "load_calendar",
+__all__ = ["KIND_LABELS", "PACKAGE_LAST_YEAR", "coverage_message", "import_year", "list_overrides", "load_calendar",
            "mark_year", "remove_day", "set_day", "unknown_years_ahead", "years_entered"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -15,6 +15,7 @@ from hub.db.models import Agency, Clue, ClueEvent, RawRecord
 from hub.db.types import utcnow
 from hub.errors import Conflict, Forbidden, NotFound
 from hub.handoffs import from_decision
+from hub.handoffs.repository import for_clue as handoffs_of_clue
 from hub.intake.service import raw_aad
 from hub.review import repository
 from hub.review.decisions import (
@@ -41,6 +42,7 @@ class ClueView:
     events: list[ClueEvent]
     decisions: list[Decision]
     proposal: Any = None  # hub.route.service.ProposalView, or None before routing
+    handoffs: list[Any] = field(default_factory=list)  # hub.handoffs.models.Handoff
 
 
 def clue_view(session: Session, cipher: Cipher, clue_id: int) -> ClueView:
@@ -50,7 +52,7 @@ def clue_view(session: Session, cipher: Cipher, clue_id: int) -> ClueView:
     clue, raw, agency = found
     events, decisions = repository.history(session, clue_id)
     return ClueView(clue, agency, raw, _raw_shown(cipher, raw, clue.raw_index), events, decisions,
-                    proposal_for(session, clue_id))
+                    proposal_for(session, clue_id), handoffs_of_clue(session, clue_id))
 
 
 def _raw_shown(cipher: Cipher, raw: RawRecord, index: int | None) -> Any:

@@ -122,3 +122,21 @@ def test_inbox_pages_with_a_cursor_and_updated_since(desk):
     assert bad.status_code == 422 and "游标" in bad.json()["errors"][0]["msg"]
     bad_status = desk.commission.get("/api/v1/handoffs", params={"status": "lost"})
     assert bad_status.status_code == 422 and "状态" in bad_status.json()["errors"][0]["msg"]
+
+
+def test_published_reply_schema_accepts_a_reply_and_refuses_unknown_fields():
+    import json
+    from pathlib import Path
+
+    import jsonschema
+
+    schema = json.loads((Path(__file__).resolve().parents[2] / "schemas" / "v1"
+                         / "handoff-reply-submission.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate({"final": True, "text": "已整改", "outcome": {"kind": "sanction",
+                                                                  "persons": 2}}, schema)
+    try:
+        jsonschema.validate({"final": True, "text": "x", "colour": "red"}, schema)
+    except jsonschema.ValidationError as exc:
+        assert "colour" in exc.message
+    else:
+        raise AssertionError("unknown field passed the published schema")
