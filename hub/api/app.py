@@ -47,11 +47,8 @@ def create_app(hub: Hub) -> FastAPI:
     errors.install(app)
     for router in (intake_router, collect_router, correlate_router, directory_router,
                    route_router, office_api_router, office_pages_router, ops_router, handoffs_router,
-<<<<<<< HEAD
+                   handoffs_office_api_router, handoffs_pages_router, calendar_pages_router,
                    notify_router, notify_pages_router):
-=======
-                   handoffs_office_api_router, handoffs_pages_router, calendar_pages_router):
->>>>>>> handoffs-core
         app.include_router(router)
     app.mount("/office/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)
