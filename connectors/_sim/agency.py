@@ -28,6 +28,8 @@ from typing import Any
 import httpx
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from fastapi import Request, Response
+from starlette.concurrency import run_in_threadpool
 
 TOLERANCE_SECONDS = 300
 RETURN_REASON = "经核查，该事项不属于本单位职责范围，请转有关部门办理。"
@@ -260,13 +262,9 @@ class ReceivingAgency:
 
 def attach(app: Any, agency: ReceivingAgency) -> None:
     """Give a simulator's FastAPI app the agency's webhook endpoint and its counters."""
-    from fastapi import Request, Response
-
     app.state.agency = agency
 
     async def webhook(request: Request) -> Response:
-        from starlette.concurrency import run_in_threadpool
-
         body = await request.body()
         status, why = await run_in_threadpool(agency.receive, request.headers, body)
         return Response(why, status_code=status, media_type="text/plain")

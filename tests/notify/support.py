@@ -37,13 +37,14 @@ def make_handoff(hub: Hub, agency_id: int | None, *, state: str = "sent",
                     content="判决撤销被诉行政处罚决定。")
         uow.session.add(clue)
         uow.session.flush()
-        handoff = Handoff(number=f"JB-2026-{clue.id:06d}", clue_id=clue.id, kind="assign",
+        handoff = Handoff(number=f"tmp-{n}-{time.time_ns()}", clue_id=clue.id, kind="assign",
                           role="lead", agency_id=agency_id, receiver_name=receiver, state=state,
                           returned_by=returned_by, instructions="请依法整改并反馈",
                           reply_due_on=reply_due_on, due_on=due_on, created_by=created_by,
                           created_at=now, updated_at=now, sent_at=now, version=1)
         uow.session.add(handoff)
         uow.session.flush()
+        handoff.number = f"JB-2026-{handoff.id:06d}"
         uow.session.add(HandoffEvent(handoff_id=handoff.id, at=now, actor="user:1", via="page",
                                      action="create", from_state=None, to_state=state, detail={}))
         uow.commit()
