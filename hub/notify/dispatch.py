@@ -114,10 +114,30 @@ def record(session: Session, settings: Settings, item: Claimed, outcome: Outcome
         values.update(state=DELIVERED, delivered_at=now)
     elif item.attempts >= settings.webhook_max_attempts:
         values.update(state=FAILED)
+        _tell_the_office(session, item, outcome, now)
     else:
         values.update(state=PENDING, next_attempt_at=now + backoff(settings, item.attempts))
     session.execute(update(WebhookDelivery).where(WebhookDelivery.id == item.id).values(**values))
     return values["state"]
+
+
+def _tell_the_office(session: Session, item: Claimed, outcome: Outcome, now: datetime) -> None:
+    """A failed push is the office's to see: administrators and section heads are notified."""
+    from hub.accounts.models import OfficeUser
+    from hub.db.models import Agency
+    from hub.notify.office import notify
+
+    name = session.scalar(select(Agency.name).join(WebhookDelivery,
+                                                   WebhookDelivery.agency_id == Agency.id)
+                          .where(WebhookDelivery.id == item.id))
+    users = list(session.scalars(select(OfficeUser.id).where(
+        OfficeUser.active.is_(True), OfficeUser.role.in_(["admin", "section_head"]))))
+    handoff = (item.payload.get("handoff") or {}).get("id", "")
+    why = f"HTTP {outcome.status}" if outcome.status else "无应答"
+    notify(session, users, kind="webhook_failed", title=f"推送失败：{name} {handoff}",
+           body=f"向{name}推送移交 {handoff} 的变更，{item.attempts} 次尝试均未成功（{why}）。"
+                f"对方恢复后可在“推送失败”页面重新推送。",
+           handoff_id=None, now=now, link="/office/webhooks")
 
 
 class Dispatcher:

@@ -23,6 +23,8 @@ templates.env.globals.update(review_templates.env.globals)
 templates.env.filters.update(review_templates.env.filters)
 WEBHOOK_ROLES = frozenset({"admin", "section_head", "leader"})
 KIND_LABELS = {"reminder": "催办", "escalation": "督办", "webhook_failed": "推送失败"}
+EVENT_LABELS = {"handoff.created": "新移交", "handoff.updated": "移交变更",
+                "handoff.reminder": "催办", "handoff.escalated": "督办"}
 
 
 def unread_notifications(request: Request, user) -> int:  # noqa: ANN001
@@ -67,7 +69,8 @@ def webhooks_page(request: Request, user: PageUser, hub: HubDep) -> HTMLResponse
         rows = [(d, name, dispatch.attempts_of(uow.session, d.id)[-1:])
                 for d, name in dispatch.list_failed(uow.session)]
     return templates.TemplateResponse(request, "webhooks.html", {
-        "user": user, "rows": rows, "message": request.query_params.get("message")})
+        "user": user, "rows": rows, "events": EVENT_LABELS,
+        "message": request.query_params.get("message")})
 
 
 @router.post("/webhooks/retry")

@@ -15,9 +15,11 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import func, select
 
+from hub.accounts.models import OfficeUser
 from hub.collect.demo import serve_app
 from hub.container import Hub
 from hub.db.types import utcnow
+from hub.notify import office
 from hub.notify.dispatch import Dispatcher, list_failed, retry
 from hub.notify.models import WebhookAttempt, WebhookDelivery
 from hub.notify.webhooks import set_webhook
@@ -132,6 +134,11 @@ def test_the_receivers_own_actions_are_not_echoed_and_agencies_without_webhook_g
 
 def test_dead_receiver_fails_after_the_last_attempt_while_others_get_theirs(fast_hub, receivers):
     hub = fast_hub
+    with hub.uow() as uow:
+        admin = OfficeUser(username="wang", display_name="王管理员", role="admin", password_hash="-")
+        uow.session.add(admin)
+        uow.commit()
+        admin = admin.id
     alive = Receiver()
     court = _agency(hub, "十堰市中级人民法院", receivers(alive))
     dead = _agency(hub, "郧西县人民检察院", f"http://127.0.0.1:{free_port()}/hook")  # nobody listens
@@ -148,6 +155,9 @@ def test_dead_receiver_fails_after_the_last_attempt_while_others_get_theirs(fast
     assert [name for _, name in failed] == ["郧西县人民检察院"]
     assert attempts == 4  # one for the court, three for the dead receiver
     assert failed[0][0].last_status is None and "ConnectError" in failed[0][0].last_error
+    with hub.uow(write=False) as uow:  # the administrator hears of it
+        (note,) = office.list_for(uow.session, admin)
+    assert note.title.startswith("推送失败：郧西县人民检察院 JB-2026-") and note.link == "/office/webhooks"
 
     # The receiver comes back; the office retries; it goes through.
     revived = Receiver()
