@@ -33,7 +33,7 @@ DEMO_PAGE_SIZE = 50
 DEMO_INTERVAL_SECONDS = 10
 GROW_EVERY_SECONDS = 30
 GROW_BY = 3
-AGENCY_EVERY_SECONDS = 15
+AGENCY_EVERY_SECONDS = 10
 POLLING = ("petition", "admin_review")  # the others take webhooks
 
 
