@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import click
 
 from hub.db.types import utcnow
+
+
+@contextmanager
+def _field_errors(option: str) -> Iterator[None]:
+    """A refused field becomes click's usual message naming the option."""
+    from hub.errors import InvalidInput
+
+    try:
+        yield
+    except InvalidInput as exc:
+        raise click.BadParameter("；".join(e.msg for e in exc.errors), param_hint=option) from None
 
 
 def register(main: click.Group, make_hub: Callable, echo_json: Callable) -> None:
@@ -25,7 +37,7 @@ def register(main: click.Group, make_hub: Callable, echo_json: Callable) -> None
         if bool(url) == remove:
             raise click.UsageError("请给出 --url 地址，或用 --remove 删除")
         hub = make_hub()
-        with hub.uow() as uow:
+        with hub.uow() as uow, _field_errors("--url"):
             found = find_agency(uow.session, agency_ref)
             set_webhook(uow.session, found.id, None if remove else url, utcnow())
             uow.commit()
@@ -130,6 +142,7 @@ def register(main: click.Group, make_hub: Callable, echo_json: Callable) -> None
             user = uow.session.scalar(select(OfficeUser).where(OfficeUser.username == username))
             if user is None:
                 raise NotFound(f"没有用户名为 {username} 的用户")
-            set_email(uow.session, user.id, None if remove else email)
+            with _field_errors("--set"):
+                set_email(uow.session, user.id, None if remove else email)
             uow.commit()
         click.echo(f"已删除 {username} 的邮箱" if remove else f"{username} 的通知将发送到 {email}")

@@ -25,7 +25,7 @@ from hub.db import registry  # noqa: F401  (every mapper known: hand-offs point 
 from hub.db.types import utcnow
 from hub.notify.models import AgencyWebhook, WebhookAttempt, WebhookDelivery
 from hub.notify.signature import signature_headers
-from hub.notify.webhooks import fill_outbox
+from hub.notify.webhooks import events_waiting, fill_outbox
 from hub.settings import Settings
 
 PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed"
@@ -58,6 +58,14 @@ def backoff(settings: Settings, attempts: int) -> timedelta:
     """The wait before the next try, after `attempts` tries: base × 2^(attempts-1), capped."""
     seconds = settings.webhook_backoff_seconds * 2 ** max(0, attempts - 1)
     return timedelta(seconds=min(seconds, settings.webhook_backoff_max_seconds))
+
+
+def anything_due(session: Session, now: datetime) -> bool:
+    stale = now - timedelta(seconds=CLAIM_SECONDS)
+    return session.scalar(select(WebhookDelivery.id).where(
+        or_(WebhookDelivery.state == PENDING,
+            (WebhookDelivery.state == SENDING) & (WebhookDelivery.claimed_at < stale)),
+        WebhookDelivery.next_attempt_at <= now).limit(1)) is not None
 
 
 def claim(session: Session, now: datetime, limit: int = CLAIM_LIMIT) -> list[Claimed]:
@@ -153,12 +161,17 @@ class Dispatcher:
                                    follow_redirects=False, trust_env=False)
 
     def tick(self) -> dict[str, int]:
-        with self.hub.uow() as uow:
-            filled = fill_outbox(uow.session, utcnow())
-            uow.commit()
-        with self.hub.uow() as uow:
-            claimed = claim(uow.session, utcnow())
-            uow.commit()
+        with self.hub.uow(write=False) as uow:  # an idle tick only reads
+            fill, send = events_waiting(uow.session), anything_due(uow.session, utcnow())
+        filled, claimed = 0, []
+        if fill:
+            with self.hub.uow() as uow:
+                filled = fill_outbox(uow.session, utcnow())
+                uow.commit()
+        if send or filled:
+            with self.hub.uow() as uow:
+                claimed = claim(uow.session, utcnow())
+                uow.commit()
         results = list(self.pool.map(self._send, claimed))
         counts = {"filled": filled, "sent": len(claimed)}
         for state in results:

@@ -79,6 +79,15 @@ def _cursor(session: Session, now: datetime) -> OutboxCursor:
                            .execution_options(populate_existing=True)).one()
 
 
+def events_waiting(session: Session) -> bool:
+    """Whether any hand-off event lies past the cursor (a read: the idle tick writes nothing)."""
+    from sqlalchemy import func
+
+    position = session.scalar(select(OutboxCursor.position).where(OutboxCursor.name == CURSOR))
+    newest = session.scalar(select(func.max(HandoffEvent.id)))
+    return newest is not None and newest > (position or 0)
+
+
 def fill_outbox(session: Session, now: datetime) -> int:
     """Create a delivery for each new event of a hand-off whose agency has a webhook."""
     cursor = _cursor(session, now)

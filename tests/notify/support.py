@@ -98,3 +98,19 @@ class Receiver:
     def deliveries(self) -> list[str]:
         with self.lock:
             return [r["headers"]["x-hub-delivery"] for r in self.received]
+
+
+def cli(settings, *args: str):
+    """The real `hub` command, in this process (a subprocess pays seconds of imports)."""
+    from click.testing import CliRunner
+
+    from hub.cli import main
+    from hub.settings import reset_settings_cache
+
+    env = {"HUB_DATABASE_URL": settings.database_url, "HUB_BROKER_URL": settings.broker_url,
+           "HUB_KEYRING_PATH": str(settings.keyring_path), "HUB_QUEUE_PREFIX": settings.queue_prefix}
+    reset_settings_cache()
+    try:
+        return CliRunner(env=env).invoke(main, list(args))
+    finally:
+        reset_settings_cache()

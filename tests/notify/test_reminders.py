@@ -21,6 +21,7 @@ from hub.notify.models import Notification, Reminder, WebhookDelivery
 from hub.notify.reminders import run_reminders
 from hub.notify.webhooks import fill_outbox, set_webhook
 from tests.conftest import make_settings
+from tests.notify.support import cli as _cli
 from tests.notify.support import make_handoff
 from tests.support.live import free_port
 
@@ -195,22 +196,6 @@ def test_mail_waits_while_the_smtp_server_is_away(backend, tmp_path, people, hub
     finally:
         mailing.close()
     assert _count(hub, Notification, Notification.emailed.is_(False)) == 1  # still to be mailed
-
-
-def _cli(settings, *args: str):
-    """The real `hub` command, in this process (a subprocess pays seconds of imports)."""
-    from click.testing import CliRunner
-
-    from hub.cli import main
-    from hub.settings import reset_settings_cache
-
-    env = {"HUB_DATABASE_URL": settings.database_url, "HUB_BROKER_URL": settings.broker_url,
-           "HUB_KEYRING_PATH": str(settings.keyring_path), "HUB_QUEUE_PREFIX": settings.queue_prefix}
-    reset_settings_cache()
-    try:
-        return CliRunner(env=env).invoke(main, list(args))
-    finally:
-        reset_settings_cache()
 
 
 def test_reminders_run_on_the_command_line_with_a_chosen_day(hub, settings, people):

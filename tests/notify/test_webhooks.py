@@ -20,11 +20,11 @@ from hub.collect.demo import serve_app
 from hub.container import Hub
 from hub.db.types import utcnow
 from hub.notify import office
-from hub.notify.dispatch import Dispatcher, list_failed, retry
+from hub.notify.dispatch import Dispatcher, list_failed
 from hub.notify.models import WebhookAttempt, WebhookDelivery
-from hub.notify.webhooks import set_webhook
+from hub.notify.webhooks import set_webhook, webhook_urls
 from tests.conftest import make_settings
-from tests.notify.support import Receiver, add_event, make_handoff
+from tests.notify.support import Receiver, add_event, cli, make_handoff
 from tests.support.live import LiveHub, free_port
 
 
@@ -39,6 +39,13 @@ def fast_hub(backend, tmp_path) -> Iterator[Hub]:
     made = Hub.from_settings(settings)
     yield made
     made.close()
+
+
+@pytest.fixture
+def live(hub):
+    """The API alone: the test sends (`_tick`), no scheduler races it."""
+    with LiveHub(hub, workers=0, with_scheduler=False) as server:
+        yield server
 
 
 @pytest.fixture
@@ -77,6 +84,19 @@ def _tick(hub: Hub) -> dict:
         return dispatcher.tick()
     finally:
         dispatcher.close()
+
+
+def test_agency_webhook_command_checks_the_address(hub, settings):
+    _agency(hub, "十堰市中级人民法院", None)
+    bad = cli(settings, "agency", "webhook", "十堰市中级人民法院", "--url", "ftp://x")
+    assert bad.exit_code == 2 and "回调地址应为 http:// 或 https:// 开头的完整网址" in bad.output
+    assert cli(settings, "agency", "webhook", "十堰市中级人民法院").exit_code == 2
+    made = cli(settings, "agency", "webhook", "十堰市中级人民法院", "--url", "https://fy.example.cn/h")
+    assert made.exit_code == 0 and "签名公钥编号" in made.output
+    gone = cli(settings, "agency", "webhook", "十堰市中级人民法院", "--remove")
+    assert "已删除 十堰市中级人民法院 的回调地址" in gone.output
+    with hub.uow(write=False) as uow:
+        assert webhook_urls(uow.session) == {}
 
 
 def test_public_key_is_published_without_credentials(hub, live):
@@ -159,12 +179,15 @@ def test_dead_receiver_fails_after_the_last_attempt_while_others_get_theirs(fast
         (note,) = office.list_for(uow.session, admin)
     assert note.title.startswith("推送失败：郧西县人民检察院 JB-2026-") and note.link == "/office/webhooks"
 
-    # The receiver comes back; the office retries; it goes through.
+    listed = cli(hub.settings, "webhooks", "failed")
+    assert "郧西县人民检察院" in listed.output and "尝试 3 次  无应答" in listed.output
+    assert "共 1 条推送失败" in listed.output
+
+    # The receiver comes back (a new address); the office retries; it goes through.
     revived = Receiver()
-    with hub.uow() as uow:
-        set_webhook(uow.session, dead, receivers(revived), utcnow())
-        assert retry(uow.session, utcnow()) == 1
-        uow.commit()
+    moved = cli(hub.settings, "agency", "webhook", "郧西县人民检察院", "--url", receivers(revived))
+    assert moved.exit_code == 0 and "的移交将推送到 http://127.0.0.1:" in moved.output
+    assert cli(hub.settings, "webhooks", "retry", "--all").output.strip() == "已重新排队 1 条推送"
     _tick(hub)
     assert len(revived.received) == 1
     assert {d.agency_id: d.state for d in _deliveries(hub)} == {court: "delivered",
