@@ -72,6 +72,8 @@ def safe_filename(name: str | None, media_type: str) -> str:
     """The last path part, without control or reserved characters, at most 120 characters."""
     name = unicodedata.normalize("NFC", name or "")
     name = re.split(r"[/\\]", name)[-1]
+    # Control, format (e.g. U+202E, which flips "exe.pdf" on screen) and separator characters.
+    name = "".join(c if c.isprintable() else "_" for c in name)
     name = _UNSAFE.sub("_", name).strip(" ._")
     if not name:
         name = "附件" + ALLOWED.get(media_type, "")

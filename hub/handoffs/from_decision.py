@@ -29,15 +29,19 @@ def receivers_for(session: Session, request: DecisionRequest) -> list[Receiver]:
     return [lead, *co]
 
 
+def default_deadline_days(kind: str, settings: Any = None) -> tuple[int, int]:
+    """(reply, complete) working days for a kind, from the settings."""
+    settings = settings or get_settings()
+    return deadlines.default_days(kind, settings.handoff_reply_days,
+                                  settings.handoff_complete_days, settings.handoff_kind_days)
+
+
 def create_for_decision(session: Session, *, clue: Clue, decision: Decision,
                         request: DecisionRequest, receivers: list[Receiver],
                         calendar: WorkCalendar, by: OfficePrincipal, via: str,
                         cipher: Cipher | None, settings: Any = None,
                         now: datetime | None = None) -> list[Handoff]:
-    settings = settings or get_settings()
-    reply_days, complete_days = deadlines.default_days(
-        request.kind, settings.handoff_reply_days, settings.handoff_complete_days,
-        settings.handoff_kind_days)
+    reply_days, complete_days = default_deadline_days(request.kind, settings)
     return create_handoffs(
         session, clue=clue, kind=request.kind, receivers=receivers, calendar=calendar,
         actor=f"user:{by.username}", via=via, cipher=cipher, instructions=request.instructions,

@@ -19,14 +19,18 @@ from hub.db.models import Clue
 from hub.db.types import utcnow
 from hub.errors import FieldError, Forbidden, InvalidInput
 from hub.intake.present import clue_no
+from hub.security.crypto import Cipher
 from hub.workdays import WorkCalendar, shanghai_today
 
 from . import deadlines, repository
 from .models import Handoff, HandoffAttachment, HandoffEvent, HandoffReply
-from .service import CLOSING_OUTCOMES, apply
+from .replies import add_reply
+from .schemas import OUTCOME_LABELS, ReplySubmission
+from .service import CLOSING_OUTCOMES, apply, create_handoffs
 
-OFFICE_ACTIONS = ("verify", "close", "send_back", "cancel", "resend", "reopen", "remind")
-NEEDS_REASON = frozenset({"send_back", "cancel", "reopen"})
+OFFICE_ACTIONS = ("verify", "close", "send_back", "cancel", "resend", "reopen", "remind",
+                  "acknowledge", "redirect")
+NEEDS_REASON = frozenset({"send_back", "cancel", "reopen", "redirect"})
 NEEDS_DEADLINE = frozenset({"send_back", "reopen"})
 SEE_ROLES = frozenset({"reviewer", "section_head", "leader", "auditor"})
 
@@ -93,12 +97,21 @@ def view(session: Session, number: str, *, today: date | None = None) -> Handoff
 
 def act(session: Session, by: OfficePrincipal, number: str, action: str, *, via: str,
         reason: str | None = None, due_on: date | None = None, complete_days: int | None = None,
-        settings: Any = None, now: datetime | None = None) -> Handoff:
-    """One office action on a hand-off; the transition table decides whether it is allowed."""
+        target: str | None = None, cipher: Cipher | None = None, settings: Any = None,
+        now: datetime | None = None) -> Handoff:
+    """One office action on a hand-off; the transition table decides whether it is allowed.
+
+    `acknowledge` records a receiver's acknowledgement on its behalf (a body without an
+    inbox); `redirect` cancels the hand-off and hands the clue to `target` instead (after
+    the receiver returned it as not theirs). Returns the hand-off acted on (or the new one).
+    """
     if not by.can_review:
         raise Forbidden("只有科员、科长和领导可以办理移交")
     reason = (reason or "").strip() or None
     _check(action, reason, due_on, complete_days)
+    if action == "redirect":
+        return _redirect(session, by, number, target, reason or "", via=via, cipher=cipher,
+                         settings=settings, now=now)
     now = now or utcnow()
     handoff = repository.by_number(session, number, for_update=True)
     calendar = load_calendar(session)
@@ -114,7 +127,7 @@ def act(session: Session, by: OfficePrincipal, number: str, action: str, *, via:
     apply(session, handoff, action, actor=actor, via=via, now=now, calendar=calendar, **detail)
     if action == "verify" and detail.get("outcome") in CLOSING_OUTCOMES:
         apply(session, handoff, "close", actor=actor, via=via, now=now,
-              reason=f"验收通过，办理结果为 {detail['outcome']}，直接销号")
+              reason=f"验收通过，办理结果为“{OUTCOME_LABELS[detail['outcome']]}”，直接销号")
     return handoff
 
 
@@ -145,3 +158,36 @@ def _deadline(calendar: WorkCalendar, now: datetime, due_on: date | None,
     if action == "resend" and settings is not None:
         return calendar.add_working_days(today, settings.handoff_complete_days)
     return None
+
+
+def record_reply(session: Session, by: OfficePrincipal, number: str, body: ReplySubmission, *,
+                 via: str, now: datetime | None = None) -> tuple[HandoffReply, bool]:
+    """A reply the receiver gave outside the API (letter, phone), recorded by a reviewer."""
+    if not by.can_review:
+        raise Forbidden("只有科员、科长和领导可以办理移交")
+    handoff = repository.by_number(session, number, for_update=True)
+    return add_reply(session, handoff, body, actor=f"user:{by.username}", via=via, now=now)
+
+
+def _redirect(session: Session, by: OfficePrincipal, number: str, target: str | None,
+              reason: str, *, via: str, cipher: Cipher | None, settings: Any,
+              now: datetime | None) -> Handoff:
+    from .from_decision import default_deadline_days
+    from .receivers import resolve_receiver
+
+    now = now or utcnow()
+    handoff = repository.by_number(session, number, for_update=True)
+    receiver = resolve_receiver(session, target or "", ["target"])
+    if receiver.name == handoff.receiver_name:
+        raise InvalidInput([FieldError(["target"], "改送的单位与原接收单位相同，请用“重新移交”")])
+    actor = f"user:{by.username}"
+    apply(session, handoff, "cancel", actor=actor, via=via, now=now,
+          reason=f"改送{receiver.name}：{reason}")
+    reply_days, complete_days = default_deadline_days(handoff.kind, settings)
+    made = create_handoffs(
+        session, clue=session.get(Clue, handoff.clue_id), kind=handoff.kind, receivers=[receiver],
+        calendar=load_calendar(session), actor=actor, via=via, cipher=cipher,
+        instructions=handoff.instructions, reply_days=reply_days, complete_days=complete_days,
+        share_reporter=handoff.reporter_enc is not None, decision_id=handoff.decision_id,
+        created_by=by.user_id, now=now)
+    return made[0]

@@ -13,6 +13,7 @@ from hub.api.deps import HubDep
 from hub.api.responses import JSONResponse
 from hub.errors import NotFound
 from hub.handoffs import office, present, replies, repository
+from hub.handoffs.schemas import ReplySubmission
 from hub.handoffs.states import LABELS
 from hub.intake.present import clue_no
 from hub.review.web import ApiUser, check_csrf
@@ -22,8 +23,10 @@ router = APIRouter(prefix="/api/v1/office/handoffs", tags=["office 办公室"])
 
 class OfficeAction(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    action: Literal["verify", "close", "send_back", "cancel", "resend", "reopen", "remind"]
+    action: Literal["verify", "close", "send_back", "cancel", "resend", "reopen", "remind",
+                    "acknowledge", "redirect"]
     reason: str | None = Field(None, max_length=2000)
+    target: str | None = Field(None, max_length=200, description="改送（redirect）的单位")
     due_on: date | None = None
     complete_days: int | None = Field(None, ge=1, le=365)
 
@@ -68,10 +71,21 @@ def post_action(number: str, body: OfficeAction, user: ApiUser, hub: HubDep,
     check_csrf(user, x_csrf_token)
     with hub.uow() as uow:
         h = office.act(uow.session, user, number, body.action, via="api", reason=body.reason,
-                       due_on=body.due_on, complete_days=body.complete_days,
-                       settings=hub.settings)
+                       due_on=body.due_on, complete_days=body.complete_days, target=body.target,
+                       cipher=hub.cipher, settings=hub.settings)
         uow.commit()
         return JSONResponse({**present.summary_json(h), "state_label": LABELS[h.state]})
+
+
+@router.post("/{number}/replies", status_code=201, summary="代为登记接收单位的反馈（信函、电话等）")
+def post_reply(number: str, body: ReplySubmission, user: ApiUser, hub: HubDep,
+               x_csrf_token: str | None = Header(None)) -> JSONResponse:
+    check_csrf(user, x_csrf_token)
+    with hub.uow() as uow:
+        reply, new = office.record_reply(uow.session, user, number, body, via="api")
+        uow.commit()
+        attachments = repository.attachments(uow.session, [reply.handoff_id])
+        return JSONResponse(present.reply_json(reply, attachments), 201 if new else 200)
 
 
 @router.get("/{number}/attachments/{attachment_id}", summary="下载附件")

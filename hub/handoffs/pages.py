@@ -7,11 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
 from hub.api.deps import HubDep
+from hub.contract.messages import field_errors
 from hub.errors import HubError
 from hub.handoffs import office, repository
 from hub.handoffs.office_api import attachment_response
+from hub.handoffs.schemas import ReplySubmission
 from hub.handoffs.web import templates
 from hub.review.web import PageUser, check_csrf
 
@@ -44,8 +47,8 @@ def handoff_page(request: Request, number: str, user: PageUser, hub: HubDep) -> 
 @router.post("/{number}/action")
 def action(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
            action: Annotated[str, Form()], reason: Annotated[str, Form()] = "",
-           due_on: Annotated[str, Form()] = "",
-           complete_days: Annotated[str, Form()] = "") -> RedirectResponse:
+           due_on: Annotated[str, Form()] = "", complete_days: Annotated[str, Form()] = "",
+           target: Annotated[str, Form()] = "") -> RedirectResponse:
     check_csrf(user, csrf)
     back = f"/office/handoffs/{number}"
     try:
@@ -53,7 +56,8 @@ def action(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()
         days = int(complete_days) if complete_days.strip().isdigit() else None
         with hub.uow() as uow:
             h = office.act(uow.session, user, number, action, via="page", reason=reason,
-                           due_on=day, complete_days=days, settings=hub.settings)
+                           due_on=day, complete_days=days, target=target, cipher=hub.cipher,
+                           settings=hub.settings)
             uow.commit()
     except ValueError:
         return _with(back, error="新期限的日期格式不对，应为 2026-10-13 这样的年-月-日")
@@ -62,7 +66,36 @@ def action(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()
         return _with(back, error=detail)
     from hub.handoffs.web import ACTION_LABELS, LABELS
 
+    if h.number != number:  # redirected: show the new hand-off
+        return _with(f"/office/handoffs/{h.number}", message=f"已改送{h.receiver_name}（原移交 {number} 已撤销）")
     return _with(back, message=f"已{ACTION_LABELS.get(action, action)}，移交当前状态：{LABELS[h.state]}")
+
+
+@router.post("/{number}/reply")
+def record_reply(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
+                 text: Annotated[str, Form()] = "", final: Annotated[bool, Form()] = False,
+                 outcome: Annotated[str, Form()] = "", persons: Annotated[str, Form()] = "",
+                 amount_yuan: Annotated[str, Form()] = "",
+                 outcome_text: Annotated[str, Form()] = "") -> RedirectResponse:
+    """A reply given outside the API (letter, phone), recorded by a reviewer."""
+    check_csrf(user, csrf)
+    back = f"/office/handoffs/{number}"
+    data: dict = {"final": final, "text": text.strip()}
+    if outcome:
+        data["outcome"] = {"kind": outcome, "persons": persons.strip() or None,
+                           "amount_yuan": amount_yuan.strip() or None,
+                           "text": outcome_text.strip() or None}
+    try:
+        body = ReplySubmission.model_validate(data)
+        with hub.uow() as uow:
+            office.record_reply(uow.session, user, number, body, via="page")
+            uow.commit()
+    except ValidationError as exc:
+        return _with(back, error="；".join(e.msg for e in field_errors(exc, ())))
+    except HubError as exc:
+        detail = "；".join(e.msg for e in getattr(exc, "errors", [])) or exc.message
+        return _with(back, error=detail)
+    return _with(back, message="已登记" + ("办结反馈" if final else "进展反馈"))
 
 
 @router.get("/{number}/attachments/{attachment_id}")

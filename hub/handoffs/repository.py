@@ -132,3 +132,15 @@ def numbers_by_decision(session: Session, decision_ids: list[int]) -> dict[int, 
                 .where(Handoff.decision_id.in_(decision_ids)).order_by(Handoff.id)):
             out.setdefault(decision_id, []).append(number)
     return out
+
+
+def receiver_working(session: Session, limit: int = 1000, after_id: int = 0) -> list[Handoff]:
+    """Hand-offs whose clocks run (sent, acknowledged, or sent back by the office), by id:
+    what reminder and escalation jobs look at (`deadlines.running_deadlines`, `days_overdue`)."""
+    from .states import RECEIVER_WORKING
+
+    query = select(Handoff).where(
+        Handoff.id > after_id,
+        Handoff.state.in_(RECEIVER_WORKING) | ((Handoff.state == "returned")
+                                               & (Handoff.returned_by == "office")))
+    return list(session.scalars(query.order_by(Handoff.id).limit(limit)))

@@ -158,7 +158,8 @@ class HandoffOut(BaseModel):
 
 
 class HandoffPage(BaseModel):
-    """`GET /api/v1/handoffs`: ordered by (updated_at, id); pass `next_cursor` back as `cursor`."""
+    """`GET /api/v1/handoffs`: ordered by (updated_at, id); pass `next_cursor` back as `cursor`.
+    `updated_since` is inclusive (changed at or after it): compare `version` to skip repeats."""
 
     handoffs: list[HandoffOut]
     next_cursor: str | None

@@ -48,7 +48,9 @@ _listeners: list[Listener] = []
 
 
 def add_listener(listener: Listener) -> None:
-    """Call `listener(session, handoff, event)` after every applied action, before commit."""
+    """Call `listener(session, handoff, event)` after every created hand-off and applied
+    action, in the same transaction (before commit): e.g. an outbox row for a webhook.
+    Register once, at import of the listening module."""
     if listener not in _listeners:
         _listeners.append(listener)
 
@@ -100,11 +102,12 @@ def create_handoffs(session: Session, *, clue: Clue, kind: str, receivers: list[
         handoff.number = handoff_no(handoff.id, now)
         if reporter is not None and receiver.agency_id is not None:
             handoff.reporter_enc = cipher.encrypt(reporter, reporter_handoff_aad(handoff.id))
-        _record(session, handoff, "create", None, "sent", actor, via, now, {
+        event = _record(session, handoff, "create", None, "sent", actor, via, now, {
             "kind": kind, "role": handoff.role, "receiver": receiver.name,
             "reply_due_on": _iso(due.reply_due_on), "due_on": _iso(due.due_on),
             "reporter_shared": handoff.reporter_enc is not None})
         made.append(handoff)
+        _notify(session, handoff, event)
     session.flush()
     return made
 
@@ -155,9 +158,14 @@ def apply(session: Session, handoff: Handoff, action: str, *, actor: str, via: s
     event = _record(session, handoff, action, before, after, actor, via, now,
                     {k: _iso(v) for k, v in detail.items()})
     _sync_clue(session, handoff, actor, now)
+    _notify(session, handoff, event)
+    return event
+
+
+def _notify(session: Session, handoff: Handoff, event: HandoffEvent) -> None:
+    session.flush()  # listeners see the event's id and the hand-off as changed
     for listener in list(_listeners):
         listener(session, handoff, event)
-    return event
 
 
 def _new_deadlines(handoff: Handoff, detail: dict[str, Any], calendar: WorkCalendar | None,

@@ -14,8 +14,8 @@ from hub.workdays import WorkCalendar
 from tests.handoffs.conftest import COMMISSION
 
 
-def _hand_off(desk, sent: datetime, **days) -> dict:
-    clue_id = int(desk.pending_clue().split("-")[-1])
+def _hand_off(desk, sent: datetime, clue: str | None = None, **days) -> dict:
+    clue_id = int((clue or desk.pending_clue()).split("-")[-1])
     with desk.hub.uow() as uow:
         made = create_handoffs(
             uow.session, clue=uow.session.get(Clue, clue_id), kind="assign",
@@ -36,14 +36,15 @@ def test_sent_before_national_day_is_due_after_it_counting_the_make_up_saturday(
 
 def test_new_year_2027_needs_the_administrator_and_says_so_until_entered(desk):
     sent = datetime(2026, 12, 28, 2, tzinfo=UTC)
-    before = _hand_off(desk, sent, reply_days=5)
+    clues = desk.pending_clues(3)
+    before = _hand_off(desk, sent, clues[0], reply_days=5)
     assert before["reply_due_on"] == "2027-01-04"  # weekends only: 01-01 counted as a workday
     assert "2027 年的法定节假日尚未录入" in before["deadline_warning"]
 
     with desk.hub.uow() as uow:
         set_day(uow.session, date(2027, 1, 1), "holiday", note="元旦", by="user:wang")
         uow.commit()
-    override = _hand_off(desk, sent, reply_days=5)
+    override = _hand_off(desk, sent, clues[1], reply_days=5)
     assert override["reply_due_on"] == "2027-01-05"
     assert "2027" in override["deadline_warning"]  # one day entered is not the whole year
 
@@ -51,7 +52,7 @@ def test_new_year_2027_needs_the_administrator_and_says_so_until_entered(desk):
         import_year(uow.session, "2027-01-01,holiday,元旦\n2027-02-06,holiday,春节\n",
                     by="user:wang")
         uow.commit()
-    entered = _hand_off(desk, sent, reply_days=5)
+    entered = _hand_off(desk, sent, clues[2], reply_days=5)
     assert entered["reply_due_on"] == "2027-01-05" and entered["deadline_warning"] is None
 
 
@@ -73,3 +74,22 @@ def test_days_overdue_counts_working_days_only_and_stops_when_the_receiver_is_do
     assert days_overdue(late, date(2026, 10, 14), cal) == 1  # only completion runs now
     late.state = "replied"
     assert days_overdue(late, date(2026, 12, 1), cal) == 0
+
+
+def test_listeners_see_every_new_and_changed_hand_off_and_reminder_jobs_find_running_ones(desk):
+    from hub.handoffs import repository, service
+
+    seen = []
+
+    def listener(session, handoff, event):  # noqa: ANN001
+        seen.append((handoff.number, event.action, handoff.version))
+
+    service.add_listener(listener)
+    try:
+        number = desk.handoff()
+        desk.commission.post(f"/api/v1/handoffs/{number}/ack")
+    finally:
+        service.remove_listener(listener)
+    assert seen == [(number, "create", 1), (number, "acknowledge", 2)]
+    with desk.hub.uow(write=False) as uow:
+        assert [h.number for h in repository.receiver_working(uow.session)] == [number]

@@ -3,7 +3,7 @@ a follow-up check (回头看) opens it again. Over HTTP, as the office and agenc
 
 from __future__ import annotations
 
-from tests.handoffs.conftest import BUREAU, COMMISSION, office_client
+from tests.handoffs.conftest import BUREAU, COMMISSION
 
 
 def test_decision_hands_off_verify_closes_the_clue_and_reopen_takes_it_back(desk):
@@ -69,7 +69,7 @@ def test_send_back_remind_cancel_and_who_may_act(desk):
     again = desk.bureau.post(f"/api/v1/handoffs/{number}/replies", json={
         "final": True, "text": "已全部整改", "outcome": {"kind": "rectified"}})
     assert again.status_code == 201
-    auditor_like = office_client(desk.url, "wang")  # an administrator: not a reviewer
+    auditor_like = desk.user("wang", "admin")  # an administrator: not a reviewer
     refused = auditor_like.post(f"/api/v1/office/handoffs/{number}/actions",
                                 json={"action": "verify"})
     assert refused.status_code == 403
@@ -92,7 +92,7 @@ def test_a_target_that_matches_nothing_is_a_plain_422_and_bulk_decisions_hand_of
     assert "火星市纪委" in wrong.json()["errors"][0]["msg"]
     assert wrong.json()["errors"][0]["loc"] == ["target"]
     assert _clue_status(desk, clue) == "pending_review"  # nothing half-done
-    others = [desk.pending_clue(), desk.pending_clue()]
+    others = desk.pending_clues(2)
     bulk = desk.office.post("/api/v1/office/decisions", json={
         "clues": [clue, *others], "kind": "cc", "target": COMMISSION})
     assert bulk.status_code == 201, bulk.text
@@ -113,3 +113,37 @@ def _clue_status(desk, clue: str) -> str:
 
     with desk.hub.uow(write=False) as uow:
         return uow.session.scalar(select(Clue.status).where(Clue.id == int(clue.split("-")[-1])))
+
+
+def test_returned_as_not_theirs_the_office_redirects_and_records_replies_on_behalf(desk):
+    from hub.db.types import utcnow
+    from hub.directory.service import ensure_seeded
+
+    with desk.hub.uow() as uow:
+        ensure_seeded(uow.session, now=utcnow())
+        uow.commit()
+    number = desk.handoff("transfer", COMMISSION, instructions="请核实")
+    desk.commission.post(f"/api/v1/handoffs/{number}/return", json={"reason": "属于自然资源部门职责"})
+    nowhere = desk.office.post(f"/api/v1/office/handoffs/{number}/actions", json={
+        "action": "redirect", "reason": "按职责改送", "target": "不存在的局"})
+    assert nowhere.status_code == 422 and "不存在的局" in nowhere.json()["errors"][0]["msg"]
+    moved = desk.office.post(f"/api/v1/office/handoffs/{number}/actions", json={
+        "action": "redirect", "reason": "按职责改送", "target": "郧西县住房和城乡建设局"})
+    assert moved.status_code == 200, moved.text
+    new = moved.json()
+    assert new["id"] != number and new["receiver"] == "郧西县住房和城乡建设局"
+    assert new["status"] == "sent" and new["instructions"] == "请核实" and new["due_on"]
+    old = desk.office.get(f"/api/v1/office/handoffs/{number}").json()
+    assert old["status"] == "cancelled" and "改送郧西县住房和城乡建设局" in \
+        old["events"][-1]["detail"]["reason"]
+
+    # The housing bureau is a body of the directory without an inbox: the office records for it.
+    acked = desk.office.post(f"/api/v1/office/handoffs/{new['id']}/actions",
+                             json={"action": "acknowledge"})
+    assert acked.json()["status"] == "acknowledged"
+    replied = desk.office.post(f"/api/v1/office/handoffs/{new['id']}/replies", json={
+        "final": True, "text": "来函称已整改", "outcome": {"kind": "rectified"}})
+    assert replied.status_code == 201, replied.text
+    shown = desk.office.get(f"/api/v1/office/handoffs/{new['id']}").json()
+    assert shown["status"] == "replied"
+    assert shown["events"][-1]["actor"] == "user:li" and shown["events"][-1]["via"] == "api"

@@ -103,7 +103,9 @@ def test_agency_returns_what_is_not_theirs_and_never_sees_others(desk):
 
 
 def test_inbox_pages_with_a_cursor_and_updated_since(desk):
-    numbers = [desk.handoff() for _ in range(5)]
+    made = desk.office.post("/api/v1/office/decisions", json={
+        "clues": desk.pending_clues(5), "kind": "assign", "target": COMMISSION})
+    numbers = [d["handoffs"][0] for d in made.json()["decisions"]]
     seen, cursor = [], None
     while True:
         page = desk.commission.get("/api/v1/handoffs",
@@ -114,10 +116,10 @@ def test_inbox_pages_with_a_cursor_and_updated_since(desk):
         if not cursor:
             break
     assert seen == numbers
-    since = desk.commission.get(f"/api/v1/handoffs/{numbers[-1]}").json()["updated_at"]
+    since = desk.commission.post(f"/api/v1/handoffs/{numbers[3]}/ack").json()["updated_at"]
     desk.commission.post(f"/api/v1/handoffs/{numbers[1]}/ack")
     changed = desk.commission.get("/api/v1/handoffs", params={"updated_since": since}).json()
-    assert [h["id"] for h in changed["handoffs"]] == [numbers[4], numbers[1]]
+    assert [h["id"] for h in changed["handoffs"]] == [numbers[3], numbers[1]]
     bad = desk.commission.get("/api/v1/handoffs", params={"cursor": "garbage"})
     assert bad.status_code == 422 and "游标" in bad.json()["errors"][0]["msg"]
     bad_status = desk.commission.get("/api/v1/handoffs", params={"status": "lost"})
