@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -21,7 +21,7 @@ from hub import log
 from hub.calendar.service import load_calendar
 from hub.container import Hub
 from hub.db import registry  # noqa: F401  (every mapper known: hand-offs point at decisions)
-from hub.handoffs import service
+from hub.handoffs import repository, service
 from hub.handoffs.deadlines import receiver_works
 from hub.handoffs.models import Handoff
 from hub.notify import office
@@ -46,10 +46,12 @@ class RunReport:
 
 
 def _candidates(session: Session) -> list[int]:
-    rows = session.scalars(select(Handoff).where(
-        Handoff.state.in_(["sent", "acknowledged", "returned"]),
-        (Handoff.reply_due_on.is_not(None)) | (Handoff.due_on.is_not(None))).order_by(Handoff.id))
-    return [h.id for h in rows if receiver_works(h)]
+    """Ids of the hand-offs whose clocks run and that have a deadline at all."""
+    ids, after = [], 0
+    while page := repository.receiver_working(session, after_id=after):
+        ids += [h.id for h in page if h.reply_due_on is not None or h.due_on is not None]
+        after = page[-1].id
+    return ids
 
 
 def _lock(session: Session, handoff_id: int) -> Handoff | None:
