@@ -196,7 +196,7 @@ def test_dead_receiver_fails_after_the_last_attempt_while_others_get_theirs(fast
 
 def test_a_slow_receiver_times_out_without_holding_up_the_others(fast_hub, receivers):
     hub = fast_hub
-    slow = Receiver(delay=5.0)  # well past the 1 s timeout
+    slow = Receiver(delay=2.5)  # well past the 1 s timeout
     fast = [Receiver() for _ in range(4)]
     slow_id = _agency(hub, "慢单位", receivers(slow))
     fast_ids = [_agency(hub, f"快单位{i}", receivers(r)) for i, r in enumerate(fast)]
