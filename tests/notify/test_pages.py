@@ -67,6 +67,9 @@ def test_section_head_reads_the_escalation_and_retries_a_failed_push(hub, live):
         page.get_by_role("button", name="全部标为已读").click()
         assert page.locator(".bell .count").count() == 0
 
+        rows.nth(0).get_by_role("link").click()  # the hand-off's page: its timeline
+        timeline = page.locator("ol.timeline").inner_text()
+        assert "办结期限 2026-10-13，已逾期 4 个工作日" in timeline and "督办" in timeline
         page.goto(f"{live.url}/office/webhooks")
         assert "推送失败的回调 共 3 条" in page.locator("h1").inner_text()
         first = page.locator("table.webhooks tbody tr").first
