@@ -55,6 +55,30 @@ class Settings(BaseSettings):
     api_key_cache_seconds: float = 2.0
     log_level: str = "INFO"
 
+    # Webhooks to agencies (hub.notify): short timeouts, several at once, exponential back-off
+    # (backoff × 2^(attempt-1), at most backoff_max) and `failed` after the last attempt.
+    webhook_timeout_seconds: float = 5.0
+    webhook_max_attempts: int = 8
+    webhook_backoff_seconds: float = 10.0
+    webhook_backoff_max_seconds: float = 3600.0
+    webhook_concurrency: int = 8
+    webhook_interval_seconds: float = 2.0
+    # Reminders (催办) and escalation (督办) to the section heads past this many overdue days.
+    escalate_after_overdue_days: int = 3
+    reminders_interval_seconds: float = 600.0
+    # Pins the office date the reminders job counts from (YYYY-MM-DD; demos and tests only).
+    reminders_today: str | None = None
+    # E-mail for office notifications; off unless a host is set.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "hub@localhost"
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = 10.0
+    # Where office users reach the pages (links in e-mails).
+    public_url: str = "http://127.0.0.1:8000"
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")

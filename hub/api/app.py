@@ -22,6 +22,8 @@ from hub.handoffs.office_api import router as handoffs_office_api_router
 from hub.handoffs.pages import router as handoffs_pages_router
 from hub.intake.endpoints import router as intake_router
 from hub.intake.recorder import GroupWriter
+from hub.notify.endpoints import router as notify_router
+from hub.notify.pages import router as notify_pages_router
 from hub.ops.endpoints import router as ops_router
 from hub.review.api import router as office_api_router
 from hub.review.pages import router as office_pages_router
@@ -45,7 +47,8 @@ def create_app(hub: Hub) -> FastAPI:
     errors.install(app)
     for router in (intake_router, collect_router, correlate_router, directory_router,
                    route_router, office_api_router, office_pages_router, ops_router, handoffs_router,
-                   handoffs_office_api_router, handoffs_pages_router, calendar_pages_router):
+                   handoffs_office_api_router, handoffs_pages_router, calendar_pages_router,
+                   notify_router, notify_pages_router):
         app.include_router(router)
     app.mount("/office/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)

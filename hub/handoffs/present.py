@@ -73,4 +73,7 @@ def handoff_json(session: Session, cipher: Cipher, h: Handoff) -> dict[str, Any]
         co_handlers=[{"id": x.number, "receiver": x.receiver_name, "role": x.role,
                       "state": x.state} for x in family if x.id != h.id],
         replies=[reply_json(r, attachments) for r in replies])
+    from hub.notify.present import reminders_json  # 催办/督办 (hub.notify)
+
+    data["reminders"] = reminders_json(session, h.id)
     return data

@@ -120,6 +120,18 @@ class ClueSummary(BaseModel):
     references: list[dict]
 
 
+class ReminderOut(BaseModel):
+    """A reminder (催办) or escalation (督办) the hand-off has had (hub.notify)."""
+
+    kind: Literal["before", "overdue", "escalate"] = Field(
+        description="before 到期前提醒 / overdue 逾期催办 / escalate 逾期督办")
+    deadline: Literal["reply", "complete"] = Field(description="reply 初步反馈 / complete 办结")
+    deadline_on: date
+    on_date: date
+    overdue_days: int = Field(description="逾期工作日数")
+    at: datetime
+
+
 class HandoffOut(BaseModel):
     """A hand-off as its receiver sees it."""
 
@@ -142,6 +154,7 @@ class HandoffOut(BaseModel):
     lead: str | None = None
     co_handlers: list[CoHandler] = Field(default_factory=list)
     replies: list[ReplyOut] = Field(default_factory=list)
+    reminders: list[ReminderOut] = Field(default_factory=list)
 
 
 class HandoffPage(BaseModel):
