@@ -112,8 +112,10 @@ def quality() -> None:
     by_kind: dict[str, list] = {}
     for title, how in (("逐对判定", labelled.judge),
                        ("经索引聚类", lambda pairs: labelled.as_clustered(pairs, clusters))):
+        everything = []
         for name, pairs in sets.items():
             judged = how(pairs)
+            everything += judged
             parts = labelled.report(judged) if name == "main" else {}
             parts = {f"{name}/{k}": v for k, v in parts.items() if k != "overall"}
             parts[name] = labelled.score(judged)
@@ -123,6 +125,9 @@ def quality() -> None:
             if title == "逐对判定":
                 for pair, decision in judged:
                     by_kind.setdefault(f"{name}:{pair['kind']}", []).append((pair, decision))
+        s = labelled.score(everything)
+        print(f"{title:<10}{'三套合计':<14}{s.pairs:>6}{s.related:>6}{s.true_links:>10}"
+              f"{s.false_links:>10}{s.precision:>8.3f}{s.recall:>8.3f}")
     print("\n逐对判定，按对的种类       对数  判为相关  （相关对：召回；不相关对：误关联）")
     for kind, judged in sorted(by_kind.items()):
         linked = sum(d.linked for _, d in judged)
