@@ -44,6 +44,15 @@ def main() -> None:
                 if keys:
                     kinds, values, limits = (list(x) for x in zip(*keys, strict=True))
                     plans.append((queries._FIELDS_PG, (kinds, values, limits, low, high)))
+                weighted = sorted((k, v[:120], index.FIELD_CANDIDATES.get(k, 20) + 1,
+                                   index.KEY_WEIGHTS.get(k, 1.0)) for k, v in entry.field_keys)
+                kinds, values, limits, weights = ([list(x) for x in zip(*weighted, strict=True)]
+                                                  if weighted else ([], [], [], []))
+                plans.append((queries._CANDIDATES_PG, {
+                    "bands": bands, "band_weight": index.BAND_WEIGHT, "per_band": index.PER_BAND,
+                    "band_limit": index.BAND_CANDIDATES + 1, "kinds": kinds, "values": values,
+                    "limits": limits, "weights": weights, "low": low, "high": high,
+                    "itself": -1, "limit": index.SCORED}))
                 for sql, params in plans:
                     rows = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
                     print("\n".join(r[0] for r in rows))
