@@ -8,6 +8,9 @@ Two more sets are only reported, never listed in errors:
   then informed a vocabulary expansion, so its current figure is not blind.
 * eval_blind2.jsonl (40) was written after that expansion, with the rules frozen; it is the
   honest estimate for new wording: 77.5% category / 77.8% field at its one and only run.
+* eval_blind3.jsonl (200, 20 per category) was written on 2026-12-01 before any run, then run
+  once before and once after the next round of tuning (tuned on the other sets only); its
+  figures are in docs/performance.md.
 
 Items of eval_set.jsonl whose line index % 4 == 0 are held out: keyword rules are tuned on the
 others only, so by default confusion pairs and `--errors` cover the tuning part alone.
@@ -34,7 +37,8 @@ EVAL_SET = DATA / "eval_set.jsonl"
 # Extra sets written after tuning, in deliberately different wording (see the docstring).
 EXTRA_SETS = [
     ("fresh set (not blind now)", DATA / "eval_fresh.jsonl"),
-    ("blind set (never tuned on)", DATA / "eval_blind2.jsonl"),
+    ("blind set 2 (not blind now)", DATA / "eval_blind2.jsonl"),
+    ("blind set 3 (never tuned on)", DATA / "eval_blind3.jsonl"),
 ]
 
 
@@ -98,9 +102,15 @@ def print_extra_sets() -> None:
         if not path.exists():
             continue
         rows = run(load(path))
+        print(f"\n{name}: {len(rows)} clues, {path.relative_to(ROOT)}")
+        print(f"{'category':<28}{'n':>6}{'correct':>9}{'accuracy':>10}")
         print("-" * 53)
-        print(line(name, accuracy(rows)))
-        print(line("  field", field_accuracy(rows)))
+        for category in CATEGORY_LABELS:
+            print(line(category, accuracy([r for r in rows if r["category"] == category])))
+        print("-" * 53)
+        print(line("overall category", accuracy(rows)))
+        print(line("field (items with a field)", field_accuracy(rows)))
+        print_confusions(rows, name, top=5)
 
 
 def print_confusions(rows: list[dict], title: str, top: int = 10) -> None:

@@ -5,6 +5,8 @@ database at 100k and 1M stored clues.
     .venv/bin/python bench/correlate.py --database postgresql    # a scratch PostgreSQL database
     .venv/bin/python bench/correlate.py --quality-only
     .venv/bin/python bench/correlate.py --sizes 100000 --queries 300
+    .venv/bin/python bench/correlate.py --latency-only --database postgresql --keep
+    .venv/bin/python bench/correlate.py --url URL      # measure again on a kept database
 
 Quality: the link decision on each labelled pair, and the clusters the real index makes when
 every labelled clue arrives in one batch (a pair counts as linked when both clues end in one
@@ -100,17 +102,36 @@ def replay(clues: list[dict]) -> dict[str, int | None]:
 
 
 def quality() -> None:
-    pairs, blind = labelled.load_pairs(), labelled.load_pairs(labelled.BLIND_PAIRS)
-    clusters = replay(labelled.load_clues() + labelled.load_clues(labelled.BLIND_CLUES))
-    print("质量（标注集）            对数  相关  正确关联  错误关联  精确率  召回率")
-    for title, judged, blind_judged in (
-            ("逐对判定", labelled.judge(pairs), labelled.judge(blind)),
-            ("经索引聚类", labelled.as_clustered(pairs, clusters),
-             labelled.as_clustered(blind, clusters))):
-        parts = {**labelled.report(judged), "blind": labelled.score(blind_judged)}
-        for part, s in parts.items():
-            print(f"{title:<8}{part:<10}{s.pairs:>6}{s.related:>6}{s.true_links:>10}"
-                  f"{s.false_links:>10}{s.precision:>8.3f}{s.recall:>8.3f}")
+    """Precision and recall per set, pair by pair and through the index's clusters; then the
+    related / unrelated pairs per kind (the hard cases), over every set."""
+    sets = {"main": labelled.load_pairs(), "blind": labelled.load_pairs(labelled.BLIND_PAIRS),
+            "blind3": labelled.load_pairs(labelled.BLIND3_PAIRS)}
+    clusters = replay(labelled.load_clues() + labelled.load_clues(labelled.BLIND_CLUES)
+                      + labelled.load_clues(labelled.BLIND3_CLUES))
+    print("质量（标注集）   集合/部分          对数  相关  正确关联  错误关联  精确率  召回率")
+    by_kind: dict[str, list] = {}
+    for title, how in (("逐对判定", labelled.judge),
+                       ("经索引聚类", lambda pairs: labelled.as_clustered(pairs, clusters))):
+        everything = []
+        for name, pairs in sets.items():
+            judged = how(pairs)
+            everything += judged
+            parts = labelled.report(judged) if name == "main" else {}
+            parts = {f"{name}/{k}": v for k, v in parts.items() if k != "overall"}
+            parts[name] = labelled.score(judged)
+            for part, s in parts.items():
+                print(f"{title:<10}{part:<16}{s.pairs:>6}{s.related:>6}{s.true_links:>10}"
+                      f"{s.false_links:>10}{s.precision:>8.3f}{s.recall:>8.3f}")
+            if title == "逐对判定":
+                for pair, decision in judged:
+                    by_kind.setdefault(f"{name}:{pair['kind']}", []).append((pair, decision))
+        s = labelled.score(everything)
+        print(f"{title:<10}{'三套合计':<14}{s.pairs:>6}{s.related:>6}{s.true_links:>10}"
+              f"{s.false_links:>10}{s.precision:>8.3f}{s.recall:>8.3f}")
+    print("\n逐对判定，按对的种类       对数  判为相关  （相关对：召回；不相关对：误关联）")
+    for kind, judged in sorted(by_kind.items()):
+        linked = sum(d.linked for _, d in judged)
+        print(f"  {kind:<40}{len(judged):>5}{linked:>8}")
 
 
 @dataclass(frozen=True)
@@ -245,36 +266,66 @@ def _insert(engine, profiles: list, bands: list, keys: list) -> None:  # noqa: A
         conn.close()
 
 
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, int(len(ordered) * share) - 1)]
+
+
 def measure(engine, synthetic: Synthetic, queries: int) -> dict[str, float]:  # noqa: ANN001
+    """Per new clue: prepare (profile, MinHash, keys), index.candidates, then loading and
+    deciding on the candidates (what the stage does per clue, before it links)."""
     clues = labelled.load_clues()
     inputs = [CorrelateInput(-i - 1, c["channel"], c["title"], c["content"], c["region_code"],
                              datetime.fromisoformat(c["reported_at"]), c["subjects"],
                              c["references"]) for i, c in enumerate(clues)]
     inputs = (inputs + [synthetic.query(n) for n in range(1, queries + 1)])[:queries]
     timings, candidates = [], []
+    phases: dict[str, list[float]] = {"prepare": [], "candidates": [], "decide": []}
+    cpu: list[float] = []  # this thread's CPU time: all of the work on SQLite, the client's on PG
+    load_before = os.getloadavg()[0]
     with Session(engine) as session:
         for item in [synthetic.query(-n) for n in range(1, WARM_UP + 1)]:  # not timed
             index.candidates(session, prepare(item), 180)
         for item in inputs:
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.thread_time()
             entry = prepare(item)
+            prepared = time.perf_counter()
             found = index.candidates(session, entry, 180)
+            looked_up = time.perf_counter()
             for profile in index.profiles(session, found).values():
                 decide(entry.profile, profile)
-            timings.append((time.perf_counter() - began) * 1000)
+            ended = time.perf_counter()
+            cpu.append((time.thread_time() - began_cpu) * 1000)
+            timings.append((ended - began) * 1000)
+            phases["prepare"].append((prepared - began) * 1000)
+            phases["candidates"].append((looked_up - prepared) * 1000)
+            phases["decide"].append((ended - looked_up) * 1000)
             candidates.append(len(found))
             session.rollback()
-    timings.sort()
-    return {"p50": statistics.median(timings), "p99": timings[int(len(timings) * 0.99) - 1],
-            "max": timings[-1], "candidates": statistics.mean(candidates)}
+    return {"p50": statistics.median(timings), "p95": _percentile(timings, 0.95),
+            "p99": _percentile(timings, 0.99), "max": max(timings),
+            "candidates": statistics.mean(candidates),
+            "load": (load_before + os.getloadavg()[0]) / 2,
+            "cpu p50": statistics.median(cpu), "cpu p99": _percentile(cpu, 0.99),
+            **{f"{name} p50": statistics.median(v) for name, v in phases.items()},
+            **{f"{name} p99": _percentile(v, 0.99) for name, v in phases.items()}}
 
 
-def latency(kind: str, sizes: list[int], queries: int, keep: bool) -> None:
-    url, drop = open_database(kind)
-    if keep:
-        print(f"数据库保留在 {url}")
+HEADER = ("  已存线索   p50 ms   p95 ms   p99 ms   最大 ms  平均候选数  负载 | 本线程 CPU p50/p99 ms"
+          " | 各步 p50/p99 ms：准备  候选查询  载入+判定")
+
+
+def show(kind: str, size: int, r: dict[str, float]) -> None:
+    steps = "  ".join(f"{r[f'{n} p50']:.2f}/{r[f'{n} p99']:.2f}"
+                      for n in ("prepare", "candidates", "decide"))
+    print(f"时延（{kind}）{size:>10,}{r['p50']:>9.2f}{r['p95']:>9.2f}{r['p99']:>9.2f}"
+          f"{r['max']:>10.2f}{r['candidates']:>10.1f}{r['load']:>6.1f} | "
+          f"{r['cpu p50']:.2f}/{r['cpu p99']:.2f} | {steps}", flush=True)
+
+
+def _engine(url: str):  # noqa: ANN202
     engine = create_engine(url)
-    if kind == "sqlite":
+    if engine.dialect.name == "sqlite":
         from sqlalchemy import event
 
         @event.listens_for(engine, "connect")
@@ -282,21 +333,40 @@ def latency(kind: str, sizes: list[int], queries: int, keep: bool) -> None:
             dbapi.execute("PRAGMA journal_mode=WAL")
             dbapi.execute("PRAGMA synchronous=OFF")
             dbapi.execute("PRAGMA cache_size=-1000000")
+    return engine
+
+
+def latency(kind: str, sizes: list[int], queries: int, keep: bool) -> None:
+    url, drop = open_database(kind)
+    if keep:
+        print(f"数据库保留在 {url}（再测：--url）")
+    engine = _engine(url)
     synthetic, stored = Synthetic(), 0
-    print(f"时延（{kind}）  已存线索   p50 ms   p99 ms   最大 ms   平均候选数")
+    print(f"时延（{kind}）{HEADER}")
     try:
         for size in sizes:
             fill(engine, synthetic, stored, size)
             stored = size
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("ANALYZE" if kind == "sqlite" else "VACUUM ANALYZE"))
-            result = measure(engine, synthetic, queries)
-            print(f"时延（{kind}）{size:>10,}{result['p50']:>9.2f}{result['p99']:>9.2f}"
-                  f"{result['max']:>10.2f}{result['candidates']:>12.1f}", flush=True)
+            show(kind, size, measure(engine, synthetic, queries))
     finally:
         engine.dispose()
         if not keep:
             drop()
+
+
+def remeasure(url: str, queries: int) -> None:
+    """Measure again on a database kept by --keep (no refill)."""
+    engine = _engine(url)
+    kind = engine.dialect.name
+    try:
+        with engine.connect() as conn:
+            size = conn.execute(text("SELECT count(*) FROM correlate_profiles")).scalar_one()
+        print(f"时延（{kind}）{HEADER}")
+        show(kind, size, measure(engine, Synthetic(seed=11), queries))
+    finally:
+        engine.dispose()
 
 
 def main() -> None:
@@ -307,7 +377,11 @@ def main() -> None:
     parser.add_argument("--quality-only", action="store_true")
     parser.add_argument("--latency-only", action="store_true")
     parser.add_argument("--keep", action="store_true", help="不删除测试数据库")
+    parser.add_argument("--url", help="在 --keep 保留的数据库上再测时延（不重新写入）")
     args = parser.parse_args()
+    if args.url:
+        remeasure(args.url, args.queries)
+        return
     if not args.latency_only:
         quality()
     if not args.quality_only:

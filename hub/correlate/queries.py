@@ -4,6 +4,11 @@ They run for every new clue, so they skip the expression language. On PostgreSQL
 one fixed text whatever the number of keys (arrays instead of IN lists, a lateral join over
 the field keys), so psycopg prepares it on the server after a few runs and it is not planned
 again; SQLite gets IN lists and a UNION ALL of small ordered scans.
+
+On PostgreSQL a new clue's candidates are ranked and their profiles read in ONE statement
+(`candidate_rows`): the server executes the lookups in well under a millisecond, and on a
+busy machine each further round trip waits for the scheduler twice (bench/correlate.py shows
+the steps). SQLite runs in the process: its three statements cost no round trip.
 """
 
 from __future__ import annotations
@@ -24,6 +29,24 @@ _FIELDS_PG = (
     "CROSS JOIN LATERAL (SELECT clue_id FROM correlate_field_keys "
     "WHERE kind = k.kind AND value = k.value AND day BETWEEN %s AND %s "
     "ORDER BY day DESC, clue_id DESC LIMIT k.n) AS f")
+_CANDIDATES_PG = (
+    "WITH b AS (SELECT b.clue_id, count(*) * %(band_weight)s::float8 AS w "
+    "FROM unnest(%(bands)s::bigint[]) AS k(key) "
+    "CROSS JOIN LATERAL (SELECT clue_id FROM correlate_band_keys "
+    "WHERE key = k.key AND day BETWEEN %(low)s AND %(high)s "
+    "ORDER BY day DESC, clue_id DESC LIMIT %(per_band)s) AS b "
+    "GROUP BY b.clue_id ORDER BY count(*) DESC, b.clue_id DESC LIMIT %(band_limit)s), "
+    "f AS (SELECT f.clue_id, k.weight AS w FROM unnest(%(kinds)s::text[], %(values)s::text[], "
+    "%(limits)s::int[], %(weights)s::float8[]) AS k(kind, value, n, weight) "
+    "CROSS JOIN LATERAL (SELECT clue_id FROM correlate_field_keys "
+    "WHERE kind = k.kind AND value = k.value AND day BETWEEN %(low)s AND %(high)s "
+    "ORDER BY day DESC, clue_id DESC LIMIT k.n) AS f), "
+    "r AS (SELECT clue_id, sum(w) AS rank FROM (SELECT clue_id, w FROM b UNION ALL "
+    "SELECT clue_id, w FROM f) AS u WHERE clue_id <> %(itself)s GROUP BY clue_id "
+    "ORDER BY rank DESC, clue_id DESC LIMIT %(limit)s) "
+    "SELECT p.clue_id, p.reported_at, p.channel, p.region_code, p.text, p.facts "
+    "FROM r JOIN correlate_profiles AS p ON p.clue_id = r.clue_id "
+    "ORDER BY r.rank DESC, r.clue_id DESC")
 _PROFILES_PG = (
     "SELECT clue_id, reported_at, channel, region_code, text, facts FROM correlate_profiles "
     "WHERE clue_id = ANY(%s)")
@@ -31,6 +54,27 @@ _PROFILES_PG = (
 
 def _postgres(connection: Connection) -> bool:
     return connection.dialect.name == "postgresql"
+
+
+def single_statement(connection: Connection) -> bool:
+    """Whether `candidate_rows` is available (PostgreSQL)."""
+    return _postgres(connection)
+
+
+def candidate_rows(connection: Connection, *, itself: int, bands: Sequence[int],
+                   band_weight: float, per_band: int, band_limit: int,
+                   keys: Sequence[tuple[str, str, int, float]], low: int, high: int,
+                   limit: int) -> Iterable[tuple[Any, ...]]:
+    """PostgreSQL: the profile rows (as `profile_rows`) of the best `limit` candidates, best
+    first: band matches (the latest `per_band` per key, the `band_limit` sharing most, each
+    shared band worth `band_weight`) plus field matches ((kind, value, n, weight): the latest
+    n per key), summed per clue; `itself` excluded; ties to the newest clue id."""
+    kinds, values, limits, weights = ([list(c) for c in zip(*keys, strict=True)] if keys
+                                      else ([], [], [], []))
+    return connection.exec_driver_sql(_CANDIDATES_PG, {
+        "bands": list(bands), "band_weight": band_weight, "per_band": per_band,
+        "band_limit": band_limit, "kinds": kinds, "values": values, "limits": limits,
+        "weights": weights, "low": low, "high": high, "itself": itself, "limit": limit})
 
 
 def band_matches(connection: Connection, keys: Sequence[int], low: int, high: int,

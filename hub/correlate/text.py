@@ -8,8 +8,12 @@ as fields of their own (hub.correlate.fields) so that they are not counted twice
 
 from __future__ import annotations
 
+import json
+import math
 import re
 import unicodedata
+from functools import lru_cache
+from pathlib import Path
 
 # Phrases of the channels' forms: openings, salutations, closing requests, legal formulas.
 _FORM_PHRASES = """
@@ -94,3 +98,54 @@ def shingles(text: str, size: int = 2) -> frozenset[str]:
     if len(text) <= size:
         return frozenset([text]) if text else frozenset()
     return frozenset(text[i : i + size] for i in range(len(text) - size + 1))
+
+
+_BIGRAM_DF = Path(__file__).resolve().parent / "data" / "bigram_df.json"
+
+
+# A stem used by this share of complaints is a word, not a name (查处, 关于, 附近, 工业).
+COMMON_SHARE = 0.0075
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict:
+    with _BIGRAM_DF.open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@lru_cache(maxsize=1)
+def _idf() -> tuple[dict[str, float], float]:
+    """Inverse document frequency of bigrams (data/bigram_df.json), and that of an unseen one."""
+    table = _table()
+    documents = table["documents"]
+    return ({gram: math.log((documents + 1) / (n + 1)) for gram, n in table["df"].items()},
+            math.log((documents + 1) / 1))
+
+
+def common_word(gram: str) -> bool:
+    """Whether complaints at large use this bigram often (in data/bigram_df.json)."""
+    table = _table()
+    return table["df"].get(gram, 0) >= COMMON_SHARE * table["documents"]
+
+
+def rare_word_similarity(a: str, b: str) -> float:
+    """Cosine of the two comparable texts' bigram sets, each bigram weighted by its rarity in
+    complaint text at large (IDF²): two reports of one problem in other words still share
+    its rare words (半挂, 仲裁, 梧桐) while two problems of one bureau share common ones."""
+    first, first_norm = _weighted(a)
+    second, second_norm = _weighted(b)
+    if not first_norm or not second_norm:
+        return 0.0
+    if len(second) < len(first):
+        first, second = second, first
+    shared = sum(w for gram, w in first.items() if gram in second)
+    return shared / (first_norm * second_norm)
+
+
+@lru_cache(maxsize=256)
+def _weighted(words: str) -> tuple[dict[str, float], float]:
+    """A text's bigrams with their IDF² weights, and the norm (a new clue meets up to SCORED
+    candidates, each of them many new clues: both sides are cached)."""
+    idf, unseen = _idf()
+    weights = {gram: idf.get(gram, unseen) ** 2 for gram in shingles(words)}
+    return weights, math.sqrt(sum(weights.values()))

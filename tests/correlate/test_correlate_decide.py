@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hub.correlate.decide import decide, regions_conflict
+from hub.correlate.labelled import BLIND3_CLUES, load_clues, profile_of
 from hub.correlate.labelled import clue as labelled
-from hub.correlate.labelled import profile_of
 from hub.correlate.profile import build_profile
 
 
@@ -42,6 +42,25 @@ def test_the_same_template_about_another_place_does_not_link():
     assert decision.reasons["text"] > 0.7 and not decision.linked
     assert decision.reasons["conflicts"] == ["region:420381≠420302"]
     assert not _decide("S09-1", "S11-1").linked  # two procuratorates' recommendations
+
+
+def test_other_words_for_one_problem_link_on_the_rare_words_they_share():
+    # A letter about selective enforcement and the discipline complaint about the same
+    # officials: little phrasing in common, but the problem's rare words.
+    decision = _decide("S16-1", "S16-3")
+    assert decision.linked and decision.reasons["text"] < 0.25
+    assert decision.reasons["rare_words"] >= 0.10 and decision.reasons["conflicts"] == []
+    unrelated = _decide("S01-2", "S03-2")  # same bureau, another problem: common words only
+    assert not unrelated.linked and unrelated.reasons.get("rare_words", 0.0) < 0.10
+
+
+def test_a_shared_common_word_is_not_a_shared_thing():
+    # 竹溪县工业园区 is every clue about the county's park: a subsidy promised to an investor
+    # and a road contractor's unpaid bill share it, and are two problems.
+    blind3 = {c["id"]: c for c in load_clues(BLIND3_CLUES)}
+    decision = decide(profile_of(blind3["C10-3"]), profile_of(labelled("S31-3")))
+    assert not decision.linked
+    assert not any(s.startswith("place:") for s in decision.reasons["shared"])
 
 
 def test_outside_the_window_nothing_links():
