@@ -46,6 +46,14 @@ class Settings(BaseSettings):
     api_key_cache_seconds: float = 2.0
     log_level: str = "INFO"
 
+    # Personal data and the audit trail (hub.audit, hub.privacy).
+    audit_sign_interval_minutes: int = 60  # the chain head is signed at least daily
+    reveal_valid_hours: int = 24  # an approved reveal request lets its requester see this long
+    retention_days: int = 1825  # raw records and reporter data purged after this (5 years)
+    # Per-channel overrides, e.g. HUB_RETENTION_CHANNEL_DAYS='{"hotline": 730}'
+    retention_channel_days: dict[str, int] = Field(default_factory=dict)
+    retention_batch: int = 500
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
