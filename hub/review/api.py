@@ -40,8 +40,13 @@ class DecisionIn(BaseModel):
 @router.post("/session", summary="办公室用户登录（取得会话 Cookie 与 CSRF 令牌）")
 def open_session(body: Credentials, request: Request, hub: HubDep) -> JSONResponse:
     with hub.uow() as uow:
-        token, user = accounts.login(uow.session, body.username, body.password,
-                                     request.client.host if request.client else None)
+        try:
+            token, user = accounts.login(uow.session, body.username, body.password,
+                                         request.client.host if request.client else None, via="api")
+        except accounts.Unauthorized:
+            accounts.record_failed_login(hub, body.username,
+                                         request.client.host if request.client else None, via="api")
+            raise
         uow.commit()
     with hub.uow(write=False) as uow:
         me = accounts.principal(uow.session, token, utcnow())
@@ -65,13 +70,14 @@ def queue(user: ApiUser, hub: HubDep, channel: str | None = None, category: str 
 
 
 @router.post("/decisions", summary="对一条或多条线索作出决定")
-def decide(body: DecisionIn, user: ApiUser, hub: HubDep,
+def decide(body: DecisionIn, request: Request, user: ApiUser, hub: HubDep,
            x_csrf_token: str | None = Header(None)) -> JSONResponse:
     check_csrf(user, x_csrf_token)
     ids = [parsed[1] if (parsed := parse_clue_no(number)) else -1 for number in body.clues]
     with hub.uow() as uow:
         made = service.decide(uow.session, user, ids, DecisionRequest(body.kind, body.target,
-                                                                      body.reason), via="api")
+                                                                      body.reason), via="api",
+                              ip=request.client.host if request.client else None)
         uow.commit()
         numbers = {c.id: clue_no(c.id, c.received_at) for c in repository.clues_by_id(uow.session, ids)}
     return JSONResponse({"decisions": [{"clue": numbers[d.clue_id], "kind": d.kind,

@@ -8,16 +8,23 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from hub import audit
 from hub.accounts import service as accounts
 from hub.api.deps import HubDep
+from hub.db.types import utcnow
 from hub.errors import HubError, Unauthorized
 from hub.intake.present import parse_clue_no
+from hub.privacy import service as privacy_service
 from hub.review import repository, service
 from hub.review.decisions import DecisionRequest
 from hub.review.web import SESSION_COOKIE, PageUser, check_csrf, cookie_secure, templates
 
 router = APIRouter(prefix="/office", include_in_schema=False)
 LOGIN_CSRF = "hub_login_csrf"
+
+
+def _ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
 
 
 def _safe_next(value: str | None) -> str:
@@ -42,10 +49,11 @@ def login(request: Request, hub: HubDep, username: Annotated[str, Form()],
         return _back_to_login(next, "页面已过期，请重新登录")
     try:
         with hub.uow() as uow:
-            token, _ = accounts.login(uow.session, username.strip(), password,
-                                      request.client.host if request.client else None)
+            token, _ = accounts.login(uow.session, username.strip(), password, _ip(request),
+                                      via="page")
             uow.commit()
     except Unauthorized as exc:
+        accounts.record_failed_login(hub, username.strip(), _ip(request), via="page")
         return _back_to_login(next, exc.message)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax",
@@ -62,14 +70,15 @@ def _back_to_login(next_url: str, error: str) -> RedirectResponse:
 
 
 @router.post("/logout")
-def logout(user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
+def logout(request: Request, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
            everywhere: Annotated[bool, Form()] = False) -> RedirectResponse:
     check_csrf(user, csrf)
     with hub.uow() as uow:
         if everywhere:
-            accounts.logout_everywhere(uow.session, user.user_id)
+            accounts.logout_everywhere(uow.session, user.user_id, via="page", ip=_ip(request))
         else:
-            accounts.logout(uow.session, user.session_id)
+            accounts.logout(uow.session, user.session_id, user_id=user.user_id, via="page",
+                            ip=_ip(request))
         uow.commit()
     response = RedirectResponse("/office/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
@@ -102,22 +111,27 @@ def queue_page(request: Request, user: PageUser, hub: HubDep,
 @router.get("/clues/{number}", response_class=HTMLResponse)
 def clue_page(request: Request, number: str, user: PageUser, hub: HubDep) -> HTMLResponse:
     parsed = parse_clue_no(number)
-    with hub.uow(write=False) as uow:
+    with hub.uow() as uow:
         view = service.clue_view(uow.session, hub.cipher, parsed[1] if parsed else -1)
+        privacy = privacy_service.panel(uow.session, view.clue, user, utcnow())
+        audit.record(uow.session, actor=audit.user_actor(user), action="clue.viewed",
+                     target=f"clue:{view.clue.id}", via="page", ip=_ip(request),
+                     after={"raw_record": view.raw.id, "shown": "masked"})
+        uow.commit()
     return templates.TemplateResponse(request, "clue.html", {
-        "user": user, "v": view, "message": request.query_params.get("message"),
+        "user": user, "v": view, "privacy": privacy, "message": request.query_params.get("message"),
         "error": request.query_params.get("error")})
 
 
 @router.post("/clues/{number}/decide")
-def decide_one(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
+def decide_one(request: Request, number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
                kind: Annotated[str, Form()], target: Annotated[str, Form()] = "",
                reason: Annotated[str, Form()] = "") -> RedirectResponse:
     check_csrf(user, csrf)
     parsed = parse_clue_no(number)
     back = f"/office/clues/{number}"
     return _decide(hub, user, [parsed[1] if parsed else -1], DecisionRequest(kind, target, reason),
-                   back)
+                   back, _ip(request))
 
 
 @router.post("/queue/decide")
@@ -130,13 +144,14 @@ async def decide_many(request: Request, user: PageUser, hub: HubDep) -> Redirect
         return _with(back, error="请先勾选线索")
     request_ = DecisionRequest(str(form.get("kind", "")), str(form.get("target", "")),
                                str(form.get("reason", "")))
-    return _decide(hub, user, ids, request_, back)
+    return _decide(hub, user, ids, request_, back, _ip(request))
 
 
-def _decide(hub, user, ids: list[int], request: DecisionRequest, back: str) -> RedirectResponse:  # noqa: ANN001
+def _decide(hub, user, ids: list[int], request: DecisionRequest, back: str,  # noqa: ANN001
+            ip: str | None = None) -> RedirectResponse:
     try:
         with hub.uow() as uow:
-            made = service.decide(uow.session, user, ids, request, via="page")
+            made = service.decide(uow.session, user, ids, request, via="page", ip=ip)
             uow.commit()
     except HubError as exc:
         detail = "；".join(e.msg for e in getattr(exc, "errors", [])) or exc.message

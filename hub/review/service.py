@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 from sqlalchemy.orm import Session
 
+from hub import audit
 from hub.accounts.service import OfficePrincipal
 from hub.db.models import Agency, Clue, ClueEvent, RawRecord
 from hub.db.types import utcnow
@@ -46,6 +47,8 @@ def clue_view(session: Session, cipher: Cipher, clue_id: int) -> ClueView:
 
 
 def _raw_shown(cipher: Cipher, raw: RawRecord, index: int | None) -> Any:
+    if raw.purged_at is not None:
+        return "（原始记录已按保存期限清除）"
     body = cipher.decrypt(raw.body_enc, raw_aad(raw.agency_id))
     try:
         data = orjson.loads(body)
@@ -57,7 +60,7 @@ def _raw_shown(cipher: Cipher, raw: RawRecord, index: int | None) -> Any:
 
 
 def decide(session: Session, by: OfficePrincipal, clue_ids: list[int], request: DecisionRequest,
-           via: str) -> list[Decision]:
+           via: str, ip: str | None = None) -> list[Decision]:
     """One decision for each clue; all or none (a clue already decided stops the lot)."""
     if not by.can_review:
         raise Forbidden("只有科员、科长和领导可以研判线索")
@@ -82,7 +85,14 @@ def decide(session: Session, by: OfficePrincipal, clue_ids: list[int], request: 
                               action=f"decision.{request.kind}",
                               detail={"target": request.target, "reason": request.reason,
                                       "via": via, "bulk_id": bulk_id}))
+        before = clue.status
         clue.status, clue.updated_at = request.status, now
         made.append(decision)
     session.flush()
+    for decision, clue in zip(made, clues, strict=True):
+        audit.record(session, actor=audit.user_actor(by), action=f"decision.{request.kind}",
+                     target=f"clue:{clue.id}", via=via, ip=ip, at=now,
+                     before={"status": before}, after={
+                         "status": clue.status, "decision": decision.id,
+                         "target": request.target, "bulk_id": bulk_id})
     return made

@@ -48,6 +48,10 @@ def _pretty_json(value) -> str:  # noqa: ANN001
 EVENT_LABELS = {
     "normalized": "规范化完成", "normalize_failed": "规范化失败", "correlated": "完成相似线索关联",
     "routed": "规则提出处置建议",
+    "reporter.reveal_requested": "申请查看反映人身份", "reporter.reveal_approved": "批准查看反映人身份",
+    "reporter.reveal_refused": "不批准查看反映人身份", "reporter.revealed": "查看了反映人身份",
+    "legal_hold.set": "设置法律保留", "legal_hold.released": "解除法律保留",
+    "retention.purged": "按保存期限清除个人信息",
     **{f"decision.{kind}": f"作出决定：{label}" for kind, (label, _) in KINDS.items()},
 }
 
