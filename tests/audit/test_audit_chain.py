@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, func, select, text
 from hub import audit
 from hub.audit.models import AuditEntry, AuditHead
 from hub.audit.service import sign_head, verify_trail
+from tests.support.cli import run_hub
 
 
 def hub_cli(settings, *args: str) -> subprocess.CompletedProcess:
@@ -39,7 +40,7 @@ def test_intact_trail_verifies_with_its_signed_head(hub, settings):
         assert sign_head(uow.session, hub.signing_key) is None  # unchanged head: nothing to sign
         uow.commit()
     assert head.seq == 5
-    out = hub_cli(settings, "audit", "verify")
+    out = run_hub(settings, "audit", "verify")
     assert out.returncode == 0, out.stderr
     assert "审计记录完整：5 条记录、1 个签名链头均已校验" in out.stdout
 
@@ -60,7 +61,7 @@ def test_a_deleted_row_is_named(hub, settings):
     _append(hub, 6)
     with hub.engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_entries WHERE seq = 3"))
-    out = hub_cli(settings, "audit", "verify")
+    out = run_hub(settings, "audit", "verify")
     assert out.returncode == 1
     assert "第一条损坏的记录：#3" in out.stdout and "被删除" in out.stdout
 
