@@ -39,15 +39,14 @@ class DecisionIn(BaseModel):
 
 @router.post("/session", summary="办公室用户登录（取得会话 Cookie 与 CSRF 令牌）")
 def open_session(body: Credentials, request: Request, hub: HubDep) -> JSONResponse:
-    with hub.uow() as uow:
-        try:
-            token, user = accounts.login(uow.session, body.username, body.password,
-                                         request.client.host if request.client else None, via="api")
-        except accounts.Unauthorized:
-            accounts.record_failed_login(hub, body.username,
-                                         request.client.host if request.client else None, via="api")
-            raise
-        uow.commit()
+    ip = request.client.host if request.client else None
+    try:
+        with hub.uow() as uow:
+            token, user = accounts.login(uow.session, body.username, body.password, ip, via="api")
+            uow.commit()
+    except accounts.Unauthorized:
+        accounts.record_failed_login(hub, body.username, ip, via="api")  # after the gate is free
+        raise
     with hub.uow(write=False) as uow:
         me = accounts.principal(uow.session, token, utcnow())
     response = JSONResponse({"user": user.username, "role": user.role, "csrf_token": me.csrf_token})
