@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import orjson
 import pytest
@@ -39,7 +40,7 @@ def test_rotating_twice_under_load_loses_nothing(hub, agencies, settings):
     stop, sent, failures = threading.Event(), [], []
 
     def push() -> None:
-        while not stop.is_set() or len(sent) < 40:
+        while not stop.is_set() or len(sent) < 10:
             answer = client.post("/api/v1/clues/batch", json={"clues": [
                 factories.clue() for _ in range(5)]})
             (sent if answer.status_code == 200 else failures).append(answer.status_code)
@@ -47,6 +48,9 @@ def test_rotating_twice_under_load_loses_nothing(hub, agencies, settings):
     first_key = hub.cipher._keys.active_key()[0]
     pusher = threading.Thread(target=push)
     pusher.start()
+    deadline = time.monotonic() + 60
+    while len(sent) < 3 and time.monotonic() < deadline:  # data to re-wrap from the start
+        time.sleep(0.05)
     try:
         outputs = [run_hub(settings, "keys", "rotate", "--batch", "50") for _ in range(2)]
     finally:
