@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from hub import log
 from hub.container import Hub
-from hub.pipeline.sweeper import sweep
+from hub.pipeline.sweeper import purge_done_tasks, sweep
 from hub.scheduler_types import Job
 
 ADVISORY_LOCK_KEY = 0x6875625F  # "hub_"
@@ -70,7 +70,8 @@ def jobs(hub: Hub) -> list[Job]:
     from hub.privacy import jobs as privacy
     from hub.route import jobs as route
 
-    own = [Job("sweep", lambda: sweep(hub), args={"seconds": hub.settings.sweep_interval_seconds})]
+    own = [Job("sweep", lambda: sweep(hub), args={"seconds": hub.settings.sweep_interval_seconds}),
+           Job("purge_done_tasks", lambda: purge_done_tasks(hub), args={"hours": 1})]
     domains = (audit, collect, correlate, directory, privacy, route)
     return own + [job for domain in domains for job in domain.jobs(hub)]
 

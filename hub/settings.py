@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     task_stuck_seconds: float = 60.0
     task_unclaimed_seconds: float = 15.0
     task_max_attempts: int = 5
+    # Done tasks and connector runs that read nothing are deleted after this many days.
+    housekeeping_retention_days: float = 7.0
     sweep_interval_seconds: float = 5.0
 
     # How long an API key's record is trusted before it is read again (revocation delay).
