@@ -9,6 +9,7 @@ reaches running API and worker processes without a restart.
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import os
 import secrets
@@ -114,16 +115,29 @@ def load_keyring(path: Path) -> Keyring:
             f"密钥环文件 {path} 的权限为 {mode:o}，其他用户可读；拒绝启动",
             hints=[f"chmod 600 {path}"],
         )
-    data = json.loads(path.read_text())
+    ring = _parse(json.loads(path.read_text()))
+    if not ring.blind_index_key:  # a keyring written before blind indexes existed
+        ring = _add_blind_index_key(path)
+    return ring
+
+
+def _parse(data: dict) -> Keyring:
     keys = {kid: base64.b64decode(entry["key"]) for kid, entry in data["keys"].items()}
-    ring = Keyring(active_id=data["active"], keys=keys,
+    return Keyring(active_id=data["active"], keys=keys,
                    blind_index_key=base64.b64decode(data.get("blind_index_key", "")),
                    created={kid: e.get("created_at", "") for kid, e in data["keys"].items()},
                    retired=data.get("retired", {}))
-    if not ring.blind_index_key:  # a keyring written before blind indexes existed
-        ring.blind_index_key = secrets.token_bytes(32)
-        write_keyring(path, ring)
-    return ring
+
+
+def _add_blind_index_key(path: Path) -> Keyring:
+    """Once, under a lock: processes starting together must all end up with the same key."""
+    with path.with_name(f".{path.name}.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        ring = _parse(json.loads(path.read_text()))
+        if not ring.blind_index_key:
+            ring.blind_index_key = secrets.token_bytes(32)
+            write_keyring(path, ring)
+        return ring
 
 
 def write_keyring(path: Path, ring: Keyring) -> None:
