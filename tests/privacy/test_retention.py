@@ -104,6 +104,17 @@ def test_an_anonymized_reporter_cannot_be_revealed(hub, agencies):
 
 
 def test_scheduler_runs_retention_nightly_and_signs_the_head(hub):
+    from hub import audit
+    from hub.audit.jobs import sign_now
+    from hub.audit.models import AuditHead
+
     jobs = {job.id: job for job in scheduler.jobs(hub)}
     assert jobs["privacy.retention"].trigger == "cron"
-    assert jobs["audit.sign_head"].args["minutes"] <= 24 * 60
+    assert jobs["audit.sign_head"].args["minutes"] <= 24 * 60  # at least daily
+    with hub.uow() as uow:
+        audit.record(uow.session, actor="system", action="test")
+        uow.commit()
+    jobs["audit.sign_head"].func()
+    sign_now(hub)  # nothing new: no second head
+    with hub.uow(write=False) as uow:
+        assert [h.seq for h in uow.session.scalars(select(AuditHead))] == [1]
