@@ -44,6 +44,13 @@ class Settings(BaseSettings):
     housekeeping_retention_days: float = 7.0
     sweep_interval_seconds: float = 5.0
 
+    # Hand-off deadlines in working days (Shandong's rule: reply in 5, complete in 10);
+    # per kind as JSON, e.g. HUB_HANDOFF_KIND_DAYS='{"refer": [5, 30]}'; 0 means none.
+    handoff_reply_days: int = 5
+    handoff_complete_days: int = 10
+    handoff_kind_days: dict[str, list[int]] = Field(default_factory=lambda: {"cc": [0, 0]})
+    handoff_attachment_max_bytes: int = 10 * 1024 * 1024
+
     # How long an API key's record is trusted before it is read again (revocation delay).
     api_key_cache_seconds: float = 2.0
     log_level: str = "INFO"

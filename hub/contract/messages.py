@@ -16,6 +16,10 @@ FIELD_LABELS = {
     "id_number": "身份证号码", "anonymous": "是否匿名", "kind": "类型", "value": "值",
     "filename": "文件名", "media_type": "媒体类型", "sha256": "SHA-256 摘要", "size": "大小",
     "clues": "线索列表",
+    # hand-offs (hub.handoffs.schemas)
+    "final": "是否办结", "text": "内容", "outcome": "办理结果", "persons": "涉及人数",
+    "amount_yuan": "金额（元）", "reason": "理由", "note": "备注", "status": "状态",
+    "updated_since": "更新时间", "cursor": "翻页游标", "limit": "每页条数",
 }
 
 

@@ -2,6 +2,7 @@
 
 from hub.accounts import models as accounts_models  # noqa: F401
 from hub.audit import models as audit_models  # noqa: F401
+from hub.calendar import models as calendar_models  # noqa: F401
 from hub.collect import models as collect_models  # noqa: F401
 from hub.correlate import models as correlate_models  # noqa: F401
 from hub.db.models import Base

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Annotated
 
@@ -126,12 +127,23 @@ def clue_page(request: Request, number: str, user: PageUser, hub: HubDep) -> HTM
 @router.post("/clues/{number}/decide")
 def decide_one(request: Request, number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
                kind: Annotated[str, Form()], target: Annotated[str, Form()] = "",
-               reason: Annotated[str, Form()] = "") -> RedirectResponse:
+               reason: Annotated[str, Form()] = "", co_handlers: Annotated[str, Form()] = "",
+               instructions: Annotated[str, Form()] = "",
+               reply_days: Annotated[str, Form()] = "", complete_days: Annotated[str, Form()] = "",
+               share_reporter: Annotated[bool, Form()] = False) -> RedirectResponse:
     check_csrf(user, csrf)
     parsed = parse_clue_no(number)
     back = f"/office/clues/{number}"
-    return _decide(hub, user, [parsed[1] if parsed else -1], DecisionRequest(kind, target, reason),
-                   back, _ip(request))
+    co = tuple(re.split(r"[；;\n]", co_handlers))
+    decision = DecisionRequest(kind, target, reason, co_handlers=co, instructions=instructions,
+                               reply_days=_days(reply_days), complete_days=_days(complete_days),
+                               share_reporter=share_reporter)
+    return _decide(hub, user, [parsed[1] if parsed else -1], decision, back, _ip(request))
+
+
+def _days(value: str) -> int | None:
+    value = value.strip()
+    return int(value) if value.isdigit() else None
 
 
 @router.post("/queue/decide")
@@ -151,7 +163,8 @@ def _decide(hub, user, ids: list[int], request: DecisionRequest, back: str,  # n
             ip: str | None = None) -> RedirectResponse:
     try:
         with hub.uow() as uow:
-            made = service.decide(uow.session, user, ids, request, via="page", ip=ip)
+            made = service.decide(uow.session, user, ids, request, via="page", cipher=hub.cipher,
+                                  settings=hub.settings, ip=ip)
             uow.commit()
     except HubError as exc:
         detail = "；".join(e.msg for e in getattr(exc, "errors", [])) or exc.message

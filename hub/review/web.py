@@ -13,6 +13,7 @@ from hub.accounts.service import ROLES, OfficePrincipal, principal
 from hub.contract.v1 import CATEGORY_LABELS, CHANNEL_LABELS
 from hub.db.types import utcnow
 from hub.errors import Forbidden, Unauthorized
+from hub.handoffs.states import ACTION_LABELS as HANDOFF_ACTION_LABELS
 from hub.intake.present import clue_no
 from hub.normalize.classify import FIELD_LABELS
 from hub.normalize.codes import load_divisions
@@ -53,6 +54,8 @@ EVENT_LABELS = {
     "legal_hold.set": "设置法律保留", "legal_hold.released": "解除法律保留",
     "retention.purged": "按保存期限清除个人信息",
     **{f"decision.{kind}": f"作出决定：{label}" for kind, (label, _) in KINDS.items()},
+    **{f"handoff.{action}": f"移交：{label}" for action, label in HANDOFF_ACTION_LABELS.items()},
+    "closed": "线索办结", "reopened": "回头看：线索重新打开",
 }
 
 
