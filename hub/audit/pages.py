@@ -31,7 +31,9 @@ ACTION_LABELS = {
     "agency.added": "登记协作单位", "agency.key_rotated": "更换 API 密钥",
     "agency.key_revoked": "吊销 API 密钥", "user.added": "创建用户", "rules.saved": "保存分办规则",
     "rules.activated": "启用分办规则版本", "directory.imported": "导入单位名录",
-    "connector.configured": "修改连接器设置", "keys.rotated": "轮换主密钥", "keys.retired": "停用主密钥",
+    "connector.configured": "修改连接器设置", "calendar.set": "录入节假日调整",
+    "calendar.remove": "删除节假日调整", "calendar.year": "标记年度节假日已录入",
+    "calendar.imported": "导入年度节假日安排", "keys.rotated": "轮换主密钥", "keys.retired": "停用主密钥",
 }
 templates.env.filters["audit_action"] = lambda a: ACTION_LABELS.get(a) or (
     f"作出决定：{a.split('.', 1)[1]}" if a.startswith("decision.") else a)

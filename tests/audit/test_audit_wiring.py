@@ -65,13 +65,16 @@ def test_configuration_changes_are_recorded(hub, settings, tmp_path):
     rules.write_text(default_yaml(), encoding="utf-8")
     assert run_hub(settings, "rules", "import", str(rules), "--comment", "测试").returncode == 0
     assert run_hub(settings, "connectors", "set", "hotline", "--interval", "600").returncode == 0
+    assert run_hub(settings, "calendar", "set", "2027-01-01", "holiday", "--note", "元旦"
+                   ).returncode == 0
     trail = _trail(hub)
     by_action = {e.action: e for e in trail}
     assert {"agency.added", "agency.key_rotated", "rules.saved",
-            "connector.configured"} <= set(by_action)
+            "connector.configured", "calendar.set"} <= set(by_action)
     assert by_action["agency.added"].after["name"] == "十堰市人民检察院"
     assert by_action["agency.added"].via == "cli" and by_action["agency.added"].actor_kind == "system"
     assert "hub_" not in str(by_action["agency.key_rotated"].after)  # never the secret
     assert by_action["connector.configured"].after["interval_seconds"] == 600
+    assert by_action["calendar.set"].target_id == "2027-01-01"
     with hub.uow(write=False) as uow:
         assert verify_trail(uow.session, hub.signing_key).ok
