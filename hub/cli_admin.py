@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import click
 
+from hub import audit
 from hub.contract.v1 import Channel
 from hub.db.types import utcnow
 
@@ -31,6 +32,9 @@ def register(main: click.Group, make_hub: Callable, echo_json: Callable) -> None
             raise click.BadParameter(str(exc), param_hint="--region") from None
         with make_hub().uow() as uow:
             found, key = add_agency(uow.session, name=name, channel=channel, region_code=region)
+            audit.record(uow.session, actor=audit.cli_actor(), action="agency.added",
+                         target=f"agency:{found.id}", via="cli",
+                         after={"name": found.name, "channel": channel, "region_code": region})
             uow.commit()
         data = {"id": found.id, "name": found.name, "channel": channel, "region_code": region,
                 "api_key": key}
@@ -69,6 +73,8 @@ def register(main: click.Group, make_hub: Callable, echo_json: Callable) -> None
 
         with make_hub().uow() as uow:
             revoke_key(uow.session, key_id)
+            audit.record(uow.session, actor=audit.cli_actor(), action="agency.key_revoked",
+                         target=f"api_key:{key_id}", via="cli")
             uow.commit()
         click.echo(f"密钥 {key_id} 已吊销")
 
@@ -82,6 +88,9 @@ def register(main: click.Group, make_hub: Callable, echo_json: Callable) -> None
         with make_hub().uow() as uow:
             found = find_agency(uow.session, agency_ref)
             key, revoked = rotate_key(uow.session, found)
+            audit.record(uow.session, actor=audit.cli_actor(), action="agency.key_rotated",
+                         target=f"agency:{found.id}", via="cli",
+                         after={"new_key": key.split("_")[1], "revoked_key_ids": revoked})
             uow.commit()
         if as_json:
             echo_json({"id": found.id, "api_key": key, "revoked_key_ids": revoked})

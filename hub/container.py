@@ -12,7 +12,7 @@ from hub.db.engine import WriteGate, make_engine, make_sessionmaker
 from hub.db.uow import UnitOfWork
 from hub.queue.bus import Bus
 from hub.security.crypto import Cipher
-from hub.security.keyring import load_keyring
+from hub.security.keyring import KeyringFile
 from hub.security.signing import SigningKey, ensure_signing_key, signing_key_path
 from hub.settings import Settings
 
@@ -40,7 +40,7 @@ class Hub:
             relaxed_sessions=make_sessionmaker(relaxed),
             gate=WriteGate(enabled=settings.is_sqlite),
             bus=Bus(settings.broker_url, settings.queue_prefix),
-            cipher=Cipher(load_keyring(settings.keyring_path)),
+            cipher=Cipher(KeyringFile(settings.keyring_path)),
         )
 
     @cached_property

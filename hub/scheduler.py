@@ -79,15 +79,18 @@ class LeaderLock:
 
 def jobs(hub: Hub) -> list[Job]:
     """Every periodic job: the sweeper, then each domain's own."""
+    from hub.audit import jobs as audit
     from hub.collect import jobs as collect
     from hub.correlate import jobs as correlate
     from hub.directory import jobs as directory
     from hub.notify import jobs as notify
+    from hub.privacy import jobs as privacy
     from hub.route import jobs as route
 
     own = [Job("sweep", lambda: sweep(hub), args={"seconds": hub.settings.sweep_interval_seconds}),
            Job("purge_done_tasks", lambda: purge_done_tasks(hub), args={"hours": 1})]
-    return own + [job for domain in (collect, correlate, directory, notify, route) for job in domain.jobs(hub)]
+    domains = (audit, collect, correlate, directory, notify, privacy, route)
+    return own + [job for domain in domains for job in domain.jobs(hub)]
 
 
 def run(hub: Hub, stop: threading.Event) -> None:

@@ -78,6 +78,13 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = 10.0
     # Where office users reach the pages (links in e-mails).
     public_url: str = "http://127.0.0.1:8000"
+    # Personal data and the audit trail (hub.audit, hub.privacy).
+    audit_sign_interval_minutes: int = 60  # the chain head is signed at least daily
+    reveal_valid_hours: int = 24  # an approved reveal request lets its requester see this long
+    retention_days: int = 1825  # raw records and reporter data purged after this (5 years)
+    # Per-channel overrides, e.g. HUB_RETENTION_CHANNEL_DAYS='{"hotline": 730}'
+    retention_channel_days: dict[str, int] = Field(default_factory=dict)
+    retention_batch: int = 500
 
     @property
     def is_sqlite(self) -> bool:

@@ -22,6 +22,7 @@ def register(main: click.Group, make_hub: Callable, echo_json: Callable) -> None
     @click.option("--password-stdin", is_flag=True, help="从标准输入读取密码（脚本用）")
     def user_add(username: str, display_name: str, role: str, password_stdin: bool) -> None:
         """Create an office user; asks for the password (at least 10 characters)."""
+        from hub import audit
         from hub.accounts.service import add_user
 
         if password_stdin:
@@ -31,6 +32,9 @@ def register(main: click.Group, make_hub: Callable, echo_json: Callable) -> None
         with make_hub().uow() as uow:
             made = add_user(uow.session, username=username, display_name=display_name, role=role,
                             password=password)
+            audit.record(uow.session, actor=audit.cli_actor(), action="user.added",
+                         target=f"user:{made.id}", via="cli",
+                         after={"username": made.username, "role": made.role})
             uow.commit()
         click.echo(f"已创建用户 {made.username}（{ROLES[made.role]}）")
 

@@ -6,12 +6,14 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from hub import audit
 from hub.accounts.models import OfficeUser, WebSession
 from hub.db.types import utcnow
 from hub.errors import Conflict, FieldError, InvalidInput, NotFound, Unauthorized
@@ -21,6 +23,9 @@ ROLES = {
 }
 REVIEW_ROLES = frozenset({"reviewer", "section_head", "leader"})
 SESSION_HOURS = 10
+if TYPE_CHECKING:
+    from hub.container import Hub
+
 _hasher = PasswordHasher()
 # Verifying against this keeps a login for an unknown user as slow as for a known one.
 _DUMMY_HASH = _hasher.hash("not a password")
@@ -63,7 +68,8 @@ def _sha(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def login(session: Session, username: str, password: str, ip: str | None) -> tuple[str, OfficeUser]:
+def login(session: Session, username: str, password: str, ip: str | None,
+          via: str = "page") -> tuple[str, OfficeUser]:
     """A new session (never a reused one: no fixation) for a correct password."""
     user = session.scalar(select(OfficeUser).where(OfficeUser.username == username))
     try:
@@ -76,7 +82,17 @@ def login(session: Session, username: str, password: str, ip: str | None) -> tup
     now = utcnow()
     session.add(WebSession(id=_sha(token), user_id=user.id, csrf_token=secrets.token_urlsafe(24),
                            created_at=now, expires_at=now + timedelta(hours=SESSION_HOURS), ip=ip))
+    audit.record(session, actor=f"user:{user.id}", action="login", target=f"user:{user.id}",
+                 via=via, ip=ip, at=now, after={"username": user.username, "role": user.role})
     return token, user
+
+
+def record_failed_login(hub: Hub, username: str, ip: str | None, via: str) -> None:
+    """A refused login, in its own transaction (the login's own one was rolled back)."""
+    with hub.uow() as uow:
+        audit.record(uow.session, actor="system", action="login.failed", via=via, ip=ip,
+                     after={"username": username[:64]})
+        uow.commit()
 
 
 def principal(session: Session, token: str | None, now: datetime) -> OfficePrincipal:
@@ -94,15 +110,24 @@ def principal(session: Session, token: str | None, now: datetime) -> OfficePrinc
                            web.csrf_token)
 
 
-def logout(session: Session, session_id: str) -> None:
+def logout(session: Session, session_id: str, *, user_id: int | None = None, via: str = "page",
+           ip: str | None = None) -> None:
     session.execute(update(WebSession).where(WebSession.id == session_id).values(revoked_at=utcnow()))
+    actor = f"user:{user_id}" if user_id else "system"
+    audit.record(session, actor=actor, action="logout", target=f"user:{user_id}" if user_id else None,
+                 via=via, ip=ip)
 
 
-def logout_everywhere(session: Session, user_id: int) -> int:
-    return session.execute(
+def logout_everywhere(session: Session, user_id: int, *, via: str = "cli",
+                      ip: str | None = None) -> int:
+    ended = session.execute(
         update(WebSession).where(WebSession.user_id == user_id, WebSession.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     ).rowcount
+    actor = f"user:{user_id}" if via != "cli" else "system"
+    audit.record(session, actor=actor, action="logout.everywhere", target=f"user:{user_id}",
+                 via=via, ip=ip, after={"sessions_ended": ended})
+    return ended
 
 
 def get_user(session: Session, username: str) -> OfficeUser:

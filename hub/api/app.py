@@ -11,6 +11,7 @@ from hub.agencies.auth import KeyCache
 from hub.api import errors
 from hub.api.responses import JSONResponse
 from hub.api.security_headers import SecurityHeaders
+from hub.audit.pages import router as audit_pages_router
 from hub.calendar.pages import router as calendar_pages_router
 from hub.collect.endpoints import router as collect_router
 from hub.container import Hub
@@ -25,6 +26,8 @@ from hub.intake.recorder import GroupWriter
 from hub.notify.endpoints import router as notify_router
 from hub.notify.pages import router as notify_pages_router
 from hub.ops.endpoints import router as ops_router
+from hub.privacy.api import router as privacy_api_router
+from hub.privacy.pages import router as privacy_pages_router
 from hub.review.api import router as office_api_router
 from hub.review.pages import router as office_pages_router
 from hub.review.web import HERE, LoginRequired, login_url
@@ -48,7 +51,8 @@ def create_app(hub: Hub) -> FastAPI:
     for router in (intake_router, collect_router, correlate_router, directory_router,
                    route_router, office_api_router, office_pages_router, ops_router, handoffs_router,
                    handoffs_office_api_router, handoffs_pages_router, calendar_pages_router,
-                   notify_router, notify_pages_router):
+                   notify_router, notify_pages_router, privacy_api_router,
+                   privacy_pages_router, audit_pages_router):
         app.include_router(router)
     app.mount("/office/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from hub import audit
 from hub.errors import FieldError, InvalidInput
 
 
@@ -35,6 +36,9 @@ def register(main: click.Group, make_hub: Callable, echo_json: Callable) -> None
         hub = make_hub()
         with hub.uow() as uow:
             service.set_day(uow.session, _day(day), kind, note=note, by="cli")
+            audit.record(uow.session, actor=audit.cli_actor(), action="calendar.set",
+                         target=f"calendar:{_day(day).isoformat()}", via="cli",
+                         after={"kind": kind, "note": note})
             uow.commit()
         click.echo(f"已录入 {day}：{service.KIND_LABELS[kind]}{f'（{note}）' if note else ''}")
 
@@ -45,6 +49,8 @@ def register(main: click.Group, make_hub: Callable, echo_json: Callable) -> None
         hub = make_hub()
         with hub.uow() as uow:
             service.remove_day(uow.session, _day(day))
+            audit.record(uow.session, actor=audit.cli_actor(), action="calendar.remove",
+                         target=f"calendar:{_day(day).isoformat()}", via="cli")
             uow.commit()
         click.echo(f"已删除 {day} 的调整")
 
@@ -57,6 +63,8 @@ def register(main: click.Group, make_hub: Callable, echo_json: Callable) -> None
         with hub.uow() as uow:
             year, n = service.import_year(uow.session, file.read_text(encoding="utf-8-sig"),
                                           by="cli", year=year)
+            audit.record(uow.session, actor=audit.cli_actor(), action="calendar.imported",
+                         target=f"calendar:{year}", via="cli", after={"file": file.name, "days": n})
             uow.commit()
         click.echo(f"已导入 {year} 年节假日安排：{n} 天；{year} 年已标记为已录入")
 

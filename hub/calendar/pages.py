@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from hub import audit
 from hub.api.deps import HubDep
 from hub.calendar import service
 from hub.errors import Forbidden, HubError
@@ -51,7 +52,7 @@ def calendar_page(request: Request, user: PageUser, hub: HubDep,
 
 
 @router.post("/days")
-def change_day(user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
+def change_day(request: Request, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
                day: Annotated[str, Form()], op: Annotated[str, Form()] = "set",
                kind: Annotated[str, Form()] = "holiday",
                note: Annotated[str, Form()] = "") -> RedirectResponse:
@@ -68,6 +69,10 @@ def change_day(user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
                 service.mark_year(uow.session, the_day.year, by=f"user:{user.username}")
             else:
                 service.set_day(uow.session, the_day, kind, note=note, by=f"user:{user.username}")
+            audit.record(uow.session, actor=audit.user_actor(user), action=f"calendar.{op}",
+                         target=f"calendar:{the_day.isoformat()}", via="page",
+                         ip=request.client.host if request.client else None,
+                         after={"kind": kind, "note": note} if op == "set" else None)
             uow.commit()
     except ValueError:
         return _with(back or "/office/calendar", error="日期格式不对，应为 2027-01-01 这样的年-月-日")

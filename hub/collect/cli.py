@@ -104,10 +104,11 @@ def _connectors(main: click.Group, make_hub: Callable, echo_json: Callable) -> N
     def connectors_set(name: str, url: str | None, interval: int | None,
                        page_size: int | None, enable: bool | None, reset_cursor: bool) -> None:
         """Configure a connector (its agency is created on first use)."""
+        from hub.audit import cli_actor
         from hub.collect.config import configure
 
         row = configure(make_hub(), name, url=url, interval=interval, page_size=page_size,
-                        enabled=enable, reset_cursor=reset_cursor)
+                        enabled=enable, reset_cursor=reset_cursor, actor=cli_actor(), via="cli")
         click.echo(f"已保存连接器 {name}：{'已启用' if row['enabled'] else '未启用'}，"
                    f"地址 {row['url'] or '（未设置）'}，每 {row['interval_seconds']} 秒，"
                    f"每页 {row['page_size']} 条")

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from connectors.registry import CONNECTORS
+from hub import audit
 from hub.collect import repository
 from hub.collect.models import ConnectorRun, ConnectorState
 from hub.collect.runner import LEASE_SECONDS, lease_is_free
@@ -19,7 +20,8 @@ PAGE_SIZE_MAX = 1000  # what the partners' /records accept as `limit`
 
 def configure(hub: Hub, name: str, *, url: str | None = None, interval: int | None = None,
               page_size: int | None = None, enabled: bool | None = None,
-              reset_cursor: bool = False, run_now: bool = False) -> dict[str, Any]:
+              reset_cursor: bool = False, run_now: bool = False, actor: str = "system",
+              via: str = "system") -> dict[str, Any]:
     """Change a connector's settings; enabling it (or `run_now`) makes it due at once."""
     spec = connector_spec(name)
     _check(url, interval, page_size)
@@ -27,6 +29,7 @@ def configure(hub: Hub, name: str, *, url: str | None = None, interval: int | No
     with hub.uow() as uow:
         state = ensure_state(uow.session, spec, hub.settings.office_region)
         was_enabled = state.enabled
+        before = _audited(state)
         if url is not None:
             state.base_url = url.rstrip("/")
         if interval is not None:
@@ -44,8 +47,16 @@ def configure(hub: Hub, name: str, *, url: str | None = None, interval: int | No
         if run_now or (state.enabled and not was_enabled):
             state.next_run_at = now
         state.updated_at = now
+        audit.record(uow.session, actor=actor, action="connector.configured",
+                     target=f"connector:{name}", via=via, at=now, before=before,
+                     after={**_audited(state), "cursor_reset": reset_cursor})
         uow.commit()
         return _state_json(state)
+
+
+def _audited(state: Any) -> dict[str, Any]:
+    return {"url": state.base_url, "interval_seconds": state.interval_seconds,
+            "page_size": state.page_size, "enabled": state.enabled}
 
 
 def _check(url: str | None, interval: int | None, page_size: int | None) -> None:

@@ -73,6 +73,7 @@ class RawRecord(Base):
     body_enc: Mapped[bytes] = mapped_column(LargeBinary)
     outcome: Mapped[str] = mapped_column(String(16))  # accepted | duplicate | rejected | partial
     errors: Mapped[list[Any] | None] = mapped_column(JSONType)
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # body removed by retention
 
 
 class Clue(Base):
@@ -112,6 +113,9 @@ class Clue(Base):
 
     reporter_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     reporter_masked: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    # Blind indexes (keyed HMAC, hub.privacy.blind): "has this person reported before?"
+    reporter_phone_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    reporter_id_index: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class ClueEvent(Base):

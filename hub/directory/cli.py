@@ -23,6 +23,7 @@ def register(main: click.Group, make_hub: Callable, echo_json: Callable) -> None
     @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
     def import_cmd(file: Path, replace: bool, as_json: bool) -> None:
         """Import a CSV or XLSX file (单位名称, 简称/别名, 统一社会信用代码, 行政区划代码, …)."""
+        from hub import audit
         from hub.directory.importer import import_file
         from hub.directory.sheet import SheetError
 
@@ -31,6 +32,11 @@ def register(main: click.Group, make_hub: Callable, echo_json: Callable) -> None
                 report = import_file(uow.session, file, now=utcnow(), replace=replace)
             except SheetError as exc:
                 raise click.ClickException(str(exc)) from None
+            audit.record(uow.session, actor=audit.cli_actor(), action="directory.imported",
+                         target="directory:bodies", via="cli",
+                         after={"file": file.name, "replace": replace,
+                                **{k: v for k, v in report.as_json().items() if k != "refused"},
+                                "refused": len(report.refused)})
             uow.commit()
         _report(report, as_json, echo_json)
 

@@ -17,6 +17,7 @@ from hub.contract.messages import body_error, field_errors
 from hub.contract.v1 import BatchSubmission, ClueSubmission
 from hub.errors import FieldError
 from hub.normalize.codes import mask_id_number, mask_name, mask_phone
+from hub.privacy.blind import id_index, phone_index
 from hub.security.crypto import Cipher
 
 
@@ -148,6 +149,8 @@ def clue_row(cipher: Cipher, agency_id: int, item: ClueSubmission,
         "attachments": data["attachments"], "extra": data["extra"],
         "reporter_enc": None if reporter is None else cipher.encrypt(
             orjson.dumps(reporter.model_dump()), reporter_aad(agency_id, item.source_ref)),
+        "reporter_phone_index": phone_index(cipher, reporter and reporter.phone),
+        "reporter_id_index": id_index(cipher, reporter and reporter.id_number),
         "reporter_masked": None if reporter is None else {
             "name": reporter.name and mask_name(reporter.name),
             "phone": reporter.phone and mask_phone(reporter.phone),

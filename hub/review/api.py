@@ -48,10 +48,14 @@ class DecisionIn(BaseModel):
 
 @router.post("/session", summary="办公室用户登录（取得会话 Cookie 与 CSRF 令牌）")
 def open_session(body: Credentials, request: Request, hub: HubDep) -> JSONResponse:
-    with hub.uow() as uow:
-        token, user = accounts.login(uow.session, body.username, body.password,
-                                     request.client.host if request.client else None)
-        uow.commit()
+    ip = request.client.host if request.client else None
+    try:
+        with hub.uow() as uow:
+            token, user = accounts.login(uow.session, body.username, body.password, ip, via="api")
+            uow.commit()
+    except accounts.Unauthorized:
+        accounts.record_failed_login(hub, body.username, ip, via="api")  # after the gate is free
+        raise
     with hub.uow(write=False) as uow:
         me = accounts.principal(uow.session, token, utcnow())
     response = JSONResponse({"user": user.username, "role": user.role, "csrf_token": me.csrf_token})
@@ -79,18 +83,19 @@ def queue(user: ApiUser, hub: HubDep, channel: str | None = None, category: str 
 
 
 @router.post("/decisions", summary="对一条或多条线索作出决定")
-def decide(body: DecisionIn, user: ApiUser, hub: HubDep,
+def decide(body: DecisionIn, request: Request, user: ApiUser, hub: HubDep,
            x_csrf_token: str | None = Header(None)) -> JSONResponse:
     check_csrf(user, x_csrf_token)
     ids = [parsed[1] if (parsed := parse_clue_no(number)) else -1 for number in body.clues]
     with hub.uow() as uow:
-        request = DecisionRequest(
+        decision = DecisionRequest(
             body.kind, body.target, body.reason, co_handlers=tuple(body.co_handlers),
             instructions=body.instructions, reply_days=body.reply_days,
             complete_days=body.complete_days, reply_due_on=body.reply_due_on,
             due_on=body.due_on, share_reporter=body.share_reporter)
-        made = service.decide(uow.session, user, ids, request, via="api", cipher=hub.cipher,
-                              settings=hub.settings)
+        made = service.decide(uow.session, user, ids, decision, via="api", cipher=hub.cipher,
+                              settings=hub.settings,
+                              ip=request.client.host if request.client else None)
         uow.commit()
         numbers = {c.id: clue_no(c.id, c.received_at) for c in repository.clues_by_id(uow.session, ids)}
         handoffs = handoff_numbers(uow.session, [d.id for d in made])

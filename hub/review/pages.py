@@ -9,12 +9,15 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from hub import audit
 from hub.accounts import service as accounts
 from hub.api.deps import HubDep
 from hub.correlate import service as correlation
+from hub.db.types import utcnow
 from hub.directory import service as directory
 from hub.errors import HubError, Unauthorized
 from hub.intake.present import parse_clue_no
+from hub.privacy import service as privacy_service
 from hub.review import repository, service
 from hub.review.decisions import DecisionRequest
 from hub.review.web import (
@@ -29,6 +32,10 @@ from hub.route.service import rules_in_force
 
 router = APIRouter(prefix="/office", include_in_schema=False)
 LOGIN_CSRF = "hub_login_csrf"
+
+
+def _ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
 
 
 def _safe_next(value: str | None) -> str:
@@ -53,10 +60,11 @@ def login(request: Request, hub: HubDep, username: Annotated[str, Form()],
         return _back_to_login(next, "页面已过期，请重新登录")
     try:
         with hub.uow() as uow:
-            token, _ = accounts.login(uow.session, username.strip(), password,
-                                      request.client.host if request.client else None)
+            token, _ = accounts.login(uow.session, username.strip(), password, _ip(request),
+                                      via="page")
             uow.commit()
     except Unauthorized as exc:
+        accounts.record_failed_login(hub, username.strip(), _ip(request), via="page")
         return _back_to_login(next, exc.message)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax",
@@ -73,14 +81,15 @@ def _back_to_login(next_url: str, error: str) -> RedirectResponse:
 
 
 @router.post("/logout")
-def logout(user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
+def logout(request: Request, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
            everywhere: Annotated[bool, Form()] = False) -> RedirectResponse:
     check_csrf(user, csrf)
     with hub.uow() as uow:
         if everywhere:
-            accounts.logout_everywhere(uow.session, user.user_id)
+            accounts.logout_everywhere(uow.session, user.user_id, via="page", ip=_ip(request))
         else:
-            accounts.logout(uow.session, user.session_id)
+            accounts.logout(uow.session, user.session_id, user_id=user.user_id, via="page",
+                            ip=_ip(request))
         uow.commit()
     response = RedirectResponse("/office/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
@@ -119,12 +128,17 @@ def queue_page(request: Request, user: PageUser, hub: HubDep,
 def clue_page(request: Request, number: str, user: PageUser, hub: HubDep) -> HTMLResponse:
     parsed = parse_clue_no(number)
     params = request.query_params
-    with hub.uow(write=False) as uow:
+    with hub.uow() as uow:
         view = service.clue_view(uow.session, hub.cipher, parsed[1] if parsed else -1)
         cluster = correlation.panel(uow.session, clue_id=view.clue.id, region_name=region_name)
         picking = _picker_search(uow.session, view.clue, params)
+        privacy = privacy_service.panel(uow.session, view.clue, user, utcnow())
+        audit.record(uow.session, actor=audit.user_actor(user), action="clue.viewed",
+                     target=f"clue:{view.clue.id}", via="page", ip=_ip(request),
+                     after={"raw_record": view.raw.id, "shown": "masked"})
+        uow.commit()
     return templates.TemplateResponse(request, "clue.html", {
-        "user": user, "v": view, "cluster": cluster, "picking": picking,
+        "user": user, "v": view, "cluster": cluster, "picking": picking, "privacy": privacy,
         "subjects": directory.subject_rows(view.clue.subjects),
         "message": params.get("message"), "error": params.get("error")})
 
@@ -139,7 +153,7 @@ def _picker_search(session, clue, params) -> dict | None:  # noqa: ANN001
 
 
 @router.post("/clues/{number}/decide")
-def decide_one(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
+def decide_one(request: Request, number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
                kind: Annotated[str, Form()], target: Annotated[str, Form()] = "",
                reason: Annotated[str, Form()] = "", co_handlers: Annotated[str, Form()] = "",
                instructions: Annotated[str, Form()] = "",
@@ -149,10 +163,10 @@ def decide_one(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, Fo
     parsed = parse_clue_no(number)
     back = f"/office/clues/{number}"
     co = tuple(re.split(r"[；;\n]", co_handlers))
-    request = DecisionRequest(kind, target, reason, co_handlers=co, instructions=instructions,
-                              reply_days=_days(reply_days), complete_days=_days(complete_days),
-                              share_reporter=share_reporter)
-    return _decide(hub, user, [parsed[1] if parsed else -1], request, back)
+    decision = DecisionRequest(kind, target, reason, co_handlers=co, instructions=instructions,
+                               reply_days=_days(reply_days), complete_days=_days(complete_days),
+                               share_reporter=share_reporter)
+    return _decide(hub, user, [parsed[1] if parsed else -1], decision, back, _ip(request))
 
 
 def _days(value: str) -> int | None:
@@ -170,14 +184,15 @@ async def decide_many(request: Request, user: PageUser, hub: HubDep) -> Redirect
         return _with(back, error="请先勾选线索")
     request_ = DecisionRequest(str(form.get("kind", "")), str(form.get("target", "")),
                                str(form.get("reason", "")))
-    return _decide(hub, user, ids, request_, back)
+    return _decide(hub, user, ids, request_, back, _ip(request))
 
 
-def _decide(hub, user, ids: list[int], request: DecisionRequest, back: str) -> RedirectResponse:  # noqa: ANN001
+def _decide(hub, user, ids: list[int], request: DecisionRequest, back: str,  # noqa: ANN001
+            ip: str | None = None) -> RedirectResponse:
     try:
         with hub.uow() as uow:
             made = service.decide(uow.session, user, ids, request, via="page", cipher=hub.cipher,
-                                  settings=hub.settings)
+                                  settings=hub.settings, ip=ip)
             uow.commit()
     except HubError as exc:
         detail = "；".join(e.msg for e in getattr(exc, "errors", [])) or exc.message

@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 from sqlalchemy.orm import Session
 
+from hub import audit
 from hub.accounts.service import OfficePrincipal
 from hub.calendar.service import load_calendar
 from hub.db.models import Agency, Clue, ClueEvent, RawRecord
@@ -56,6 +57,8 @@ def clue_view(session: Session, cipher: Cipher, clue_id: int) -> ClueView:
 
 
 def _raw_shown(cipher: Cipher, raw: RawRecord, index: int | None) -> Any:
+    if raw.purged_at is not None:
+        return "（原始记录已按保存期限清除）"
     body = cipher.decrypt(raw.body_enc, raw_aad(raw.agency_id))
     try:
         data = orjson.loads(body)
@@ -67,7 +70,8 @@ def _raw_shown(cipher: Cipher, raw: RawRecord, index: int | None) -> Any:
 
 
 def decide(session: Session, by: OfficePrincipal, clue_ids: list[int], request: DecisionRequest,
-           via: str, *, cipher: Cipher | None = None, settings: Any = None) -> list[Decision]:
+           via: str, *, cipher: Cipher | None = None, settings: Any = None,
+           ip: str | None = None) -> list[Decision]:
     """One decision for each clue; all or none (a clue already decided stops the lot).
     Assign, refer, transfer and cc hand the clue off (hub.handoffs) to the target."""
     if not by.can_review:
@@ -97,6 +101,7 @@ def decide(session: Session, by: OfficePrincipal, clue_ids: list[int], request: 
                               action=f"decision.{request.kind}",
                               detail={"target": request.target, "reason": request.reason,
                                       "via": via, "bulk_id": bulk_id}))
+        before = clue.status
         clue.status, clue.updated_at = request.status, now
         made.append(decision)
         if handing_off:
@@ -105,4 +110,10 @@ def decide(session: Session, by: OfficePrincipal, clue_ids: list[int], request: 
                 session, clue=clue, decision=decision, request=request, receivers=receivers,
                 calendar=calendar, by=by, via=via, cipher=cipher, settings=settings, now=now)
     session.flush()
+    for decision, clue in zip(made, clues, strict=True):
+        audit.record(session, actor=audit.user_actor(by), action=f"decision.{request.kind}",
+                     target=f"clue:{clue.id}", via=via, ip=ip, at=now,
+                     before={"status": before}, after={
+                         "status": clue.status, "decision": decision.id,
+                         "target": request.target, "bulk_id": bulk_id})
     return made

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hub import log
+from hub import audit, log
 from hub.db.types import utcnow
 from hub.errors import Conflict, NotFound
 from hub.intake.present import clue_no, parse_clue_no
@@ -118,7 +118,18 @@ def save_version(session: Session, yaml_text: str, *, by: str, comment: str | No
         repository.set_active(session, version)
     log.event("hub.route.rules_saved", version=version, rules=len(rule_set.rules),
               active=activate)
+    audit.record(session, actor=_actor(by), action="rules.saved", target=f"rule_set:{version}",
+                 via=_via(by), after={"version": version, "rules": len(rule_set.rules),
+                                      "active": activate, "comment": comment})
     return version
+
+
+def _actor(by: str) -> str:
+    return by if by.startswith(("user:", "agency:", "system")) else f"system:{by[:57]}"
+
+
+def _via(by: str) -> str:
+    return "cli" if by.startswith("cli:") else "page" if by.startswith("user:") else "system"
 
 
 def activate(session: Session, version: int, *, by: str) -> None:
@@ -128,6 +139,8 @@ def activate(session: Session, version: int, *, by: str) -> None:
         raise NotFound(f"没有规则集第 {version} 版")
     repository.set_active(session, version)
     log.event("hub.route.rules_activated", version=version, by=by)
+    audit.record(session, actor=_actor(by), action="rules.activated", target=f"rule_set:{version}",
+                 via=_via(by), after={"version": version})
 
 
 def list_versions(session: Session) -> list[VersionInfo]:

@@ -10,6 +10,8 @@ Layout: version(1) | len(key_id)(1) | key_id | wrap_nonce(12) | wrapped_dek(48) 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -40,6 +42,25 @@ class Cipher:
     @staticmethod
     def key_id_of(blob: bytes) -> str:
         return _split(blob)[0]
+
+    def rewrap(self, blob: bytes) -> bytes:
+        """The same value with its data key wrapped by the active master key instead.
+
+        Only the 32-byte data key is unwrapped and wrapped again; the value's own nonce and
+        ciphertext are kept byte for byte, so re-wrapping never needs the associated data.
+        """
+        key_id, wrap_nonce, wrapped, nonce, ciphertext = _split(blob)
+        dek = AESGCM(self._keys.key(key_id)).decrypt(wrap_nonce, wrapped, key_id.encode())
+        new_id, master = self._keys.active_key()
+        new_nonce = os.urandom(12)
+        rewrapped = AESGCM(master).encrypt(new_nonce, dek, new_id.encode())
+        kid = new_id.encode()
+        return bytes([VERSION, len(kid)]) + kid + new_nonce + rewrapped + nonce + ciphertext
+
+    def blind_index(self, purpose: str, normalized: str) -> str:
+        """Keyed HMAC-SHA256 of a normalized value: equal values match, nothing decrypts."""
+        message = f"{purpose}:{normalized}".encode()
+        return hmac.new(self._keys.index_key(), message, hashlib.sha256).hexdigest()
 
 
 def _split(blob: bytes) -> tuple[str, bytes, bytes, bytes, bytes]:

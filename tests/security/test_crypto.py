@@ -40,3 +40,30 @@ def test_missing_keyring_says_how_to_make_one(tmp_path):
     with pytest.raises(ConfigError) as err:
         load_keyring(tmp_path / "none.json")
     assert "hub keys init" in err.value.hints[0]
+
+
+def test_an_old_keyring_gets_one_blind_index_key_and_rewrap_keeps_values(tmp_path):
+    import json
+
+    from hub.security.keyring import KeyringFile
+
+    path = tmp_path / "old.json"
+    ring = create_keyring(path)
+    data = json.loads(path.read_text())
+    del data["blind_index_key"]  # as written before blind indexes existed
+    path.write_text(json.dumps(data))
+    first, second = load_keyring(path), load_keyring(path)
+    assert first.blind_index_key == second.blind_index_key and len(first.blind_index_key) == 32
+    assert first.keys == ring.keys
+
+    provider = KeyringFile(path)
+    cipher = Cipher(provider)
+    blob = cipher.encrypt(b"secret", b"aad")
+    from hub.security.keyring import write_keyring
+
+    current = provider.ring()
+    current.keys["k2"], current.active_id = b"\x01" * 32, "k2"
+    write_keyring(path, current)
+    moved = Cipher(KeyringFile(path)).rewrap(blob)
+    assert Cipher.key_id_of(moved) == "k2" and moved[-22:] == blob[-22:]  # same ciphertext
+    assert cipher.decrypt(moved, b"aad") == b"secret"  # the old reader finds the new key

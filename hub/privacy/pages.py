@@ -1,0 +1,119 @@
+"""The office's pages for reporter identity and legal holds (Chinese)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import select
+
+from hub import audit
+from hub.accounts.models import OfficeUser
+from hub.api.deps import HubDep
+from hub.db.models import Clue
+from hub.db.types import utcnow
+from hub.errors import Forbidden, HubError
+from hub.intake.present import clue_no, parse_clue_no
+from hub.privacy import reveal, service
+from hub.privacy.web import back_with, where
+from hub.review.web import PageUser, check_csrf, templates
+
+router = APIRouter(prefix="/office", include_in_schema=False)
+
+
+def _clue_id(number: str) -> int:
+    parsed = parse_clue_no(number)
+    return parsed[1] if parsed else -1
+
+
+def _message(exc: HubError) -> str:
+    return "；".join(e.msg for e in getattr(exc, "errors", [])) or exc.message
+
+
+@router.post("/clues/{number}/reveal-requests")
+def request_reveal(request: Request, number: str, user: PageUser, hub: HubDep,
+                   csrf: Annotated[str, Form()], reason: Annotated[str, Form()] = ""
+                   ) -> RedirectResponse:
+    check_csrf(user, csrf)
+    back = f"/office/clues/{number}"
+    try:
+        with hub.uow() as uow:
+            reveal.request_reveal(uow.session, user, _clue_id(number), reason, where(request),
+                                  utcnow())
+            uow.commit()
+    except HubError as exc:
+        return back_with(back, error=_message(exc))
+    return back_with(back, message="已提交查看反映人身份的申请，待领导审批")
+
+
+@router.post("/clues/{number}/reporter", response_class=HTMLResponse)
+def show_reporter(request: Request, number: str, user: PageUser, hub: HubDep,
+                  csrf: Annotated[str, Form()]) -> HTMLResponse:
+    check_csrf(user, csrf)
+    try:
+        with hub.uow() as uow:
+            identity = reveal.reveal(uow.session, hub.cipher, user, _clue_id(number),
+                                     where(request), utcnow())
+            clue = uow.session.get(Clue, _clue_id(number))
+            uow.commit()
+    except HubError as exc:
+        return back_with(f"/office/clues/{number}", error=_message(exc))
+    response = templates.TemplateResponse(request, "reporter.html", {
+        "user": user, "clue": clue, "number": number, "r": identity})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/reveals", response_class=HTMLResponse)
+def reveals_page(request: Request, user: PageUser, hub: HubDep) -> HTMLResponse:
+    if user.role not in reveal.APPROVER_ROLES | reveal.REVEAL_ROLES:
+        raise Forbidden("只有科长和领导可以使用身份查看审批")
+    with hub.uow(write=False) as uow:
+        pending = reveal.pending_requests(uow.session)
+        decided = reveal.recent_decided(uow.session)
+        ids = {r.clue_id for r in pending + decided}
+        users = {u.id: u for u in uow.session.scalars(select(OfficeUser))}
+        clues = {c.id: c for c in uow.session.scalars(select(Clue).where(Clue.id.in_(ids)))}
+    return templates.TemplateResponse(request, "reveals.html", {
+        "user": user, "pending": pending, "decided": decided, "users": users, "clues": clues,
+        "can_approve": user.role in reveal.APPROVER_ROLES, "clue_no": clue_no,
+        "message": request.query_params.get("message"),
+        "error": request.query_params.get("error")})
+
+
+@router.post("/reveals/{request_id}/decide")
+def decide(request: Request, request_id: int, user: PageUser, hub: HubDep,
+           csrf: Annotated[str, Form()], decision: Annotated[str, Form()],
+           note: Annotated[str, Form()] = "") -> RedirectResponse:
+    check_csrf(user, csrf)
+    try:
+        with hub.uow() as uow:
+            reveal.decide_reveal(uow.session, user, request_id, decision == "approve", note,
+                                 where(request), utcnow(), hub.settings.reveal_valid_hours)
+            uow.commit()
+    except HubError as exc:
+        return back_with("/office/reveals", error=_message(exc))
+    word = "已批准" if decision == "approve" else "未批准"
+    return back_with("/office/reveals", message=f"申请 {request_id} {word}")
+
+
+@router.post("/clues/{number}/hold")
+def set_or_release_hold(request: Request, number: str, user: PageUser, hub: HubDep,
+                        csrf: Annotated[str, Form()], action: Annotated[str, Form()],
+                        reason: Annotated[str, Form()] = "") -> RedirectResponse:
+    check_csrf(user, csrf)
+    back = f"/office/clues/{number}"
+    try:
+        service.check_hold_role(user)
+        with hub.uow() as uow:
+            kwargs = {"actor": audit.user_actor(user), "by_name": f"user:{user.username}",
+                      "where": where(request), "now": utcnow()}
+            if action == "release":
+                service.release_hold(uow.session, _clue_id(number), **kwargs)
+            else:
+                service.set_hold(uow.session, _clue_id(number), reason, **kwargs)
+            uow.commit()
+    except HubError as exc:
+        return back_with(back, error=_message(exc))
+    return back_with(back, message="已解除法律保留" if action == "release" else "已设置法律保留")
