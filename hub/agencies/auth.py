@@ -46,3 +46,42 @@ class KeyCache:
                 self._records.clear()
             else:
                 self._records.pop(key_id, None)
+
+
+class AgencyGuard:
+    """Everything an agency's request passes before its route runs, in this order:
+    the key (valid, live, not expired), the key's IP allow-list, the agency's rate limit,
+    and, when the agency registered a public key, the request's signature and nonce.
+
+    Every route that takes `AgencyDep` (hub/api/deps.py) gets all four.
+    """
+
+    def __init__(self, hub: Hub) -> None:
+        from hub.agencies.ratelimit import RateLimiter
+
+        settings = hub.settings
+        self.hub = hub
+        self.keys = KeyCache(hub, settings.api_key_cache_seconds)
+        self.limiter = RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
+
+    def admit(self, token: str | None, ip: str | None) -> AgencyPrincipal:
+        from hub.agencies.service import check_ip
+
+        agency = self.keys.authenticate(token)
+        check_ip(agency, ip)
+        self.limiter.take(agency.agency_id, agency.name)
+        return agency
+
+    def check_signature(self, agency: AgencyPrincipal, method: str, target: str,
+                        headers: object, body: bytes) -> None:
+        """Blocking (one insert for the nonce): call from a worker thread."""
+        from hub.agencies import signing
+
+        assert agency.signing_public_key is not None
+        signed = signing.read_headers(headers)
+        now = utcnow()
+        expires = signing.check_signed(agency.signing_public_key, method, target, signed, body,
+                                       now, self.hub.settings.clock_skew_seconds)
+        with self.hub.uow() as uow:
+            signing.remember_nonce(uow.session, agency.agency_id, signed.nonce, expires, now)
+            uow.commit()

@@ -7,7 +7,7 @@ from fastapi.exceptions import RequestValidationError
 
 from hub.api.responses import JSONResponse
 from hub.contract.messages import field_errors
-from hub.errors import FieldError, HubError, InvalidInput, Unauthorized
+from hub.errors import FieldError, HubError, InvalidInput, TooManyRequests, Unauthorized
 
 
 def error_body(code: str, message: str, errors: list[FieldError] | None = None) -> dict:
@@ -22,6 +22,8 @@ def install(app: FastAPI) -> None:
     async def _hub_error(_: Request, exc: HubError) -> JSONResponse:
         errors = exc.errors if isinstance(exc, InvalidInput) else None
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+        if isinstance(exc, TooManyRequests):
+            headers = {"Retry-After": str(exc.retry_after)}
         return JSONResponse(error_body(exc.code, exc.message, errors), exc.status_code,
                               headers=headers)
 
