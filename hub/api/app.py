@@ -65,5 +65,6 @@ def _openapi(app: FastAPI) -> dict:
         model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
         components.update(model_schema.pop("$defs", {}))
         components[model.__name__] = model_schema
+    errors.document_errors(schema)
     app.openapi_schema = schema
     return schema

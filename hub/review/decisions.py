@@ -40,6 +40,9 @@ class DecisionRequest:
             errors.append(FieldError(["reason"], "不予受理必须填写理由"))
         if self.kind in NEEDS_TARGET and not target:
             errors.append(FieldError(["target"], f"{KINDS[self.kind][0]}必须填写对象单位"))
+        for field, text in (("target", target), ("reason", reason)):
+            if text and "\x00" in text:  # PostgreSQL text cannot hold it
+                errors.append(FieldError([field], "不能含有 NUL 字符（\\u0000）"))
         if errors:
             raise InvalidInput(errors)
         return DecisionRequest(self.kind, target, reason)
