@@ -14,14 +14,16 @@ import pytest
 from sqlalchemy import select
 
 from hub.accounts.service import add_user
+from hub.agencies.service import add_agency
 from hub.api.app import create_app
 from hub.container import Hub
 from hub.db.models import Clue
+from hub.pipeline.stages import pipeline
 from hub.security.keyring import create_keyring
 from tests.conftest import make_settings
 from tests.security.counts import tried
 from tests.security.routes import route_table
-from tests.support import factories
+from tests.support import backends, factories
 from tests.support.live import LiveHub
 
 PASSWORD = "correct-horse-9"
@@ -30,21 +32,44 @@ PASSWORD = "correct-horse-9"
 LOGIN_ROUTES = {("POST", "/office/login"), ("POST", "/api/v1/office/session")}
 
 
-@pytest.fixture
-def office(hub, live, agencies):
+@pytest.fixture(scope="module", params=backends.backend_names())
+def shared(request, tmp_path_factory):
+    """One live hub for the module: a reviewer and one clue waiting for review."""
+    tmp = tmp_path_factory.mktemp("sessions")
+    backend = (backends.sqlite_backend(tmp) if request.param == "embedded"
+               else backends.postgres_backend())
+    settings = make_settings(backend, tmp)
+    create_keyring(settings.keyring_path)
+    hub = Hub.from_settings(settings)
     with hub.uow() as uow:
         add_user(uow.session, username="li", display_name="李科员", role="reviewer",
                  password=PASSWORD)
+        _, key = add_agency(uow.session, name="十堰市中级人民法院", channel="court",
+                            region_code="420300")
         uow.commit()
-    _, key = agencies.add()
-    number = agencies.client(key).post("/api/v1/clues", json=factories.clue()).json()["id"]
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with hub.uow(write=False) as uow:
-            if uow.session.scalars(select(Clue.status)).all() == ["pending_review"]:
-                break
-        time.sleep(0.1)
-    return live.url, number
+    with LiveHub(hub) as live:
+        number = httpx.post(f"{live.url}/api/v1/clues", json=factories.clue(),
+                            headers={"Authorization": f"Bearer {key}"}).json()["id"]
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with hub.uow(write=False) as uow:
+                if uow.session.scalars(select(Clue.status)).all() == ["pending_review"]:
+                    break
+            time.sleep(0.1)
+        yield hub, live.url, number
+    hub.close()
+    backends.delete_queues(settings.broker_url, settings.queue_prefix, list(pipeline(settings)))
+    backend.drop()
+
+
+@pytest.fixture
+def office(shared):
+    return shared[1], shared[2]
+
+
+@pytest.fixture
+def hub(shared):
+    return shared[0]
 
 
 def login(base: str, client: httpx.Client | None = None) -> httpx.Client:
