@@ -5,6 +5,8 @@ limit and (when the agency registered a key) request signature. `require_scope("
 the scope a route needs:
 
     HandoffReader = Annotated[AgencyPrincipal, Depends(require_scope("handoffs:read"))]
+
+(HandoffReader, HandoffWriter and ReportReader are defined below, ready to use.)
 """
 
 from __future__ import annotations
@@ -71,6 +73,9 @@ def require_scope(scope: str) -> Callable[..., Awaitable[AgencyPrincipal]]:
 
 ClueWriter = Annotated[AgencyPrincipal, Depends(require_scope("clues:write"))]
 ClueReader = Annotated[AgencyPrincipal, Depends(require_scope("clues:read"))]
+HandoffReader = Annotated[AgencyPrincipal, Depends(require_scope("handoffs:read"))]
+HandoffWriter = Annotated[AgencyPrincipal, Depends(require_scope("handoffs:write"))]
+ReportReader = Annotated[AgencyPrincipal, Depends(require_scope("reports:read"))]
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -94,5 +99,5 @@ async def read_body(request: Request, limit: int) -> bytes:
     return request.state.body
 
 
-__all__ = ["AgencyDep", "ClueReader", "ClueWriter", "HubDep", "read_body", "require_scope",
-           "run_in_threadpool"]
+__all__ = ["AgencyDep", "ClueReader", "ClueWriter", "HandoffReader", "HandoffWriter", "HubDep",
+           "ReportReader", "read_body", "require_scope", "run_in_threadpool"]
