@@ -10,6 +10,7 @@ import pytest
 
 from hub.agencies.service import KeyPolicy
 from hub.db.types import utcnow
+from hub.settings import Settings
 from tests.cli.test_agency_commands import hub_cli
 from tests.security.support import agency_with
 from tests.support import factories
@@ -91,7 +92,10 @@ def test_cli_add_and_rotate_take_scopes_expiry_and_allow_list(hub, settings, liv
     ("--allow-ip", "10.0.0.0/33", "10.0.0.0/33"),
     ("--expires", "next tuesday", "next tuesday"),
 ])
-def test_cli_refuses_bad_key_options_in_plain_words(hub, settings, option, value, says):
+def test_cli_refuses_bad_key_options_in_plain_words(tmp_path, option, value, says):
+    # Refused before the database is touched: one backend is enough.
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path}/none.db",
+                        keyring_path=tmp_path / "keyring.json")
     out = hub_cli(settings, "agency", "add", "--name", "某单位", "--channel", "court",
                   option, value)
     assert out.returncode == 2 and says in out.stderr
