@@ -6,6 +6,7 @@ HubError
  ├── Unauthorized        401
  ├── Forbidden           403
  ├── PayloadTooLarge     413
+ ├── TooManyRequests     429  (carries retry_after, sent as Retry-After)
  └── InvalidInput        422  (carries one entry per bad field)
 """
 
@@ -57,6 +58,15 @@ class Forbidden(HubError):
 class PayloadTooLarge(HubError):
     status_code = 413
     code = "payload_too_large"
+
+
+class TooManyRequests(HubError):
+    status_code = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class InvalidInput(HubError):

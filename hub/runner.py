@@ -14,12 +14,14 @@ from hub.db.migrate import upgrade
 from hub.pipeline.worker import Worker
 from hub.security.keyring import ensure_keyring
 from hub.security.signing import ensure_signing_key, signing_key_path
+from hub.security.startup import check_safe_to_start
 from hub.settings import Settings
 
 
 def prepare(settings: Settings) -> None:
     """What every start needs: the keyring, an up-to-date schema, and a directory of bodies
     (the demo one on first start, until the administrator imports theirs)."""
+    check_safe_to_start(settings)
     ensure_keyring(settings.keyring_path)
     ensure_signing_key(signing_key_path(settings.keyring_path))
     upgrade(settings.database_url)
@@ -76,12 +78,14 @@ def run_all(settings: Settings) -> None:
 
 
 def run_api(settings: Settings, processes: int) -> None:
+    check_safe_to_start(settings)
     uvicorn.run("hub.api.main:app_factory", factory=True, host=settings.host, port=settings.port,
                 workers=processes, log_level="warning", access_log=False)
 
 
 def run_role(settings: Settings, workers: int, with_scheduler: bool) -> None:
     """`hub worker` / `hub scheduler`: run until SIGTERM or SIGINT."""
+    check_safe_to_start(settings)
     hub = Hub.from_settings(settings)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -53,6 +53,12 @@ class Settings(BaseSettings):
 
     # How long an API key's record is trusted before it is read again (revocation delay).
     api_key_cache_seconds: float = 2.0
+    # Per-agency token bucket, in each API process (hub/agencies/ratelimit.py); 0 = no limit.
+    rate_limit_per_second: float = 50.0
+    rate_limit_burst: int = 200
+    # Outside development the hub refuses these in HUB_DATABASE_URL / HUB_BROKER_URL.
+    default_passwords: tuple[str, ...] = ("guest", "postgres", "password", "changeme", "hub",
+                                          "admin", "123456")
     log_level: str = "INFO"
 
     # Webhooks to agencies (hub.notify): short timeouts, several at once, exponential back-off

@@ -71,6 +71,8 @@ def _sha(token: str) -> str:
 def login(session: Session, username: str, password: str, ip: str | None,
           via: str = "page") -> tuple[str, OfficeUser]:
     """A new session (never a reused one: no fixation) for a correct password."""
+    if "\x00" in username:  # no such user can exist; PostgreSQL would refuse the query
+        username = ""
     user = session.scalar(select(OfficeUser).where(OfficeUser.username == username))
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)

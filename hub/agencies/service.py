@@ -8,18 +8,32 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.db.models import Agency, ApiKey
 from hub.db.types import utcnow
-from hub.errors import Conflict, NotFound, Unauthorized
+from hub.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, Unauthorized
+from hub.security.names import same_name
 
-DEFAULT_SCOPES = "clues:write clues:read"
+# What a key may do (`require_scope` in hub/api/deps.py checks them per route).
+SCOPES = {
+    "clues:write": "推送线索", "clues:read": "读取本单位推送的线索",
+    "handoffs:read": "读取交给本单位的移交事项", "handoffs:write": "签收、反馈、退回移交事项",
+    "reports:read": "读取共享给本单位的报告",
+}
+# Keys issued without --scopes get every partner scope; keys issued before scopes existed
+# keep the two they were stored with ("clues:write clues:read").
+DEFAULT_SCOPES = " ".join(SCOPES)
+OFFICE_TZ = ZoneInfo("Asia/Shanghai")
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @dataclass(frozen=True)
@@ -31,28 +45,80 @@ class AgencyPrincipal:
     channel: str
     key_id: str
     scopes: frozenset[str]
+    allowed_networks: tuple[Network, ...] = ()
+    signing_public_key: str | None = field(default=None, repr=False)
+
+
+def parse_scopes(text: str | Iterable[str]) -> str:
+    """`clues:write,clues:read` (commas or spaces) -> the stored form; unknown ones refused."""
+    words = text.replace(",", " ").split() if isinstance(text, str) else list(text)
+    unknown = [w for w in words if w not in SCOPES]
+    if unknown or not words:
+        raise InvalidInput([FieldError(["scopes"], f"权限范围应为以下之一：{'、'.join(SCOPES)}"
+                                       f"（收到：{'、'.join(unknown) or '空'}）")])
+    return " ".join(dict.fromkeys(words))
+
+
+def parse_networks(values: Iterable[str]) -> str | None:
+    """CIDRs (or single addresses) -> the stored form, None for no restriction."""
+    networks = []
+    for value in values:
+        try:
+            networks.append(str(ipaddress.ip_network(value.strip(), strict=False)))
+        except ValueError:
+            raise InvalidInput([FieldError(["allow_ip"], f"“{value}”不是 IP 地址或 CIDR 网段")]) \
+                from None
+    return " ".join(networks) or None
+
+
+def check_ip(agency: AgencyPrincipal, ip: str | None) -> None:
+    """Pure: Forbidden unless the key may be used from `ip`."""
+    if not agency.allowed_networks:
+        return
+    try:
+        address = ipaddress.ip_address(ip or "")
+    except ValueError:
+        address = None
+    if address is None or not any(address in net for net in agency.allowed_networks):
+        raise Forbidden(f"来源 IP {ip or '未知'} 不在该 API 密钥允许的地址范围内")
 
 
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def new_key(session: Session, agency_id: int, expires_at: datetime | None = None) -> str:
+@dataclass(frozen=True)
+class KeyPolicy:
+    """What a new key may do: scopes, until when, from where."""
+
+    scopes: str = DEFAULT_SCOPES
+    expires_at: datetime | None = None
+    allowed_ips: str | None = None
+
+
+def new_key(session: Session, agency_id: int, policy: KeyPolicy | None = None) -> str:
+    policy = policy or KeyPolicy()
     key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
     session.add(ApiKey(id=key_id, agency_id=agency_id, secret_sha256=_hash(secret),
-                       scopes=DEFAULT_SCOPES, expires_at=expires_at, created_at=utcnow()))
+                       scopes=policy.scopes, expires_at=policy.expires_at,
+                       allowed_ips=policy.allowed_ips, created_at=utcnow()))
     return f"hub_{key_id}_{secret}"
 
 
 def add_agency(
-    session: Session, *, name: str, channel: str, region_code: str | None
+    session: Session, *, name: str, channel: str, region_code: str | None,
+    policy: KeyPolicy | None = None,
 ) -> tuple[Agency, str]:
-    if session.scalar(select(Agency).where(Agency.name == name)):
-        raise Conflict(f"协作单位“{name}”已经登记")
+    for existing in session.scalars(select(Agency.name)).all():
+        if existing == name:
+            raise Conflict(f"协作单位“{name}”已经登记")
+        if same_name(existing, name):
+            raise Conflict(f"协作单位“{name}”与已登记的“{existing}”看起来相同"
+                           "（含形近字符或不可见字符），不能重复登记")
     agency = Agency(name=name, channel=channel, region_code=region_code, created_at=utcnow())
     session.add(agency)
     session.flush()
-    return agency, new_key(session, agency.id)
+    return agency, new_key(session, agency.id, policy)
 
 
 def find_agency(session: Session, ref: str) -> Agency:
@@ -73,14 +139,24 @@ def revoke_key(session: Session, key_id: str) -> ApiKey:
     return key
 
 
-def rotate_key(session: Session, agency: Agency) -> tuple[str, list[str]]:
+def rotate_key(session: Session, agency: Agency,
+               policy: KeyPolicy | None = None) -> tuple[str, list[str]]:
     """Issue a new key and revoke the agency's other live keys."""
     live = session.scalars(
         select(ApiKey).where(ApiKey.agency_id == agency.id, ApiKey.revoked_at.is_(None))
     ).all()
     for key in live:
         key.revoked_at = utcnow()
-    return new_key(session, agency.id), [key.id for key in live]
+    return new_key(session, agency.id, policy), [key.id for key in live]
+
+
+def set_signing_key(session: Session, agency: Agency, public_pem: str | None) -> None:
+    """Register (or with None remove) the agency's Ed25519 public key for request signing."""
+    if public_pem is not None:
+        from hub.agencies.signing import load_public_key
+
+        load_public_key(public_pem)  # refuses anything that is not an Ed25519 public key
+    agency.signing_public_key = public_pem
 
 
 def list_agencies(session: Session) -> list[tuple[Agency, list[ApiKey]]]:
@@ -102,12 +178,15 @@ class KeyRecord:
     agency_name: str
     agency_channel: str
     agency_active: bool
+    allowed_ips: str | None = None
+    signing_public_key: str | None = None
 
 
 def load_key(session: Session, key_id: str) -> KeyRecord | None:
     row = session.execute(
         select(ApiKey.id, ApiKey.secret_sha256, ApiKey.scopes, ApiKey.revoked_at.is_not(None),
-               ApiKey.expires_at, Agency.id, Agency.name, Agency.channel, Agency.active)
+               ApiKey.expires_at, Agency.id, Agency.name, Agency.channel, Agency.active,
+               ApiKey.allowed_ips, Agency.signing_public_key)
         .join(Agency, Agency.id == ApiKey.agency_id).where(ApiKey.id == key_id)
     ).first()
     return KeyRecord(*row) if row is not None else None
@@ -128,11 +207,14 @@ def check_key(record: KeyRecord | None, secret: str, now: datetime) -> AgencyPri
     if record.revoked:
         raise Unauthorized("API 密钥已被吊销")
     if record.expires_at is not None and record.expires_at <= now:
-        raise Unauthorized("API 密钥已过期")
+        when = record.expires_at.astimezone(OFFICE_TZ).strftime("%Y-%m-%d %H:%M")
+        raise Unauthorized(f"API 密钥已于 {when}（北京时间）过期，请联系办公室更换密钥")
     if not record.agency_active:
         raise Unauthorized("协作单位已停用")
+    networks = tuple(ipaddress.ip_network(n) for n in (record.allowed_ips or "").split())
     return AgencyPrincipal(record.agency_id, record.agency_name, record.agency_channel,
-                           record.key_id, frozenset(record.scopes.split()))
+                           record.key_id, frozenset(record.scopes.split()), networks,
+                           record.signing_public_key)
 
 
 def authenticate(session: Session, token: str | None, now: datetime) -> AgencyPrincipal:

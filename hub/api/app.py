@@ -7,7 +7,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from hub.agencies.auth import KeyCache
+from hub.agencies.auth import AgencyGuard
 from hub.api import errors
 from hub.api.responses import JSONResponse
 from hub.api.security_headers import SecurityHeaders
@@ -46,7 +46,8 @@ def create_app(hub: Hub) -> FastAPI:
                   default_response_class=JSONResponse)
     app.state.hub = hub
     app.state.intake_writer = GroupWriter(hub)
-    app.state.keys = KeyCache(hub, hub.settings.api_key_cache_seconds)
+    app.state.agency_guard = AgencyGuard(hub)
+    app.state.keys = app.state.agency_guard.keys
     errors.install(app)
     for router in (intake_router, collect_router, correlate_router, directory_router,
                    route_router, office_api_router, office_pages_router, ops_router, handoffs_router,
@@ -76,5 +77,6 @@ def _openapi(app: FastAPI) -> dict:
         model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
         components.update(model_schema.pop("$defs", {}))
         components[model.__name__] = model_schema
+    errors.document_errors(schema)
     app.openapi_schema = schema
     return schema

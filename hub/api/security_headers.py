@@ -1,6 +1,9 @@
 """Headers every answer carries: no framing, no sniffing; the office's pages also get a
 strict content policy (not /docs, whose page loads its viewer from a CDN).
 
+It also refuses a NUL character (%00) in the path or query string with 400 before any route
+sees it: PostgreSQL cannot compare text with one, and no honest URL carries one.
+
 Plain ASGI rather than BaseHTTPMiddleware: it adds no task or copy on the intake hot path.
 """
 
@@ -30,6 +33,10 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         extra = list(COMMON)
+        if b"%00" in scope.get("query_string", b"") or b"%00" in scope.get("raw_path", b"") \
+                or "\x00" in scope["path"]:
+            await _refuse_nul(send, extra)
+            return
         if scope["path"].startswith("/office"):
             extra += PAGES
         if scope.get("scheme") == "https":
@@ -41,3 +48,14 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+async def _refuse_nul(send: Send, headers: list[tuple[bytes, bytes]]) -> None:
+    import orjson
+
+    body = orjson.dumps({"error": "invalid_input",
+                         "message": "请求地址或查询参数含有 NUL 字符（%00），不被接受"})
+    await send({"type": "http.response.start", "status": 400,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()), *headers]})
+    await send({"type": "http.response.body", "body": body})

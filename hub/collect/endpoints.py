@@ -12,7 +12,7 @@ import orjson
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from hub.api.deps import AgencyDep, HubDep, read_body
+from hub.api.deps import ClueWriter, HubDep, read_body
 from hub.api.errors import error_body
 from hub.api.responses import JSONResponse
 from hub.collect import service
@@ -31,6 +31,7 @@ _ANSWERS = {
     404: {"description": "没有这个连接器"},
     413: {"description": "请求体超过 1 MiB"},
     422: {"description": "请求体不是 {\"records\": [...]}，或超过条数上限"},
+    429: {"description": "请求过于频繁；Retry-After 给出可重试的秒数"},
 }
 
 
@@ -43,7 +44,7 @@ _BODY = {"requestBody": {"required": True, "content": {"application/json": {"sch
 
 @router.post("/sources/{connector}/records", responses=_ANSWERS, openapi_extra=_BODY,
              summary="推送本单位系统的原始记录（最多 500 条，逐条答复）")
-async def post_records(connector: str, request: Request, agency: AgencyDep,
+async def post_records(connector: str, request: Request, agency: ClueWriter,
                        hub: HubDep) -> JSONResponse:
     spec = service.connector_spec(connector)
     agency_id = await run_in_threadpool(service.connector_agency, hub, spec)

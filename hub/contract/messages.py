@@ -80,6 +80,32 @@ def _label(loc: tuple[Any, ...]) -> str:
     return f"{label}（{path}）" if label and path else (path or "请求体")
 
 
+def printable(part: Any) -> Any:
+    """A location part or message safe to store: NUL (which PostgreSQL text and JSON cannot
+    hold) shown as the escape a partner would have typed."""
+    return part.replace("\x00", "\\u0000") if isinstance(part, str) else part
+
+
+def nul_errors(data: Any, prefix: tuple[str | int, ...]) -> list[FieldError]:
+    """One entry per key or string value carrying a NUL character (refused, never stored)."""
+    found: list[FieldError] = []
+    stack: list[tuple[tuple[str | int, ...], Any]] = [(prefix, data)]
+    while stack and len(found) < 20:
+        loc, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                stack.append(((*loc, printable(key)), item))
+                if "\x00" in key:
+                    found.append(FieldError([*loc, printable(key)], "字段名不能含有 NUL 字符（\\u0000）",
+                                            "string_nul"))
+        elif isinstance(value, list):
+            stack.extend(((*loc, i), item) for i, item in enumerate(value))
+        elif isinstance(value, str) and "\x00" in value:
+            found.append(FieldError(list(loc), f"{_label(loc[len(prefix):])}：不能含有 NUL 字符（\\u0000）",
+                                    "string_nul"))
+    return found
+
+
 def field_errors(
     exc: ValidationError | list[dict[str, Any]], prefix: tuple[str | int, ...] = ("body",)
 ) -> list[FieldError]:
@@ -87,8 +113,8 @@ def field_errors(
     raw = exc.errors(include_url=False) if isinstance(exc, ValidationError) else exc
     out = []
     for err in raw:
-        loc = tuple(err["loc"])
-        out.append(FieldError(loc=[*prefix, *loc], msg=f"{_label(loc)}：{reason(err)}",
+        loc = tuple(printable(part) for part in err["loc"])
+        out.append(FieldError(loc=[*prefix, *loc], msg=printable(f"{_label(loc)}：{reason(err)}"),
                               type=err["type"]))
     return out
 

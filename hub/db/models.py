@@ -44,6 +44,8 @@ class Agency(Base):
     region_code: Mapped[str | None] = mapped_column(String(6))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Ed25519 public key (PEM); when set, every request must be signed (hub/agencies/signing.py).
+    signing_public_key: Mapped[str | None] = mapped_column(Text)
 
 
 class ApiKey(Base):
@@ -57,6 +59,8 @@ class ApiKey(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Space-separated CIDRs the key may be used from; none means from anywhere.
+    allowed_ips: Mapped[str | None] = mapped_column(String(1000))
 
 
 class RawRecord(Base):

@@ -1,6 +1,7 @@
 """Every model module, imported so that Base.metadata knows every table (Alembic, tests)."""
 
 from hub.accounts import models as accounts_models  # noqa: F401
+from hub.agencies import models as agencies_models  # noqa: F401
 from hub.audit import models as audit_models  # noqa: F401
 from hub.calendar import models as calendar_models  # noqa: F401
 from hub.collect import models as collect_models  # noqa: F401

@@ -11,6 +11,8 @@ import io
 from collections.abc import Iterable
 from pathlib import Path
 
+from hub.security.spreadsheet import inert, restored
+
 NAME, ALIASES, CREDIT, REGION, LEVEL, KIND, PARENT = (
     "单位名称", "简称/别名", "统一社会信用代码", "行政区划代码", "层级", "类型", "上级单位")
 HEADERS = (NAME, ALIASES, CREDIT, REGION, LEVEL, KIND, PARENT)
@@ -88,8 +90,8 @@ def _rows(lines: Iterable[tuple[int, list[str]]]) -> list[Row]:
             if NAME in labels:
                 columns = labels
             continue
-        values = {label: cell.strip() for label, cell in zip(columns, cells, strict=False)
-                  if label}
+        values = {label: restored(cell.strip())
+                  for label, cell in zip(columns, cells, strict=False) if label}
         if any(values.values()):
             rows.append((number, values))
     if columns is None:
@@ -102,4 +104,5 @@ def write_csv(path: Path, rows: Iterable[list[str]], preamble: str = "") -> None
         handle.write(preamble)
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(HEADERS)
-        writer.writerows(rows)
+        # A body named "=HYPERLINK(...)" must stay text when the file is opened in Excel.
+        writer.writerows([inert(cell) for cell in row] for row in rows)

@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
-from hub.contract.messages import body_error, field_errors
+from hub.contract.messages import body_error, field_errors, nul_errors
 from hub.contract.v1 import BatchSubmission, ClueSubmission
 from hub.errors import FieldError
 from hub.normalize.codes import mask_id_number, mask_name, mask_phone
@@ -99,6 +99,9 @@ def _parse(raw: bytes) -> Any:
 def _validate(data: Any, prefix: tuple) -> ClueSubmission:
     if not isinstance(data, dict):
         raise _Refused([body_error("线索应为 JSON 对象", prefix, "model_type")])
+    nul = nul_errors(data, prefix)
+    if nul:  # PostgreSQL cannot store NUL in text or JSON; nobody means to send one
+        raise _Refused(nul)
     try:
         return ClueSubmission.model_validate(data)
     except ValidationError as exc:

@@ -56,6 +56,9 @@ class DecisionRequest:
             value = getattr(self, name)
             if value is not None and not 0 <= value <= 365:
                 errors.append(FieldError([name], "期限（工作日）应在 0 到 365 之间"))
+        for field, text in (("target", target), ("reason", reason)):
+            if text and "\x00" in text:  # PostgreSQL text cannot hold it
+                errors.append(FieldError([field], "不能含有 NUL 字符（\\u0000）"))
         if errors:
             raise InvalidInput(errors)
         co = tuple(c.strip() for c in self.co_handlers if c and c.strip())
