@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from hub.db.types import utcnow
 from hub.errors import FieldError, HubError, InvalidInput, PayloadTooLarge
 from hub.security.crypto import Cipher
+from hub.security.media import check_zip
 
 from . import files
 from .models import Handoff, HandoffAttachment, HandoffReply
@@ -79,6 +80,8 @@ def add_attachment(session: Session, cipher: Cipher, handoff: Handoff, *, conten
         raise UnsupportedMediaType(
             f"附件类型不被接受，或文件内容与声明的类型（{declared_type or '未声明'}）不符；"
             f"允许的类型：{files.ALLOWED_LABEL}")
+    if media_type in files.ZIP_TYPES:  # docx, xlsx and zip: no bombs, no nested archives
+        check_zip(content)
     digest = hashlib.sha256(content).hexdigest()
     attachment = HandoffAttachment(
         handoff_id=handoff.id, filename=files.safe_filename(filename, media_type),

@@ -85,6 +85,9 @@ def test_attachments_of_the_wrong_type_or_too_large_are_refused(desk, hub):
     hub.settings.handoff_attachment_max_bytes = 1000
     big = desk.commission.post(url, files={"file": ("big.txt", b"a" * 5000, "text/plain")})
     assert big.status_code == 413 and "上限" in big.json()["message"]
+    hub.settings.handoff_attachment_max_bytes = 10 * 1024 * 1024
+    bomb = desk.commission.post(url, files={"file": ("材料.zip", _zip_bomb(), "application/zip")})
+    assert bomb.status_code == 422 and "压缩炸弹" in bomb.json()["errors"][0]["msg"]
     text = desk.commission.post(url, files={"file": ("说明.txt", "整改说明".encode(), "text/plain")})
     assert text.status_code == 201 and text.json()["media_type"] == "text/plain"
 
@@ -142,3 +145,14 @@ def test_published_reply_schema_accepts_a_reply_and_refuses_unknown_fields():
         assert "colour" in exc.message
     else:
         raise AssertionError("unknown field passed the published schema")
+
+
+def _zip_bomb() -> bytes:
+    """A small zip that would unpack to 200 MiB of zeros."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("zeros.txt", bytes(200 * 1024 * 1024))
+    return out.getvalue()
