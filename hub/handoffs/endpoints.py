@@ -7,7 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
 
-from hub.api.deps import AgencyDep, HubDep
+from hub import audit
+from hub.api.deps import HandoffReader, HandoffWriter, HubDep
 from hub.api.responses import JSONResponse
 from hub.errors import FieldError, InvalidInput, PayloadTooLarge
 from hub.handoffs import present, replies, repository, service
@@ -47,7 +48,7 @@ def _states(status: str | None) -> list[str] | None:
 
 
 @router.get("", response_model=HandoffPage, responses=_ERRORS, summary="本单位的移交（收件箱）")
-def list_handoffs(agency: AgencyDep, hub: HubDep, status: str | None = None,
+def list_handoffs(agency: HandoffReader, hub: HubDep, status: str | None = None,
                   updated_since: datetime | None = None, cursor: str | None = None,
                   limit: Annotated[int, Query(ge=1, le=200)] = 50) -> JSONResponse:
     if updated_since is not None and updated_since.tzinfo is None:
@@ -61,14 +62,21 @@ def list_handoffs(agency: AgencyDep, hub: HubDep, status: str | None = None,
 
 
 @router.get("/{number}", response_model=HandoffOut, responses=_ERRORS, summary="读取一项移交")
-def get_handoff(number: str, agency: AgencyDep, hub: HubDep) -> JSONResponse:
+def get_handoff(number: str, agency: HandoffReader, hub: HubDep) -> JSONResponse:
     with hub.uow(write=False) as uow:
         handoff = repository.by_number(uow.session, number, agency_id=agency.agency_id)
-        return JSONResponse(present.handoff_json(uow.session, hub.cipher, handoff))
+        body = present.handoff_json(uow.session, hub.cipher, handoff)
+    if handoff.reporter_enc is not None:  # personal data read: one entry in the trail
+        with hub.uow() as uow:
+            audit.record(uow.session, actor=audit.agency_actor(agency.agency_id),
+                         action="handoff.reporter_read", target=f"handoff:{handoff.id}",
+                         via="api", after={"handoff": handoff.number})
+            uow.commit()
+    return JSONResponse(body)
 
 
 @router.post("/{number}/ack", response_model=HandoffOut, responses=_ERRORS, summary="签收")
-def acknowledge(number: str, agency: AgencyDep, hub: HubDep,
+def acknowledge(number: str, agency: HandoffWriter, hub: HubDep,
                 body: AckSubmission | None = None) -> JSONResponse:
     note = body.note if body else None
     with hub.uow() as uow:
@@ -86,7 +94,7 @@ def acknowledge(number: str, agency: AgencyDep, hub: HubDep,
 @router.post("/{number}/replies", status_code=201, response_model=ReplyOut,
              responses={200: {"description": "同一 source_ref 已收到：返回已有回复"}, **_ERRORS},
              summary="进展或办结反馈（含办理结果）")
-def post_reply(number: str, body: ReplySubmission, agency: AgencyDep, hub: HubDep) -> JSONResponse:
+def post_reply(number: str, body: ReplySubmission, agency: HandoffWriter, hub: HubDep) -> JSONResponse:
     with hub.uow() as uow:
         handoff = repository.by_number(uow.session, number, agency_id=agency.agency_id,
                                        for_update=True)
@@ -100,7 +108,7 @@ def post_reply(number: str, body: ReplySubmission, agency: AgencyDep, hub: HubDe
              responses={413: {"description": "附件超过大小上限"},
                         415: {"description": "附件类型不被接受或与内容不符"}, **_ERRORS},
              summary="上传附件（multipart，字段名 file）")
-def post_attachment(number: str, request: Request, agency: AgencyDep, hub: HubDep,
+def post_attachment(number: str, request: Request, agency: HandoffWriter, hub: HubDep,
                     file: Annotated[UploadFile, File(description="附件文件")]) -> JSONResponse:
     limit = hub.settings.handoff_attachment_max_bytes
     declared = request.headers.get("content-length")
@@ -122,7 +130,7 @@ def post_attachment(number: str, request: Request, agency: AgencyDep, hub: HubDe
 
 @router.post("/{number}/return", response_model=HandoffOut, responses=_ERRORS,
              summary="退回（非本单位职责，须说明理由）")
-def return_handoff(number: str, body: ReturnSubmission, agency: AgencyDep,
+def return_handoff(number: str, body: ReturnSubmission, agency: HandoffWriter,
                    hub: HubDep) -> JSONResponse:
     with hub.uow() as uow:
         handoff = repository.by_number(uow.session, number, agency_id=agency.agency_id,

@@ -21,6 +21,7 @@ import orjson
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hub import audit
 from hub.db.models import Clue, ClueEvent
 from hub.db.types import utcnow
 from hub.errors import FieldError, InvalidInput
@@ -188,6 +189,10 @@ def _record(session: Session, handoff: Handoff, action: str, before: str | None,
     session.add(ClueEvent(clue_id=handoff.clue_id, at=now, actor=actor, action=f"handoff.{action}",
                           detail={"handoff": handoff.number, "receiver": handoff.receiver_name,
                                   "from": before, "to": after, "via": via, **detail}))
+    audit.record(session, actor=actor, action=f"handoff.{action}",
+                 target=f"handoff:{handoff.id}" if handoff.id else None, via=via, at=now,
+                 before={"state": before}, after={"state": after, "handoff": handoff.number,
+                                                  **detail})
     return event
 
 
