@@ -123,15 +123,15 @@ def _handoff_rows(ctx: Ctx, ids: list[int]) -> list[tuple[Handoff, Clue]]:
     return sorted(rows, key=lambda r: r[0].id)
 
 
-def subject_name(clue: Clue) -> str:
-    names = [s.get("resolved_name") or s.get("name") for s in clue.subjects or []
+def subject_name(subjects: list[Any] | None) -> str:
+    names = [s.get("resolved_name") or s.get("name") for s in subjects or []
              if isinstance(s, dict)]
     return "、".join(n for n in names if n) or "—"
 
 
 def _item(handoff: Handoff, clue: Clue) -> dict[str, Any]:
     return {"handoff": handoff.number, "clue": clue_no(clue.id, clue.received_at),
-            "title": clue.title, "subject": subject_name(clue), "receiver": handoff.receiver_name,
+            "title": clue.title, "subject": subject_name(clue.subjects), "receiver": handoff.receiver_name,
             "kind": HANDOFF_KINDS.get(handoff.kind, handoff.kind),
             "due_on": handoff.due_on.isoformat() if handoff.due_on else None}
 

@@ -45,6 +45,10 @@ add = REGISTRY.add
 HANDOFF_KINDS = {"assign": "交办", "refer": "移送", "transfer": "转交", "cc": "抄送"}
 RETURNED_BY = {"receiver": "受理单位退回（非本单位职责）", "office": "办公室退回重办"}
 RECTIFIED = ("rectified", "resolved")
+OUTCOME_LABELS = {"case_opened": "立案", "no_case": "不予立案/了结", "accountability": "追责问责",
+                  "sanction": "党纪政务处分", "org_handling": "组织处理", "rectified": "整改完成",
+                  "partially_rectified": "部分整改", "cannot_rectify": "无法整改",
+                  "resolved": "问题已解决", "other": "其他"}
 
 
 # -- the records of a scope ----------------------------------------------------------------
