@@ -66,10 +66,11 @@ def jobs(hub: Hub) -> list[Job]:
     from hub.collect import jobs as collect
     from hub.correlate import jobs as correlate
     from hub.directory import jobs as directory
+    from hub.reports import jobs as reports
     from hub.route import jobs as route
 
     own = [Job("sweep", lambda: sweep(hub), args={"seconds": hub.settings.sweep_interval_seconds})]
-    return own + [job for domain in (collect, correlate, directory, route) for job in domain.jobs(hub)]
+    return own + [job for domain in (collect, correlate, directory, route, reports) for job in domain.jobs(hub)]
 
 
 def run(hub: Hub, stop: threading.Event) -> None:

@@ -19,6 +19,8 @@ from hub.directory.endpoints import router as directory_router
 from hub.intake.endpoints import router as intake_router
 from hub.intake.recorder import GroupWriter
 from hub.ops.endpoints import router as ops_router
+from hub.reports.endpoints import router as reports_router
+from hub.reports.pages import router as reports_pages_router
 from hub.review.api import router as office_api_router
 from hub.review.pages import router as office_pages_router
 from hub.review.web import HERE, LoginRequired, login_url
@@ -40,7 +42,8 @@ def create_app(hub: Hub) -> FastAPI:
     app.state.keys = KeyCache(hub, hub.settings.api_key_cache_seconds)
     errors.install(app)
     for router in (intake_router, collect_router, correlate_router, directory_router,
-                   route_router, office_api_router, office_pages_router, ops_router):
+                   route_router, office_api_router, office_pages_router, ops_router, reports_router,
+                   reports_pages_router):
         app.include_router(router)
     app.mount("/office/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)

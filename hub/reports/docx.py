@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from docx import Document
 from docx.enum.section import WD_SECTION
@@ -112,7 +112,7 @@ def _figure_rows(f: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     return header, rows + [total]
 
 
-def write_docx(report: dict[str, Any], path: Path) -> Path:
+def write_docx(report: dict[str, Any], path: Path | IO[bytes]) -> Path | IO[bytes]:
     doc = Document()
     normal = doc.styles["Normal"]
     _east_asian(normal, BODY_FONT, 14)
