@@ -84,23 +84,46 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def issue(session: Session, scope: Scope, *, office_name: str, by: str,
-          version: int | None = None, progress: Progress | None = None) -> IssuedReport:
-    """Store a new version of the month's report (flushed, not committed)."""
-    area = scope.region or ""
-    if version is None:
-        latest = session.scalar(select(func.max(IssuedReport.version)).where(
-            IssuedReport.period == scope.key, IssuedReport.area == area))
-        version = (latest or 0) + 1
+def next_version(session: Session, scope: Scope) -> int:
+    latest = session.scalar(select(func.max(IssuedReport.version)).where(
+        IssuedReport.period == scope.key, IssuedReport.area == (scope.region or "")))
+    return (latest or 0) + 1
+
+
+def make_issued(session: Session, scope: Scope, *, office_name: str, by: str, version: int,
+                progress: Progress | None = None) -> IssuedReport:
+    """The row of a new version, rendered (read-only work; the caller adds and commits)."""
     made = render(session, scope, office_name=office_name, progress=progress)
     made.report["issued"] = {"version": version, "by": by}
     office, partner = to_bytes(made.report), to_bytes(partner_view(made.report))
-    row = IssuedReport(period=scope.key, area=area, version=version, issued_by=by,
-                       report_json=office, partner_json=partner, docx=made.docx, xlsx=made.xlsx,
-                       json_sha256=sha256(office), partner_json_sha256=sha256(partner),
-                       docx_sha256=sha256(made.docx), xlsx_sha256=sha256(made.xlsx))
+    return IssuedReport(period=scope.key, area=scope.region or "", version=version, issued_by=by,
+                        report_json=office, partner_json=partner, docx=made.docx, xlsx=made.xlsx,
+                        json_sha256=sha256(office), partner_json_sha256=sha256(partner),
+                        docx_sha256=sha256(made.docx), xlsx_sha256=sha256(made.xlsx))
+
+
+def issue(session: Session, scope: Scope, *, office_name: str, by: str,
+          version: int | None = None, progress: Progress | None = None) -> IssuedReport:
+    """Store a new version of the month's report (flushed, not committed)."""
+    row = make_issued(session, scope, office_name=office_name, by=by,
+                      version=version or next_version(session, scope), progress=progress)
     session.add(row)
     session.flush()
+    return row
+
+
+def issue_apart(hub: Any, scope: Scope, *, by: str, version: int | None = None) -> IssuedReport:
+    """Render in a read-only unit of work, then store in a short write (SQLite has one
+    writer: rendering a large month must not hold it). IntegrityError when the version was
+    taken meanwhile."""
+    with hub.uow(write=False) as uow:
+        row = make_issued(uow.session, scope, office_name=hub.settings.office_name, by=by,
+                          version=version or next_version(uow.session, scope))
+    with hub.uow() as uow:
+        uow.session.add(row)
+        uow.commit()
+        uow.session.refresh(row)
+        uow.session.expunge(row)
     return row
 
 
@@ -116,18 +139,14 @@ def issue_due(hub: Any, today: date) -> IssuedReport | None:
     """The scheduler's job: on (or after) the month's first working day, issue last month's
     report for the whole area once. Two schedulers racing: the unique version wins once."""
     previous = Scope(today.year, today.month).previous()
-    with hub.uow() as uow:
+    with hub.uow(write=False) as uow:
         if today < first_working_day(uow.session, today.year, today.month):
             return None
         if uow.session.scalar(select(IssuedReport.id).where(
                 IssuedReport.period == previous.key, IssuedReport.area == "")):
             return None
     try:
-        with hub.uow() as uow:
-            row = issue(uow.session, previous, office_name=hub.settings.office_name, by="system",
-                        version=1)
-            uow.commit()
-            return row
+        return issue_apart(hub, previous, by="system", version=1)
     except IntegrityError:
         return None  # the other scheduler issued it first
 

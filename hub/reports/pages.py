@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, FileSystemLoader
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from hub.api.deps import HubDep
 from hub.db.models import Agency, Clue
@@ -66,11 +67,10 @@ def issue_now(user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
         raise Forbidden("只有科长、领导或管理员可以印发月报")
     try:
         scope = scope_of(period.strip(), region.strip() or None)
-        with hub.uow() as uow:
-            row = issued.issue(uow.session, scope, office_name=hub.settings.office_name,
-                               by=f"user:{user.user_id}")
-            uow.commit()
-            label = f"已印发{scope.label}月报第 {row.version} 版"
+        row = issued.issue_apart(hub, scope, by=f"user:{user.user_id}")
+        label = f"已印发{scope.label}月报第 {row.version} 版"
+    except IntegrityError:
+        return _back(error="同一月报正在由他人印发，请刷新后重试")
     except HubError as exc:
         detail = "；".join(e.msg for e in getattr(exc, "errors", [])) or exc.message
         return _back(error=detail)

@@ -54,7 +54,7 @@ CLUES = {
            "郧西县交通运输局工作人员不作为"),
     "C7": ("2026-10-01 00:05", "hotline", None, None, None, None, "来电反映办事难"),
     "C8": ("2026-10-31 23:30", "media", "other", None, "420304", "unresolved",
-           "网传某单位乱收费"),
+           "=HYPERLINK(\"http://example.invalid\")网传某单位乱收费"),
     "N1": ("2026-11-01 00:10", "hotline", "enforcement", "urban", MAOJIAN, "B3",
            "十一月的线索（不计入十月）"),
     "P1": ("2026-09-10 10:00", "hotline", "public_service", None, MAOJIAN, "B3",
