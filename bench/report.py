@@ -100,8 +100,10 @@ def _copy_clues(conn, rng: random.Random) -> list[datetime]:
             " reported_at, title, content, category, field, region_code, urgency, priority, "
             "subjects, \"references\", attachments, extra")
     with conn.cursor().copy(f"COPY clues ({cols}) FROM STDIN") as copy:
+        # Clues arrive in time order: ids and received_at rise together, as in the hub.
+        offsets = sorted(rng.random() * SPAN for _ in range(CLUES))
         for i in range(1, CLUES + 1):
-            at = START + timedelta(seconds=rng.random() * SPAN)
+            at = START + timedelta(seconds=offsets[i - 1])
             received.append(at)
             body = rng.randint(1, 500)
             subjects = json.dumps([{"name": f"基准单位{body}", "body_id": body,
@@ -184,7 +186,17 @@ def _copy_clusters(conn, rng: random.Random, received: list[datetime]) -> None:
             copy.write_row(row)
 
 
-def measure() -> None:
+def _stepper():
+    last = [time.monotonic(), "start"]
+
+    def step(message: str) -> None:
+        now = time.monotonic()
+        print(f"    {now - last[0]:6.2f} s  {last[1]}", flush=True)
+        last[:] = [now, message]
+    return step
+
+
+def measure(verbose: bool = False) -> None:
     from hub.container import Hub
     from hub.reports.build import build, context
     from hub.reports.docx import write_docx
@@ -203,14 +215,19 @@ def measure() -> None:
         for region in (None, "420322"):
             s = Scope(*MONTH, region)
             t = time.monotonic()
-            report = build(uow.session, s, office_name=settings.office_name)
+            report = build(uow.session, s, office_name=settings.office_name,
+                           progress=_stepper() if verbose else None)
             rows.append((f"JSON figures ({region or '全域'})", time.monotonic() - t,
                          f"{report['figures']['received_total']['total']} clues, "
                          f"{report['figures']['handoffs_open']['total']} open"))
-        report = build(uow.session, scope, office_name=settings.office_name)
+            print(f"  {rows[-1][0]}: {rows[-1][1]:.2f} s", flush=True)
+            if region is None:
+                whole = report
+        report = whole
         t = time.monotonic()
         write_docx(report, tmp / "r.docx")
         rows.append((".docx", time.monotonic() - t, f"{(tmp / 'r.docx').stat().st_size // 1024} KiB"))
+        print(f"  .docx: {rows[-1][1]:.2f} s", flush=True)
         t = time.monotonic()
         write_ledger(uow.session, context(uow.session, scope), report, tmp / "r.xlsx")
         rows.append((".xlsx ledger", time.monotonic() - t,
@@ -228,14 +245,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reload", action="store_true")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--verbose", action="store_true", help="time each figure")
     args = parser.parse_args()
     if args.measure:
-        measure()
+        measure(args.verbose)
         return
     if args.reload or not exists():
         print(f"loading {CLUES:,} clues and {HANDOFFS:,} hand-offs into {DB} …", flush=True)
         load()
-    subprocess.run([sys.executable, __file__, "--measure"], check=True)
+    subprocess.run([sys.executable, __file__, "--measure", *(["--verbose"] if args.verbose else [])],
+                   check=True)
 
 
 if __name__ == "__main__":

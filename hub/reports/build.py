@@ -23,7 +23,7 @@ from . import registry
 from .calendar import report_calendar
 from .figures import HANDOFF_KINDS, REGISTRY, TREND
 from .registry import Ctx, Value
-from .scope import Scope
+from .scope import Scope, local_day
 
 Progress = Callable[[str], None]
 
@@ -114,13 +114,18 @@ def _plain(number: float) -> int | float:
     return int(number) if float(number).is_integer() else round(number, 2)
 
 
-def _handoff_rows(ctx: Ctx, ids: list[int]) -> list[tuple[Handoff, Clue]]:
-    rows: list[tuple[Handoff, Clue]] = []
-    for start in range(0, len(ids), 1000):
-        chunk = ids[start:start + 1000]
-        rows += list(ctx.session.execute(select(Handoff, Clue).join(Clue, Clue.id == Handoff.clue_id)
-                                         .where(Handoff.id.in_(chunk))).tuples())
-    return sorted(rows, key=lambda r: r[0].id)
+def _handoff_rows(ctx: Ctx, key: str) -> list[Any]:
+    """The hand-offs behind a figure with what naming them needs (columns, not objects)."""
+    figure = REGISTRY[key]
+    ids = registry.ids(figure, ctx)
+    rows: list[Any] = []
+    for start in range(0, len(ids), 5000):
+        rows += list(ctx.session.execute(
+            select(Handoff.number, Handoff.kind, Handoff.receiver_name, Handoff.due_on,
+                   Handoff.replied_at, Clue.id, Clue.received_at, Clue.title, Clue.subjects)
+            .join(Clue, Clue.id == Handoff.clue_id)
+            .where(Handoff.id.in_(ids[start:start + 5000]))))
+    return rows
 
 
 def subject_name(subjects: list[Any] | None) -> str:
@@ -129,34 +134,32 @@ def subject_name(subjects: list[Any] | None) -> str:
     return "、".join(n for n in names if n) or "—"
 
 
-def _item(handoff: Handoff, clue: Clue) -> dict[str, Any]:
-    return {"handoff": handoff.number, "clue": clue_no(clue.id, clue.received_at),
-            "title": clue.title, "subject": subject_name(clue.subjects), "receiver": handoff.receiver_name,
-            "kind": HANDOFF_KINDS.get(handoff.kind, handoff.kind),
-            "due_on": handoff.due_on.isoformat() if handoff.due_on else None}
+def _item(row: Any) -> dict[str, Any]:
+    return {"handoff": row.number, "clue": clue_no(row.id, row.received_at), "title": row.title,
+            "subject": subject_name(row.subjects), "receiver": row.receiver_name,
+            "kind": HANDOFF_KINDS.get(row.kind, row.kind),
+            "due_on": row.due_on.isoformat() if row.due_on else None}
 
 
 def overdue_items(ctx: Ctx) -> list[dict[str, Any]]:
     """Each overdue hand-off named: subject, receiver, working days overdue at month end."""
-    ids = registry.ids(REGISTRY["handoffs_overdue"], ctx)
-    items = []
-    for handoff, clue in _handoff_rows(ctx, ids):
-        days = ctx.calendar.working_days_between(handoff.due_on, ctx.scope.cutoff_day)
-        items.append({**_item(handoff, clue), "days_overdue": days})
+    items, days_after = [], {}  # few distinct deadlines: count each once
+    for row in _handoff_rows(ctx, "handoffs_overdue"):
+        if row.due_on not in days_after:
+            days_after[row.due_on] = ctx.calendar.working_days_between(row.due_on,
+                                                                       ctx.scope.cutoff_day)
+        items.append({**_item(row), "days_overdue": days_after[row.due_on]})
     return sorted(items, key=lambda i: (-i["days_overdue"], i["handoff"]))
 
 
 def late_items(ctx: Ctx) -> list[dict[str, Any]]:
     """Hand-offs replied this month after their deadline, with working days late."""
-    from .scope import local_day
-
-    ids = registry.ids(REGISTRY["handoffs_replied_late"], ctx)
     items = []
-    for handoff, clue in _handoff_rows(ctx, ids):
-        days = ctx.calendar.working_days_between(handoff.due_on, local_day(handoff.replied_at))
-        items.append({**_item(handoff, clue), "replied_on": local_day(handoff.replied_at).isoformat(),
-                      "days_late": days})
-    return items
+    for row in _handoff_rows(ctx, "handoffs_replied_late"):
+        replied = local_day(row.replied_at)
+        items.append({**_item(row), "replied_on": replied.isoformat(),
+                      "days_late": ctx.calendar.working_days_between(row.due_on, replied)})
+    return sorted(items, key=lambda i: (-i["days_late"], i["handoff"]))
 
 
 def trend(ctx: Ctx) -> dict[str, Any]:

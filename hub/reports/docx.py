@@ -21,6 +21,7 @@ from .charts import charts
 BODY_FONT = "仿宋_GB2312"
 HEADING_FONT = "黑体"
 TITLE_FONT = "方正小标宋简体"
+OVERDUE_SHOWN = 30  # the longest overdue; the ledger lists every one
 
 
 def _east_asian(run_or_style: Any, name: str, size: float | None = None) -> None:
@@ -163,10 +164,14 @@ def _summary(doc: Any, report: dict[str, Any]) -> None:
 
 def _overdue(doc: Any, report: dict[str, Any]) -> None:
     _para(doc, "超期未反馈明细", HEADING_FONT, 14)
+    items = report["overdue"]
     rows = [[i["handoff"], i["subject"], i["receiver"], i["kind"], i["due_on"], i["days_overdue"]]
-            for i in report["overdue"]]
+            for i in items[:OVERDUE_SHOWN]]
     _table(doc, ["移交编号", "被反映单位", "受理单位", "方式", "办结期限", "超期工作日"],
            rows or [["—", "本月无超期件", "", "", "", ""]])
+    if len(items) > OVERDUE_SHOWN:
+        _para(doc, f"以上为超期时间最长的 {OVERDUE_SHOWN} 件，共 {len(items)} 件，完整清单见台账。",
+              BODY_FONT, 12)
 
 
 def _rates(doc: Any, report: dict[str, Any]) -> None:

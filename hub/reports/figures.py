@@ -65,8 +65,15 @@ def _received(ctx: Ctx, grp: ColumnElement) -> Select:
 
 
 def _handoffs(ctx: Ctx, grp: ColumnElement, *where: ColumnElement[bool]) -> Select:
-    query = select(grp.label("grp"), Handoff.id.label("id")).join(Clue, Clue.id == Handoff.clue_id)
-    return query.where(_in_area(ctx), *where)
+    query = select(grp.label("grp"), Handoff.id.label("id")).where(*where)
+    return _handoffs_in_area(ctx, query)
+
+
+def _handoffs_in_area(ctx: Ctx, query: Select) -> Select:
+    """Hand-offs of the area's clues; the whole area needs no join (a million clues)."""
+    if not ctx.scope.prefix:
+        return query
+    return query.join(Clue, Clue.id == Handoff.clue_id).where(_in_area(ctx))
 
 
 def _labels(table: dict[str, str], **extra: str) -> Callable[[Session, list[str]], dict[str, str]]:
@@ -100,23 +107,23 @@ RECEIVED = "一、线索受理情况"
 
 add(Figure("received_total", "收到线索总数", "本月（北京时间）平台收到的问题线索条数，"
            "不论来源渠道和处理状态。", RECEIVED, "clue",
-           members=lambda c: _received(c, literal(ALL)), compare=True, unit="条"))
+           members=lambda c: _received(c, literal(ALL)), compare=True, unit="条", unique_rows=True))
 add(Figure("received_by_channel", "按来源渠道", "本月收到的线索，按报送渠道（12345热线、信访、"
            "纪委监委、法院等）分列。", RECEIVED, "clue",
            members=lambda c: _received(c, Clue.channel), groups=_labels(CHANNEL_LABELS),
-           compare=True, unit="条"))
+           compare=True, unit="条", unique_rows=True))
 add(Figure("received_by_category", "按问题类别", "本月收到的线索，按问题类别分列；"
            "未能归类的计入“未分类”。", RECEIVED, "clue",
            members=lambda c: _received(c, func.coalesce(Clue.category, "unclassified")),
-           groups=_labels(CATEGORY_LABELS, unclassified="未分类"), compare=True, unit="条"))
+           groups=_labels(CATEGORY_LABELS, unclassified="未分类"), compare=True, unit="条", unique_rows=True))
 add(Figure("received_by_field", "按执法领域", "本月收到的线索，按所涉执法领域分列；"
            "正文未体现执法领域的计入“未识别领域”。", RECEIVED, "clue",
            members=lambda c: _received(c, func.coalesce(Clue.field, "none")),
-           groups=_labels(FIELD_LABELS, none="未识别领域"), compare=True, unit="条"))
+           groups=_labels(FIELD_LABELS, none="未识别领域"), compare=True, unit="条", unique_rows=True))
 add(Figure("received_by_region", "按行政区域", "本月收到的线索，按线索所属行政区划（县级）"
            "分列；无法确定地区的计入“未识别地区”。", RECEIVED, "clue",
            members=lambda c: _received(c, func.coalesce(Clue.region_code, "unknown")),
-           groups=_region_labels, compare=True, unit="条"))
+           groups=_region_labels, compare=True, unit="条", unique_rows=True))
 
 
 def _subject_members(ctx: Ctx) -> Select:
@@ -137,7 +144,7 @@ def _subject_members(ctx: Ctx) -> Select:
 add(Figure("received_by_subject", "被反映单位（前十位）", "本月收到的线索中，被反映单位已与"
            "单位名录匹配的，按单位统计线索条数，列前十位；一条线索反映多个单位的，各计一次。",
            RECEIVED, "clue", members=_subject_members, groups=_body_labels, compare=True,
-           top=10, unit="条"))
+           top=10, unit="条", disjoint=False))
 
 
 # -- dispositions ---------------------------------------------------------------------------
@@ -155,7 +162,7 @@ def _dispositions(ctx: Ctx) -> Select:
 add(Figure("dispositions", "研判处置", "本月作出研判决定的线索，按决定类型（受理、交办、移送、"
            "转交、抄送、不予受理、合并）分列；同一线索本月多次决定的，以最后一次为准。",
            "二、研判处置情况", "clue", members=_dispositions,
-           groups=_labels({k: label for k, (label, _) in DECISION_KINDS.items()}), unit="条"))
+           groups=_labels({k: label for k, (label, _) in DECISION_KINDS.items()}), unit="条", unique_rows=True))
 
 
 # -- hand-offs ------------------------------------------------------------------------------
@@ -171,7 +178,7 @@ def _sent(ctx: Ctx) -> Select:
 
 add(Figure("handoffs_sent", "本月移交", "本月发出的移交件（交办、移送、转交、抄送），按移交"
            "方式分列；一条线索移交多个单位的，每个受理单位计一件。", HANDOFFS, "handoff",
-           members=_sent, groups=kind_labels))
+           members=_sent, groups=kind_labels, unique_rows=True))
 
 
 def _acknowledged_in_time(ctx: Ctx) -> Iterable[Row]:
@@ -216,7 +223,7 @@ def _open_at_cutoff(ctx: Ctx) -> list[ColumnElement[bool]]:
 
 add(Figure("handoffs_open", "在办（未办结）", "截至月末（当月未结束的截至统计时）已发出、尚未"
            "销号办结且未撤销的移交件数，含以前月份发出的。", HANDOFFS, "handoff",
-           members=lambda c: _handoffs(c, Handoff.kind, *_open_at_cutoff(c)), groups=kind_labels))
+           members=lambda c: _handoffs(c, Handoff.kind, *_open_at_cutoff(c)), groups=kind_labels, unique_rows=True))
 
 
 def _overdue(ctx: Ctx) -> Select:
@@ -230,27 +237,26 @@ def _overdue(ctx: Ctx) -> Select:
 
 add(Figure("handoffs_overdue", "超期未反馈", "截至月末仍在办、已过办结期限而受理单位尚未作出"
            "办结反馈的移交件（抄送件、受理单位以非本单位职责退回的不计），逐件列明被反映单位、受理单位和超期工作日数。",
-           HANDOFFS, "handoff", members=_overdue, groups=kind_labels))
+           HANDOFFS, "handoff", members=_overdue, groups=kind_labels, unique_rows=True))
 
 
 def _returned_members(ctx: Ctx) -> Select:
     s = ctx.scope
     by = func.coalesce(func.nullif(HandoffEvent.action, "return"), "receiver")
     grp = func.replace(by, "send_back", "office")
-    return (select(grp.label("grp"), Handoff.id.label("id"))
-            .join(HandoffEvent, HandoffEvent.handoff_id == Handoff.id)
-            .join(Clue, Clue.id == Handoff.clue_id)
-            .where(_in_area(ctx), HandoffEvent.at >= s.start, HandoffEvent.at < s.end,
-                   HandoffEvent.action.in_(("return", "send_back"))))
+    return _handoffs_in_area(ctx, select(grp.label("grp"), Handoff.id.label("id"))
+                             .join(HandoffEvent, HandoffEvent.handoff_id == Handoff.id)
+                             .where(HandoffEvent.at >= s.start, HandoffEvent.at < s.end,
+                                    HandoffEvent.action.in_(("return", "send_back"))))
 
 
 add(Figure("handoffs_returned", "退回", "本月被退回的移交件：受理单位以非本单位职责退回的，"
            "和办公室审核反馈后退回重办的，分别统计。", HANDOFFS, "handoff",
-           members=_returned_members, groups=_labels(RETURNED_BY)))
+           members=_returned_members, groups=_labels(RETURNED_BY), disjoint=False))
 add(Figure("handoffs_closed", "本月办结", "本月经办公室验收销号（办结）的移交件数。", HANDOFFS,
            "handoff", groups=kind_labels,
            members=lambda c: _handoffs(c, Handoff.kind, Handoff.closed_at >= c.scope.start,
-                                       Handoff.closed_at < c.scope.end)))
+                                       Handoff.closed_at < c.scope.end), unique_rows=True))
 
 
 # -- the bases of the rates -----------------------------------------------------------------
@@ -262,10 +268,10 @@ def _due(ctx: Ctx, *where: ColumnElement[bool]) -> Select:
 
 
 add(Figure("handoffs_due", "本月到期", "办结期限在本月内的移交件（抄送件、已撤销的不计）。",
-           HANDOFFS, "handoff", members=_due, groups=kind_labels))
+           HANDOFFS, "handoff", members=_due, groups=kind_labels, unique_rows=True))
 add(Figure("handoffs_due_closed", "本月到期且已办结", "办结期限在本月内、截至月末已验收销号的"
            "移交件数。", HANDOFFS, "handoff", groups=kind_labels,
-           members=lambda c: _due(c, Handoff.closed_at < c.scope.cutoff)))
+           members=lambda c: _due(c, Handoff.closed_at < c.scope.cutoff), unique_rows=True))
 
 
 def _due_on_time(ctx: Ctx) -> Iterable[Row]:
@@ -317,11 +323,11 @@ OUTCOMES = "五、移送办理结果"
 def _outcome(ctx: Ctx, outcome: str, amount: ColumnElement | None = None) -> Select:
     s = ctx.scope
     value = amount if amount is not None else HandoffReply.persons
-    query = (select(literal(ALL).label("grp"), Handoff.id.label("id"), value.label("amount"))
-             .join(HandoffReply, HandoffReply.handoff_id == Handoff.id)
-             .join(Clue, Clue.id == Handoff.clue_id)
-             .where(_in_area(ctx), HandoffReply.received_at >= s.start,
-                    HandoffReply.received_at < s.end))
+    query = _handoffs_in_area(ctx, select(literal(ALL).label("grp"), Handoff.id.label("id"),
+                                          value.label("amount"))
+                              .join(HandoffReply, HandoffReply.handoff_id == Handoff.id)
+                              .where(HandoffReply.received_at >= s.start,
+                                     HandoffReply.received_at < s.end))
     if outcome != "*":
         query = query.where(HandoffReply.outcome == outcome)
     return query

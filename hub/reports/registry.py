@@ -50,6 +50,8 @@ class Figure:
     compare: bool = False  # with the previous month and the same month last year
     top: int | None = None
     unit: str = "件"
+    disjoint: bool = True  # each id in one group only: the total is the sum of the groups
+    unique_rows: bool = False  # one row per id: count(*) instead of count(DISTINCT)
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,8 @@ def _count_sql(figure: Figure, ctx: Ctx) -> tuple[dict[str, float], float]:
     grp = cast(sub.c.grp, String)
     if figure.measure == "sum":
         measure = func.coalesce(func.sum(sub.c.amount), 0)
+    elif figure.unique_rows:
+        measure = func.count()
     else:
         measure = func.count(distinct(sub.c.id))
     by_group = {str(g): _num(v) for g, v in ctx.session.execute(
@@ -108,6 +112,8 @@ def _count_sql(figure: Figure, ctx: Ctx) -> tuple[dict[str, float], float]:
         return by_group, float(sum(by_group.values()))
     if figure.total == "groups":
         return by_group, float(len(by_group))
+    if figure.disjoint:
+        return by_group, float(sum(by_group.values()))
     total = ctx.session.scalar(select(func.count(distinct(sub.c.id))))
     return by_group, float(total or 0)
 
