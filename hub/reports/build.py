@@ -89,7 +89,8 @@ def _figure_json(ctx: Ctx, value: Value) -> dict[str, Any]:
         out["last_year_total"] = _plain(last_year.total)
     groups = []
     for group, number in value.ordered():
-        item = {"key": group, "label": "合计" if group == "all" else value.labels.get(group, group), "value": _plain(number),
+        label = "合计" if group == "all" else value.labels.get(group, group)
+        item = {"key": group, "label": label, "value": _plain(number),
                 "href": figure_href(ctx.scope, figure.key, group)}
         if previous is not None and last_year is not None:
             item["previous"] = _plain(previous.by_group.get(group, 0))
@@ -165,7 +166,8 @@ def late_items(ctx: Ctx) -> list[dict[str, Any]]:
 def trend(ctx: Ctx) -> dict[str, Any]:
     months = ctx.scope.trailing(12)
     out: dict[str, Any] = {"months": [m.key for m in months]}
-    names = {"received_total": "received", "handoffs_closed": "closed", "handoffs_overdue": "overdue"}
+    names = {"received_total": "received", "handoffs_closed": "closed",
+             "handoffs_overdue": "overdue"}
     for key in TREND:
         figure = REGISTRY[key]
         out[names[key]] = [_plain(registry.count(figure, replace(ctx, scope=m), False).total)

@@ -16,6 +16,7 @@ from hub.accounts.service import OfficePrincipal
 from hub.agencies.service import AgencyPrincipal
 from hub.api.deps import HubDep, _bearer
 from hub.api.responses import JSONResponse
+from hub.container import Hub
 from hub.errors import Forbidden, NotFound
 from hub.review.web import api_user
 
@@ -86,7 +87,7 @@ def monthly(period: str, request: Request, hub: HubDep, region: str | None = Non
     return download(data, suffix, file_name(scope, report["area"], suffix))
 
 
-def _partner_monthly(hub, who: AgencyPrincipal, scope: Scope, suffix: str) -> Response:  # noqa: ANN001
+def _partner_monthly(hub: Hub, who: AgencyPrincipal, scope: Scope, suffix: str) -> Response:
     if suffix != "json":
         raise Forbidden("协作单位只能取得共享月报的 JSON 数据")
     with hub.uow(write=False) as uow:

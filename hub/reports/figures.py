@@ -88,7 +88,8 @@ def _region_labels(_session: Session, groups: list[str]) -> dict[str, str]:
 
 def _body_labels(session: Session, groups: list[str]) -> dict[str, str]:
     wanted = [int(g) for g in groups if g.isdigit()]
-    names = dict(session.execute(select(Body.id, Body.name).where(Body.id.in_(wanted))).tuples().all()) if wanted else {}
+    query = select(Body.id, Body.name).where(Body.id.in_(wanted))
+    names = dict(session.execute(query).tuples().all()) if wanted else {}
     return {g: names.get(int(g), g) if g.isdigit() else g for g in groups}
 
 
@@ -96,7 +97,8 @@ def _cluster_labels(session: Session, groups: list[str]) -> dict[str, str]:
     wanted = [int(g) for g in groups if g.isdigit()]
     if not wanted:
         return {}
-    rows = session.execute(select(Cluster.id, Clue.title).join(Clue, Clue.id == Cluster.lead_clue_id)
+    rows = session.execute(select(Cluster.id, Clue.title)
+                           .join(Clue, Clue.id == Cluster.lead_clue_id)
                            .where(Cluster.id.in_(wanted)))
     return {str(cid): title for cid, title in rows.tuples()}
 
@@ -115,7 +117,8 @@ add(Figure("received_by_channel", "按来源渠道", "本月收到的线索，�
 add(Figure("received_by_category", "按问题类别", "本月收到的线索，按问题类别分列；"
            "未能归类的计入“未分类”。", RECEIVED, "clue",
            members=lambda c: _received(c, func.coalesce(Clue.category, "unclassified")),
-           groups=_labels(CATEGORY_LABELS, unclassified="未分类"), compare=True, unit="条", unique_rows=True))
+           groups=_labels(CATEGORY_LABELS, unclassified="未分类"), compare=True, unit="条",
+           unique_rows=True))
 add(Figure("received_by_field", "按执法领域", "本月收到的线索，按所涉执法领域分列；"
            "正文未体现执法领域的计入“未识别领域”。", RECEIVED, "clue",
            members=lambda c: _received(c, func.coalesce(Clue.field, "none")),
@@ -162,7 +165,8 @@ def _dispositions(ctx: Ctx) -> Select:
 add(Figure("dispositions", "研判处置", "本月作出研判决定的线索，按决定类型（受理、交办、移送、"
            "转交、抄送、不予受理、合并）分列；同一线索本月多次决定的，以最后一次为准。",
            "二、研判处置情况", "clue", members=_dispositions,
-           groups=_labels({k: label for k, (label, _) in DECISION_KINDS.items()}), unit="条", unique_rows=True))
+           groups=_labels({k: label for k, (label, _) in DECISION_KINDS.items()}), unit="条",
+           unique_rows=True))
 
 
 # -- hand-offs ------------------------------------------------------------------------------
@@ -223,7 +227,8 @@ def _open_at_cutoff(ctx: Ctx) -> list[ColumnElement[bool]]:
 
 add(Figure("handoffs_open", "在办（未办结）", "截至月末（当月未结束的截至统计时）已发出、尚未"
            "销号办结且未撤销的移交件数，含以前月份发出的。", HANDOFFS, "handoff",
-           members=lambda c: _handoffs(c, Handoff.kind, *_open_at_cutoff(c)), groups=kind_labels, unique_rows=True))
+           members=lambda c: _handoffs(c, Handoff.kind, *_open_at_cutoff(c)), groups=kind_labels,
+           unique_rows=True))
 
 
 def _overdue(ctx: Ctx) -> Select:

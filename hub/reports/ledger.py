@@ -28,7 +28,7 @@ from hub.review.decisions import STATUS_LABELS
 from hub.review.models import Decision
 from hub.workdays import SHANGHAI
 
-from .build import context, subject_name
+from .build import subject_name
 from .figures import HANDOFF_KINDS, OUTCOME_LABELS, _in_area
 from .inert import cell_text
 from .registry import Ctx
@@ -200,8 +200,3 @@ def _handoff_rows(ctx: Ctx) -> Iterator[list[Any]]:
                h.verified_at, h.closed_at, on_time, late,
                OUTCOME_LABELS.get(outcome, outcome or ""), persons,
                float(amount) if amount is not None else None]
-
-
-def ledger_for(session: Session, scope, report: dict[str, Any], path: Path,  # noqa: ANN001
-               progress: Progress | None = None) -> Path:
-    return write_ledger(session, context(session, scope), report, path, progress)

@@ -4,6 +4,7 @@ figure, the issued reports with their hashes, issuing again and sharing."""
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -32,7 +33,7 @@ from .figures import HANDOFF_KINDS, REGISTRY
 from .scope import Scope
 
 router = APIRouter(prefix="/office/reports", include_in_schema=False)
-HERE = __import__("pathlib").Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.loader = ChoiceLoader([FileSystemLoader(HERE / "templates"),
                                      office_templates.env.loader])
@@ -61,7 +62,8 @@ def issued_page(request: Request, user: PageUser, hub: HubDep) -> HTMLResponse:
 
 @router.post("/issue")
 def issue_now(user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
-              period: Annotated[str, Form()], region: Annotated[str, Form()] = "") -> RedirectResponse:
+              period: Annotated[str, Form()],
+              region: Annotated[str, Form()] = "") -> RedirectResponse:
     check_csrf(user, csrf)
     if user.role not in ISSUERS:
         raise Forbidden("只有科长、领导或管理员可以印发月报")
@@ -105,6 +107,7 @@ def month_page(period: str, request: Request, user: PageUser, hub: HubDep,
     images = {k: base64.b64encode(v).decode() for k, v in charts(report).items()}
     return templates.TemplateResponse(request, "month.html", {
         "user": user, "r": report, "images": images, "scope": scope,
+        "previous": scope.previous().key, "next": scope.shifted(1).key,
         "query": f"?region={scope.region}" if scope.region else ""})
 
 
