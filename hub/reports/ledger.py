@@ -172,31 +172,34 @@ def _handoff_rows(ctx: Ctx) -> Iterator[list[Any]]:
     final = (select(HandoffReply.handoff_id, func.max(HandoffReply.id).label("reply_id"))
              .where(HandoffReply.final.is_(True), HandoffReply.received_at < s.cutoff)
              .group_by(HandoffReply.handoff_id).subquery())
-    touched = or_(Handoff.sent_at.between(s.start, s.end),
-                  Handoff.closed_at.between(s.start, s.end),
+    touched = or_((Handoff.sent_at >= s.start) & (Handoff.sent_at < s.end),
+                  (Handoff.closed_at >= s.start) & (Handoff.closed_at < s.end),
                   (Handoff.sent_at < s.cutoff) & (Handoff.state != "cancelled")
                   & (Handoff.closed_at.is_(None) | (Handoff.closed_at >= s.cutoff)))
-    query = (select(Handoff, Clue.id, Clue.received_at, Clue.title, Clue.subjects,
-                    HandoffReply.outcome, HandoffReply.persons, HandoffReply.amount_yuan)
-             .join(Clue, Clue.id == Handoff.clue_id)
-             .outerjoin(final, final.c.handoff_id == Handoff.id)
+    h = Handoff
+    query = (select(h.number, h.kind, h.role, h.receiver_name, h.state, h.sent_at,
+                    h.acknowledged_at, h.reply_due_on, h.due_on, h.first_replied_at,
+                    h.replied_at, h.verified_at, h.closed_at, Clue.id, Clue.received_at,
+                    Clue.title, Clue.subjects, HandoffReply.outcome, HandoffReply.persons,
+                    HandoffReply.amount_yuan)
+             .join(Clue, Clue.id == h.clue_id)
+             .outerjoin(final, final.c.handoff_id == h.id)
              .outerjoin(HandoffReply, HandoffReply.id == final.c.reply_id)
-             .where(_in_area(ctx), Handoff.sent_at.is_not(None), touched)
-             .order_by(Handoff.id))
+             .where(_in_area(ctx), h.sent_at.is_not(None), touched)
+             .order_by(h.id))
     cal, cutoff_day = ctx.calendar, s.cutoff_day
-    for h, clue_id, received, title, subjects, outcome, persons, amount in _stream(ctx.session,
-                                                                                   query):
-        replied_day = h.replied_at.astimezone(SHANGHAI).date() if h.replied_at else None
+    for r in _stream(ctx.session, query):
+        replied_day = r.replied_at.astimezone(SHANGHAI).date() if r.replied_at else None
         on_time, late = "", None
-        if h.due_on and replied_day:
-            on_time = "是" if replied_day <= h.due_on else "否"
-            late = cal.working_days_between(h.due_on, replied_day) if on_time == "否" else 0
-        elif h.due_on and h.due_on < cutoff_day and h.state not in ("closed", "cancelled"):
-            late = cal.working_days_between(h.due_on, cutoff_day)
-        yield [h.number, clue_no(clue_id, received), title, _subjects_text(subjects),
-               HANDOFF_KINDS.get(h.kind, h.kind), "主办" if h.role == "lead" else "协办",
-               h.receiver_name, STATE_LABELS.get(h.state, h.state), h.sent_at,
-               h.acknowledged_at, h.reply_due_on, h.due_on, h.first_replied_at, h.replied_at,
-               h.verified_at, h.closed_at, on_time, late,
-               OUTCOME_LABELS.get(outcome, outcome or ""), persons,
-               float(amount) if amount is not None else None]
+        if r.due_on and replied_day:
+            on_time = "是" if replied_day <= r.due_on else "否"
+            late = cal.working_days_between(r.due_on, replied_day) if on_time == "否" else 0
+        elif r.due_on and r.due_on < cutoff_day and r.state not in ("closed", "cancelled"):
+            late = cal.working_days_between(r.due_on, cutoff_day)
+        yield [r.number, clue_no(r.id, r.received_at), r.title, _subjects_text(r.subjects),
+               HANDOFF_KINDS.get(r.kind, r.kind), "主办" if r.role == "lead" else "协办",
+               r.receiver_name, STATE_LABELS.get(r.state, r.state), r.sent_at,
+               r.acknowledged_at, r.reply_due_on, r.due_on, r.first_replied_at, r.replied_at,
+               r.verified_at, r.closed_at, on_time, late,
+               OUTCOME_LABELS.get(r.outcome, r.outcome or ""), r.persons,
+               float(r.amount_yuan) if r.amount_yuan is not None else None]
