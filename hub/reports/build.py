@@ -118,14 +118,16 @@ def _plain(number: float) -> int | float:
 def _handoff_rows(ctx: Ctx, key: str) -> list[Any]:
     """The hand-offs behind a figure with what naming them needs (columns, not objects)."""
     figure = REGISTRY[key]
+    columns = (Handoff.number, Handoff.kind, Handoff.receiver_name, Handoff.due_on,
+               Handoff.replied_at, Clue.id, Clue.received_at, Clue.title, Clue.subjects)
+    query = select(*columns).join(Clue, Clue.id == Handoff.clue_id)
+    if figure.members is not None:  # one query, however many there are
+        members = figure.members(ctx).subquery()
+        return list(ctx.session.execute(query.where(Handoff.id.in_(select(members.c.id)))))
     ids = registry.ids(figure, ctx)
     rows: list[Any] = []
     for start in range(0, len(ids), 5000):
-        rows += list(ctx.session.execute(
-            select(Handoff.number, Handoff.kind, Handoff.receiver_name, Handoff.due_on,
-                   Handoff.replied_at, Clue.id, Clue.received_at, Clue.title, Clue.subjects)
-            .join(Clue, Clue.id == Handoff.clue_id)
-            .where(Handoff.id.in_(ids[start:start + 5000]))))
+        rows += list(ctx.session.execute(query.where(Handoff.id.in_(ids[start:start + 5000]))))
     return rows
 
 

@@ -54,8 +54,12 @@ OUTCOME_LABELS = {"case_opened": "立案", "no_case": "不予立案/了结", "ac
 # -- the records of a scope ----------------------------------------------------------------
 
 def _in_area(ctx: Ctx) -> ColumnElement[bool]:
+    """Codes starting with the prefix, as a range (digits only), so the index serves it."""
     prefix = ctx.scope.prefix
-    return Clue.region_code.like(f"{prefix}%") if prefix else true()
+    if not prefix:
+        return true()
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return and_(Clue.region_code >= prefix, Clue.region_code < upper)
 
 
 def _received(ctx: Ctx, grp: ColumnElement) -> Select:
