@@ -4,6 +4,7 @@ per clue received in the month, one row per hand-off sent, closed or still open 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from copy import copy
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -88,15 +89,24 @@ def _sheet(book: Workbook, title: str, columns: list[str], rows: Iterator[list[A
     return n
 
 
+def _styled(ws: Any, value: Any, number_format: str) -> WriteOnlyCell:
+    """A cell with a date format; the style is copied from one made per sheet (cheaper than
+    looking the format up again for each of a few hundred thousand cells)."""
+    templates = ws.__dict__.setdefault("_hub_formats", {})
+    if number_format not in templates:
+        template = WriteOnlyCell(ws)
+        template.number_format = number_format
+        templates[number_format] = template._style
+    cell = WriteOnlyCell(ws, value=value)
+    cell._style = copy(templates[number_format])
+    return cell
+
+
 def _cell(ws: Any, value: Any) -> Any:
     if isinstance(value, datetime):
-        cell = WriteOnlyCell(ws, value=value.astimezone(SHANGHAI).replace(tzinfo=None))
-        cell.number_format = DATETIME
-        return cell
+        return _styled(ws, value.astimezone(SHANGHAI).replace(tzinfo=None), DATETIME)
     if isinstance(value, date):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = DATE
-        return cell
+        return _styled(ws, value, DATE)
     return cell_text(value)
 
 
