@@ -17,6 +17,7 @@ from sqlalchemy import select
 from hub.db.models import Agency
 from hub.reports.issue import issue, issue_due, share
 from hub.reports.models import IssuedReport
+from hub.scheduler import jobs as scheduler_jobs
 from tests.reports.conftest import OFFICE, october
 from tests.reports.month import insert_month
 
@@ -63,6 +64,7 @@ def test_regenerating_adds_a_version_and_keeps_the_old_one_unchanged(hub, month_
 
 
 def test_scheduler_issues_last_month_once_on_the_first_working_day(hub, month_db):
+    assert "reports.issue_monthly" in [job.id for job in scheduler_jobs(hub)]
     assert issue_due(hub, date(2026, 11, 1)) is None  # a Sunday: not yet
     made: list = []
     threads = [threading.Thread(target=lambda: made.append(issue_due(hub, date(2026, 11, 2))))
