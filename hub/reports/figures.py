@@ -251,8 +251,7 @@ add(Figure("handoffs_overdue", "超期未反馈", "截至月末仍在办、已�
 
 def _returned_members(ctx: Ctx) -> Select:
     s = ctx.scope
-    by = func.coalesce(func.nullif(HandoffEvent.action, "return"), "receiver")
-    grp = func.replace(by, "send_back", "office")
+    grp = case((HandoffEvent.action == "send_back", "office"), else_="receiver")
     return _handoffs_in_area(ctx, select(grp.label("grp"), Handoff.id.label("id"))
                              .join(HandoffEvent, HandoffEvent.handoff_id == Handoff.id)
                              .where(HandoffEvent.at >= s.start, HandoffEvent.at < s.end,

@@ -8,7 +8,7 @@ FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def inert(value: Any) -> Any:
-    """A string starting like a formula gets a leading apostrophe-free quote mark: `'`."""
+    """A string starting like a formula gets a leading apostrophe: shown as text, never run."""
     if isinstance(value, str) and value.startswith(FORMULA_LEADS):
         return "'" + value
     return value
