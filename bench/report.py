@@ -90,8 +90,8 @@ def load() -> None:
         print(f"  hand-offs loaded {time.monotonic() - started:.0f} s", flush=True)
         _copy_clusters(conn, rng, received)
         conn.commit()
-        with conn.cursor() as cur:
-            cur.execute("ANALYZE")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
     print(f"loaded in {time.monotonic() - started:.0f} s", flush=True)
 
 

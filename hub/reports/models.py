@@ -15,6 +15,8 @@ from hub.handoffs.models import Handoff
 # A month's clues and hand-offs are found by time range.
 Index("ix_clues_received_at", Clue.received_at)
 Index("ix_handoffs_sent_at", Handoff.sent_at)
+# A county's clue ids straight from the index (index-only scan), to join its hand-offs.
+Index("ix_clues_region_id", Clue.region_code, Clue.id)
 
 
 class IssuedReport(Base):

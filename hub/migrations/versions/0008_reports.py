@@ -20,6 +20,7 @@ T = hub.db.types.UTCDateTime(timezone=True)
 def upgrade() -> None:
     op.create_index("ix_clues_received_at", "clues", ["received_at"])
     op.create_index("ix_handoffs_sent_at", "handoffs", ["sent_at"])
+    op.create_index("ix_clues_region_id", "clues", ["region_code", "id"])
     op.create_table(
         "issued_reports",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -61,4 +62,5 @@ def downgrade() -> None:
     op.drop_table("report_shares")
     op.drop_table("issued_reports")
     op.drop_index("ix_handoffs_sent_at", "handoffs")
+    op.drop_index("ix_clues_region_id", "clues")
     op.drop_index("ix_clues_received_at", "clues")
