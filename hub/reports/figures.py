@@ -366,13 +366,15 @@ CLUSTERS = "六、多渠道反映和反复出现的问题"
 def _cluster_members(ctx: Ctx, min_channels: int) -> Select:
     s = ctx.scope
     live = and_(Cluster.id == ClueCluster.cluster_id, Cluster.merged_into_id.is_(None))
-    base = (select(ClueCluster.cluster_id).join(Cluster, live)
-            .join(Clue, Clue.id == ClueCluster.clue_id).where(_in_area(ctx)))
-    in_month = func.sum(case((and_(Clue.received_at >= s.start, Clue.received_at < s.end), 1),
-                             else_=0))
-    qualifying = base.group_by(ClueCluster.cluster_id).having(
-        in_month > 0, func.count(func.distinct(Clue.channel)) >= min_channels,
-        func.count(Clue.id) >= 2)
+    # Only clusters with a clue of this month are looked at (found through received_at).
+    this_month = (select(ClueCluster.cluster_id).join(Clue, Clue.id == ClueCluster.clue_id)
+                  .where(Clue.received_at >= s.start, Clue.received_at < s.end, _in_area(ctx)))
+    qualifying = (select(ClueCluster.cluster_id).join(Cluster, live)
+                  .join(Clue, Clue.id == ClueCluster.clue_id)
+                  .where(_in_area(ctx), ClueCluster.cluster_id.in_(this_month))
+                  .group_by(ClueCluster.cluster_id)
+                  .having(func.count(func.distinct(Clue.channel)) >= min_channels,
+                          func.count(Clue.id) >= 2))
     return (select(ClueCluster.cluster_id.label("grp"), ClueCluster.clue_id.label("id"))
             .join(Clue, Clue.id == ClueCluster.clue_id)
             .where(_in_area(ctx), ClueCluster.cluster_id.in_(qualifying)))
