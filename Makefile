@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup system-deps lint schemas bench-ingest report-preview clean
+.PHONY: run test setup system-deps lint schemas bench bench-ingest report-preview clean
 
 run: setup ## set everything up and run the hub on http://127.0.0.1:$${HUB_PORT:-8000} (SQLite + embedded queue), with the six partner simulators
 	$(BIN)/hub keys init
@@ -33,6 +33,9 @@ lint: setup
 
 schemas: setup ## rewrite schemas/v1/*.json from the models
 	$(BIN)/hub schemas export --out schemas
+
+bench: setup ## every benchmark at small sizes, one table with targets and the limits measured in the same run
+	$(BIN)/python bench/all.py $(BENCH_ARGS)
 
 bench-ingest: setup ## push 20,000 clues through a running hub and compare with the bare limits
 	$(BIN)/python bench/ingest.py

@@ -119,12 +119,14 @@ def keys_init() -> None:
 # Each domain registers its own commands (imported last: they use the group defined above).
 from hub import cli_admin  # noqa: E402
 from hub.accounts import cli as accounts_cli  # noqa: E402
+from hub.calendar import cli as calendar_cli  # noqa: E402
 from hub.collect import cli as collect_cli  # noqa: E402
 from hub.correlate import cli as correlate_cli  # noqa: E402
 from hub.directory import cli as directory_cli  # noqa: E402
+from hub.notify import cli as notify_cli  # noqa: E402
 from hub.reports import cli as reports_cli  # noqa: E402
 from hub.route import cli as route_cli  # noqa: E402
 
-for _domain in (cli_admin, accounts_cli, collect_cli, correlate_cli, directory_cli, route_cli,
-                reports_cli):
+for _domain in (cli_admin, accounts_cli, calendar_cli, collect_cli, correlate_cli, directory_cli, route_cli,
+                notify_cli, reports_cli):
     _domain.register(main, _hub, _echo_json)

@@ -40,11 +40,44 @@ class Settings(BaseSettings):
     task_stuck_seconds: float = 60.0
     task_unclaimed_seconds: float = 15.0
     task_max_attempts: int = 5
+    # Done tasks and connector runs that read nothing are deleted after this many days.
+    housekeeping_retention_days: float = 7.0
     sweep_interval_seconds: float = 5.0
+
+    # Hand-off deadlines in working days (Shandong's rule: reply in 5, complete in 10);
+    # per kind as JSON, e.g. HUB_HANDOFF_KIND_DAYS='{"refer": [5, 30]}'; 0 means none.
+    handoff_reply_days: int = 5
+    handoff_complete_days: int = 10
+    handoff_kind_days: dict[str, list[int]] = Field(default_factory=lambda: {"cc": [0, 0]})
+    handoff_attachment_max_bytes: int = 10 * 1024 * 1024
 
     # How long an API key's record is trusted before it is read again (revocation delay).
     api_key_cache_seconds: float = 2.0
     log_level: str = "INFO"
+
+    # Webhooks to agencies (hub.notify): short timeouts, several at once, exponential back-off
+    # (backoff × 2^(attempt-1), at most backoff_max) and `failed` after the last attempt.
+    webhook_timeout_seconds: float = 5.0
+    webhook_max_attempts: int = 8
+    webhook_backoff_seconds: float = 10.0
+    webhook_backoff_max_seconds: float = 3600.0
+    webhook_concurrency: int = 8
+    webhook_interval_seconds: float = 2.0
+    # Reminders (催办) and escalation (督办) to the section heads past this many overdue days.
+    escalate_after_overdue_days: int = 3
+    reminders_interval_seconds: float = 600.0
+    # Pins the office date the reminders job counts from (YYYY-MM-DD; demos and tests only).
+    reminders_today: str | None = None
+    # E-mail for office notifications; off unless a host is set.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "hub@localhost"
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = 10.0
+    # Where office users reach the pages (links in e-mails).
+    public_url: str = "http://127.0.0.1:8000"
 
     @property
     def is_sqlite(self) -> bool:

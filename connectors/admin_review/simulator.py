@@ -18,6 +18,7 @@ from .._sim import (
     places,
     when,
 )
+from .._sim.agency import Behaviour, Step
 from .._sim.dirt import blank, impossible_date
 
 # 复议事项 -> (department, document code of its acts, the act as a decision describes it)
@@ -113,3 +114,10 @@ def generate_records(seed: int = 1, total: int = 500, *, with_truth: bool = Fals
 
 def create_app(seed: int = 1, total: int = 500, page_size: int = 50) -> FastAPI:
     return create_simulator_app(PROFILE, seed, total, page_size)
+
+
+# As the receiving agency: the reviewed body corrects its act.
+RECEIVER = Behaviour(steps=(
+    Step("已督促被申请人纠正。"),
+    Step("被申请人已纠正违法行政行为。", kind="rectified", final=True),
+), return_rate=0.1, late_rate=0.2)

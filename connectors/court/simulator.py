@@ -19,6 +19,7 @@ from .._sim import (
     places,
     when,
 )
+from .._sim.agency import Behaviour, Step
 from .._sim.dirt import blank, impossible_date
 
 PROVINCE_ABBR = "鄂"
@@ -166,3 +167,10 @@ def generate_records(seed: int = 1, total: int = 500, *, with_truth: bool = Fals
 
 def create_app(seed: int = 1, total: int = 500, page_size: int = 50) -> FastAPI:
     return create_simulator_app(PROFILE, seed, total, page_size)
+
+
+# As the receiving agency: a hand-off about compliance with a judgment ends rectified.
+RECEIVER = Behaviour(steps=(
+    Step("已组织核查并督促被执行机关履行。"),
+    Step("被执行机关已履行生效裁判，问题整改完成。", kind="rectified", final=True),
+), return_rate=0.1, late_rate=0.3)

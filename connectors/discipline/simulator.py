@@ -17,6 +17,7 @@ from .._sim import (
     places,
     when,
 )
+from .._sim.agency import Behaviour, Step
 from .._sim.dirt import blank, impossible_date
 
 # (问题类别, the unit's department, summary). Placeholders: {unit}, {position}, {who} (e.g.
@@ -112,3 +113,11 @@ def generate_records(seed: int = 1, total: int = 500, *, with_truth: bool = Fals
 
 def create_app(seed: int = 1, total: int = 500, page_size: int = 50) -> FastAPI:
     return create_simulator_app(PROFILE, seed, total, page_size)
+
+
+# As the receiving agency: clues referred by the office are put on file (立案), then the
+# persons responsible are sanctioned (党纪政务处分).
+RECEIVER = Behaviour(steps=(
+    Step("经初步核实，已对反映问题立案审查。", kind="case_opened"),
+    Step("经审查，对相关责任人给予党纪政务处分。", kind="sanction", persons=2, final=True),
+), return_rate=0.05, late_rate=0.3)

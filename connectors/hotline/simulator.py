@@ -17,6 +17,7 @@ from .._sim import (
     places,
     when,
 )
+from .._sim.agency import Behaviour, Step
 from .._sim.dirt import blank, impossible_date
 
 # (诉求类型 choices, 问题分类, department, content). Placeholders: {body} the handling unit,
@@ -139,3 +140,10 @@ def generate_records(seed: int = 1, total: int = 500, *, with_truth: bool = Fals
 
 def create_app(seed: int = 1, total: int = 500, page_size: int = 50) -> FastAPI:
     return create_simulator_app(PROFILE, seed, total, page_size)
+
+
+# As the receiving agency: a transferred matter is handled and the caller's problem solved.
+RECEIVER = Behaviour(steps=(
+    Step("已转承办单位办理，来电人诉求已记录。"),
+    Step("承办单位已整改，回访来电人表示满意。", kind="rectified", final=True),
+), return_rate=0.15, late_rate=0.35)

@@ -17,6 +17,7 @@ from .._sim import (
     places,
     when,
 )
+from .._sim.agency import Behaviour, Step
 from .._sim.dirt import blank, impossible_date
 
 # (问题类别, 信访目的 choices, who is concerned, content). Who: a department key,
@@ -129,3 +130,10 @@ def generate_records(seed: int = 1, total: int = 500, *, with_truth: bool = Fals
 
 def create_app(seed: int = 1, total: int = 500, page_size: int = 50) -> FastAPI:
     return create_simulator_app(PROFILE, seed, total, page_size)
+
+
+# As the receiving agency: the petition's matter is resolved.
+RECEIVER = Behaviour(steps=(
+    Step("已受理并交责任单位调查处理。"),
+    Step("经调查处理，信访人反映的问题已解决。", kind="resolved", final=True),
+), return_rate=0.15, late_rate=0.3)

@@ -17,6 +17,7 @@ from .._sim import (
     places,
     when,
 )
+from .._sim.agency import Behaviour, Step
 from .._sim.dirt import blank, impossible_date
 
 # (建议类型, department, the problem found, what is recommended)
@@ -121,3 +122,10 @@ def generate_records(seed: int = 1, total: int = 500, *, with_truth: bool = Fals
 
 def create_app(seed: int = 1, total: int = 500, page_size: int = 50) -> FastAPI:
     return create_simulator_app(PROFILE, seed, total, page_size)
+
+
+# As the receiving agency: a recommendation (检察建议) followed up until rectified.
+RECEIVER = Behaviour(steps=(
+    Step("已跟进检察建议落实情况。"),
+    Step("被建议单位已书面回复并完成整改。", kind="rectified", final=True),
+), return_rate=0.1, late_rate=0.25)

@@ -11,13 +11,19 @@ from hub.agencies.auth import KeyCache
 from hub.api import errors
 from hub.api.responses import JSONResponse
 from hub.api.security_headers import SecurityHeaders
+from hub.calendar.pages import router as calendar_pages_router
 from hub.collect.endpoints import router as collect_router
 from hub.container import Hub
 from hub.contract.v1 import BatchSubmission, ClueSubmission
 from hub.correlate.endpoints import router as correlate_router
 from hub.directory.endpoints import router as directory_router
+from hub.handoffs.endpoints import router as handoffs_router
+from hub.handoffs.office_api import router as handoffs_office_api_router
+from hub.handoffs.pages import router as handoffs_pages_router
 from hub.intake.endpoints import router as intake_router
 from hub.intake.recorder import GroupWriter
+from hub.notify.endpoints import router as notify_router
+from hub.notify.pages import router as notify_pages_router
 from hub.ops.endpoints import router as ops_router
 from hub.reports.endpoints import router as reports_router
 from hub.reports.pages import router as reports_pages_router
@@ -42,8 +48,9 @@ def create_app(hub: Hub) -> FastAPI:
     app.state.keys = KeyCache(hub, hub.settings.api_key_cache_seconds)
     errors.install(app)
     for router in (intake_router, collect_router, correlate_router, directory_router,
-                   route_router, office_api_router, office_pages_router, ops_router, reports_router,
-                   reports_pages_router):
+                   route_router, office_api_router, office_pages_router, ops_router, handoffs_router,
+                   handoffs_office_api_router, handoffs_pages_router, calendar_pages_router,
+                   notify_router, notify_pages_router, reports_router, reports_pages_router):
         app.include_router(router)
     app.mount("/office/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)

@@ -3,6 +3,11 @@
 Each simulator is served by uvicorn in a thread on 127.0.0.1 (8101–8106 by default) and its
 connector is pointed at it, enabled, every few seconds, so a newcomer sees clues arrive from
 all six channels within a minute. A few records are added now and then, as real systems do.
+
+Each simulator is also its agency on the receiving end (`connectors/_sim/agency.py`): four
+take hand-offs by signed webhook at `<simulator>/hub/webhook`, two poll their inbox with
+their API key, and all of them acknowledge, reply (some late, a few return) and report
+outcomes, one step every `AGENCY_EVERY_SECONDS`, so the office sees the whole loop.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import Any
 
 import uvicorn
 
+from connectors._sim.agency import ReceivingAgency, attach, behaviour_for
 from connectors.registry import CONNECTORS
 from hub import log
 from hub.collect.config import configure
@@ -27,6 +33,8 @@ DEMO_PAGE_SIZE = 50
 DEMO_INTERVAL_SECONDS = 10
 GROW_EVERY_SECONDS = 30
 GROW_BY = 3
+AGENCY_EVERY_SECONDS = 10
+POLLING = ("petition", "admin_review")  # the others take webhooks
 
 
 @dataclass
@@ -85,15 +93,58 @@ def start_demo(settings: Settings, base_port: int = BASE_PORT) -> list[Simulator
     simulators = start_simulators(base_port)
     hub = Hub.from_settings(settings)
     try:
+        agencies = []
         for simulator in simulators:
-            configure(hub, simulator.name, url=simulator.url, enabled=True,
-                      interval=DEMO_INTERVAL_SECONDS, page_size=DEMO_PAGE_SIZE, run_now=True)
+            state = configure(hub, simulator.name, url=simulator.url, enabled=True,
+                              interval=DEMO_INTERVAL_SECONDS, page_size=DEMO_PAGE_SIZE,
+                              run_now=True)
+            agencies.append(_receiving_agency(hub, settings, simulator, state["agency_id"]))
     finally:
         hub.close()
     threading.Thread(target=_keep_growing, args=(simulators,), name="simulators-grow",
                      daemon=True).start()
+    threading.Thread(target=_keep_working, args=(agencies,), name="simulators-work",
+                     daemon=True).start()
     log.event("hub.collect.demo_started", simulators={s.name: s.url for s in simulators})
     return simulators
+
+
+def _receiving_agency(hub: Hub, settings: Settings, simulator: Simulator,
+                      agency_id: int) -> ReceivingAgency:
+    """The simulator as the agency that receives hand-offs: a key, and a webhook or polling."""
+    from hub.agencies.service import new_key
+    from hub.db.models import Agency
+    from hub.db.types import utcnow
+    from hub.notify.webhooks import set_webhook
+
+    with hub.uow() as uow:
+        name = uow.session.get(Agency, agency_id).name
+        key = new_key(uow.session, agency_id)
+        webhook = None if simulator.name in POLLING else f"{simulator.url}/hub/webhook"
+        set_webhook(uow.session, agency_id, webhook, utcnow())
+        uow.commit()
+    agency = ReceivingAgency(name, f"http://127.0.0.1:{settings.port}", key,
+                             behaviour_for(simulator.name), seed=1, pace="cycles",
+                             polls=webhook is None)
+    attach(simulator.server.config.app, agency)
+    return agency
+
+
+def _keep_working(agencies: list[ReceivingAgency]) -> None:
+    import httpx
+
+    from hub.workdays import shanghai_today
+
+    while True:
+        time.sleep(AGENCY_EVERY_SECONDS)
+        for agency in agencies:
+            try:
+                if agency.polls:
+                    agency.poll()
+                agency.work(shanghai_today())
+            except httpx.HTTPError as exc:  # the hub restarting, say: next round
+                log.warning("hub.collect.demo_agency_error", agency=agency.name,
+                            error=type(exc).__name__)
 
 
 def _keep_growing(simulators: list[Simulator]) -> None:

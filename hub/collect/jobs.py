@@ -14,6 +14,7 @@ from hub.collect import repository
 from hub.collect.runner import LEASE_SECONDS, ConnectorBusy, run_connector
 from hub.container import Hub
 from hub.db.types import utcnow
+from hub.pipeline.sweeper import purge_old
 from hub.scheduler_types import Job
 
 TICK_SECONDS = 2.0
@@ -59,5 +60,11 @@ class Collector:
                 self.in_flight.discard(name)
 
 
+def purge_empty_runs(hub: Hub) -> int:
+    """Housekeeping: a connector polled every 10 s leaves 8,640 empty runs a day."""
+    return purge_old(hub, repository.purge_empty_runs, "hub.collect.runs_purged")
+
+
 def jobs(hub: Hub) -> list[Job]:
-    return [Job("collect", Collector(hub).tick, args={"seconds": TICK_SECONDS})]
+    return [Job("collect", Collector(hub).tick, args={"seconds": TICK_SECONDS}),
+            Job("collect_purge", lambda: purge_empty_runs(hub), args={"hours": 1})]

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from hub.collect.models import ConnectorRun, ConnectorState, DeadLetter
@@ -106,6 +106,15 @@ def last_runs(session: Session, with_records: bool = False) -> dict[str, Connect
         newest = newest.where(ConnectorRun.seen > 0)
     runs = session.scalars(select(ConnectorRun).where(ConnectorRun.id.in_(newest)))
     return {run.connector: run for run in runs}
+
+
+def purge_empty_runs(session: Session, finished_before: datetime) -> int:
+    """Delete successful runs that read nothing, finished before the cutoff, except each
+    connector's newest (`hub connectors list` shows it). Runs that read records stay."""
+    newest = select(func.max(ConnectorRun.id)).group_by(ConnectorRun.connector)
+    return session.execute(delete(ConnectorRun).where(
+        ConnectorRun.status == "ok", ConnectorRun.seen == 0,
+        ConnectorRun.finished_at < finished_before, ConnectorRun.id.not_in(newest))).rowcount
 
 
 def get_run(session: Session, run_id: int) -> ConnectorRun | None:

@@ -8,12 +8,29 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from hub.contract.v1 import BatchResult, BatchSubmission, ClueOut, ClueSubmission
+from hub.handoffs.schemas import (
+    AckSubmission,
+    AttachmentOut,
+    HandoffOut,
+    HandoffPage,
+    ReplyOut,
+    ReplySubmission,
+    ReturnSubmission,
+)
 
 PUBLISHED: dict[str, type[BaseModel]] = {
     "clue-submission.schema.json": ClueSubmission,
     "clue-batch-submission.schema.json": BatchSubmission,
     "clue.schema.json": ClueOut,
     "clue-batch-result.schema.json": BatchResult,
+    # The partner agencies' inbox of hand-offs (SPEC §4).
+    "handoff.schema.json": HandoffOut,
+    "handoff-page.schema.json": HandoffPage,
+    "handoff-ack.schema.json": AckSubmission,
+    "handoff-reply-submission.schema.json": ReplySubmission,
+    "handoff-reply.schema.json": ReplyOut,
+    "handoff-return-submission.schema.json": ReturnSubmission,
+    "handoff-attachment.schema.json": AttachmentOut,
 }
 
 

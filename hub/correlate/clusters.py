@@ -139,3 +139,18 @@ def record(session: Session, events: list[dict[str, Any]]) -> None:
 
 def event(clue_id: int, action: str, actor: str, now: datetime, **detail: Any) -> dict[str, Any]:
     return {"clue_id": clue_id, "at": now, "actor": actor, "action": action, "detail": detail}
+
+
+def member_clues(session: Session, cluster_id: int) -> list[Clue]:
+    """The clues in a cluster now, earliest reported first."""
+    return list(session.scalars(
+        select(Clue).join(ClueCluster, ClueCluster.clue_id == Clue.id)
+        .where(ClueCluster.cluster_id == cluster_id).order_by(Clue.reported_at, Clue.id)))
+
+
+def current_links(session: Session, cluster_id: int) -> dict[int, ClusterLink]:
+    """clue id -> the link that put it in the cluster (not detached)."""
+    rows = session.scalars(select(ClusterLink).where(
+        ClusterLink.cluster_id == cluster_id, ClusterLink.detached_at.is_(None))
+        .order_by(ClusterLink.id))
+    return {link.clue_id: link for link in rows}

@@ -1,7 +1,229 @@
-"""HTTP routes of hub.correlate."""
+"""The office's operations on clusters: on a clue's page (forms) and as JSON for integrations.
+
+Pages post to `/office/clues/{number}/cluster/...` and come back to the clue's page; the API
+is `/api/v1/office/clues/{number}/cluster...` and `/api/v1/office/clusters/{id}/...` with the
+office session cookie and the `X-CSRF-Token` header (see hub.review.api).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import re
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Header, Request
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from hub.accounts.service import OfficePrincipal
+from hub.api.deps import HubDep
+from hub.api.responses import JSONResponse
+from hub.correlate import service
+from hub.db.types import utcnow
+from hub.errors import FieldError, InvalidInput
+from hub.intake.present import OFFICE_ZONE, clue_no
+from hub.review.actions import act, actor, require_reviewer
+from hub.review.web import ApiUser, PageUser, check_csrf
+from hub.route.service import clue_id_of
 
 router = APIRouter()
+pages = APIRouter(prefix="/office/clues/{number}/cluster", include_in_schema=False)
+api = APIRouter(prefix="/api/v1/office", tags=["office 办公室"])
+_CLUSTER_NO = re.compile(r"^(?:线索组|组|#)?\s*(\d{1,12})$")
+
+
+def parse_target(text: str, session: Session) -> dict[str, int]:
+    """`XS-2026-000123` (a clue of the cluster) or `17` / `线索组17` (the cluster itself)."""
+    value = (text or "").strip()
+    if not value:
+        raise InvalidInput([FieldError(["into"], "请填写要并入的线索组编号或线索编号")])
+    if value.upper().startswith("XS-"):
+        return {"into_clue_id": clue_id_of(session, value.upper())}
+    match = _CLUSTER_NO.match(value)
+    if not match:
+        raise InvalidInput([FieldError(["into"], f"“{value}”既不是线索编号（如 XS-2026-000123）"
+                                                 "也不是线索组编号（如 17）")])
+    return {"into_cluster_id": int(match.group(1))}
+
+
+def _checked(user: OfficePrincipal, token: str | None) -> None:
+    check_csrf(user, token)
+    require_reviewer(user)
+
+
+# --- on the clue's page -------------------------------------------------------------------
+
+@pages.post("/merge")
+def merge_page(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
+               into: Annotated[str, Form()] = "") -> RedirectResponse:
+    _checked(user, csrf)
+
+    def run(session: Session) -> str:
+        clue_id = clue_id_of(session, number)
+        merged = service.merge_clue(session, clue_id=clue_id, actor=actor(user), now=utcnow(),
+                                    **parse_target(into, session))
+        return f"已并入线索组 {merged.id}（共 {len(merged.members)} 条线索）"
+
+    return act(hub, f"/office/clues/{number}", run)
+
+
+@pages.post("/detach")
+def detach_page(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
+                reason: Annotated[str, Form()] = "") -> RedirectResponse:
+    _checked(user, csrf)
+
+    def run(session: Session) -> str:
+        cluster_id = service.detach(session, clue_id=clue_id_of(session, number),
+                                    actor=actor(user), now=utcnow(), reason=reason.strip() or None)
+        return f"已将本线索移出线索组 {cluster_id}"
+
+    return act(hub, f"/office/clues/{number}", run)
+
+
+@pages.post("/split")
+async def split_page(number: str, request: Request, user: PageUser,
+                     hub: HubDep) -> RedirectResponse:
+    form = await request.form()
+    _checked(user, str(form.get("csrf") or ""))
+    ids = [int(v) for v in form.getlist("member") if str(v).isdigit()]
+
+    def run(session: Session) -> str:
+        made = service.split(session, clue_ids=ids, actor=actor(user), now=utcnow())
+        return f"已将 {len(made.members)} 条线索拆分为新线索组 {made.id}"
+
+    return act(hub, f"/office/clues/{number}", run)
+
+
+@pages.post("/lead")
+def lead_page(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
+              lead: Annotated[int, Form()]) -> RedirectResponse:
+    _checked(user, csrf)
+
+    def run(session: Session) -> str:
+        cluster_id = service.cluster_of_clue(session, clue_id=clue_id_of(session, number))
+        if cluster_id is None:
+            raise InvalidInput([FieldError(["lead"], "本线索不在任何线索组中")])
+        service.set_lead(session, cluster_id=cluster_id, clue_id=lead, actor=actor(user),
+                         now=utcnow())
+        return f"已设为线索组 {cluster_id} 的主线索"
+
+    return act(hub, f"/office/clues/{number}", run)
+
+
+# --- JSON ---------------------------------------------------------------------------------
+
+class MergeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    into_cluster: int | None = Field(None, description="要并入的线索组编号")
+    into_clue: str | None = Field(None, max_length=40, description="或：要并入其线索组的线索编号")
+
+
+class DetachIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str | None = Field(None, max_length=500)
+
+
+class SplitIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    clues: list[str] = Field(min_length=2, max_length=500, description="拆分出去的线索编号")
+
+
+class LeadIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    clue: str = Field(max_length=40, description="新的主线索编号")
+
+
+def _time(value: datetime) -> str:
+    return value.astimezone(OFFICE_ZONE).isoformat()
+
+
+def panel_json(found: service.ClusterPanel | None) -> dict[str, Any]:
+    if found is None:
+        return {"cluster": None}
+    return {"cluster": {
+        "id": found.id, "channels": found.channels, "lead_set_by": found.lead_set_by,
+        "lead": next(clue_no(m.clue.id, m.clue.received_at) for m in found.members if m.is_lead)
+        if any(m.is_lead for m in found.members) else None,
+        "members": [{"clue": clue_no(m.clue.id, m.clue.received_at), "channel": m.clue.channel,
+                     "title": m.clue.title, "reported_at": _time(m.clue.reported_at),
+                     "status": m.clue.status, "region_code": m.clue.region_code,
+                     "subjects": [s.get("resolved_name") or s.get("name")
+                                  for s in m.clue.subjects or []],
+                     "lead": m.is_lead, "link": m.link} for m in found.members]}}
+
+
+def _panel(hub: Any, clue_id: int) -> dict[str, Any]:
+    with hub.uow(write=False) as uow:
+        return panel_json(service.panel(uow.session, clue_id=clue_id))
+
+
+def _api_change(hub: Any, user: OfficePrincipal, token: str | None, number: str,
+                change: Any) -> JSONResponse:
+    _checked(user, token)
+    with hub.uow() as uow:
+        clue_id = clue_id_of(uow.session, number)
+        change(uow.session, clue_id)
+        uow.commit()
+    return JSONResponse(_panel(hub, clue_id))
+
+
+@api.get("/clues/{number}/cluster", summary="线索所在的线索组：各渠道线索、主线索、关联理由")
+def cluster_api(number: str, user: ApiUser, hub: HubDep) -> JSONResponse:
+    with hub.uow(write=False) as uow:
+        clue_id = clue_id_of(uow.session, number)
+    return JSONResponse(_panel(hub, clue_id))
+
+
+@api.post("/clues/{number}/cluster/merge", summary="把本线索所在线索组并入另一线索组")
+def merge_api(number: str, body: MergeIn, user: ApiUser, hub: HubDep,
+              x_csrf_token: str | None = Header(None)) -> JSONResponse:
+    def change(session: Session, clue_id: int) -> None:
+        target = ({"into_clue_id": clue_id_of(session, body.into_clue)} if body.into_clue
+                  else {"into_cluster_id": body.into_cluster})
+        if body.into_clue and body.into_cluster is not None:
+            raise InvalidInput([FieldError(["into_cluster"], "into_cluster 与 into_clue 只能填一个")])
+        if not body.into_clue and body.into_cluster is None:
+            raise InvalidInput([FieldError(["into_cluster"], "请填写 into_cluster 或 into_clue")])
+        service.merge_clue(session, clue_id=clue_id, actor=actor(user), now=utcnow(), **target)
+
+    return _api_change(hub, user, x_csrf_token, number, change)
+
+
+@api.post("/clues/{number}/cluster/detach", summary="把本线索移出其线索组")
+def detach_api(number: str, body: DetachIn, user: ApiUser, hub: HubDep,
+               x_csrf_token: str | None = Header(None)) -> JSONResponse:
+    def change(session: Session, clue_id: int) -> None:
+        service.detach(session, clue_id=clue_id, actor=actor(user), now=utcnow(),
+                       reason=(body.reason or "").strip() or None)
+
+    return _api_change(hub, user, x_csrf_token, number, change)
+
+
+@api.post("/clues/{number}/cluster/split", summary="把所选线索从本线索组拆分为新线索组")
+def split_api(number: str, body: SplitIn, user: ApiUser, hub: HubDep,
+              x_csrf_token: str | None = Header(None)) -> JSONResponse:
+    _checked(user, x_csrf_token)
+    with hub.uow() as uow:
+        clue_id_of(uow.session, number)
+        ids = [clue_id_of(uow.session, n) for n in body.clues]
+        made = service.split(uow.session, clue_ids=ids, actor=actor(user), now=utcnow())
+        uow.commit()
+    return JSONResponse(_panel(hub, made.members[0]))
+
+
+@api.post("/clues/{number}/cluster/lead", summary="设定本线索组的主线索")
+def lead_api(number: str, body: LeadIn, user: ApiUser, hub: HubDep,
+             x_csrf_token: str | None = Header(None)) -> JSONResponse:
+    def change(session: Session, clue_id: int) -> None:
+        cluster_id = service.cluster_of_clue(session, clue_id=clue_id)
+        if cluster_id is None:
+            raise InvalidInput([FieldError(["clue"], "本线索不在任何线索组中")])
+        service.set_lead(session, cluster_id=cluster_id, clue_id=clue_id_of(session, body.clue),
+                         actor=actor(user), now=utcnow())
+
+    return _api_change(hub, user, x_csrf_token, number, change)
+
+
+router.include_router(pages)
+router.include_router(api)

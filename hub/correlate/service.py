@@ -14,9 +14,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from hub.correlate import clusters
+from hub.correlate.explain import explain
 from hub.correlate.index import lock_linking
 from hub.db.models import Clue
 from hub.errors import Conflict, NotFound
+from hub.intake.present import clue_no
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,83 @@ def _live(session: Session, cluster_id: int) -> clusters.Cluster:
     if cluster.merged_into_id is not None:
         raise Conflict(f"线索组 {cluster_id} 已并入线索组 {cluster.merged_into_id}")
     return cluster
+
+
+def merge_clue(session: Session, *, clue_id: int, actor: str, now: datetime,
+               into_cluster_id: int | None = None, into_clue_id: int | None = None) -> ClusterView:
+    """Merge the cluster of `clue_id` into another one, named by its number or by one of its
+    clues; a clue in no cluster joins it, and a target clue in no cluster opens one."""
+    if (into_cluster_id is None) == (into_clue_id is None):
+        raise Conflict("请填写要并入的线索组编号或线索编号（二者填一）")
+    lock_linking(session)
+    if session.get(Clue, clue_id) is None:
+        raise NotFound(f"线索 {clue_id} 不存在")
+    if into_clue_id is not None:
+        into_cluster_id = _cluster_for(session, into_clue_id, actor, now)
+    assert into_cluster_id is not None
+    current = cluster_of_clue(session, clue_id=clue_id)
+    if current == into_cluster_id:
+        raise Conflict(f"该线索已在线索组 {into_cluster_id} 中")
+    if current is None:
+        return attach(session, clue_id=clue_id, cluster_id=into_cluster_id, actor=actor, now=now)
+    return merge(session, cluster_id=current, into_cluster_id=into_cluster_id, actor=actor,
+                 now=now)
+
+
+def _cluster_for(session: Session, clue_id: int, actor: str, now: datetime) -> int:
+    """The live cluster of a clue; a clue alone opens one of its own first."""
+    if session.get(Clue, clue_id) is None:
+        raise NotFound(f"线索 {clue_id} 不存在")
+    found = cluster_of_clue(session, clue_id=clue_id)
+    if found is not None:
+        return found
+    found = clusters.create(session, clue_id, now)
+    clusters.join(session, found, clue_id, score=None, reasons={"opened_by": actor}, by=actor,
+                  now=now)
+    clusters.refresh(session, found, now)
+    return found
+
+
+@dataclass(frozen=True)
+class Member:
+    """One clue of a cluster as the clue page shows it, with why it is there."""
+
+    clue: Clue
+    is_lead: bool
+    link: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ClusterPanel:
+    id: int
+    lead_clue_id: int
+    lead_set_by: str
+    channels: list[str]
+    members: list[Member]
+
+    @property
+    def multi_channel(self) -> bool:
+        return len(self.channels) > 1
+
+
+def panel(session: Session, *, clue_id: int, region_name: Any = None) -> ClusterPanel | None:
+    """The cluster of a clue with every member and why it was linked; None for a clue alone."""
+    cluster_id = cluster_of_clue(session, clue_id=clue_id)
+    if cluster_id is None:
+        return None
+    cluster = _cluster(session, cluster_id)
+    current = clusters.current_links(session, cluster_id)
+    members = []
+    for clue in clusters.member_clues(session, cluster_id):
+        link = current.get(clue.id)
+        shown = explain(link.reasons if link else None, link.score if link else None,
+                        link.linked_by if link else "system", region_name)
+        members.append(Member(clue, clue.id == cluster.lead_clue_id, shown))
+    numbers = {m.clue.id: clue_no(m.clue.id, m.clue.received_at) for m in members}
+    for member in members:
+        member.link["linked_to_no"] = numbers.get(member.link["linked_to"])
+    return ClusterPanel(cluster.id, cluster.lead_clue_id, cluster.lead_set_by,
+                        list(cluster.channel_list or []), members)
 
 
 def members_of(session: Session, clue_ids: list[int]) -> dict[int, int]:

@@ -1,11 +1,13 @@
 """Every model module, imported so that Base.metadata knows every table (Alembic, tests)."""
 
 from hub.accounts import models as accounts_models  # noqa: F401
+from hub.calendar import models as calendar_models  # noqa: F401
 from hub.collect import models as collect_models  # noqa: F401
 from hub.correlate import models as correlate_models  # noqa: F401
 from hub.db.models import Base
 from hub.directory import models as directory_models  # noqa: F401
 from hub.handoffs import models as handoffs_models  # noqa: F401
+from hub.notify import models as notify_models  # noqa: F401
 from hub.reports import models as reports_models  # noqa: F401
 from hub.review import models as review_models  # noqa: F401
 from hub.route import models as route_models  # noqa: F401

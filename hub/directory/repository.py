@@ -45,3 +45,21 @@ def get_body(session: Session, body_id: int) -> Body | None:
 
 def names_by_id(session: Session) -> dict[int, str]:
     return dict(session.execute(select(Body.id, Body.name)).tuples().all())
+
+
+def body_named(session: Session, name: str) -> Body | None:
+    return session.scalar(select(Body).where(Body.name == name))
+
+
+def find(session: Session, *, q: str | None = None, region_code: str | None = None,
+         limit: int = 200) -> tuple[list[Body], int]:
+    """Bodies whose name or an alias contains `q`, in region `region_code` (a code prefix),
+    at most `limit`; and how many there are in all. A directory is a city's bodies (hundreds
+    to a few thousand), so aliases are matched here rather than inside stored JSON."""
+    query = select(Body).order_by(Body.region_code, Body.level, Body.id)
+    if region_code:
+        query = query.where(Body.region_code.startswith(region_code, autoescape=True))
+    bodies = list(session.scalars(query))
+    if q:
+        bodies = [b for b in bodies if q in b.name or any(q in a for a in b.aliases or [])]
+    return bodies[:limit], len(bodies)

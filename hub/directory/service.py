@@ -13,7 +13,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
 
 from hub.db.models import Clue, ClueEvent
-from hub.errors import Conflict, NotFound
+from hub.errors import Conflict, FieldError, InvalidInput, NotFound
 
 from . import repository
 from .evaluation import SEED_FILE
@@ -24,7 +24,7 @@ from .resolve import resolve
 from .rows import LEVEL_LABELS
 from .sheet import write_csv
 from .snapshot import current_index
-from .subjects import SENT_FIELDS
+from .subjects import METHOD_LABELS, SENT_FIELDS
 
 _SEARCH_FLOOR = 60.0
 _LEVEL_ORDER = {"province": 0, "city": 1, "county": 2, "township": 3}
@@ -129,3 +129,40 @@ def set_subject(session: Session, clue_id: int, index: int, body_id: int, by: st
                                   "resolved_name": body.name, "previous": previous}))
     session.flush()
     return subject
+
+
+def subject_rows(subjects: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """A clue's subjects as its page shows them: resolved (the body's name, how, the score)
+    or unresolved (未匹配) with the candidates the resolver kept for the picker."""
+    rows = []
+    for index, subject in enumerate(subjects or []):
+        if not isinstance(subject, dict):
+            continue
+        resolution = subject.get("resolution") or {}
+        method = resolution.get("method")
+        rows.append({
+            "index": index, "name": subject.get("name") or "—",
+            "credit_code": subject.get("credit_code"),
+            "resolved": subject.get("body_id") is not None,
+            "body_id": subject.get("body_id"), "resolved_name": subject.get("resolved_name"),
+            "method": METHOD_LABELS.get(method, method or "未匹配"),
+            "score": resolution.get("score"), "by": resolution.get("by"),
+            "candidates": list(resolution.get("candidates") or []),
+        })
+    return rows
+
+
+def add_alias(session: Session, body_id: int, alias: str, *, now: datetime) -> Body:
+    """Add an abbreviation or alias to a body (the resolver's snapshot reloads on the change)."""
+    text = (alias or "").strip()
+    if not text or len(text) > 100:
+        raise InvalidInput([FieldError(["alias"], "简称或别名应为 1 至 100 个字")])
+    body = get(session, body_id)
+    if text == body.name or text in (body.aliases or []):
+        raise Conflict(f"“{text}”已是“{body.name}”的名称或简称")
+    if repository.body_named(session, text) is not None:
+        raise Conflict(f"“{text}”是名录中另一单位的全称，不能作为简称")
+    body.aliases = [*(body.aliases or []), text]
+    body.updated_at = now
+    session.flush()
+    return body

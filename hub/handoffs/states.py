@@ -37,7 +37,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
 ACTION_LABELS = {"acknowledge": "签收", "reply_progress": "进展反馈", "reply_final": "办结反馈",
                  "return": "退回（非本单位职责）", "send_back": "退回重办", "verify": "验收",
                  "close": "销号", "resend": "重新移交", "reopen": "回头看重新打开",
-                 "cancel": "撤销", "remind": "催办", "escalate": "督办升级", "create": "移交"}
+                 "cancel": "撤销", "remind": "催办", "escalate": "督办升级", "create": "移交",
+                 "redirect": "改送其他单位"}  # redirect = cancel + a new hand-off (hub.handoffs.office)
 
 
 class IllegalTransition(Conflict):

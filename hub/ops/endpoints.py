@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from hub.api.deps import HubDep
 from hub.api.responses import JSONResponse
-from hub.ops.metrics import DatabaseCollector
+from hub.ops.metrics import BrokerCollector, DatabaseCollector
 
 router = APIRouter(tags=["ops 运维"])
 
@@ -41,4 +41,5 @@ def readyz(hub: HubDep) -> JSONResponse:
 def metrics(hub: HubDep) -> Response:
     registry = CollectorRegistry(auto_describe=False)
     registry.register(DatabaseCollector(hub))
+    registry.register(BrokerCollector(hub))
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

@@ -8,6 +8,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
+from hub import log
 from hub.container import Hub
 from hub.db.models import Clue, RawRecord
 from hub.db.types import utcnow
@@ -46,3 +47,21 @@ class DatabaseCollector(Collector):
             work.add_metric([stage, state], n)
         yield work
         yield GaugeMetricFamily("hub_queue_lag_seconds", "Age of the oldest unfinished task", value=lag)
+
+
+class BrokerCollector(Collector):
+    """What only the broker knows: messages parked in the dead-letter queue (RabbitMQ)."""
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+
+    def collect(self) -> Iterator[Metric]:
+        try:
+            dead = self.hub.bus.dead_letters()
+        except Exception as exc:  # a broker outage shows in /readyz; /metrics still answers
+            log.warning("hub.metrics.broker_unavailable", error=repr(exc))
+            return
+        if dead is not None:
+            yield GaugeMetricFamily("hub_queue_dead_letters",
+                                    "Messages in the dead-letter queue (poison or over the delivery limit)",
+                                    value=dead)

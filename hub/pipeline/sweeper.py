@@ -2,10 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
 from hub import log
 from hub.container import Hub
 from hub.db.types import utcnow
 from hub.pipeline import tasks
+
+
+def purge_old(hub: Hub, purge: Callable[[Session, datetime], int], event: str) -> int:
+    """Housekeeping: `purge(session, cutoff)` deletes what is older than the retention period
+    (HUB_HOUSEKEEPING_RETENTION_DAYS); returns how many rows went."""
+    cutoff = utcnow() - timedelta(days=hub.settings.housekeeping_retention_days)
+    with hub.uow(durable=False) as uow:
+        purged = purge(uow.session, cutoff)
+        uow.commit()
+    if purged:
+        log.event(event, rows=purged)
+    return purged
+
+
+def purge_done_tasks(hub: Hub) -> int:
+    return purge_old(hub, tasks.purge_done, "hub.sweeper.tasks_purged")
 
 
 def sweep(hub: Hub) -> dict[str, int]:

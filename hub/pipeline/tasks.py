@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from hub.db.models import Task
@@ -106,6 +106,14 @@ def replay_failed(session: Session, now: datetime, task_ids: list[int] | None = 
     return session.execute(
         query.values(state=PENDING, attempts=0, available_at=now, published_at=None,
                      finished_at=None)
+    ).rowcount
+
+
+def purge_done(session: Session, finished_before: datetime) -> int:
+    """Delete done tasks finished before the cutoff: their results live in the records they
+    made; failed ones stay until replayed."""
+    return session.execute(
+        delete(Task).where(Task.state == DONE, Task.finished_at < finished_before)
     ).rowcount
 
 

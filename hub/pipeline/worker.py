@@ -20,7 +20,7 @@ from hub.container import Hub
 from hub.db.types import utcnow
 from hub.pipeline import tasks
 from hub.pipeline.stages import Stage, pipeline
-from hub.queue.bus import connect, stage_queue
+from hub.queue.bus import connect, declare_dead_letters, stage_queue
 
 COLLECT_SECONDS = 0.1
 
@@ -49,8 +49,10 @@ class Worker:
     def _consume(self, stop: threading.Event) -> None:
         with connect(self.hub.bus.url) as conn:
             conn.ensure_connection(max_retries=3)
+            declare_dead_letters(conn, self.hub.bus.prefix)
             queues = [stage_queue(self.hub.bus.prefix, name) for name in self.stages]
             with conn.Consumer(queues, callbacks=[self._receive], accept=["json"],
+                               on_decode_error=self._poison,
                                prefetch_count=self.batch_size * 2):
                 log.event("hub.worker.consuming", worker=self.name, queues=list(self.stages))
                 while not stop.is_set():
@@ -58,8 +60,17 @@ class Worker:
                     if self._buffer:
                         self._flush()
 
-    def _receive(self, body: dict, message: Message) -> None:
+    def _receive(self, body: object, message: Message) -> None:
+        if not _is_wakeup(body):
+            self._poison(message, ValueError("not a wake-up: {stage, task_ids}"))
+            return
         self._buffer.append(message)
+
+    def _poison(self, message: Message, exc: Exception) -> None:
+        """A message no worker can handle: to the dead-letter queue (RabbitMQ), never again
+        to a worker. Its tasks, if any, are still rows the sweeper wakes again."""
+        log.warning("hub.worker.poison_message", worker=self.name, error=repr(exc)[:200])
+        message.reject(requeue=False)
 
     def _collect(self, conn) -> None:  # noqa: ANN001
         deadline = time.monotonic() + COLLECT_SECONDS
@@ -131,3 +142,9 @@ class Worker:
                 uow.wake(stage.next_stage, tasks.create(uow.session, stage.next_stage, refs, now))
             uow.commit()
         log.event("hub.worker.batch_done", stage=stage.name, done=len(done), failed=len(errors))
+
+
+def _is_wakeup(body: object) -> bool:
+    return (isinstance(body, dict) and isinstance(body.get("stage"), str)
+            and isinstance(body.get("task_ids"), list)
+            and all(isinstance(i, int) and not isinstance(i, bool) for i in body["task_ids"]))

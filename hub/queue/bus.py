@@ -3,6 +3,15 @@
 A message says "these tasks of this stage are ready"; it carries task ids only, never
 clue data. Publishing failures are logged, not raised: the tasks are already committed
 and the sweeper will publish them again.
+
+On RabbitMQ the stage queues are quorum queues (replicated, and they redeliver what a dead
+consumer held), and a message that cannot be handled - a body that is not a wake-up, or one
+delivered DELIVERY_LIMIT times without an ack because it keeps killing its consumer - goes to
+the dead-letter exchange `<prefix>.dlx` and waits in `<prefix>.dead-letters` for a person to
+look (its count is `hub_queue_dead_letters` in /metrics). Nothing is lost by that: the tasks a
+wake-up names are rows in the database, and the sweeper wakes them again. The embedded
+transports (memory://, sqla+...) ignore queue arguments; there a poison message is logged and
+dropped.
 """
 
 from __future__ import annotations
@@ -13,14 +22,44 @@ from kombu.pools import ProducerPool
 from hub import log
 
 WAKEUP_CHUNK = 500
+# Deliveries of one message without an ack before RabbitMQ dead-letters it (quorum queues).
+DELIVERY_LIMIT = 5
+DEAD_LETTERS = "dead-letters"
 
 
 def exchange(prefix: str) -> Exchange:
     return Exchange(prefix, type="direct", durable=True)
 
 
+def dead_letter_exchange(prefix: str) -> Exchange:
+    return Exchange(f"{prefix}.dlx", type="fanout", durable=True)
+
+
+def dead_letter_queue(prefix: str) -> Queue:
+    return Queue(f"{prefix}.{DEAD_LETTERS}", dead_letter_exchange(prefix), durable=True,
+                 queue_arguments={"x-queue-type": "quorum"})
+
+
 def stage_queue(prefix: str, stage: str) -> Queue:
-    return Queue(f"{prefix}.{stage}", exchange(prefix), routing_key=stage, durable=True)
+    """One stage's queue. Publisher and consumers must declare it alike (RabbitMQ refuses a
+    redeclaration with other arguments), so the arguments live here only."""
+    return Queue(f"{prefix}.{stage}", exchange(prefix), routing_key=stage, durable=True,
+                 queue_arguments={
+                     "x-queue-type": "quorum",
+                     "x-dead-letter-exchange": dead_letter_exchange(prefix).name,
+                     "x-delivery-limit": DELIVERY_LIMIT,
+                 })
+
+
+def is_amqp(url: str) -> bool:
+    return url.split("://", 1)[0] in ("amqp", "amqps", "pyamqp")
+
+
+def declare_dead_letters(conn: Connection, prefix: str) -> None:
+    """Consumers call this before consuming: a message rejected while the dead-letter queue
+    does not exist yet would be dropped by RabbitMQ."""
+    if conn.transport.driver_type == "amqp":
+        dead_letter_queue(prefix)(conn.default_channel).declare()
 
 
 POLLING_SECONDS = 0.01
@@ -52,13 +91,14 @@ class Bus:
 
     def _publish(self, stage: str, body: dict) -> None:
         queue = stage_queue(self.prefix, stage)
+        declare = [queue, dead_letter_queue(self.prefix)] if is_amqp(self.url) else [queue]
         try:
             with self._producers.acquire(block=True, timeout=10) as producer:
                 producer.publish(
                     body,
                     exchange=self._exchange,
                     routing_key=stage,
-                    declare=[queue],
+                    declare=declare,
                     serializer="json",
                     delivery_mode=2,
                     retry=True,
@@ -66,6 +106,17 @@ class Bus:
                 )
         except Exception as exc:  # the sweeper re-publishes; never fail a committed request
             log.warning("hub.queue.publish_failed", stage=stage, error=repr(exc))
+
+    def dead_letters(self) -> int | None:
+        """Messages waiting in the dead-letter queue, or None where the transport has none."""
+        if not is_amqp(self.url):
+            return None
+        with self._connections.acquire(block=True, timeout=5) as conn:
+            channel = conn.default_channel
+            declared = dead_letter_queue(self.prefix)(channel)
+            declared.declare()
+            _, count, _ = channel.queue_declare(declared.name, passive=True)
+            return count
 
     def ping(self) -> None:
         """Raise if the broker cannot be reached (for /readyz)."""

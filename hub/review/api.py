@@ -6,15 +6,17 @@ and sends the session's CSRF token in the `X-CSRF-Token` header with every chang
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Header, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from hub.accounts import service as accounts
 from hub.api.deps import HubDep
 from hub.api.responses import JSONResponse
 from hub.db.types import utcnow
+from hub.handoffs.repository import numbers_by_decision as handoff_numbers
 from hub.intake.present import clue_json, clue_no, parse_clue_no
 from hub.review import repository, service
 from hub.review.decisions import DecisionRequest
@@ -33,8 +35,15 @@ class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     clues: list[str] = Field(min_length=1, max_length=500, description="线索编号，如 XS-2026-000123")
     kind: Literal["accept", "decline", "assign", "refer", "transfer", "cc"]
-    target: str | None = Field(None, max_length=200)
+    target: str | None = Field(None, max_length=200, description="主办单位：协作单位或名录中的单位")
     reason: str | None = Field(None, max_length=2000)
+    co_handlers: list[str] = Field(default_factory=list, max_length=20, description="协办单位")
+    instructions: str | None = Field(None, max_length=5000, description="办理要求")
+    reply_days: int | None = Field(None, ge=0, le=365, description="初步反馈期限（工作日）")
+    complete_days: int | None = Field(None, ge=0, le=365, description="办结期限（工作日）")
+    reply_due_on: date | None = None
+    due_on: date | None = None
+    share_reporter: bool = Field(False, description="随移交提供反映人联系方式（仅接收单位可见）")
 
 
 @router.post("/session", summary="办公室用户登录（取得会话 Cookie 与 CSRF 令牌）")
@@ -55,12 +64,17 @@ def open_session(body: Credentials, request: Request, hub: HubDep) -> JSONRespon
 def queue(user: ApiUser, hub: HubDep, channel: str | None = None, category: str | None = None,
           region: str | None = None, subject: str | None = None, q: str | None = None,
           sort: Literal["newest", "urgent"] = "newest", cursor: str | None = None,
+          cluster: str | None = Query(None, pattern=r"^(multi|\d{1,12})$",
+                                      description="multi：多渠道线索组中的线索；或线索组编号"),
+          rule: str | None = Query(None, max_length=64, description="提出建议的规则编号；none：没有规则匹配"),
           limit: int = 50) -> JSONResponse:
     f = repository.QueueFilter(channel=channel, category=category, region=region,
-                               subject=subject, q=q, sort=sort)
+                               subject=subject, q=q, sort=sort, cluster=cluster, rule=rule)
     with hub.uow(write=False) as uow:
         page = repository.queue(uow.session, f, cursor, max(1, min(limit, 200)))
-    return JSONResponse({"clues": [clue_json(c) for c in page.clues],
+        notes = repository.notes(uow.session, [c.id for c in page.clues])
+    return JSONResponse({"clues": [{**clue_json(c), "cluster_id": notes[c.id].cluster_id,
+                                    "rule_id": notes[c.id].rule_id} for c in page.clues],
                          "next_cursor": page.next_cursor})
 
 
@@ -70,9 +84,16 @@ def decide(body: DecisionIn, user: ApiUser, hub: HubDep,
     check_csrf(user, x_csrf_token)
     ids = [parsed[1] if (parsed := parse_clue_no(number)) else -1 for number in body.clues]
     with hub.uow() as uow:
-        made = service.decide(uow.session, user, ids, DecisionRequest(body.kind, body.target,
-                                                                      body.reason), via="api")
+        request = DecisionRequest(
+            body.kind, body.target, body.reason, co_handlers=tuple(body.co_handlers),
+            instructions=body.instructions, reply_days=body.reply_days,
+            complete_days=body.complete_days, reply_due_on=body.reply_due_on,
+            due_on=body.due_on, share_reporter=body.share_reporter)
+        made = service.decide(uow.session, user, ids, request, via="api", cipher=hub.cipher,
+                              settings=hub.settings)
         uow.commit()
         numbers = {c.id: clue_no(c.id, c.received_at) for c in repository.clues_by_id(uow.session, ids)}
+        handoffs = handoff_numbers(uow.session, [d.id for d in made])
     return JSONResponse({"decisions": [{"clue": numbers[d.clue_id], "kind": d.kind,
-                                        "target": d.target, "id": d.id} for d in made]}, 201)
+                                        "target": d.target, "id": d.id,
+                                        "handoffs": handoffs.get(d.id, [])} for d in made]}, 201)

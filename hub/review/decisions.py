@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 
 from hub.errors import FieldError, InvalidInput
 
@@ -19,7 +20,9 @@ NEEDS_TARGET = {"assign", "refer", "transfer", "cc", "merge"}
 STATUS_LABELS = {
     "received": "已接收", "normalized": "已规范化", "correlated": "已关联", "pending_review": "待研判", "failed": "处理失败",
     **{status: label for label, status in KINDS.values()},
+    "closed": "办结",
 }
+HANDOFF_KINDS = ("assign", "refer", "transfer", "cc")  # each creates hand-offs
 REVIEWABLE = {"pending_review"}
 
 
@@ -28,6 +31,15 @@ class DecisionRequest:
     kind: str
     target: str | None = None
     reason: str | None = None
+    # For hand-off kinds: co-handlers (协办), instructions, deadlines (working days or dates;
+    # None takes the per-kind default), and whether the reporter's contact data goes along.
+    co_handlers: tuple[str, ...] = ()
+    instructions: str | None = None
+    reply_days: int | None = None
+    complete_days: int | None = None
+    reply_due_on: date | None = None
+    due_on: date | None = None
+    share_reporter: bool = False
 
     def checked(self) -> DecisionRequest:
         """The request with its text trimmed, or InvalidInput naming what is missing."""
@@ -40,9 +52,15 @@ class DecisionRequest:
             errors.append(FieldError(["reason"], "不予受理必须填写理由"))
         if self.kind in NEEDS_TARGET and not target:
             errors.append(FieldError(["target"], f"{KINDS[self.kind][0]}必须填写对象单位"))
+        for name in ("reply_days", "complete_days"):
+            value = getattr(self, name)
+            if value is not None and not 0 <= value <= 365:
+                errors.append(FieldError([name], "期限（工作日）应在 0 到 365 之间"))
         if errors:
             raise InvalidInput(errors)
-        return DecisionRequest(self.kind, target, reason)
+        co = tuple(c.strip() for c in self.co_handlers if c and c.strip())
+        return replace(self, target=target, reason=reason, co_handlers=co,
+                       instructions=(self.instructions or "").strip() or None)
 
     @property
     def status(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Annotated
 
@@ -10,11 +11,21 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from hub.accounts import service as accounts
 from hub.api.deps import HubDep
+from hub.correlate import service as correlation
+from hub.directory import service as directory
 from hub.errors import HubError, Unauthorized
 from hub.intake.present import parse_clue_no
 from hub.review import repository, service
 from hub.review.decisions import DecisionRequest
-from hub.review.web import SESSION_COOKIE, PageUser, check_csrf, cookie_secure, templates
+from hub.review.web import (
+    SESSION_COOKIE,
+    PageUser,
+    check_csrf,
+    cookie_secure,
+    region_name,
+    templates,
+)
+from hub.route.service import rules_in_force
 
 router = APIRouter(prefix="/office", include_in_schema=False)
 LOGIN_CSRF = "hub_login_csrf"
@@ -89,35 +100,64 @@ def queue_page(request: Request, user: PageUser, hub: HubDep,
     f = repository.QueueFilter(
         channel=params.get("channel") or None, category=params.get("category") or None,
         region=params.get("region") or None, subject=params.get("subject") or None,
-        q=params.get("q") or None, sort=params.get("sort") or "newest")
+        q=params.get("q") or None, sort=params.get("sort") or "newest",
+        cluster=params.get("cluster") or ("multi" if params.get("multi") else None), rule=params.get("rule") or None)
     with hub.uow(write=False) as uow:
         page = repository.queue(uow.session, f, cursor)
-        total = repository.count(uow.session, f)
+        cap = repository.COUNT_CAP if repository.filtered(f) else None
+        total = repository.count(uow.session, f, cap)
+        notes = repository.notes(uow.session, [c.id for c in page.clues])
+        rules = rules_in_force(uow.session)
     keep = {k: v for k, v in params.items() if k != "cursor" and v}
     return templates.TemplateResponse(request, "queue.html", {
-        "user": user, "page": page, "total": total, "f": f, "keep": keep,
+        "user": user, "page": page, "total": total, "cap": cap, "f": f, "keep": keep, "notes": notes,
+        "rules": rules,
         "message": params.get("message"), "error": params.get("error")})
 
 
 @router.get("/clues/{number}", response_class=HTMLResponse)
 def clue_page(request: Request, number: str, user: PageUser, hub: HubDep) -> HTMLResponse:
     parsed = parse_clue_no(number)
+    params = request.query_params
     with hub.uow(write=False) as uow:
         view = service.clue_view(uow.session, hub.cipher, parsed[1] if parsed else -1)
+        cluster = correlation.panel(uow.session, clue_id=view.clue.id, region_name=region_name)
+        picking = _picker_search(uow.session, view.clue, params)
     return templates.TemplateResponse(request, "clue.html", {
-        "user": user, "v": view, "message": request.query_params.get("message"),
-        "error": request.query_params.get("error")})
+        "user": user, "v": view, "cluster": cluster, "picking": picking,
+        "subjects": directory.subject_rows(view.clue.subjects),
+        "message": params.get("message"), "error": params.get("error")})
+
+
+def _picker_search(session, clue, params) -> dict | None:  # noqa: ANN001
+    """Search results for the subject picker (`?pick=INDEX&body_q=WORDS`), or None."""
+    pick, words = params.get("pick", ""), (params.get("body_q") or "").strip()
+    if not pick.isdigit() or not words:
+        return None
+    found = directory.search(session, words, clue.region_code, limit=15)
+    return {"index": int(pick), "q": words, "bodies": found}
 
 
 @router.post("/clues/{number}/decide")
 def decide_one(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
                kind: Annotated[str, Form()], target: Annotated[str, Form()] = "",
-               reason: Annotated[str, Form()] = "") -> RedirectResponse:
+               reason: Annotated[str, Form()] = "", co_handlers: Annotated[str, Form()] = "",
+               instructions: Annotated[str, Form()] = "",
+               reply_days: Annotated[str, Form()] = "", complete_days: Annotated[str, Form()] = "",
+               share_reporter: Annotated[bool, Form()] = False) -> RedirectResponse:
     check_csrf(user, csrf)
     parsed = parse_clue_no(number)
     back = f"/office/clues/{number}"
-    return _decide(hub, user, [parsed[1] if parsed else -1], DecisionRequest(kind, target, reason),
-                   back)
+    co = tuple(re.split(r"[；;\n]", co_handlers))
+    request = DecisionRequest(kind, target, reason, co_handlers=co, instructions=instructions,
+                              reply_days=_days(reply_days), complete_days=_days(complete_days),
+                              share_reporter=share_reporter)
+    return _decide(hub, user, [parsed[1] if parsed else -1], request, back)
+
+
+def _days(value: str) -> int | None:
+    value = value.strip()
+    return int(value) if value.isdigit() else None
 
 
 @router.post("/queue/decide")
@@ -136,7 +176,8 @@ async def decide_many(request: Request, user: PageUser, hub: HubDep) -> Redirect
 def _decide(hub, user, ids: list[int], request: DecisionRequest, back: str) -> RedirectResponse:  # noqa: ANN001
     try:
         with hub.uow() as uow:
-            made = service.decide(uow.session, user, ids, request, via="page")
+            made = service.decide(uow.session, user, ids, request, via="page", cipher=hub.cipher,
+                                  settings=hub.settings)
             uow.commit()
     except HubError as exc:
         detail = "；".join(e.msg for e in getattr(exc, "errors", [])) or exc.message

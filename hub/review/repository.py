@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import orjson
-from sqlalchemy import String, and_, cast, func, or_, select, tuple_
+from sqlalchemy import String, cast, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
+from hub.correlate.models import ClueCluster, Cluster
 from hub.db.models import Agency, Clue, ClueEvent, RawRecord
 from hub.review.models import Decision
+from hub.route.models import RouteProposal
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,8 @@ class QueueFilter:
     subject: str | None = None
     q: str | None = None
     sort: str = "newest"  # newest | urgent
+    cluster: str | None = None  # "multi" (in a cluster of several channels) or a cluster id
+    rule: str | None = None  # the id of the rule that proposed, or "none" (no rule matched)
 
 
 @dataclass(frozen=True)
@@ -32,8 +36,14 @@ class QueuePage:
     total: int | None
 
 
-def _conditions(f: QueueFilter) -> list:
-    where = [Clue.status == f.status]
+COUNT_CAP = 1000  # a filtered queue counts this far ("超过 1000 条"), never the whole table
+
+
+FEW = 1000  # a cluster or rule with at most this many pending clues is looked up first
+
+
+def _conditions(f: QueueFilter, session: Session) -> list:
+    where = []
     if f.channel:
         where.append(Clue.channel == f.channel)
     if f.category:
@@ -45,7 +55,70 @@ def _conditions(f: QueueFilter) -> list:
     if f.q:
         where.append(or_(Clue.title.contains(f.q, autoescape=True),
                          Clue.content.contains(f.q, autoescape=True)))
-    return where
+    if f.cluster == "multi":
+        # Probed row by row along the queue's index (two primary-key lookups per clue), so
+        # the first page stops as soon as it has its 50.
+        where.append(select(ClueCluster.clue_id).join(Cluster, Cluster.id == ClueCluster.cluster_id)
+                     .where(ClueCluster.clue_id == Clue.id, Cluster.channels > 1).exists())
+    few, probes = _narrowing(f, session)
+    where += probes
+    if few is None:
+        return [Clue.status == f.status, *where]
+    # The status is written so that no index serves it: the planner walks the few ids by
+    # primary key (SQLite would otherwise scan the queue's index and probe each clue).
+    return [Clue.id.in_(sorted(few)), Clue.status.concat("") == f.status, *where]
+
+
+def _narrowing(f: QueueFilter, session: Session) -> tuple[set[int] | None, list]:
+    """The clues of a cluster or a rule when they are few (looked up through their own index,
+    whatever their status), else a condition checked row by row along the queue (a common
+    rule's clues fill a page quickly)."""
+    few: set[int] | None = None
+    probes = []
+    narrowing = []
+    if f.cluster and f.cluster.isdigit():
+        member = ClueCluster.cluster_id == int(f.cluster)
+        narrowing.append((select(ClueCluster.clue_id).where(member),
+                          select(ClueCluster.clue_id)
+                          .where(ClueCluster.clue_id == Clue.id, member).exists()))
+    if f.rule:
+        rule = RouteProposal.rule_id.is_(None) if f.rule == "none" else \
+            RouteProposal.rule_id == f.rule
+        narrowing.append((select(RouteProposal.clue_id).where(rule),
+                          select(RouteProposal.clue_id)
+                          .where(RouteProposal.clue_id == Clue.id, rule).exists()))
+    for lookup, probe in narrowing:
+        ids = set(session.scalars(lookup.limit(FEW + 1)))
+        if len(ids) > FEW:
+            probes.append(probe)
+        else:
+            few = ids if few is None else few & ids
+    return few, probes
+
+
+@dataclass(frozen=True)
+class QueueNotes:
+    """What the queue shows beside a clue: its cluster and the rule that proposed."""
+
+    cluster_id: int | None
+    cluster_channels: int
+    rule_id: str | None
+    action: str | None
+    routed: bool
+
+
+def notes(session: Session, clue_ids: list[int]) -> dict[int, QueueNotes]:
+    if not clue_ids:
+        return {}
+    rows = session.execute(
+        select(Clue.id, ClueCluster.cluster_id, Cluster.channels, RouteProposal.rule_id,
+               RouteProposal.action, RouteProposal.clue_id.label("routed"))
+        .outerjoin(ClueCluster, ClueCluster.clue_id == Clue.id)
+        .outerjoin(Cluster, Cluster.id == ClueCluster.cluster_id)
+        .outerjoin(RouteProposal, RouteProposal.clue_id == Clue.id)
+        .where(Clue.id.in_(clue_ids)))
+    return {row.id: QueueNotes(row.cluster_id, row.channels or 0, row.rule_id, row.action,
+                               row.routed is not None) for row in rows}
 
 
 def queue(session: Session, f: QueueFilter, cursor: str | None, limit: int = 50) -> QueuePage:
@@ -53,7 +126,7 @@ def queue(session: Session, f: QueueFilter, cursor: str | None, limit: int = 50)
     pending clues costs what page 1 costs."""
     order = ([Clue.priority.desc()] if f.sort == "urgent" else []) + [
         Clue.received_at.desc(), Clue.id.desc()]
-    query = select(Clue).where(*_conditions(f)).order_by(*order).limit(limit + 1)
+    query = select(Clue).where(*_conditions(f, session)).order_by(*order).limit(limit + 1)
     after = _decode(cursor)
     if after is not None:
         query = query.where(_after(f.sort, after))
@@ -66,11 +139,11 @@ def queue(session: Session, f: QueueFilter, cursor: str | None, limit: int = 50)
 
 def _after(sort: str, after: list):  # noqa: ANN202
     received, clue_id = datetime.fromisoformat(after[-2]), after[-1]
-    older = tuple_(Clue.received_at, Clue.id) < tuple_(received, clue_id)
     if sort != "urgent":
-        return older
-    priority = after[0]
-    return or_(Clue.priority < priority, and_(Clue.priority == priority, older))
+        return tuple_(Clue.received_at, Clue.id) < tuple_(received, clue_id)
+    # Every key descends, so one row comparison is the whole "after": a range on the
+    # (status, priority, received_at, id) index rather than an OR the planner filters.
+    return tuple_(Clue.priority, Clue.received_at, Clue.id) < tuple_(after[0], received, clue_id)
 
 
 def _encode(sort: str, clue: Clue) -> str:
@@ -90,8 +163,19 @@ def _decode(cursor: str | None) -> list | None:
     return value if isinstance(value, list) and len(value) in (2, 3) else None
 
 
-def count(session: Session, f: QueueFilter) -> int:
-    return session.scalar(select(func.count()).select_from(Clue).where(*_conditions(f))) or 0
+def count(session: Session, f: QueueFilter, cap: int | None = None) -> int:
+    """How many clues the filter finds; with `cap`, at most cap + 1 (enough to say "more
+    than cap"): a count over a filter no index covers reads every pending clue."""
+    where = _conditions(f, session)
+    if cap is None:
+        return session.scalar(select(func.count()).select_from(Clue).where(*where)) or 0
+    found = select(Clue.id).where(*where).limit(cap + 1).subquery()
+    return session.scalar(select(func.count()).select_from(found)) or 0
+
+
+def filtered(f: QueueFilter) -> bool:
+    """Whether anything narrows the queue beyond its status (the plain count is index-only)."""
+    return any((f.channel, f.category, f.region, f.subject, f.q, f.cluster, f.rule))
 
 
 def clue_with_source(session: Session, clue_id: int) -> tuple[Clue, RawRecord, Agency] | None:

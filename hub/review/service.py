@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 from sqlalchemy.orm import Session
 
 from hub.accounts.service import OfficePrincipal
+from hub.calendar.service import load_calendar
 from hub.db.models import Agency, Clue, ClueEvent, RawRecord
 from hub.db.types import utcnow
 from hub.errors import Conflict, Forbidden, NotFound
+from hub.handoffs import from_decision
+from hub.handoffs.repository import for_clue as handoffs_of_clue
 from hub.intake.service import raw_aad
 from hub.review import repository
-from hub.review.decisions import KINDS, REVIEWABLE, STATUS_LABELS, DecisionRequest
+from hub.review.decisions import (
+    HANDOFF_KINDS,
+    KINDS,
+    REVIEWABLE,
+    STATUS_LABELS,
+    DecisionRequest,
+)
 from hub.review.masking import mask_record
 from hub.review.models import Decision
 from hub.route.service import proposal_for
@@ -33,6 +42,7 @@ class ClueView:
     events: list[ClueEvent]
     decisions: list[Decision]
     proposal: Any = None  # hub.route.service.ProposalView, or None before routing
+    handoffs: list[Any] = field(default_factory=list)  # hub.handoffs.models.Handoff
 
 
 def clue_view(session: Session, cipher: Cipher, clue_id: int) -> ClueView:
@@ -42,7 +52,7 @@ def clue_view(session: Session, cipher: Cipher, clue_id: int) -> ClueView:
     clue, raw, agency = found
     events, decisions = repository.history(session, clue_id)
     return ClueView(clue, agency, raw, _raw_shown(cipher, raw, clue.raw_index), events, decisions,
-                    proposal_for(session, clue_id))
+                    proposal_for(session, clue_id), handoffs_of_clue(session, clue_id))
 
 
 def _raw_shown(cipher: Cipher, raw: RawRecord, index: int | None) -> Any:
@@ -57,8 +67,9 @@ def _raw_shown(cipher: Cipher, raw: RawRecord, index: int | None) -> Any:
 
 
 def decide(session: Session, by: OfficePrincipal, clue_ids: list[int], request: DecisionRequest,
-           via: str) -> list[Decision]:
-    """One decision for each clue; all or none (a clue already decided stops the lot)."""
+           via: str, *, cipher: Cipher | None = None, settings: Any = None) -> list[Decision]:
+    """One decision for each clue; all or none (a clue already decided stops the lot).
+    Assign, refer, transfer and cc hand the clue off (hub.handoffs) to the target."""
     if not by.can_review:
         raise Forbidden("只有科员、科长和领导可以研判线索")
     request = request.checked()
@@ -70,6 +81,10 @@ def decide(session: Session, by: OfficePrincipal, clue_ids: list[int], request: 
     if done:
         names = "、".join(f"{c.id}（{STATUS_LABELS.get(c.status, c.status)}）" for c in done)
         raise Conflict(f"这些线索当前不是待研判状态：{names}")
+    handing_off = request.kind in HANDOFF_KINDS
+    if handing_off:
+        receivers = from_decision.receivers_for(session, request)
+        calendar = load_calendar(session)
     now = utcnow()
     bulk_id = secrets.token_hex(8) if len(clues) > 1 else None
     made = []
@@ -84,5 +99,10 @@ def decide(session: Session, by: OfficePrincipal, clue_ids: list[int], request: 
                                       "via": via, "bulk_id": bulk_id}))
         clue.status, clue.updated_at = request.status, now
         made.append(decision)
+        if handing_off:
+            session.flush()
+            from_decision.create_for_decision(
+                session, clue=clue, decision=decision, request=request, receivers=receivers,
+                calendar=calendar, by=by, via=via, cipher=cipher, settings=settings, now=now)
     session.flush()
     return made

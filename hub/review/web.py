@@ -13,6 +13,7 @@ from hub.accounts.service import ROLES, OfficePrincipal, principal
 from hub.contract.v1 import CATEGORY_LABELS, CHANNEL_LABELS
 from hub.db.types import utcnow
 from hub.errors import Forbidden, Unauthorized
+from hub.handoffs.states import ACTION_LABELS as HANDOFF_ACTION_LABELS
 from hub.intake.present import clue_no
 from hub.normalize.classify import FIELD_LABELS
 from hub.normalize.codes import load_divisions
@@ -27,7 +28,7 @@ templates.env.globals.update(
 )
 
 
-def _region_name(code: str | None) -> str:
+def region_name(code: str | None) -> str:
     if not code:
         return "—"
     return load_divisions().full_name(code) or code
@@ -47,8 +48,13 @@ def _pretty_json(value) -> str:  # noqa: ANN001
 
 EVENT_LABELS = {
     "normalized": "规范化完成", "normalize_failed": "规范化失败", "correlated": "完成相似线索关联",
-    "routed": "规则提出处置建议",
+    "routed": "规则提出处置建议", "correlate_failed": "相似线索关联失败",
+    "cluster_merged": "线索组合并", "cluster_detached": "移出线索组", "cluster_dissolved": "线索组解散",
+    "cluster_split": "拆分为新线索组", "cluster_attached": "加入线索组", "cluster_lead_set": "设为主线索",
+    "subject_set": "指定被反映单位",
     **{f"decision.{kind}": f"作出决定：{label}" for kind, (label, _) in KINDS.items()},
+    **{f"handoff.{action}": f"移交：{label}" for action, label in HANDOFF_ACTION_LABELS.items()},
+    "closed": "线索办结", "reopened": "回头看：线索重新打开",
 }
 
 
@@ -56,7 +62,7 @@ def _event_label(action: str) -> str:
     return EVENT_LABELS.get(action, action)
 
 
-templates.env.filters.update(region=_region_name, local=_local, pretty_json=_pretty_json,
+templates.env.filters.update(region=region_name, local=_local, pretty_json=_pretty_json,
                              event_label=_event_label)
 
 

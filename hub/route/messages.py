@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from hub.contract.messages import reason
 from hub.errors import FieldError, InvalidInput
 from hub.route.language import KeywordCondition, Rule, RuleSet, SubjectCondition, Then, When
 
@@ -23,8 +24,7 @@ _MODEL_UNDER: dict[str | None, type[BaseModel]] = {
     None: RuleSet, "rules": Rule, "when": When, "then": Then, "subject": SubjectCondition,
     "keywords": KeywordCondition,
 }
-_SIMPLE = {
-    "missing": "必须填写",
+_WORDING = {  # YAML words where the JSON contract's messages say "array" and "object"
     "string_type": "应为文字",
     "list_type": "应为列表（每项一行，以“- ”开头；或写成 [甲, 乙]）",
     "dict_type": "应为下一级缩进的“键: 值”",
@@ -81,19 +81,11 @@ def _rule_label(index: int, data: Any) -> str:
 
 def _reason(err: dict[str, Any], loc: list[Any]) -> str:
     kind, ctx = err["type"], err.get("ctx") or {}
-    if kind in _SIMPLE:
-        return _SIMPLE[kind]
     if kind == "extra_forbidden":
         parents = [p for p in loc[:-1] if isinstance(p, str)]
         model = _MODEL_UNDER.get(parents[-1] if parents else None)
         allowed = "、".join(model.model_fields) if model else ""
         return f"这里没有这个键，请检查拼写（可用：{allowed}）"
-    if kind == "string_too_long":
-        return f"最多 {ctx.get('max_length')} 个字符"
     if kind == "too_short":
         return f"至少要有 {ctx.get('min_length')} 项"
-    if kind == "too_long":
-        return f"最多 {ctx.get('max_length')} 项"
-    if kind == "value_error":
-        return str(ctx.get("error", err.get("msg", "")))
-    return f"取值无效（{err.get('msg', kind)}）"
+    return reason(err, _WORDING, fallback="取值无效（{msg}）")

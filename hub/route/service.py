@@ -167,3 +167,12 @@ def clue_id_of(session: Session, number: str) -> int:
     if parsed is None or received_at is None or received_at.year != parsed[0]:
         raise NotFound(f"没有找到线索 {number}（编号形如 XS-2026-000123）")
     return parsed[1]
+
+
+def rules_in_force(session: Session) -> list[tuple[str, str]]:
+    """(rule id, name) of the active rule set, in order (the shipped default before any is
+    saved); reads only, for filters."""
+    version = repository.active_version(session)
+    text = repository.yaml_of(session, version) if version is not None else None
+    rule_set = load_rule_set(text) if text is not None else compiled_default().rule_set
+    return [(rule.id, rule.name) for rule in rule_set.rules]

@@ -95,10 +95,12 @@ def delete_queues(broker_url: str, prefix: str, stages: list[str]) -> None:
         return
     from kombu import Connection
 
-    from hub.queue.bus import exchange, stage_queue
+    from hub.queue.bus import dead_letter_exchange, dead_letter_queue, exchange, stage_queue
 
     with Connection(broker_url) as conn:
         channel = conn.channel()
         for stage in stages:
             stage_queue(prefix, stage)(channel).delete()
+        dead_letter_queue(prefix)(channel).delete()
         exchange(prefix)(channel).delete()
+        dead_letter_exchange(prefix)(channel).delete()

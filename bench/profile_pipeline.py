@@ -1,0 +1,134 @@
+"""Where a clue's time goes in the pipeline: each stage's load / compute / store, timed on one
+batch run in-process, and the slowest stage profiled with pyinstrument.
+
+    .venv/bin/python bench/profile_pipeline.py               # 2,000 clues, SQLite
+    .venv/bin/python bench/profile_pipeline.py --n 5000 --html bench/out/profile.html
+
+No queue and no HTTP: clues are accepted through the intake service as the API does, then each
+stage's tasks are run by a real Worker, stage after stage, so the figures are the stages alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import select  # noqa: E402
+
+from bench import synth  # noqa: E402
+from hub.agencies.service import add_agency  # noqa: E402
+from hub.api.app import create_app  # noqa: E402
+from hub.container import Hub  # noqa: E402
+from hub.db.migrate import upgrade  # noqa: E402
+from hub.db.models import Task  # noqa: E402
+from hub.pipeline.stages import pipeline  # noqa: E402
+from hub.pipeline.worker import Worker  # noqa: E402
+from hub.security.keyring import create_keyring  # noqa: E402
+from hub.settings import Settings  # noqa: E402
+
+
+class Timed:
+    """Wraps a stage to time its three parts."""
+
+    def __init__(self, stage, seconds: dict[str, float]) -> None:  # noqa: ANN001
+        self.stage, self.seconds = stage, seconds
+        self.name, self.next_stage = stage.name, stage.next_stage
+
+    def _timed(self, part: str, func, *args):  # noqa: ANN001, ANN202
+        started = time.perf_counter()
+        try:
+            return func(*args)
+        finally:
+            self.seconds[part] += time.perf_counter() - started
+
+    def load(self, session, ref_ids):  # noqa: ANN001, ANN201
+        return self._timed("load", self.stage.load, session, ref_ids)
+
+    def compute(self, item):  # noqa: ANN001, ANN201
+        return self._timed("compute", self.stage.compute, item)
+
+    def store(self, session, results, now):  # noqa: ANN001, ANN201
+        return self._timed("store", self.stage.store, session, results, now)
+
+    def give_up(self, session, ref_id, error, now):  # noqa: ANN001, ANN201
+        return self.stage.give_up(session, ref_id, error, now)
+
+
+def pending(hub: Hub, stage: str) -> list[int]:
+    with hub.uow(write=False) as uow:
+        return list(uow.session.scalars(select(Task.id).where(Task.stage == stage,
+                                                              Task.state == "pending")))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--html", type=Path, help="also write pyinstrument's HTML report here")
+    args = parser.parse_args()
+    from fastapi.testclient import TestClient
+    from pyinstrument import Profiler
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/hub.db"
+        upgrade(url)
+        settings = Settings(_env_file=None, database_url=url, broker_url="memory://",
+                            keyring_path=Path(tmp) / "keyring.json",
+                            queue_prefix=f"prof-{uuid.uuid4().hex[:6]}")
+        create_keyring(settings.keyring_path)
+        hub = Hub.from_settings(settings)
+        with hub.uow() as uow:
+            _, key = add_agency(uow.session, name="基准测试单位", channel="hotline", region_code=None)
+            uow.commit()
+        clues = synth.clues(args.n, seed=random.randint(1, 10**6), prefix=uuid.uuid4().hex[:6])
+        with TestClient(create_app(hub)) as client:
+            for start in range(0, len(clues), 500):
+                response = client.post("/api/v1/clues/batch", json={"clues": clues[start:start + 500]},
+                                       headers={"Authorization": f"Bearer {key}"})
+                response.raise_for_status()
+        worker = Worker(hub, name="profile")
+        figures: dict[str, dict[str, float]] = {}
+        profiles: dict[str, Profiler] = {}
+        for name, stage in pipeline(settings).items():
+            seconds: dict[str, float] = defaultdict(float)
+            timed = Timed(stage, seconds)
+            ids = pending(hub, name)
+            profiler = Profiler(interval=0.002)
+            started = time.perf_counter()
+            profiler.start()
+            for start in range(0, len(ids), args.batch):
+                worker.process(timed, ids[start:start + args.batch])
+            profiler.stop()
+            seconds["total"] = time.perf_counter() - started
+            seconds["clues"] = len(ids)
+            figures[name], profiles[name] = dict(seconds), profiler
+        hub.close()
+
+    print(f"\n{args.n} clues, batches of {args.batch}, SQLite, one thread\n")
+    print(f"{'stage':<12}{'clues':>7}{'total s':>9}{'µs/clue':>9}{'load':>8}{'compute':>9}{'store':>8}"
+          f"{'claim+commit':>14}")
+    for name, s in figures.items():
+        rest = s["total"] - s.get("load", 0) - s.get("compute", 0) - s.get("store", 0)
+        per = s["total"] / max(s["clues"], 1) * 1e6
+        print(f"{name:<12}{s['clues']:>7.0f}{s['total']:>9.2f}{per:>9.0f}{s.get('load', 0):>8.2f}"
+              f"{s.get('compute', 0):>9.2f}{s.get('store', 0):>8.2f}{rest:>14.2f}")
+    slowest = max(figures, key=lambda n: figures[n]["total"])
+    print(f"\nslowest stage: {slowest}; pyinstrument:\n")
+    print(profiles[slowest].output_text(unicode=True, color=False))
+    if args.html:
+        args.html.parent.mkdir(parents=True, exist_ok=True)
+        args.html.write_text(profiles[slowest].output_html())
+        print(f"HTML: {args.html}")
+
+
+if __name__ == "__main__":
+    main()

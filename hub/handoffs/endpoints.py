@@ -1,0 +1,133 @@
+"""`/api/v1/handoffs`: a partner agency works its inbox of hand-offs (SPEC §4)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, Request, UploadFile
+
+from hub.api.deps import AgencyDep, HubDep
+from hub.api.responses import JSONResponse
+from hub.errors import FieldError, InvalidInput, PayloadTooLarge
+from hub.handoffs import present, replies, repository, service
+from hub.handoffs.deadlines import receiver_works
+from hub.handoffs.schemas import (
+    AckSubmission,
+    AttachmentOut,
+    HandoffOut,
+    HandoffPage,
+    ReplyOut,
+    ReplySubmission,
+    ReturnSubmission,
+)
+from hub.handoffs.states import STATES, IllegalTransition
+
+router = APIRouter(prefix="/api/v1/handoffs", tags=["handoffs 移交"])
+_ERRORS = {401: {"description": "缺少、无效或已吊销的 API 密钥"},
+           404: {"description": "没有这个移交，或不是移交给本单位的"},
+           409: {"description": "移交当前状态不允许该操作（说明当前状态）"},
+           422: {"description": "数据有误：每个出错字段一条，含 loc 与 msg"}}
+
+
+def _actor(agency) -> str:  # noqa: ANN001
+    return f"agency:{agency.agency_id}"
+
+
+def _states(status: str | None) -> list[str] | None:
+    if not status:
+        return None
+    states = [s.strip() for s in status.split(",") if s.strip()]
+    bad = [s for s in states if s not in STATES]
+    if bad:
+        raise InvalidInput([FieldError(["query", "status"],
+                                       f"状态（status）：{'、'.join(bad)} 无效，应为以下之一："
+                                       f"{'、'.join(STATES)}")])
+    return states
+
+
+@router.get("", response_model=HandoffPage, responses=_ERRORS, summary="本单位的移交（收件箱）")
+def list_handoffs(agency: AgencyDep, hub: HubDep, status: str | None = None,
+                  updated_since: datetime | None = None, cursor: str | None = None,
+                  limit: Annotated[int, Query(ge=1, le=200)] = 50) -> JSONResponse:
+    if updated_since is not None and updated_since.tzinfo is None:
+        raise InvalidInput([FieldError(["query", "updated_since"],
+                                       "更新时间（updated_since）：须带时区，例如 +08:00")])
+    with hub.uow(write=False) as uow:
+        page = repository.inbox(uow.session, agency.agency_id, states=_states(status),
+                                updated_since=updated_since, cursor=cursor, limit=limit)
+        items = [present.handoff_json(uow.session, hub.cipher, h) for h in page.handoffs]
+    return JSONResponse({"handoffs": items, "next_cursor": page.next_cursor})
+
+
+@router.get("/{number}", response_model=HandoffOut, responses=_ERRORS, summary="读取一项移交")
+def get_handoff(number: str, agency: AgencyDep, hub: HubDep) -> JSONResponse:
+    with hub.uow(write=False) as uow:
+        handoff = repository.by_number(uow.session, number, agency_id=agency.agency_id)
+        return JSONResponse(present.handoff_json(uow.session, hub.cipher, handoff))
+
+
+@router.post("/{number}/ack", response_model=HandoffOut, responses=_ERRORS, summary="签收")
+def acknowledge(number: str, agency: AgencyDep, hub: HubDep,
+                body: AckSubmission | None = None) -> JSONResponse:
+    note = body.note if body else None
+    with hub.uow() as uow:
+        handoff = repository.by_number(uow.session, number, agency_id=agency.agency_id,
+                                       for_update=True)
+        service.apply(uow.session, handoff, "acknowledge", actor=_actor(agency), via="api",
+                      **({"note": note} if note else {}))
+        if handoff.kind == "cc":  # for information only: acknowledged is done (销号)
+            service.apply(uow.session, handoff, "close", actor="system", via="system",
+                          reason="抄送件签收即办结")
+        uow.commit()
+        return JSONResponse(present.handoff_json(uow.session, hub.cipher, handoff))
+
+
+@router.post("/{number}/replies", status_code=201, response_model=ReplyOut,
+             responses={200: {"description": "同一 source_ref 已收到：返回已有回复"}, **_ERRORS},
+             summary="进展或办结反馈（含办理结果）")
+def post_reply(number: str, body: ReplySubmission, agency: AgencyDep, hub: HubDep) -> JSONResponse:
+    with hub.uow() as uow:
+        handoff = repository.by_number(uow.session, number, agency_id=agency.agency_id,
+                                       for_update=True)
+        reply, new = replies.add_reply(uow.session, handoff, body, actor=_actor(agency), via="api")
+        uow.commit()
+        attachments = repository.attachments(uow.session, [handoff.id])
+        return JSONResponse(present.reply_json(reply, attachments), 201 if new else 200)
+
+
+@router.post("/{number}/attachments", status_code=201, response_model=AttachmentOut,
+             responses={413: {"description": "附件超过大小上限"},
+                        415: {"description": "附件类型不被接受或与内容不符"}, **_ERRORS},
+             summary="上传附件（multipart，字段名 file）")
+def post_attachment(number: str, request: Request, agency: AgencyDep, hub: HubDep,
+                    file: Annotated[UploadFile, File(description="附件文件")]) -> JSONResponse:
+    limit = hub.settings.handoff_attachment_max_bytes
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit + 64 * 1024:
+        raise PayloadTooLarge(f"附件超过 {limit // (1024 * 1024) or 1} MiB 的上限")
+    content = file.file.read(limit + 1)
+    with hub.uow() as uow:
+        handoff = repository.by_number(uow.session, number, agency_id=agency.agency_id,
+                                       for_update=True)
+        if not receiver_works(handoff):
+            raise IllegalTransition(f"移交当前状态为“{service.state_label(handoff.state)}”"
+                                    f"（{handoff.state}），不能再上传附件")
+        attachment = replies.add_attachment(uow.session, hub.cipher, handoff, content=content,
+                                            filename=file.filename,
+                                            declared_type=file.content_type, max_bytes=limit)
+        uow.commit()
+        return JSONResponse(present.attachment_json(attachment), 201)
+
+
+@router.post("/{number}/return", response_model=HandoffOut, responses=_ERRORS,
+             summary="退回（非本单位职责，须说明理由）")
+def return_handoff(number: str, body: ReturnSubmission, agency: AgencyDep,
+                   hub: HubDep) -> JSONResponse:
+    with hub.uow() as uow:
+        handoff = repository.by_number(uow.session, number, agency_id=agency.agency_id,
+                                       for_update=True)
+        service.apply(uow.session, handoff, "return", actor=_actor(agency), via="api",
+                      reason=body.reason.strip())
+        uow.commit()
+        return JSONResponse(present.handoff_json(uow.session, hub.cipher, handoff))

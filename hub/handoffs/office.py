@@ -1,0 +1,193 @@
+"""The office's side of hand-offs: the list (overdue first), one hand-off's page, and the
+actions reviewers take (verify, close, send back, cancel, resend, reopen, remind).
+
+Services never commit; the caller's unit of work does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hub.accounts.service import OfficePrincipal
+from hub.calendar.service import load_calendar
+from hub.db.models import Clue
+from hub.db.types import utcnow
+from hub.errors import FieldError, Forbidden, InvalidInput
+from hub.intake.present import clue_no
+from hub.security.crypto import Cipher
+from hub.workdays import WorkCalendar, shanghai_today
+
+from . import deadlines, repository
+from .models import Handoff, HandoffAttachment, HandoffEvent, HandoffReply
+from .replies import add_reply
+from .schemas import OUTCOME_LABELS, ReplySubmission
+from .service import CLOSING_OUTCOMES, apply, create_handoffs
+
+OFFICE_ACTIONS = ("verify", "close", "send_back", "cancel", "resend", "reopen", "remind",
+                  "acknowledge", "redirect")
+NEEDS_REASON = frozenset({"send_back", "cancel", "reopen", "redirect"})
+NEEDS_DEADLINE = frozenset({"send_back", "reopen"})
+SEE_ROLES = frozenset({"reviewer", "section_head", "leader", "auditor"})
+
+
+def can_see(user: OfficePrincipal) -> bool:
+    return user.role in SEE_ROLES
+
+
+def require_see(user: OfficePrincipal) -> None:
+    if not can_see(user):
+        raise Forbidden("只有科员、科长、领导和审计人员可以查看移交")
+
+
+@dataclass
+class ListedHandoff:
+    handoff: Handoff
+    days_overdue: int
+    next_due: date | None
+    clue_number: str = ""
+    clue_title: str = ""
+
+
+def listing(session: Session, f: repository.OfficeFilter, *, today: date | None = None,
+            calendar: WorkCalendar | None = None) -> list[ListedHandoff]:
+    """Overdue first (most working days first), then by the nearest deadline."""
+    calendar = calendar or load_calendar(session)
+    today = today or shanghai_today()
+    handoffs = repository.office_list(session, f)
+    clues = {c.id: c for c in session.scalars(select(Clue).where(
+        Clue.id.in_({h.clue_id for h in handoffs})))} if handoffs else {}
+    rows = [ListedHandoff(h, deadlines.days_overdue(h, today, calendar), deadlines.next_due(h),
+                          clue_no(h.clue_id, clues[h.clue_id].received_at),
+                          clues[h.clue_id].title) for h in handoffs]
+    rows.sort(key=lambda r: (-r.days_overdue, r.next_due or date.max, -r.handoff.id))
+    return rows
+
+
+@dataclass
+class HandoffView:
+    handoff: Handoff
+    clue: Clue
+    family: list[Handoff]
+    events: list[HandoffEvent]
+    replies: list[HandoffReply]
+    attachments: list[HandoffAttachment]
+    days_overdue: int
+    final_reply: HandoffReply | None
+
+    @property
+    def closes_on_verify(self) -> bool:
+        return bool(self.final_reply and self.final_reply.outcome in CLOSING_OUTCOMES)
+
+
+def view(session: Session, number: str, *, today: date | None = None) -> HandoffView:
+    handoff = repository.by_number(session, number)
+    replies = repository.replies(session, [handoff.id])
+    final = next((r for r in reversed(replies) if r.final), None)
+    return HandoffView(
+        handoff, session.get(Clue, handoff.clue_id), repository.family(session, handoff),
+        repository.events(session, handoff.id), replies,
+        repository.attachments(session, [handoff.id]),
+        deadlines.days_overdue(handoff, today or shanghai_today(), load_calendar(session)), final)
+
+
+def act(session: Session, by: OfficePrincipal, number: str, action: str, *, via: str,
+        reason: str | None = None, due_on: date | None = None, complete_days: int | None = None,
+        target: str | None = None, cipher: Cipher | None = None, settings: Any = None,
+        now: datetime | None = None) -> Handoff:
+    """One office action on a hand-off; the transition table decides whether it is allowed.
+
+    `acknowledge` records a receiver's acknowledgement on its behalf (a body without an
+    inbox); `redirect` cancels the hand-off and hands the clue to `target` instead (after
+    the receiver returned it as not theirs). Returns the hand-off acted on (or the new one).
+    """
+    if not by.can_review:
+        raise Forbidden("只有科员、科长和领导可以办理移交")
+    reason = (reason or "").strip() or None
+    _check(action, reason, due_on, complete_days)
+    if action == "redirect":
+        return _redirect(session, by, number, target, reason or "", via=via, cipher=cipher,
+                         settings=settings, now=now)
+    now = now or utcnow()
+    handoff = repository.by_number(session, number, for_update=True)
+    calendar = load_calendar(session)
+    actor = f"user:{by.username}"
+    detail: dict[str, Any] = {"reason": reason} if reason else {}
+    new_due = _deadline(calendar, now, due_on, complete_days, settings, action)
+    if new_due is not None:
+        detail["due_on"] = new_due
+    if action == "verify":
+        final = next((r for r in reversed(repository.replies(session, [handoff.id])) if r.final),
+                     None)
+        detail.update(reply_id=final.id if final else None, outcome=final.outcome if final else None)
+    apply(session, handoff, action, actor=actor, via=via, now=now, calendar=calendar, **detail)
+    if action == "verify" and detail.get("outcome") in CLOSING_OUTCOMES:
+        apply(session, handoff, "close", actor=actor, via=via, now=now,
+              reason=f"验收通过，办理结果为“{OUTCOME_LABELS[detail['outcome']]}”，直接销号")
+    return handoff
+
+
+def _check(action: str, reason: str | None, due_on: date | None,
+           complete_days: int | None) -> None:
+    errors = []
+    if action not in OFFICE_ACTIONS:
+        errors.append(FieldError(["action"], f"操作应为以下之一：{'、'.join(OFFICE_ACTIONS)}"))
+    if action in NEEDS_REASON and not reason:
+        errors.append(FieldError(["reason"], "此操作必须填写理由或意见"))
+    if action in NEEDS_DEADLINE and due_on is None and not complete_days:
+        errors.append(FieldError(["due_on"], "此操作必须给出新的办结期限（日期或工作日数）"))
+    if complete_days is not None and not 1 <= complete_days <= 365:
+        errors.append(FieldError(["complete_days"], "办结期限（工作日）应在 1 到 365 之间"))
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _deadline(calendar: WorkCalendar, now: datetime, due_on: date | None,
+              complete_days: int | None, settings: Any, action: str) -> date | None:
+    today = shanghai_today(now)
+    if due_on is not None:
+        if due_on <= today:
+            raise InvalidInput([FieldError(["due_on"], f"新期限 {due_on.isoformat()} 应晚于今天")])
+        return due_on
+    if complete_days:
+        return calendar.add_working_days(today, complete_days)
+    if action == "resend" and settings is not None:
+        return calendar.add_working_days(today, settings.handoff_complete_days)
+    return None
+
+
+def record_reply(session: Session, by: OfficePrincipal, number: str, body: ReplySubmission, *,
+                 via: str, now: datetime | None = None) -> tuple[HandoffReply, bool]:
+    """A reply the receiver gave outside the API (letter, phone), recorded by a reviewer."""
+    if not by.can_review:
+        raise Forbidden("只有科员、科长和领导可以办理移交")
+    handoff = repository.by_number(session, number, for_update=True)
+    return add_reply(session, handoff, body, actor=f"user:{by.username}", via=via, now=now)
+
+
+def _redirect(session: Session, by: OfficePrincipal, number: str, target: str | None,
+              reason: str, *, via: str, cipher: Cipher | None, settings: Any,
+              now: datetime | None) -> Handoff:
+    from .from_decision import default_deadline_days
+    from .receivers import resolve_receiver
+
+    now = now or utcnow()
+    handoff = repository.by_number(session, number, for_update=True)
+    receiver = resolve_receiver(session, target or "", ["target"])
+    if receiver.name == handoff.receiver_name:
+        raise InvalidInput([FieldError(["target"], "改送的单位与原接收单位相同，请用“重新移交”")])
+    actor = f"user:{by.username}"
+    apply(session, handoff, "cancel", actor=actor, via=via, now=now,
+          reason=f"改送{receiver.name}：{reason}")
+    reply_days, complete_days = default_deadline_days(handoff.kind, settings)
+    made = create_handoffs(
+        session, clue=session.get(Clue, handoff.clue_id), kind=handoff.kind, receivers=[receiver],
+        calendar=load_calendar(session), actor=actor, via=via, cipher=cipher,
+        instructions=handoff.instructions, reply_days=reply_days, complete_days=complete_days,
+        share_reporter=handoff.reporter_enc is not None, decision_id=handoff.decision_id,
+        created_by=by.user_id, now=now)
+    return made[0]

@@ -1,0 +1,110 @@
+"""The office's hand-off pages (Chinese): the list, one hand-off with its timeline, actions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from hub.api.deps import HubDep
+from hub.contract.messages import field_errors
+from hub.errors import HubError
+from hub.handoffs import office, repository
+from hub.handoffs.office_api import attachment_response
+from hub.handoffs.schemas import ReplySubmission
+from hub.handoffs.web import templates
+from hub.review.web import PageUser, check_csrf
+
+router = APIRouter(prefix="/office/handoffs", include_in_schema=False)
+
+
+@router.get("", response_class=HTMLResponse)
+def list_page(request: Request, user: PageUser, hub: HubDep) -> HTMLResponse:
+    office.require_see(user)
+    params = request.query_params
+    f = repository.OfficeFilter(params.get("state", "open") or None, params.get("kind") or None,
+                                params.get("receiver") or None)
+    with hub.uow(write=False) as uow:
+        rows = office.listing(uow.session, f)
+    return templates.TemplateResponse(request, "handoffs.html", {
+        "user": user, "rows": rows, "f": f, "overdue": sum(1 for r in rows if r.days_overdue),
+        "message": params.get("message"), "error": params.get("error")})
+
+
+@router.get("/{number}", response_class=HTMLResponse)
+def handoff_page(request: Request, number: str, user: PageUser, hub: HubDep) -> HTMLResponse:
+    office.require_see(user)
+    with hub.uow(write=False) as uow:
+        v = office.view(uow.session, number)
+    return templates.TemplateResponse(request, "handoff.html", {
+        "user": user, "v": v, "h": v.handoff, "message": request.query_params.get("message"),
+        "error": request.query_params.get("error")})
+
+
+@router.post("/{number}/action")
+def action(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
+           action: Annotated[str, Form()], reason: Annotated[str, Form()] = "",
+           due_on: Annotated[str, Form()] = "", complete_days: Annotated[str, Form()] = "",
+           target: Annotated[str, Form()] = "") -> RedirectResponse:
+    check_csrf(user, csrf)
+    back = f"/office/handoffs/{number}"
+    try:
+        day = date.fromisoformat(due_on) if due_on.strip() else None
+        days = int(complete_days) if complete_days.strip().isdigit() else None
+        with hub.uow() as uow:
+            h = office.act(uow.session, user, number, action, via="page", reason=reason,
+                           due_on=day, complete_days=days, target=target, cipher=hub.cipher,
+                           settings=hub.settings)
+            uow.commit()
+    except ValueError:
+        return _with(back, error="新期限的日期格式不对，应为 2026-10-13 这样的年-月-日")
+    except HubError as exc:
+        detail = "；".join(e.msg for e in getattr(exc, "errors", [])) or exc.message
+        return _with(back, error=detail)
+    from hub.handoffs.web import ACTION_LABELS, LABELS
+
+    if h.number != number:  # redirected: show the new hand-off
+        return _with(f"/office/handoffs/{h.number}", message=f"已改送{h.receiver_name}（原移交 {number} 已撤销）")
+    return _with(back, message=f"已{ACTION_LABELS.get(action, action)}，移交当前状态：{LABELS[h.state]}")
+
+
+@router.post("/{number}/reply")
+def record_reply(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
+                 text: Annotated[str, Form()] = "", final: Annotated[bool, Form()] = False,
+                 outcome: Annotated[str, Form()] = "", persons: Annotated[str, Form()] = "",
+                 amount_yuan: Annotated[str, Form()] = "",
+                 outcome_text: Annotated[str, Form()] = "") -> RedirectResponse:
+    """A reply given outside the API (letter, phone), recorded by a reviewer."""
+    check_csrf(user, csrf)
+    back = f"/office/handoffs/{number}"
+    data: dict = {"final": final, "text": text.strip()}
+    if outcome:
+        data["outcome"] = {"kind": outcome, "persons": persons.strip() or None,
+                           "amount_yuan": amount_yuan.strip() or None,
+                           "text": outcome_text.strip() or None}
+    try:
+        body = ReplySubmission.model_validate(data)
+        with hub.uow() as uow:
+            office.record_reply(uow.session, user, number, body, via="page")
+            uow.commit()
+    except ValidationError as exc:
+        return _with(back, error="；".join(e.msg for e in field_errors(exc, ())))
+    except HubError as exc:
+        detail = "；".join(e.msg for e in getattr(exc, "errors", [])) or exc.message
+        return _with(back, error=detail)
+    return _with(back, message="已登记" + ("办结反馈" if final else "进展反馈"))
+
+
+@router.get("/{number}/attachments/{attachment_id}")
+def download(number: str, attachment_id: int, user: PageUser, hub: HubDep) -> Response:
+    office.require_see(user)
+    return attachment_response(hub, number, attachment_id)
+
+
+def _with(url: str, **params: str) -> RedirectResponse:
+    from urllib.parse import urlencode
+
+    return RedirectResponse(f"{url}?{urlencode(params)}", status_code=303)

@@ -1,0 +1,95 @@
+"""Replies from the receiver (反馈, with outcomes) and their attachments (bytes encrypted)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hub.db.types import utcnow
+from hub.errors import FieldError, HubError, InvalidInput, PayloadTooLarge
+from hub.security.crypto import Cipher
+
+from . import files
+from .models import Handoff, HandoffAttachment, HandoffReply
+from .schemas import ReplySubmission
+from .service import apply
+
+
+class UnsupportedMediaType(HubError):
+    status_code = 415
+    code = "unsupported_media_type"
+
+
+def attachment_aad(handoff_id: int, sha256: str) -> bytes:
+    return f"handoff-attachment:{handoff_id}:{sha256}".encode()
+
+
+def add_reply(session: Session, handoff: Handoff, body: ReplySubmission, *, actor: str, via: str,
+              now: datetime | None = None) -> tuple[HandoffReply, bool]:
+    """The reply and whether it is new; the same `source_ref` again returns the first one."""
+    if body.source_ref is not None:
+        existing = session.scalar(select(HandoffReply).where(
+            HandoffReply.handoff_id == handoff.id, HandoffReply.source_ref == body.source_ref))
+        if existing is not None:
+            return existing, False
+    now = now or utcnow()
+    attachments = _unattached(session, handoff, body.attachments)
+    outcome = body.outcome
+    reply = HandoffReply(
+        handoff_id=handoff.id, source_ref=body.source_ref, final=body.final, text=body.text,
+        outcome=outcome.kind.value if outcome else None,
+        persons=outcome.persons if outcome else None,
+        amount_yuan=outcome.amount_yuan if outcome else None,
+        outcome_text=outcome.text if outcome else None, received_at=now, actor=actor, via=via)
+    session.add(reply)
+    session.flush()
+    for attachment in attachments:
+        attachment.reply_id = reply.id
+    apply(session, handoff, "reply_final" if body.final else "reply_progress", actor=actor,
+          via=via, now=now, reply_id=reply.id, outcome=reply.outcome, persons=reply.persons)
+    return reply, True
+
+
+def _unattached(session: Session, handoff: Handoff, ids: list[int]) -> list[HandoffAttachment]:
+    if not ids:
+        return []
+    rows = {a.id: a for a in session.scalars(select(HandoffAttachment).where(
+        HandoffAttachment.id.in_(ids), HandoffAttachment.handoff_id == handoff.id))}
+    errors = [FieldError(["body", "attachments", i],
+                         f"附件（attachments.{i}）：编号 {a} 不是本移交已上传且未使用的附件")
+              for i, a in enumerate(ids) if a not in rows or rows[a].reply_id is not None]
+    if errors:
+        raise InvalidInput(errors)
+    return list(rows.values())
+
+
+def add_attachment(session: Session, cipher: Cipher, handoff: Handoff, *, content: bytes,
+                   filename: str | None, declared_type: str | None, max_bytes: int,
+                   now: datetime | None = None) -> HandoffAttachment:
+    """Check size and media type (from the bytes), encrypt, store with SHA-256 and size."""
+    if len(content) > max_bytes:
+        raise PayloadTooLarge(f"附件超过 {max_bytes // (1024 * 1024) or 1} MiB 的上限")
+    if not content:
+        raise InvalidInput([FieldError(["body", "file"], "附件（file）：文件为空")])
+    media_type = files.media_type_for(content, declared_type, filename or "")
+    if media_type is None:
+        raise UnsupportedMediaType(
+            f"附件类型不被接受，或文件内容与声明的类型（{declared_type or '未声明'}）不符；"
+            f"允许的类型：{files.ALLOWED_LABEL}")
+    digest = hashlib.sha256(content).hexdigest()
+    attachment = HandoffAttachment(
+        handoff_id=handoff.id, filename=files.safe_filename(filename, media_type),
+        media_type=media_type, size=len(content), sha256=digest,
+        content_enc=cipher.encrypt(content, attachment_aad(handoff.id, digest)),
+        created_at=now or utcnow())
+    session.add(attachment)
+    session.flush()
+    return attachment
+
+
+def attachment_content(cipher: Cipher, attachment: HandoffAttachment) -> bytes:
+    return cipher.decrypt(attachment.content_enc,
+                          attachment_aad(attachment.handoff_id, attachment.sha256))

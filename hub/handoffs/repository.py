@@ -1,0 +1,146 @@
+"""SQL for hand-offs: one by number, an agency's inbox (keyset paging), the office's list."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime
+
+import orjson
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session
+
+from hub.errors import FieldError, InvalidInput, NotFound
+
+from .models import Handoff, HandoffAttachment, HandoffEvent, HandoffReply
+from .numbers import parse_handoff_no
+
+
+def by_number(session: Session, number: str, *, agency_id: int | None = None,
+              for_update: bool = False) -> Handoff:
+    """The hand-off `JB-…`; another agency's is not found (404, never 403: no probing)."""
+    query = select(Handoff).where(Handoff.number == number)
+    if agency_id is not None:
+        query = query.where(Handoff.agency_id == agency_id)
+    if for_update:
+        query = query.with_for_update()
+    found = session.scalar(query) if parse_handoff_no(number) else None
+    if found is None:
+        raise NotFound(f"没有找到移交 {number}" + ("（或不是移交给本单位的）" if agency_id else ""))
+    return found
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    handoffs: list[Handoff]
+    next_cursor: str | None
+
+
+def inbox(session: Session, agency_id: int, *, states: list[str] | None = None,
+          updated_since: datetime | None = None, cursor: str | None = None,
+          limit: int = 50) -> InboxPage:
+    """The agency's hand-offs in (updated_at, id) order; the cursor is opaque to callers."""
+    query = select(Handoff).where(Handoff.agency_id == agency_id)
+    if states:
+        query = query.where(Handoff.state.in_(states))
+    if updated_since is not None:
+        query = query.where(Handoff.updated_at >= updated_since)
+    if cursor:
+        at, last_id = decode_cursor(cursor)
+        query = query.where(tuple_(Handoff.updated_at, Handoff.id) > tuple_(at, last_id))
+    rows = list(session.scalars(query.order_by(Handoff.updated_at, Handoff.id).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return InboxPage(rows, encode_cursor(rows[-1]) if more and rows else None)
+
+
+def encode_cursor(handoff: Handoff) -> str:
+    key = [handoff.updated_at.isoformat(), handoff.id]
+    return base64.urlsafe_b64encode(orjson.dumps(key)).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        at, last_id = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        return datetime.fromisoformat(at), int(last_id)
+    except (ValueError, TypeError, orjson.JSONDecodeError):
+        raise InvalidInput([FieldError(["query", "cursor"],
+                                       "翻页游标（cursor）无效，请使用上一页返回的 next_cursor")]) from None
+
+
+def for_clue(session: Session, clue_id: int) -> list[Handoff]:
+    return list(session.scalars(select(Handoff).where(Handoff.clue_id == clue_id)
+                                .order_by(Handoff.id)))
+
+
+def family(session: Session, handoff: Handoff) -> list[Handoff]:
+    """The lead and its co-handlers of the same decision."""
+    lead_id = handoff.lead_id or handoff.id
+    return list(session.scalars(select(Handoff).where(
+        (Handoff.id == lead_id) | (Handoff.lead_id == lead_id)).order_by(Handoff.id)))
+
+
+def replies(session: Session, handoff_ids: list[int]) -> list[HandoffReply]:
+    if not handoff_ids:
+        return []
+    return list(session.scalars(select(HandoffReply).where(HandoffReply.handoff_id.in_(handoff_ids))
+                                .order_by(HandoffReply.received_at, HandoffReply.id)))
+
+
+def attachments(session: Session, handoff_ids: list[int]) -> list[HandoffAttachment]:
+    if not handoff_ids:
+        return []
+    return list(session.scalars(select(HandoffAttachment)
+                                .where(HandoffAttachment.handoff_id.in_(handoff_ids))
+                                .order_by(HandoffAttachment.id)))
+
+
+def events(session: Session, handoff_id: int) -> list[HandoffEvent]:
+    return list(session.scalars(select(HandoffEvent).where(HandoffEvent.handoff_id == handoff_id)
+                                .order_by(HandoffEvent.at, HandoffEvent.id)))
+
+
+@dataclass(frozen=True)
+class OfficeFilter:
+    state: str | None = None  # a state, or "open"
+    kind: str | None = None
+    receiver: str | None = None
+
+
+def office_list(session: Session, f: OfficeFilter, limit: int = 500) -> list[Handoff]:
+    """Hand-offs for the office's list (the caller orders overdue first: it needs the calendar)."""
+    from .states import OPEN
+
+    query = select(Handoff)
+    if f.state == "open":
+        query = query.where(Handoff.state.in_(OPEN))
+    elif f.state:
+        query = query.where(Handoff.state == f.state)
+    if f.kind:
+        query = query.where(Handoff.kind == f.kind)
+    if f.receiver:
+        query = query.where(Handoff.receiver_name.contains(f.receiver, autoescape=True))
+    return list(session.scalars(query.order_by(Handoff.updated_at.desc(), Handoff.id.desc())
+                                .limit(limit)))
+
+
+def numbers_by_decision(session: Session, decision_ids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    if decision_ids:
+        for decision_id, number in session.execute(
+                select(Handoff.decision_id, Handoff.number)
+                .where(Handoff.decision_id.in_(decision_ids)).order_by(Handoff.id)):
+            out.setdefault(decision_id, []).append(number)
+    return out
+
+
+def receiver_working(session: Session, limit: int = 1000, after_id: int = 0) -> list[Handoff]:
+    """Hand-offs whose clocks run (sent, acknowledged, or sent back by the office), by id:
+    what reminder and escalation jobs look at (`deadlines.running_deadlines`, `days_overdue`)."""
+    from .states import RECEIVER_WORKING
+
+    query = select(Handoff).where(
+        Handoff.id > after_id,
+        Handoff.state.in_(RECEIVER_WORKING) | ((Handoff.state == "returned")
+                                               & (Handoff.returned_by == "office")))
+    return list(session.scalars(query.order_by(Handoff.id).limit(limit)))

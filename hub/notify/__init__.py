@@ -1,0 +1,1 @@
+"""Delivery of hand-offs: signed webhooks to agencies, reminders and escalation, notifications."""

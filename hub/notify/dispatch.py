@@ -1,0 +1,219 @@
+"""Sending deliveries: claim due rows, post them concurrently, record every attempt.
+
+A slow or dead receiver never holds up the others: each post has a short timeout and runs in
+a thread pool, and the rows are claimed in the database (`FOR UPDATE SKIP LOCKED` on
+PostgreSQL; SQLite has one writer), so several dispatchers in several processes share the
+work without sending one delivery twice at once. A claim left by a process that died expires
+after `CLAIM_SECONDS` and the row is sent again (receivers dedupe on `X-Hub-Delivery`).
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import httpx
+import orjson
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from hub import log
+from hub.container import Hub
+from hub.db import registry  # noqa: F401  (every mapper known: hand-offs point at decisions)
+from hub.db.types import utcnow
+from hub.notify.models import AgencyWebhook, WebhookAttempt, WebhookDelivery
+from hub.notify.signature import signature_headers
+from hub.notify.webhooks import events_waiting, fill_outbox
+from hub.settings import Settings
+
+PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed"
+CLAIM_LIMIT = 100
+CLAIM_SECONDS = 120.0  # far above the timeout: a claim this old belongs to a dead process
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    delivery_id: str
+    event: str
+    payload: dict
+    attempts: int
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int | None
+    error: str | None
+    duration_ms: float
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+
+def backoff(settings: Settings, attempts: int) -> timedelta:
+    """The wait before the next try, after `attempts` tries: base × 2^(attempts-1), capped."""
+    seconds = settings.webhook_backoff_seconds * 2 ** max(0, attempts - 1)
+    return timedelta(seconds=min(seconds, settings.webhook_backoff_max_seconds))
+
+
+def anything_due(session: Session, now: datetime) -> bool:
+    stale = now - timedelta(seconds=CLAIM_SECONDS)
+    return session.scalar(select(WebhookDelivery.id).where(
+        or_(WebhookDelivery.state == PENDING,
+            (WebhookDelivery.state == SENDING) & (WebhookDelivery.claimed_at < stale)),
+        WebhookDelivery.next_attempt_at <= now).limit(1)) is not None
+
+
+def claim(session: Session, now: datetime, limit: int = CLAIM_LIMIT) -> list[Claimed]:
+    """Take due deliveries for this process, in one statement (a write first, so SQLite holds
+    its write lock throughout; PostgreSQL skips rows another dispatcher has locked)."""
+    stale = now - timedelta(seconds=CLAIM_SECONDS)
+    due = (select(WebhookDelivery.id)
+           .where(or_(WebhookDelivery.state == PENDING,
+                      (WebhookDelivery.state == SENDING) & (WebhookDelivery.claimed_at < stale)),
+                  WebhookDelivery.next_attempt_at <= now)
+           .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(limit))
+    if session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    rows = session.execute(
+        update(WebhookDelivery).where(WebhookDelivery.id.in_(due.scalar_subquery()))
+        .values(state=SENDING, claimed_at=now, attempts=WebhookDelivery.attempts + 1)
+        .returning(WebhookDelivery.id, WebhookDelivery.delivery_id, WebhookDelivery.event,
+                   WebhookDelivery.payload, WebhookDelivery.attempts, WebhookDelivery.agency_id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    if not rows:
+        return []
+    urls = {agency_id: url for agency_id, url in session.execute(
+        select(AgencyWebhook.agency_id, AgencyWebhook.url)
+        .where(AgencyWebhook.agency_id.in_({r[5] for r in rows}))).all()}
+    return [Claimed(r[0], r[1], r[2], r[3], r[4], urls.get(r[5])) for r in rows]
+
+
+def post(client: httpx.Client, hub: Hub, item: Claimed) -> Outcome:
+    if item.url is None:
+        return Outcome(None, "协作单位已删除回调地址", 0.0)
+    body = orjson.dumps(item.payload)
+    headers = signature_headers(hub.signing_key, delivery_id=item.delivery_id, event=item.event,
+                                body=body, timestamp=int(time.time()))
+    started = time.perf_counter()
+    try:
+        response = client.post(item.url, content=body, headers=headers)
+    except httpx.HTTPError as exc:
+        return Outcome(None, f"{type(exc).__name__}: {exc}"[:500], _ms(started))
+    error = None if 200 <= response.status_code < 300 else response.text[:300]
+    return Outcome(response.status_code, error, _ms(started))
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
+def record(session: Session, settings: Settings, item: Claimed, outcome: Outcome,
+           now: datetime) -> str:
+    session.add(WebhookAttempt(delivery_id=item.id, at=now, url=item.url or "", status=outcome.status,
+                               error=outcome.error, duration_ms=outcome.duration_ms))
+    values: dict = {"last_status": outcome.status, "last_error": outcome.error, "claimed_at": None}
+    if outcome.ok:
+        values.update(state=DELIVERED, delivered_at=now)
+    elif item.attempts >= settings.webhook_max_attempts:
+        values.update(state=FAILED)
+        _tell_the_office(session, item, outcome, now)
+    else:
+        values.update(state=PENDING, next_attempt_at=now + backoff(settings, item.attempts))
+    session.execute(update(WebhookDelivery).where(WebhookDelivery.id == item.id).values(**values))
+    return values["state"]
+
+
+def _tell_the_office(session: Session, item: Claimed, outcome: Outcome, now: datetime) -> None:
+    """A failed push is the office's to see: administrators and section heads are notified."""
+    from hub.accounts.models import OfficeUser
+    from hub.db.models import Agency
+    from hub.notify.office import notify
+
+    name = session.scalar(select(Agency.name).join(WebhookDelivery,
+                                                   WebhookDelivery.agency_id == Agency.id)
+                          .where(WebhookDelivery.id == item.id))
+    users = list(session.scalars(select(OfficeUser.id).where(
+        OfficeUser.active.is_(True), OfficeUser.role.in_(["admin", "section_head"]))))
+    handoff = (item.payload.get("handoff") or {}).get("id", "")
+    why = f"HTTP {outcome.status}" if outcome.status else "无应答"
+    notify(session, users, kind="webhook_failed", title=f"推送失败：{name} {handoff}",
+           body=f"向{name}推送移交 {handoff} 的变更，{item.attempts} 次尝试均未成功（{why}）。"
+                f"对方恢复后可在“推送失败”页面重新推送。",
+           handoff_id=None, now=now, link="/office/webhooks")
+
+
+class Dispatcher:
+    """The periodic job: fill the outbox, then send what is due, several at once."""
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+        settings = hub.settings
+        self.pool = ThreadPoolExecutor(max_workers=settings.webhook_concurrency,
+                                       thread_name_prefix="webhook")
+        timeout = settings.webhook_timeout_seconds
+        self.client = httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0)),
+                                   follow_redirects=False, trust_env=False)
+
+    def tick(self) -> dict[str, int]:
+        with self.hub.uow(write=False) as uow:  # an idle tick only reads
+            fill, send = events_waiting(uow.session), anything_due(uow.session, utcnow())
+        filled, claimed = 0, []
+        if fill:
+            with self.hub.uow() as uow:
+                filled = fill_outbox(uow.session, utcnow())
+                uow.commit()
+        if send or filled:
+            with self.hub.uow() as uow:
+                claimed = claim(uow.session, utcnow())
+                uow.commit()
+        results = list(self.pool.map(self._send, claimed))
+        counts = {"filled": filled, "sent": len(claimed)}
+        for state in results:
+            counts[state] = counts.get(state, 0) + 1
+        if claimed:
+            log.event("hub.notify.webhooks_sent", **counts)
+        return counts
+
+    def _send(self, item: Claimed) -> str:
+        outcome = post(self.client, self.hub, item)
+        with self.hub.uow() as uow:
+            state = record(uow.session, self.hub.settings, item, outcome, utcnow())
+            uow.commit()
+        if state == FAILED:
+            log.warning("hub.notify.webhook_failed", delivery=item.delivery_id,
+                        attempts=item.attempts, status=outcome.status)
+        return state
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+        self.client.close()
+
+
+def list_failed(session: Session, limit: int = 200) -> list[tuple[WebhookDelivery, str]]:
+    """Failed deliveries, newest first, with the agency's name."""
+    from hub.db.models import Agency
+
+    return list(session.execute(
+        select(WebhookDelivery, Agency.name).join(Agency, Agency.id == WebhookDelivery.agency_id)
+        .where(WebhookDelivery.state == FAILED)
+        .order_by(WebhookDelivery.id.desc()).limit(limit)).tuples())
+
+
+def retry(session: Session, now: datetime, ids: list[int] | None = None) -> int:
+    """Failed deliveries back to pending, with a fresh count of attempts."""
+    query = update(WebhookDelivery).where(WebhookDelivery.state == FAILED)
+    if ids is not None:
+        query = query.where(WebhookDelivery.id.in_(ids))
+    return session.execute(query.values(state=PENDING, attempts=0, next_attempt_at=now,
+                                        claimed_at=None)).rowcount
+
+
+def attempts_of(session: Session, delivery_id: int) -> list[WebhookAttempt]:
+    return list(session.scalars(select(WebhookAttempt).where(WebhookAttempt.delivery_id == delivery_id)
+                                .order_by(WebhookAttempt.id)))

@@ -1,0 +1,44 @@
+"""Periodic jobs of hub.notify, run by the scheduler leader (and safe in several processes).
+
+- `webhooks`: fill the outbox from new hand-off events and send what is due;
+- `reminders`: send the reminders and escalations owed today (at start, then every
+  HUB_REMINDERS_INTERVAL_SECONDS; the unique key makes reruns harmless);
+- `mail`: mail office notifications when HUB_SMTP_HOST is set.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from hub.container import Hub
+from hub.db.types import utcnow
+from hub.notify.dispatch import Dispatcher
+from hub.notify.mail import send_pending
+from hub.notify.reminders import RunReport, run_reminders
+from hub.scheduler_types import Job
+from hub.workdays import SHANGHAI, shanghai_today
+
+MAIL_SECONDS = 10.0
+
+
+def office_today(hub: Hub) -> date:
+    pinned = hub.settings.reminders_today
+    return date.fromisoformat(pinned) if pinned else shanghai_today()
+
+
+def remind(hub: Hub) -> RunReport:
+    return run_reminders(hub, office_today(hub), utcnow())
+
+
+def jobs(hub: Hub) -> list[Job]:
+    settings = hub.settings
+    dispatcher = Dispatcher(hub)
+    made = [
+        Job("webhooks", dispatcher.tick, args={"seconds": settings.webhook_interval_seconds}),
+        Job("reminders", lambda: remind(hub),
+            args={"seconds": settings.reminders_interval_seconds,
+                  "next_run_time": datetime.now(SHANGHAI)}),
+    ]
+    if settings.smtp_host:
+        made.append(Job("mail", lambda: send_pending(hub), args={"seconds": MAIL_SECONDS}))
+    return made

@@ -1,0 +1,116 @@
+"""Sending what `plan` says is owed: a reminders row first, then the event and notifications.
+
+The `reminders` row is inserted with ON CONFLICT DO NOTHING, in the same transaction as the
+hand-off event (`hub.handoffs.service.apply`, action remind / escalate: the state stays, the
+event joins the hand-off's and the clue's history) and the office notifications: whoever
+inserts it sends it, everyone else finds it there. So two schedulers, or a scheduler and
+`hub reminders run`, never remind twice. The agency hears of it through the event (webhook
+`handoff.reminder` / `handoff.escalated`, and `reminders` in its inbox).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from hub import log
+from hub.calendar.service import load_calendar
+from hub.container import Hub
+from hub.db import registry  # noqa: F401  (every mapper known: hand-offs point at decisions)
+from hub.handoffs import repository, service
+from hub.handoffs.deadlines import receiver_works
+from hub.handoffs.models import Handoff
+from hub.notify import office
+from hub.notify.models import Reminder
+from hub.notify.plan import Planned, describe, plan
+from hub.workdays import WorkCalendar
+
+
+@dataclass
+class RunReport:
+    today: date
+    examined: int = 0
+    sent: list[tuple[str, str, str, int]] = field(default_factory=list)  # number, deadline, kind, days
+
+    @property
+    def reminders(self) -> int:
+        return sum(1 for s in self.sent if s[2] != "escalate")
+
+    @property
+    def escalations(self) -> int:
+        return sum(1 for s in self.sent if s[2] == "escalate")
+
+
+def _candidates(session: Session) -> list[int]:
+    """Ids of the hand-offs whose clocks run and that have a deadline at all."""
+    ids, after = [], 0
+    while page := repository.receiver_working(session, after_id=after):
+        ids += [h.id for h in page if h.reply_due_on is not None or h.due_on is not None]
+        after = page[-1].id
+    return ids
+
+
+def _lock(session: Session, handoff_id: int) -> Handoff | None:
+    """The hand-off, locked: a write first (SQLite then holds its write lock for the whole
+    transaction), which on PostgreSQL also waits for anyone changing the same hand-off."""
+    session.execute(update(Handoff).where(Handoff.id == handoff_id)
+                    .values(version=Handoff.version).execution_options(synchronize_session=False))
+    return session.get(Handoff, handoff_id, populate_existing=True)
+
+
+def _insert_once(session: Session, handoff: Handoff, item: Planned, now: datetime) -> bool:
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    values = {"handoff_id": handoff.id, "deadline": item.deadline, "kind": item.kind,
+              "on_date": item.on_date, "due_on": item.due_on, "overdue_days": item.overdue_days,
+              "created_at": now}
+    made = session.execute(insert(Reminder).values(**values).on_conflict_do_nothing()
+                           .returning(Reminder.id)).scalar()
+    return made is not None
+
+
+def _record(session: Session, handoff: Handoff, item: Planned, now: datetime) -> None:
+    action = "escalate" if item.kind == "escalate" else "remind"
+    # Not `due_on`: apply() takes that key as a new deadline.
+    service.apply(session, handoff, action, actor="system", via="system", now=now,
+                  deadline=item.deadline, reminder=item.kind, deadline_on=item.due_on,
+                  on_date=item.on_date, overdue_days=item.overdue_days)
+    title, body = describe(item, handoff.receiver_name, handoff.number)
+    office.notify(session, office.recipients(session, handoff, escalate=action == "escalate"),
+                  kind="escalation" if action == "escalate" else "reminder", title=title,
+                  body=body, handoff_id=handoff.id, now=now)
+
+
+def remind_one(session: Session, handoff: Handoff, today: date, calendar: WorkCalendar,
+               escalate_after: int, now: datetime) -> list[Planned]:
+    sent = []
+    for item in plan(handoff, today, calendar, escalate_after):
+        if _insert_once(session, handoff, item, now):
+            _record(session, handoff, item, now)
+            sent.append(item)
+    return sent
+
+
+def run_reminders(hub: Hub, today: date, now: datetime) -> RunReport:
+    """Send every reminder and escalation owed on `today`; one transaction per hand-off."""
+    report = RunReport(today)
+    with hub.uow(write=False) as uow:
+        ids = _candidates(uow.session)
+        calendar = load_calendar(uow.session)
+    for handoff_id in ids:
+        with hub.uow() as uow:
+            handoff = _lock(uow.session, handoff_id)
+            if handoff is None or not receiver_works(handoff):
+                continue
+            report.examined += 1
+            sent = remind_one(uow.session, handoff, today, calendar,
+                              hub.settings.escalate_after_overdue_days, now)
+            uow.commit()
+        report.sent += [(handoff.number, s.deadline, s.kind, s.overdue_days) for s in sent]
+    if report.sent:
+        log.event("hub.notify.reminders_sent", today=today.isoformat(),
+                  reminders=report.reminders, escalations=report.escalations)
+    return report

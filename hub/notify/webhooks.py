@@ -1,0 +1,147 @@
+"""Agencies' webhook URLs, and the outbox: one delivery row per hand-off event to push.
+
+The outbox is filled by reading `handoff_events` past a saved cursor, so nothing depends on a
+message arriving: an event committed is an event delivered, sooner or later. Event ids are
+not committed in id order on PostgreSQL (a transaction may commit after a later one), so the
+cursor only moves past events older than `SETTLE_SECONDS`; younger ones are read again, and
+the unique `event_key` makes a second read harmless.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from urllib.parse import urlparse
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from hub.db.models import Agency
+from hub.errors import FieldError, InvalidInput, NotFound
+from hub.handoffs.models import Handoff, HandoffEvent
+from hub.notify.models import AgencyWebhook, OutboxCursor, WebhookDelivery
+from hub.notify.present import handoff_payload
+
+CURSOR = "handoff_events"
+SETTLE_SECONDS = 120.0
+SCAN_LIMIT = 1000
+EVENTS = {"create": "handoff.created", "remind": "handoff.reminder",
+          "escalate": "handoff.escalated"}
+
+
+def event_name(action: str) -> str:
+    return EVENTS.get(action, "handoff.updated")
+
+
+def check_url(url: str) -> str:
+    parsed = urlparse(url.strip())
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise InvalidInput([FieldError(["url"], "回调地址应为 http:// 或 https:// 开头的完整网址")])
+    if len(url) > 500:
+        raise InvalidInput([FieldError(["url"], "回调地址不能超过 500 个字符")])
+    return url.strip()
+
+
+def set_webhook(session: Session, agency_id: int, url: str | None, now: datetime) -> None:
+    """Register (or with None remove) the agency's webhook URL."""
+    if session.get(Agency, agency_id) is None:
+        raise NotFound(f"没有编号为 {agency_id} 的协作单位")
+    found = session.get(AgencyWebhook, agency_id)
+    if url is None:
+        if found is not None:
+            session.delete(found)
+        return
+    url = check_url(url)
+    if found is None:
+        session.add(AgencyWebhook(agency_id=agency_id, url=url, created_at=now, updated_at=now))
+    else:
+        found.url, found.updated_at = url, now
+
+
+def webhook_urls(session: Session) -> dict[int, str]:
+    rows = session.execute(select(AgencyWebhook.agency_id, AgencyWebhook.url)).all()
+    return {agency_id: url for agency_id, url in rows}
+
+
+def _insert(session: Session):  # noqa: ANN202
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def _cursor(session: Session, now: datetime) -> OutboxCursor:
+    """The cursor row, locked: its first statement writes, so on SQLite this transaction holds
+    the write lock from the start, and on PostgreSQL other readers wait for the row."""
+    session.execute(_insert(session)(OutboxCursor).values(name=CURSOR, position=0, updated_at=now)
+                    .on_conflict_do_nothing())
+    session.execute(update(OutboxCursor).where(OutboxCursor.name == CURSOR).values(updated_at=now))
+    return session.scalars(select(OutboxCursor).where(OutboxCursor.name == CURSOR)
+                           .execution_options(populate_existing=True)).one()
+
+
+def events_waiting(session: Session) -> bool:
+    """Whether any hand-off event lies past the cursor (a read: the idle tick writes nothing)."""
+    from sqlalchemy import func
+
+    position = session.scalar(select(OutboxCursor.position).where(OutboxCursor.name == CURSOR))
+    newest = session.scalar(select(func.max(HandoffEvent.id)))
+    return newest is not None and newest > (position or 0)
+
+
+def fill_outbox(session: Session, now: datetime) -> int:
+    """Create a delivery for each new event of a hand-off whose agency has a webhook."""
+    cursor = _cursor(session, now)
+    rows = session.execute(
+        select(HandoffEvent, Handoff).join(Handoff, Handoff.id == HandoffEvent.handoff_id)
+        .where(HandoffEvent.id > cursor.position).order_by(HandoffEvent.id).limit(SCAN_LIMIT)
+    ).all()
+    if not rows:
+        return 0
+    urls = webhook_urls(session)
+    keys = [f"handoff_event:{event.id}" for event, _ in rows]
+    known = set(session.scalars(select(WebhookDelivery.event_key)
+                                .where(WebhookDelivery.event_key.in_(keys))))
+    settled = now - timedelta(seconds=SETTLE_SECONDS)
+    made, position, blocked = 0, cursor.position, False
+    for (event, handoff), key in zip(rows, keys, strict=True):
+        if _wanted(event, handoff, urls) and key not in known:
+            session.add(_delivery(session, key, event, handoff, now))
+            made += 1
+        blocked = blocked or event.at > settled
+        if not blocked:
+            position = event.id
+    cursor.position, cursor.updated_at = position, now
+    return made
+
+
+def _wanted(event: HandoffEvent, handoff: Handoff, urls: dict[int, str]) -> bool:
+    # The receiver's own actions are not echoed back to it.
+    return (handoff.agency_id in urls and event.actor != f"agency:{handoff.agency_id}")
+
+
+def _delivery(session: Session, key: str, event: HandoffEvent, handoff: Handoff,
+              now: datetime) -> WebhookDelivery:
+    delivery_id = str(uuid.uuid4())
+    name = event_name(event.action)
+    payload = {
+        "delivery_id": delivery_id, "event": name, "action": event.action,
+        "occurred_at": event.at.isoformat(), "detail": _public_detail(event),
+        "handoff": handoff_payload(session, handoff),
+    }
+    return WebhookDelivery(delivery_id=delivery_id, event_key=key, agency_id=handoff.agency_id,
+                           handoff_id=handoff.id, event=name, payload=payload, state="pending",
+                           attempts=0, created_at=now, next_attempt_at=now)
+
+
+def _public_detail(event: HandoffEvent) -> dict:
+    allowed = ("deadline", "reminder", "deadline_on", "on_date", "overdue_days", "reason", "note",
+               "reply_due_on", "due_on")
+    return {k: v for k, v in (event.detail or {}).items() if k in allowed}
+
+
+def check_email(email: str) -> str:
+    email = email.strip()
+    local, _, domain = email.partition("@")
+    if not local or "." not in domain or " " in email or len(email) > 254:
+        raise InvalidInput([FieldError(["email"], "电子邮箱地址格式不正确")])
+    return email
