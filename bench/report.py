@@ -260,6 +260,10 @@ def main() -> None:
     if args.reload or not exists():
         print(f"loading {CLUES:,} clues and {HANDOFFS:,} hand-offs into {DB} …", flush=True)
         load()
+    else:
+        from hub.db.migrate import upgrade
+
+        upgrade(url(DB))  # tables added since it was loaded
     subprocess.run([sys.executable, __file__, "--measure", *(["--verbose"] if args.verbose else [])],
                    check=True)
 
