@@ -21,7 +21,9 @@ from hub.errors import Forbidden, NotFound
 from hub.review.web import api_user
 
 from . import issue as issued
-from .build import build
+from . import registry
+from .build import build, context
+from .figures import REGISTRY
 from .scope import Scope, parse_month, region_prefix
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports 月报"])
@@ -35,6 +37,27 @@ def _caller(request: Request) -> OfficePrincipal | AgencyPrincipal:
     if token:
         return request.app.state.keys.authenticate(token)
     return api_user(request)
+
+
+def record_numbers(session, of: str, ids: list[int]) -> list[str]:  # noqa: ANN001
+    """XS-… for clues, JB-… for hand-offs, in id order."""
+    from sqlalchemy import select
+
+    from hub.db.models import Clue
+    from hub.handoffs.models import Handoff
+    from hub.intake.present import clue_no
+
+    out: list[str] = []
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start:start + 5000]
+        if of == "clue":
+            rows = session.execute(select(Clue.id, Clue.received_at).where(Clue.id.in_(chunk))
+                                   .order_by(Clue.id))
+            out += [clue_no(i, at) for i, at in rows]
+        else:
+            out += list(session.scalars(select(Handoff.number).where(Handoff.id.in_(chunk))
+                                        .order_by(Handoff.id)))
+    return out
 
 
 def split_suffix(name: str) -> tuple[str, str]:
@@ -96,6 +119,23 @@ def _partner_monthly(hub: Hub, who: AgencyPrincipal, scope: Scope, suffix: str) 
         if not rows:
             raise NotFound(f"{scope.label}的月报尚未与本单位共享")
         return Response(rows[0].partner_json, media_type=MEDIA["json"])
+
+
+@router.get("/monthly/{period}/figures/{key}", summary="一个指标背后的线索或移交（办公室）")
+def figure_records(period: str, key: str, request: Request, hub: HubDep,
+                   group: str | None = None, region: str | None = None) -> JSONResponse:
+    if not isinstance(_caller(request), OfficePrincipal):
+        raise Forbidden("只有办公室用户可以查看指标背后的记录")
+    scope = scope_of(period, region)
+    figure = REGISTRY.figures.get(key)
+    if figure is None:
+        raise NotFound("没有这个统计指标")
+    with hub.uow(write=False) as uow:
+        ctx = context(uow.session, scope)
+        ids = registry.ids(figure, ctx, group)
+        numbers = record_numbers(uow.session, figure.of, ids)
+    return JSONResponse({"figure": key, "label": figure.label, "definition": figure.definition,
+                         "group": group, "of": figure.of, "count": len(ids), "records": numbers})
 
 
 @router.get("/issued/{name}", summary="一份已印发月报的原件（JSON；.docx / .xlsx 仅办公室）")

@@ -88,12 +88,17 @@ def test_office_gets_json_and_files_for_a_month_and_a_county(hub, month_live, li
         county = client.get("/api/v1/reports/monthly/2026-10", params={"region": "420322"})
         docx = client.get("/api/v1/reports/monthly/2026-10.docx")
         xlsx = client.get("/api/v1/reports/monthly/2026-10.xlsx", params={"region": "420322"})
+        behind = client.get("/api/v1/reports/monthly/2026-10/figures/handoffs_overdue")
+        hotline = client.get("/api/v1/reports/monthly/2026-10/figures/received_by_channel",
+                             params={"group": "hotline"})
         bad = client.get("/api/v1/reports/monthly/2026-13")
         bad_region = client.get("/api/v1/reports/monthly/2026-10", params={"region": "42"})
     finally:
         client.close()
     assert whole.status_code == 200 and whole.json()["figures"]["received_total"]["total"] == 8
     assert county.json()["figures"]["received_total"]["total"] == 3
+    assert behind.json()["records"] == ["JB-2026-000004", "JB-2026-000008"]
+    assert hotline.json()["count"] == 3 and hotline.json()["label"] == "按来源渠道"
     assert docx.headers["content-type"].startswith("application/vnd.openxmlformats")
     assert docx.content[:2] == b"PK"
     book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
