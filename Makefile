@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup system-deps lint schemas bench bench-ingest clean
+.PHONY: run test setup system-deps lint schemas bench bench-ingest report-preview clean
 
 run: setup ## set everything up and run the hub on http://127.0.0.1:$${HUB_PORT:-8000} (SQLite + embedded queue), with the six partner simulators
 	$(BIN)/hub keys init
@@ -39,6 +39,16 @@ bench: setup ## every benchmark at small sizes, one table with targets and the l
 
 bench-ingest: setup ## push 20,000 clues through a running hub and compare with the bare limits
 	$(BIN)/python bench/ingest.py
+
+# The demo month's meeting packet as PNG pages in var/report-preview/ (not run in CI).
+report-preview: setup ## render a demo month's .docx to PNG pages (libreoffice, pdftoppm)
+	@command -v soffice >/dev/null && command -v pdftoppm >/dev/null || { \
+	  echo "installing libreoffice-writer and poppler-utils (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer poppler-utils fonts-wqy-microhei; }
+	$(BIN)/python bench/report_preview.py var/report-preview
+	soffice --headless --convert-to pdf --outdir var/report-preview var/report-preview/demo-2026-10.docx >/dev/null
+	pdftoppm -png -r 60 var/report-preview/demo-2026-10.pdf var/report-preview/page
+	@ls var/report-preview/page-*.png
 
 clean:
 	rm -rf $(VENV) var

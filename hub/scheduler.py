@@ -85,11 +85,12 @@ def jobs(hub: Hub) -> list[Job]:
     from hub.directory import jobs as directory
     from hub.notify import jobs as notify
     from hub.privacy import jobs as privacy
+    from hub.reports import jobs as reports
     from hub.route import jobs as route
 
     own = [Job("sweep", lambda: sweep(hub), args={"seconds": hub.settings.sweep_interval_seconds}),
            Job("purge_done_tasks", lambda: purge_done_tasks(hub), args={"hours": 1})]
-    domains = (audit, collect, correlate, directory, notify, privacy, route)
+    domains = (audit, collect, correlate, directory, notify, privacy, reports, route)
     return own + [job for domain in domains for job in domain.jobs(hub)]
 
 

@@ -28,6 +28,8 @@ from hub.notify.pages import router as notify_pages_router
 from hub.ops.endpoints import router as ops_router
 from hub.privacy.api import router as privacy_api_router
 from hub.privacy.pages import router as privacy_pages_router
+from hub.reports.endpoints import router as reports_router
+from hub.reports.pages import router as reports_pages_router
 from hub.review.api import router as office_api_router
 from hub.review.pages import router as office_pages_router
 from hub.review.web import HERE, LoginRequired, login_url
@@ -53,7 +55,7 @@ def create_app(hub: Hub) -> FastAPI:
                    route_router, office_api_router, office_pages_router, ops_router, handoffs_router,
                    handoffs_office_api_router, handoffs_pages_router, calendar_pages_router,
                    notify_router, notify_pages_router, privacy_api_router,
-                   privacy_pages_router, audit_pages_router):
+                   privacy_pages_router, audit_pages_router, reports_router, reports_pages_router):
         app.include_router(router)
     app.mount("/office/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)

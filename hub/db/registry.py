@@ -11,6 +11,7 @@ from hub.directory import models as directory_models  # noqa: F401
 from hub.handoffs import models as handoffs_models  # noqa: F401
 from hub.notify import models as notify_models  # noqa: F401
 from hub.privacy import models as privacy_models  # noqa: F401
+from hub.reports import models as reports_models  # noqa: F401
 from hub.review import models as review_models  # noqa: F401
 from hub.route import models as route_models  # noqa: F401
 
