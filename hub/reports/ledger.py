@@ -27,11 +27,11 @@ from hub.normalize.codes import load_divisions
 from hub.review.decisions import KINDS as DECISION_KINDS
 from hub.review.decisions import STATUS_LABELS
 from hub.review.models import Decision
+from hub.security.spreadsheet import inert as cell_text
 from hub.workdays import SHANGHAI
 
 from .build import subject_name
 from .figures import HANDOFF_KINDS, OUTCOME_LABELS, _in_area
-from .inert import cell_text
 from .registry import Ctx
 
 DATE = "yyyy年m月d日"

@@ -9,8 +9,8 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from hub.reports.inert import inert
 from hub.reports.issue import docx_bytes, xlsx_bytes
+from hub.security.spreadsheet import inert
 from tests.reports.conftest import OFFICE, october
 
 
