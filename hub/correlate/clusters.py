@@ -57,6 +57,16 @@ def join(session: Session, cluster_id: int, clue_id: int, *, score: float | None
         created_at=now))
 
 
+def join_many(session: Session, memberships: list[dict[str, Any]],
+              links: list[dict[str, Any]]) -> None:
+    """`join` for many clues at once: rows of clue_clusters and of cluster_links, one
+    statement each (the links keep their order, hence their ids)."""
+    if memberships:
+        session.execute(insert(ClueCluster), memberships)
+    if links:
+        session.execute(insert(ClusterLink), links)
+
+
 def leave(session: Session, clue_id: int, *, by: str, now: datetime) -> int | None:
     """Take a clue out of its cluster; its link is marked detached. Returns the cluster."""
     cluster_id = cluster_of(session, [clue_id]).get(clue_id)

@@ -114,3 +114,18 @@ def profile_rows(connection: Connection, clue_ids: Sequence[int]) -> Iterable[tu
     return connection.exec_driver_sql(
         "SELECT clue_id, reported_at, channel, region_code, text, facts FROM correlate_profiles "
         f"WHERE clue_id IN ({', '.join('?' * len(clue_ids))})", tuple(clue_ids))
+
+
+def insert_keys(connection: Connection, bands: Sequence[tuple[int, int, int]],
+                fields: Sequence[tuple[str, str, int, int]]) -> None:
+    """Insert rows (key, day, clue id) of correlate_band_keys and (kind, value, day, clue id)
+    of correlate_field_keys, one executemany each."""
+    mark = "%s" if _postgres(connection) else "?"
+    if bands:
+        connection.exec_driver_sql(
+            f"INSERT INTO correlate_band_keys (key, day, clue_id) VALUES ({mark}, {mark}, {mark})",
+            list(bands))
+    if fields:
+        connection.exec_driver_sql(
+            "INSERT INTO correlate_field_keys (kind, value, day, clue_id) "
+            f"VALUES ({mark}, {mark}, {mark}, {mark})", list(fields))
