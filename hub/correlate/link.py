@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hub.correlate import clusters, index
+from hub.correlate import clusters, index, queries
 from hub.correlate.decide import WINDOW_DAYS, Decision, decide
 from hub.correlate.profile import Profile
 
@@ -44,8 +44,7 @@ def index_and_link(session: Session, entries: list[index.Entry], now: datetime,
     index.lock_linking(session)
     index.add_profiles(session, fresh, now)
     batch = Batch(session)
-    batch.cluster_of([e.clue_id for e in fresh])
-    batch.detached_by_reviewers([e.clue_id for e in fresh])
+    batch.learn([e.clue_id for e in fresh])
     details, events = {}, []
     for entry in fresh:
         index.add_keys(session, [entry])
@@ -76,20 +75,26 @@ class Batch:
         self.links: list[dict[str, Any]] = []
         self.grown: dict[int, list[tuple[int, str, datetime]]] = {}
 
+    def learn(self, clue_ids: list[int]) -> None:
+        """Read, in one statement, the clusters and detachments of clues not read yet."""
+        unknown = [c for c in dict.fromkeys(clue_ids) if c not in self.clusters]
+        if not unknown:
+            return
+        for c in unknown:
+            self.clusters[c], self.detached[c] = None, set()
+        rows = queries.standing(self.session.connection(), unknown, clusters.SYSTEM)
+        for clue_id, cluster_id, detached in rows:
+            if detached:
+                self.detached[clue_id].add(cluster_id)
+            else:
+                self.clusters[clue_id] = cluster_id
+
     def cluster_of(self, clue_ids: list[int]) -> dict[int, int]:
-        unknown = [c for c in clue_ids if c not in self.clusters]
-        if unknown:
-            found = clusters.cluster_of(self.session, unknown)
-            self.clusters.update({c: found.get(c) for c in unknown})
+        self.learn(clue_ids)
         return {c: self.clusters[c] for c in clue_ids if self.clusters[c] is not None}
 
     def detached_by_reviewers(self, clue_ids: list[int]) -> set[tuple[int, int]]:
-        unknown = [c for c in clue_ids if c not in self.detached]
-        if unknown:
-            for c in unknown:
-                self.detached[c] = set()
-            for clue_id, cluster_id in clusters.detached_by_reviewers(self.session, unknown):
-                self.detached[clue_id].add(cluster_id)
+        self.learn(clue_ids)
         return {(c, k) for c in clue_ids for k in self.detached[c]}
 
     def profiles_of(self, clue_ids: list[int]) -> dict[int, Profile]:
@@ -112,8 +117,7 @@ class Batch:
 
     def flush(self, now: datetime) -> None:
         clusters.join_many(self.session, self.joins, self.links)
-        for cluster_id, added in self.grown.items():
-            clusters.grow(self.session, cluster_id, added, now)
+        clusters.grow_many(self.session, self.grown, now)
         self.joins, self.links, self.grown = [], [], {}
 
 

@@ -129,3 +129,22 @@ def insert_keys(connection: Connection, bands: Sequence[tuple[int, int, int]],
         connection.exec_driver_sql(
             "INSERT INTO correlate_field_keys (kind, value, day, clue_id) "
             f"VALUES ({mark}, {mark}, {mark}, {mark})", list(fields))
+
+
+_STANDING_PG = (
+    "SELECT clue_id, cluster_id, false FROM clue_clusters WHERE clue_id = ANY(%(ids)s) "
+    "UNION ALL SELECT clue_id, cluster_id, true FROM cluster_links "
+    "WHERE clue_id = ANY(%(ids)s) AND detached_by IS NOT NULL AND detached_by <> %(system)s")
+
+
+def standing(connection: Connection, clue_ids: Sequence[int],
+             system: str) -> Iterable[tuple[int, int, bool]]:
+    """(clue id, cluster id, detached) of these clues: the cluster each is in now (detached
+    false), and each cluster a reviewer (not `system`) took it out of (detached true)."""
+    if _postgres(connection):
+        return connection.exec_driver_sql(_STANDING_PG, {"ids": list(clue_ids), "system": system})
+    marks = ", ".join("?" * len(clue_ids))
+    return connection.exec_driver_sql(
+        f"SELECT clue_id, cluster_id, 0 FROM clue_clusters WHERE clue_id IN ({marks}) "
+        f"UNION ALL SELECT clue_id, cluster_id, 1 FROM cluster_links WHERE clue_id IN ({marks}) "
+        "AND detached_by IS NOT NULL AND detached_by <> ?", (*clue_ids, *clue_ids, system))
