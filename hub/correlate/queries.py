@@ -116,19 +116,35 @@ def profile_rows(connection: Connection, clue_ids: Sequence[int]) -> Iterable[tu
         f"WHERE clue_id IN ({', '.join('?' * len(clue_ids))})", tuple(clue_ids))
 
 
+_KEYS_PG = (
+    "WITH b AS (INSERT INTO correlate_band_keys (key, day, clue_id) "
+    "SELECT * FROM unnest(%(keys)s::bigint[], %(days)s::int[], %(ids)s::int[])) "
+    "INSERT INTO correlate_field_keys (kind, value, day, clue_id) "
+    "SELECT * FROM unnest(%(kinds)s::text[], %(values)s::text[], %(field_days)s::int[], "
+    "%(field_ids)s::int[])")
+
+
 def insert_keys(connection: Connection, bands: Sequence[tuple[int, int, int]],
                 fields: Sequence[tuple[str, str, int, int]]) -> None:
     """Insert rows (key, day, clue id) of correlate_band_keys and (kind, value, day, clue id)
-    of correlate_field_keys, one executemany each."""
-    mark = "%s" if _postgres(connection) else "?"
+    of correlate_field_keys: one statement on PostgreSQL (arrays), one executemany per table
+    on SQLite."""
+    if _postgres(connection):
+        keys, days, ids = ([list(c) for c in zip(*bands, strict=True)] if bands
+                           else ([], [], []))
+        kinds, values, field_days, field_ids = ([list(c) for c in zip(*fields, strict=True)]
+                                                if fields else ([], [], [], []))
+        connection.exec_driver_sql(_KEYS_PG, {
+            "keys": keys, "days": days, "ids": ids, "kinds": kinds, "values": values,
+            "field_days": field_days, "field_ids": field_ids})
+        return
     if bands:
         connection.exec_driver_sql(
-            f"INSERT INTO correlate_band_keys (key, day, clue_id) VALUES ({mark}, {mark}, {mark})",
-            list(bands))
+            "INSERT INTO correlate_band_keys (key, day, clue_id) VALUES (?, ?, ?)", list(bands))
     if fields:
         connection.exec_driver_sql(
-            "INSERT INTO correlate_field_keys (kind, value, day, clue_id) "
-            f"VALUES ({mark}, {mark}, {mark}, {mark})", list(fields))
+            "INSERT INTO correlate_field_keys (kind, value, day, clue_id) VALUES (?, ?, ?, ?)",
+            list(fields))
 
 
 _STANDING_PG = (
