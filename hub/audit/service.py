@@ -81,7 +81,19 @@ def _clean(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
         return None
     masked = mask_record({k: v for k, v in value.items()
                           if not any(w in k.lower() for w in SECRET_WORDS)}, )
-    return orjson.loads(orjson.dumps(masked, default=str))
+    return _without_nul(orjson.loads(orjson.dumps(masked, default=str)))
+
+
+def _without_nul(value: Any) -> Any:
+    """NUL written as the text `\\u0000`: PostgreSQL's JSON cannot hold the character, and
+    a refused login name carrying one must still be recorded."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\\u0000")
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    return value
 
 
 def sign_head(session: Session, key: SigningKey, now: datetime | None = None) -> AuditHead | None:
