@@ -115,10 +115,10 @@ POST   /office/notifications/read                                    deny   deny
 GET    /office/queue                                                 deny   deny     deny     ok       ok           ok     ok      ok     deny
 POST   /office/queue/decide                                          deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /office/reports                                               deny   deny     deny     ok       ok           ok     ok      ok     deny
-POST   /office/reports/issue                                         deny   deny     deny     deny     ok           ok     deny    ok     deny
+POST   /office/reports/issue                                         deny   deny     deny     deny     ok           ok     deny    deny   deny
 GET    /office/reports/monthly/{period}                              deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /office/reports/monthly/{period}/figures/{key}                deny   deny     deny     ok       ok           ok     ok      ok     deny
-POST   /office/reports/{report_id}/share                             deny   deny     deny     deny     ok           ok     deny    ok     deny
+POST   /office/reports/{report_id}/share                             deny   deny     deny     deny     ok           ok     deny    deny   deny
 GET    /office/reveals                                               deny   deny     deny     deny     ok           ok     deny    deny   deny
 POST   /office/reveals/{request_id}/decide                           deny   deny     deny     deny     deny         ok     deny    deny   deny
 GET    /office/rules                                                 deny   deny     deny     ok       ok           ok     ok      ok     deny
@@ -144,8 +144,8 @@ GET    /redoc                                                        ok     ok  
 # a leader (not the asker) approves or refuses, and only the asker with an approved request
 # reads the reporter (the section head's request on the second clue is approved in
 # `world`). Legal holds: section heads, leaders and administrators (retention is
-# configuration, not a decision on the clue). Reports: every office role reads; section
-# heads, leaders and administrators issue and share. Configuration (rules, directory,
+# configuration, not a decision on the clue). Reports: every office role reads; only
+# section heads and leaders issue and share them (sharing hands office data to an agency). Configuration (rules, directory,
 # calendar changes) is the administrator's alone; everyone in the office may read the rules
 # and the calendar. Webhook deliveries: administrators, section heads, leaders. The audit
 # page is the auditor's alone.
@@ -161,11 +161,11 @@ def parse(table: str) -> dict[tuple[str, str], dict[str, str]]:
 EXPECTED = parse(MATRIX)
 # A page action refused for the caller's role goes back with the reason as its notice.
 NOT_ALLOWED_NOTICES = ("只有科员、科长和领导可以研判线索", "只有管理员可以维护分办规则和单位名录",
-                       "只有科员、科长和领导可以办理移交", "只有科长、领导或管理员可以",
-                       "只有科长和领导可以", "只有科长、领导和管理员可以设置或解除法律保留",
-                       "只有领导可以审批", "只有管理员可以调整工作日历",
-                       "只有管理员、科长和领导可以查看和重发推送", "只有审计人员可以查看审计记录",
-                       "须先提出申请并经领导批准", "只有科长和领导经批准后可以查看反映人身份")
+                       "只有科员、科长和领导可以办理移交", "只有科长和领导可以",
+                       "只有科长、领导和管理员可以设置或解除法律保留", "只有领导可以审批",
+                       "只有管理员可以调整工作日历", "只有管理员、科长和领导可以查看和重发推送",
+                       "只有审计人员可以查看审计记录", "须先提出申请并经领导批准",
+                       "只有科长和领导经批准后可以查看反映人身份")
 PASSWORD = "matrix-password-1"
 
 
