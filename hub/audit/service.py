@@ -81,7 +81,18 @@ def _clean(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
         return None
     masked = mask_record({k: v for k, v in value.items()
                           if not any(w in k.lower() for w in SECRET_WORDS)}, )
-    return orjson.loads(orjson.dumps(masked, default=str))
+    return _no_nul(orjson.loads(orjson.dumps(masked, default=str)))
+
+
+def _no_nul(value: Any) -> Any:
+    """NUL shown as U+FFFD: PostgreSQL's JSONB cannot hold \\u0000 (a refused login's name may)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_no_nul(k): _no_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_no_nul(v) for v in value]
+    return value
 
 
 def sign_head(session: Session, key: SigningKey, now: datetime | None = None) -> AuditHead | None:
