@@ -69,51 +69,66 @@ def pending(hub: Hub, stage: str) -> list[int]:
                                                               Task.state == "pending")))
 
 
+def run(args: argparse.Namespace, url: str, tmp: Path):  # noqa: ANN201
+    """Accept the clues, run each stage's tasks; the figures and profiles per stage."""
+    from fastapi.testclient import TestClient
+    from pyinstrument import Profiler
+
+    upgrade(url)
+    settings = Settings(_env_file=None, database_url=url, broker_url="memory://",
+                        keyring_path=tmp / "keyring.json",
+                        queue_prefix=f"prof-{uuid.uuid4().hex[:6]}")
+    create_keyring(settings.keyring_path)
+    hub = Hub.from_settings(settings)
+    with hub.uow() as uow:
+        _, key = add_agency(uow.session, name="基准测试单位", channel="hotline", region_code=None)
+        uow.commit()
+    clues = synth.clues(args.n, seed=random.randint(1, 10**6), prefix=uuid.uuid4().hex[:6])
+    with TestClient(create_app(hub)) as client:
+        for start in range(0, len(clues), 500):
+            response = client.post("/api/v1/clues/batch", json={"clues": clues[start:start + 500]},
+                                   headers={"Authorization": f"Bearer {key}"})
+            response.raise_for_status()
+    worker = Worker(hub, name="profile")
+    figures: dict[str, dict[str, float]] = {}
+    profiles: dict[str, Profiler] = {}
+    for name, stage in pipeline(settings).items():
+        seconds: dict[str, float] = defaultdict(float)
+        timed = Timed(stage, seconds)
+        ids = pending(hub, name)
+        profiler = Profiler(interval=0.002)
+        started = time.perf_counter()
+        profiler.start()
+        for start in range(0, len(ids), args.batch):
+            worker.process(timed, ids[start:start + args.batch])
+        profiler.stop()
+        seconds["total"] = time.perf_counter() - started
+        seconds["clues"] = len(ids)
+        figures[name], profiles[name] = dict(seconds), profiler
+    hub.close()
+    return figures, profiles
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--html", type=Path, help="also write pyinstrument's HTML report here")
+    parser.add_argument("--postgres", action="store_true",
+                        help="a fresh PostgreSQL database (HUB_BENCH_DATABASE_URL) instead of SQLite")
     args = parser.parse_args()
-    from fastapi.testclient import TestClient
-    from pyinstrument import Profiler
+
+    from bench.ingest import drop_database, new_database
 
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{tmp}/hub.db"
-        upgrade(url)
-        settings = Settings(_env_file=None, database_url=url, broker_url="memory://",
-                            keyring_path=Path(tmp) / "keyring.json",
-                            queue_prefix=f"prof-{uuid.uuid4().hex[:6]}")
-        create_keyring(settings.keyring_path)
-        hub = Hub.from_settings(settings)
-        with hub.uow() as uow:
-            _, key = add_agency(uow.session, name="基准测试单位", channel="hotline", region_code=None)
-            uow.commit()
-        clues = synth.clues(args.n, seed=random.randint(1, 10**6), prefix=uuid.uuid4().hex[:6])
-        with TestClient(create_app(hub)) as client:
-            for start in range(0, len(clues), 500):
-                response = client.post("/api/v1/clues/batch", json={"clues": clues[start:start + 500]},
-                                       headers={"Authorization": f"Bearer {key}"})
-                response.raise_for_status()
-        worker = Worker(hub, name="profile")
-        figures: dict[str, dict[str, float]] = {}
-        profiles: dict[str, Profiler] = {}
-        for name, stage in pipeline(settings).items():
-            seconds: dict[str, float] = defaultdict(float)
-            timed = Timed(stage, seconds)
-            ids = pending(hub, name)
-            profiler = Profiler(interval=0.002)
-            started = time.perf_counter()
-            profiler.start()
-            for start in range(0, len(ids), args.batch):
-                worker.process(timed, ids[start:start + args.batch])
-            profiler.stop()
-            seconds["total"] = time.perf_counter() - started
-            seconds["clues"] = len(ids)
-            figures[name], profiles[name] = dict(seconds), profiler
-        hub.close()
+        url = new_database("server" if args.postgres else "embedded", Path(tmp), "profile")
+        try:
+            figures, profiles = run(args, url, Path(tmp))
+        finally:
+            drop_database(url)
 
-    print(f"\n{args.n} clues, batches of {args.batch}, SQLite, one thread\n")
+    database = "PostgreSQL" if args.postgres else "SQLite"
+    print(f"\n{args.n} clues, batches of {args.batch}, {database}, one thread\n")
     print(f"{'stage':<12}{'clues':>7}{'total s':>9}{'µs/clue':>9}{'load':>8}{'compute':>9}{'store':>8}"
           f"{'claim+commit':>14}")
     for name, s in figures.items():

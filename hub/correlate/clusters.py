@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from hub.correlate.models import ClueCluster, Cluster, ClusterLink  # noqa: F401 (re-exported)
@@ -57,6 +57,16 @@ def join(session: Session, cluster_id: int, clue_id: int, *, score: float | None
         created_at=now))
 
 
+def join_many(session: Session, memberships: list[dict[str, Any]],
+              links: list[dict[str, Any]]) -> None:
+    """`join` for many clues at once: rows of clue_clusters and of cluster_links, one
+    statement each (the links keep their order, hence their ids)."""
+    if memberships:
+        session.execute(insert(ClueCluster), memberships)
+    if links:
+        session.execute(insert(ClusterLink), links)
+
+
 def leave(session: Session, clue_id: int, *, by: str, now: datetime) -> int | None:
     """Take a clue out of its cluster; its link is marked detached. Returns the cluster."""
     cluster_id = cluster_of(session, [clue_id]).get(clue_id)
@@ -92,18 +102,39 @@ def grow(session: Session, cluster_id: int, added: list[tuple[int, str, datetime
          now: datetime) -> None:
     """Count clues (id, channel, reported at) that just joined: no read of every member, so
     that a flood of identical reports costs the same per clue however big the cluster."""
-    cluster = session.execute(select(Cluster.lead_clue_id, Cluster.lead_set_by,
-                                     Cluster.channel_list).where(Cluster.id == cluster_id)).one()
-    lead = cluster.lead_clue_id
-    if cluster.lead_set_by == SYSTEM:
-        lead_at = session.scalar(select(Clue.reported_at).where(Clue.id == lead))
-        for clue_id, _, reported_at in added:
-            if (reported_at, clue_id) < (lead_at, lead):
-                lead, lead_at = clue_id, reported_at
-    channels = sorted(set(cluster.channel_list or []) | {channel for _, channel, _ in added})
-    session.execute(update(Cluster).where(Cluster.id == cluster_id).values(
-        members=Cluster.members + len(added), channels=len(channels), channel_list=channels,
-        lead_clue_id=lead, updated_at=now))
+    grow_many(session, {cluster_id: added}, now)
+
+
+_CLUSTERS = Cluster.__table__
+_GROW = (update(_CLUSTERS).where(_CLUSTERS.c.id == bindparam("b_id")).values(
+    members=_CLUSTERS.c.members + bindparam("b_added"), channels=bindparam("b_channels"),
+    channel_list=bindparam("b_channel_list"), lead_clue_id=bindparam("b_lead"),
+    updated_at=bindparam("b_now")))  # Core, not ORM: an executemany by cluster id
+
+
+def grow_many(session: Session, grown: dict[int, list[tuple[int, str, datetime]]],
+              now: datetime) -> None:
+    """`grow` for several clusters: one read of them all, one update statement (executemany).
+    The lead is the earliest of the lead and all arrivals unless a reviewer chose it."""
+    if not grown:
+        return
+    rows = session.execute(
+        select(Cluster.id, Cluster.lead_clue_id, Cluster.lead_set_by, Cluster.channel_list,
+               Clue.reported_at.label("lead_at"))
+        .join(Clue, Clue.id == Cluster.lead_clue_id).where(Cluster.id.in_(list(grown))))
+    values = []
+    for cluster in rows:
+        added = grown[cluster.id]
+        lead = cluster.lead_clue_id
+        if cluster.lead_set_by == SYSTEM:
+            lead_at = cluster.lead_at
+            for clue_id, _, reported_at in added:
+                if (reported_at, clue_id) < (lead_at, lead):
+                    lead, lead_at = clue_id, reported_at
+        channels = sorted(set(cluster.channel_list or []) | {channel for _, channel, _ in added})
+        values.append({"b_id": cluster.id, "b_added": len(added), "b_channels": len(channels),
+                       "b_channel_list": channels, "b_lead": lead, "b_now": now})
+    session.connection().execute(_GROW, values)
 
 
 def set_lead(session: Session, cluster_id: int, clue_id: int, *, by: str, now: datetime) -> None:

@@ -78,21 +78,27 @@ def indexed(session: Session, clue_ids: Iterable[int]) -> set[int]:
 
 def add(session: Session, entries: list[Entry], now: datetime) -> None:
     """Insert the entries' profiles and keys (one statement per table)."""
-    if not entries:
-        return
-    session.execute(insert(CorrelateProfile), [
-        {"clue_id": e.clue_id, "reported_at": e.profile.reported_at,
-         "channel": e.profile.channel, "region_code": e.profile.region,
-         "text": e.profile.text, "facts": facts_of(e.profile), "indexed_at": now}
-        for e in entries])
-    bands = [{"key": key, "day": e.day, "clue_id": e.clue_id}
-             for e in entries for key in set(e.band_keys)]
-    if bands:
-        session.execute(insert(CorrelateBandKey), bands)
-    fields = [{"kind": kind, "value": value[:120], "day": e.day, "clue_id": e.clue_id}
-              for e in entries for kind, value in {(k, v[:120]) for k, v in e.field_keys}]
-    if fields:
-        session.execute(insert(CorrelateFieldKey), fields)
+    add_profiles(session, entries, now)
+    add_keys(session, entries)
+
+
+def add_profiles(session: Session, entries: list[Entry], now: datetime) -> None:
+    """Insert the entries' profiles. Candidates are found by their keys only (`add_keys`), so
+    a batch can write all its profiles first and each clue's keys just before it is linked."""
+    if entries:
+        session.execute(insert(CorrelateProfile), [
+            {"clue_id": e.clue_id, "reported_at": e.profile.reported_at,
+             "channel": e.profile.channel, "region_code": e.profile.region,
+             "text": e.profile.text, "facts": facts_of(e.profile), "indexed_at": now}
+            for e in entries])
+
+
+def add_keys(session: Session, entries: list[Entry]) -> None:
+    """Insert the entries' band and field keys (plain rows, one statement per table)."""
+    bands = [(key, e.day, e.clue_id) for e in entries for key in set(e.band_keys)]
+    fields = [(kind, value, e.day, e.clue_id) for e in entries
+              for kind, value in {(k, v[:120]) for k, v in e.field_keys}]
+    queries.insert_keys(session.connection(), bands, fields)
 
 
 def clear(session: Session) -> None:
@@ -123,7 +129,7 @@ def candidates(session: Session, entry: Entry, window_days: int,
             connection, itself=entry.clue_id, bands=bands, band_weight=BAND_WEIGHT,
             per_band=PER_BAND, band_limit=BAND_CANDIDATES + 1, keys=keys, low=low, high=high,
             limit=limit))
-        session.info[_READ] = {row[0]: row for row in rows}
+        session.info[READ] = {row[0]: row for row in rows}
         return [row[0] for row in rows]
     rank: dict[int, float] = {}
     if bands:
@@ -143,7 +149,7 @@ def profiles(session: Session, clue_ids: Iterable[int]) -> dict[int, Profile]:
     ids = list(clue_ids)
     if not ids:
         return {}
-    read = session.info.pop(_READ, {})
+    read = session.info.pop(READ, {})
     if all(clue_id in read for clue_id in ids):  # read with the candidates (PostgreSQL)
         rows = [read[clue_id] for clue_id in ids]
     else:
@@ -153,7 +159,7 @@ def profiles(session: Session, clue_ids: Iterable[int]) -> dict[int, Profile]:
             for row in rows}
 
 
-_READ = "correlate.candidate_rows"  # session.info: profile rows read with the candidates
+READ = "correlate.candidate_rows"  # session.info: profile rows read with the candidates
 
 
 def _utc(value: datetime | str) -> datetime:

@@ -114,3 +114,53 @@ def profile_rows(connection: Connection, clue_ids: Sequence[int]) -> Iterable[tu
     return connection.exec_driver_sql(
         "SELECT clue_id, reported_at, channel, region_code, text, facts FROM correlate_profiles "
         f"WHERE clue_id IN ({', '.join('?' * len(clue_ids))})", tuple(clue_ids))
+
+
+_KEYS_PG = (
+    "WITH b AS (INSERT INTO correlate_band_keys (key, day, clue_id) "
+    "SELECT * FROM unnest(%(keys)s::bigint[], %(days)s::int[], %(ids)s::int[])) "
+    "INSERT INTO correlate_field_keys (kind, value, day, clue_id) "
+    "SELECT * FROM unnest(%(kinds)s::text[], %(values)s::text[], %(field_days)s::int[], "
+    "%(field_ids)s::int[])")
+
+
+def insert_keys(connection: Connection, bands: Sequence[tuple[int, int, int]],
+                fields: Sequence[tuple[str, str, int, int]]) -> None:
+    """Insert rows (key, day, clue id) of correlate_band_keys and (kind, value, day, clue id)
+    of correlate_field_keys: one statement on PostgreSQL (arrays), one executemany per table
+    on SQLite."""
+    if _postgres(connection):
+        keys, days, ids = ([list(c) for c in zip(*bands, strict=True)] if bands
+                           else ([], [], []))
+        kinds, values, field_days, field_ids = ([list(c) for c in zip(*fields, strict=True)]
+                                                if fields else ([], [], [], []))
+        connection.exec_driver_sql(_KEYS_PG, {
+            "keys": keys, "days": days, "ids": ids, "kinds": kinds, "values": values,
+            "field_days": field_days, "field_ids": field_ids})
+        return
+    if bands:
+        connection.exec_driver_sql(
+            "INSERT INTO correlate_band_keys (key, day, clue_id) VALUES (?, ?, ?)", list(bands))
+    if fields:
+        connection.exec_driver_sql(
+            "INSERT INTO correlate_field_keys (kind, value, day, clue_id) VALUES (?, ?, ?, ?)",
+            list(fields))
+
+
+_STANDING_PG = (
+    "SELECT clue_id, cluster_id, false FROM clue_clusters WHERE clue_id = ANY(%(ids)s) "
+    "UNION ALL SELECT clue_id, cluster_id, true FROM cluster_links "
+    "WHERE clue_id = ANY(%(ids)s) AND detached_by IS NOT NULL AND detached_by <> %(system)s")
+
+
+def standing(connection: Connection, clue_ids: Sequence[int],
+             system: str) -> Iterable[tuple[int, int, bool]]:
+    """(clue id, cluster id, detached) of these clues: the cluster each is in now (detached
+    false), and each cluster a reviewer (not `system`) took it out of (detached true)."""
+    if _postgres(connection):
+        return connection.exec_driver_sql(_STANDING_PG, {"ids": list(clue_ids), "system": system})
+    marks = ", ".join("?" * len(clue_ids))
+    return connection.exec_driver_sql(
+        f"SELECT clue_id, cluster_id, 0 FROM clue_clusters WHERE clue_id IN ({marks}) "
+        f"UNION ALL SELECT clue_id, cluster_id, 1 FROM cluster_links WHERE clue_id IN ({marks}) "
+        "AND detached_by IS NOT NULL AND detached_by <> ?", (*clue_ids, *clue_ids, system))
