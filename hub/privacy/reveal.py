@@ -77,7 +77,7 @@ def decide_reveal(session: Session, by: OfficePrincipal, request_id: int, approv
     if found.requested_by == by.user_id:
         raise Forbidden("不能审批自己提出的申请，请由另一位领导审批")
     if found.state != "pending":
-        raise Conflict(f"这项申请已经{STATE_LABELS[found.state]}")
+        raise Conflict(f"这项申请已审批（{STATE_LABELS[found.state]}），不能再次审批")
     found.state = "approved" if approve else "refused"
     found.decided_by, found.decided_at = by.user_id, now
     found.decision_note = (note or "").strip() or None

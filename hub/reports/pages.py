@@ -39,7 +39,8 @@ templates.env.loader = ChoiceLoader([FileSystemLoader(HERE / "templates"),
                                      office_templates.env.loader])
 templates.env.globals.update(office_templates.env.globals)
 templates.env.filters.update(office_templates.env.filters)
-ISSUERS = frozenset({"section_head", "leader", "admin"})
+# SPEC §3: reports are the section heads' and leaders'; administrators manage configuration.
+ISSUERS = frozenset({"section_head", "leader"})
 
 
 def _last_month() -> str:
@@ -66,7 +67,7 @@ def issue_now(user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
               region: Annotated[str, Form()] = "") -> RedirectResponse:
     check_csrf(user, csrf)
     if user.role not in ISSUERS:
-        raise Forbidden("只有科长、领导或管理员可以印发月报")
+        raise Forbidden("只有科长和领导可以印发月报")
     try:
         scope = scope_of(period.strip(), region.strip() or None)
         row = issued.issue_apart(hub, scope, by=f"user:{user.user_id}")
@@ -84,7 +85,7 @@ def share(report_id: int, user: PageUser, hub: HubDep, csrf: Annotated[str, Form
           agency: Annotated[int, Form()]) -> RedirectResponse:
     check_csrf(user, csrf)
     if user.role not in ISSUERS:
-        raise Forbidden("只有科长、领导或管理员可以共享月报")
+        raise Forbidden("只有科长和领导可以共享月报")
     with hub.uow() as uow:
         made = issued.share(uow.session, report_id, agency, f"user:{user.user_id}")
         name = uow.session.get(Agency, agency).name

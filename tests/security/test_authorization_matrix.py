@@ -28,6 +28,12 @@ from hub.accounts.service import ROLES, add_user
 from hub.agencies.service import new_key
 from hub.collect.service import connector_agency, connector_spec
 from hub.db.models import Clue
+from hub.db.types import utcnow
+from hub.directory.models import Body
+from hub.directory.service import ensure_seeded
+from hub.reports.figures import REGISTRY
+from hub.reports.issue import issue, share
+from hub.reports.scope import Scope
 from tests.security.counts import tried
 from tests.security.routes import route_table
 from tests.security.support import agency_with
@@ -36,36 +42,113 @@ from tests.support import factories
 CALLERS = ["none", "agency_a", "agency_b", *ROLES, "browser"]
 
 MATRIX = """
-method path                                    none   agency_a agency_b reviewer section_head leader auditor admin  browser
-GET    /openapi.json                           ok     ok       ok       ok       ok           ok     ok      ok     ok
-GET    /docs                                   ok     ok       ok       ok       ok           ok     ok      ok     ok
-GET    /docs/oauth2-redirect                   ok     ok       ok       ok       ok           ok     ok      ok     ok
-GET    /redoc                                  ok     ok       ok       ok       ok           ok     ok      ok     ok
-GET    /healthz                                ok     ok       ok       ok       ok           ok     ok      ok     ok
-GET    /readyz                                 ok     ok       ok       ok       ok           ok     ok      ok     ok
-GET    /metrics                                ok     ok       ok       ok       ok           ok     ok      ok     ok
-POST   /api/v1/clues                           deny   ok       ok       deny     deny         deny   deny    deny   deny
-POST   /api/v1/clues/batch                     deny   ok       ok       deny     deny         deny   deny    deny   deny
-GET    /api/v1/clues/{clue_id}                 deny   ok       hidden   deny     deny         deny   deny    deny   deny
-POST   /api/v1/sources/{connector}/records     deny   ok       deny     deny     deny         deny   deny    deny   deny
-POST   /api/v1/office/session                  ok     ok       ok       ok       ok           ok     ok      ok     ok
-GET    /api/v1/office/queue                    deny   deny     deny     ok       ok           ok     ok      ok     deny
-POST   /api/v1/office/decisions                deny   deny     deny     ok       ok           ok     deny    deny   deny
-GET    /office                                 ok     ok       ok       ok       ok           ok     ok      ok     ok
-GET    /office/                                ok     ok       ok       ok       ok           ok     ok      ok     ok
-GET    /office/login                           ok     ok       ok       ok       ok           ok     ok      ok     ok
-POST   /office/login                           ok     ok       ok       ok       ok           ok     ok      ok     ok
-GET    /office/static/{path}                   ok     ok       ok       ok       ok           ok     ok      ok     ok
-GET    /office/queue                           deny   deny     deny     ok       ok           ok     ok      ok     deny
-GET    /office/clues/{number}                  deny   deny     deny     ok       ok           ok     ok      ok     deny
-POST   /office/clues/{number}/decide           deny   deny     deny     ok       ok           ok     deny    deny   deny
-POST   /office/queue/decide                    deny   deny     deny     ok       ok           ok     deny    deny   deny
-POST   /office/logout                          deny   deny     deny     ok       ok           ok     ok      ok     deny
+method path                                                          none   agency_a agency_b reviewer section_head leader auditor admin  browser
+POST   /api/v1/clues                                                 deny   ok       ok       deny     deny         deny   deny    deny   deny
+POST   /api/v1/clues/batch                                           deny   ok       ok       deny     deny         deny   deny    deny   deny
+GET    /api/v1/clues/{clue_id}                                       deny   ok       hidden   deny     deny         deny   deny    deny   deny
+GET    /api/v1/handoffs                                              deny   ok       ok       deny     deny         deny   deny    deny   deny
+GET    /api/v1/handoffs/{number}                                     deny   ok       hidden   deny     deny         deny   deny    deny   deny
+POST   /api/v1/handoffs/{number}/ack                                 deny   ok       hidden   deny     deny         deny   deny    deny   deny
+POST   /api/v1/handoffs/{number}/attachments                         deny   ok       hidden   deny     deny         deny   deny    deny   deny
+POST   /api/v1/handoffs/{number}/replies                             deny   ok       hidden   deny     deny         deny   deny    deny   deny
+POST   /api/v1/handoffs/{number}/return                              deny   ok       hidden   deny     deny         deny   deny    deny   deny
+GET    /api/v1/keys                                                  ok     ok       ok       ok       ok           ok     ok      ok     ok
+GET    /api/v1/office/clues/{number}/cluster                         deny   deny     deny     ok       ok           ok     ok      ok     deny
+POST   /api/v1/office/clues/{number}/cluster/detach                  deny   deny     deny     ok       ok           ok     deny    deny   deny
+POST   /api/v1/office/clues/{number}/cluster/lead                    deny   deny     deny     ok       ok           ok     deny    deny   deny
+POST   /api/v1/office/clues/{number}/cluster/merge                   deny   deny     deny     ok       ok           ok     deny    deny   deny
+POST   /api/v1/office/clues/{number}/cluster/split                   deny   deny     deny     ok       ok           ok     deny    deny   deny
+POST   /api/v1/office/clues/{number}/hold                            deny   deny     deny     deny     ok           ok     deny    ok     deny
+POST   /api/v1/office/clues/{number}/hold/release                    deny   deny     deny     deny     ok           ok     deny    ok     deny
+POST   /api/v1/office/clues/{number}/reporter                        deny   deny     deny     deny     ok           deny   deny    deny   deny
+POST   /api/v1/office/clues/{number}/subjects/{index}                deny   deny     deny     ok       ok           ok     deny    deny   deny
+POST   /api/v1/office/decisions                                      deny   deny     deny     ok       ok           ok     deny    deny   deny
+GET    /api/v1/office/directory/search                               deny   deny     deny     ok       ok           ok     ok      ok     deny
+GET    /api/v1/office/handoffs                                       deny   deny     deny     ok       ok           ok     ok      deny   deny
+GET    /api/v1/office/handoffs/{number}                              deny   deny     deny     ok       ok           ok     ok      deny   deny
+POST   /api/v1/office/handoffs/{number}/actions                      deny   deny     deny     ok       ok           ok     deny    deny   deny
+GET    /api/v1/office/handoffs/{number}/attachments/{attachment_id}  deny   deny     deny     ok       ok           ok     ok      deny   deny
+POST   /api/v1/office/handoffs/{number}/replies                      deny   deny     deny     ok       ok           ok     deny    deny   deny
+GET    /api/v1/office/queue                                          deny   deny     deny     ok       ok           ok     ok      ok     deny
+GET    /api/v1/office/reveals                                        deny   deny     deny     deny     deny         ok     deny    deny   deny
+POST   /api/v1/office/reveals                                        deny   deny     deny     deny     ok           ok     deny    deny   deny
+POST   /api/v1/office/reveals/{request_id}/approve                   deny   deny     deny     deny     deny         ok     deny    deny   deny
+POST   /api/v1/office/reveals/{request_id}/refuse                    deny   deny     deny     deny     deny         ok     deny    deny   deny
+POST   /api/v1/office/session                                        ok     ok       ok       ok       ok           ok     ok      ok     ok
+GET    /api/v1/reports                                               deny   ok       ok       ok       ok           ok     ok      ok     deny
+GET    /api/v1/reports/issued/{name}                                 deny   ok       hidden   ok       ok           ok     ok      ok     deny
+GET    /api/v1/reports/monthly/{period}                              deny   ok       hidden   ok       ok           ok     ok      ok     deny
+GET    /api/v1/reports/monthly/{period}/figures/{key}                deny   deny     deny     ok       ok           ok     ok      ok     deny
+POST   /api/v1/sources/{connector}/records                           deny   ok       deny     deny     deny         deny   deny    deny   deny
+GET    /docs                                                         ok     ok       ok       ok       ok           ok     ok      ok     ok
+GET    /docs/oauth2-redirect                                         ok     ok       ok       ok       ok           ok     ok      ok     ok
+GET    /healthz                                                      ok     ok       ok       ok       ok           ok     ok      ok     ok
+GET    /metrics                                                      ok     ok       ok       ok       ok           ok     ok      ok     ok
+GET    /office                                                       ok     ok       ok       ok       ok           ok     ok      ok     ok
+GET    /office/                                                      ok     ok       ok       ok       ok           ok     ok      ok     ok
+GET    /office/audit                                                 deny   deny     deny     deny     deny         deny   ok      deny   deny
+GET    /office/calendar                                              deny   deny     deny     ok       ok           ok     ok      ok     deny
+POST   /office/calendar/days                                         deny   deny     deny     deny     deny         deny   deny    ok     deny
+GET    /office/clues/{number}                                        deny   deny     deny     ok       ok           ok     ok      ok     deny
+POST   /office/clues/{number}/cluster/detach                         deny   deny     deny     ok       ok           ok     deny    deny   deny
+POST   /office/clues/{number}/cluster/lead                           deny   deny     deny     ok       ok           ok     deny    deny   deny
+POST   /office/clues/{number}/cluster/merge                          deny   deny     deny     ok       ok           ok     deny    deny   deny
+POST   /office/clues/{number}/cluster/split                          deny   deny     deny     ok       ok           ok     deny    deny   deny
+POST   /office/clues/{number}/decide                                 deny   deny     deny     ok       ok           ok     deny    deny   deny
+POST   /office/clues/{number}/hold                                   deny   deny     deny     deny     ok           ok     deny    ok     deny
+POST   /office/clues/{number}/reporter                               deny   deny     deny     deny     ok           deny   deny    deny   deny
+POST   /office/clues/{number}/reveal-requests                        deny   deny     deny     deny     ok           ok     deny    deny   deny
+POST   /office/clues/{number}/subjects/{index}                       deny   deny     deny     ok       ok           ok     deny    deny   deny
+GET    /office/directory                                             deny   deny     deny     deny     deny         deny   deny    ok     deny
+POST   /office/directory/import                                      deny   deny     deny     deny     deny         deny   deny    ok     deny
+POST   /office/directory/{body_id}/alias                             deny   deny     deny     deny     deny         deny   deny    ok     deny
+GET    /office/handoffs                                              deny   deny     deny     ok       ok           ok     ok      deny   deny
+GET    /office/handoffs/{number}                                     deny   deny     deny     ok       ok           ok     ok      deny   deny
+POST   /office/handoffs/{number}/action                              deny   deny     deny     ok       ok           ok     deny    deny   deny
+GET    /office/handoffs/{number}/attachments/{attachment_id}         deny   deny     deny     ok       ok           ok     ok      deny   deny
+POST   /office/handoffs/{number}/reply                               deny   deny     deny     ok       ok           ok     deny    deny   deny
+GET    /office/login                                                 ok     ok       ok       ok       ok           ok     ok      ok     ok
+POST   /office/login                                                 ok     ok       ok       ok       ok           ok     ok      ok     ok
+POST   /office/logout                                                deny   deny     deny     ok       ok           ok     ok      ok     deny
+GET    /office/notifications                                         deny   deny     deny     ok       ok           ok     ok      ok     deny
+POST   /office/notifications/read                                    deny   deny     deny     ok       ok           ok     ok      ok     deny
+GET    /office/queue                                                 deny   deny     deny     ok       ok           ok     ok      ok     deny
+POST   /office/queue/decide                                          deny   deny     deny     ok       ok           ok     deny    deny   deny
+GET    /office/reports                                               deny   deny     deny     ok       ok           ok     ok      ok     deny
+POST   /office/reports/issue                                         deny   deny     deny     deny     ok           ok     deny    deny   deny
+GET    /office/reports/monthly/{period}                              deny   deny     deny     ok       ok           ok     ok      ok     deny
+GET    /office/reports/monthly/{period}/figures/{key}                deny   deny     deny     ok       ok           ok     ok      ok     deny
+POST   /office/reports/{report_id}/share                             deny   deny     deny     deny     ok           ok     deny    deny   deny
+GET    /office/reveals                                               deny   deny     deny     deny     ok           ok     deny    deny   deny
+POST   /office/reveals/{request_id}/decide                           deny   deny     deny     deny     deny         ok     deny    deny   deny
+GET    /office/rules                                                 deny   deny     deny     ok       ok           ok     ok      ok     deny
+POST   /office/rules/activate                                        deny   deny     deny     deny     deny         deny   deny    ok     deny
+POST   /office/rules/dry-run                                         deny   deny     deny     deny     deny         deny   deny    ok     deny
+POST   /office/rules/save                                            deny   deny     deny     deny     deny         deny   deny    ok     deny
+GET    /office/static/{path}                                         ok     ok       ok       ok       ok           ok     ok      ok     ok
+GET    /office/webhooks                                              deny   deny     deny     deny     ok           ok     deny    ok     deny
+POST   /office/webhooks/retry                                        deny   deny     deny     deny     ok           ok     deny    ok     deny
+GET    /openapi.json                                                 ok     ok       ok       ok       ok           ok     ok      ok     ok
+GET    /readyz                                                       ok     ok       ok       ok       ok           ok     ok      ok     ok
+GET    /redoc                                                        ok     ok       ok       ok       ok           ok     ok      ok     ok
 """
 # Notes on the policy: /metrics carries counts only, never a clue or a name; put it behind
 # the reverse proxy's allow-list in production. Auditors and administrators may read the
 # queue and clues (masked) but never decide. /office redirects everyone to the queue, whose
-# own line says who gets in.
+# own line says who gets in. GET /api/v1/keys is the hub's public key, public on purpose.
+# Partner agencies: only their own inbox (another agency's hand-off is `hidden`, its inbox
+# lists nothing of A's) and reports shared with them (JSON only; figures' records never).
+# Hand-offs: reviewers, section heads and leaders work them; auditors read them (and their
+# attachments) but never act; administrators do not see them. Clusters and subject picks
+# are clue work (reviewer, section head, leader). Reveals: section heads and leaders ask,
+# a leader (not the asker) approves or refuses, and only the asker with an approved request
+# reads the reporter (the section head's request on the second clue is approved in
+# `world`). Legal holds: section heads, leaders and administrators (retention is
+# configuration, not a decision on the clue). Reports: every office role reads; only
+# section heads and leaders issue and share them (sharing hands office data to an agency). Configuration (rules, directory,
+# calendar changes) is the administrator's alone; everyone in the office may read the rules
+# and the calendar. Webhook deliveries: administrators, section heads, leaders. The audit
+# page is the auditor's alone.
 
 
 def parse(table: str) -> dict[tuple[str, str], dict[str, str]]:
@@ -76,7 +159,13 @@ def parse(table: str) -> dict[tuple[str, str], dict[str, str]]:
 
 
 EXPECTED = parse(MATRIX)
-NOT_ALLOWED_NOTICES = ("只有科员、科长和领导可以研判线索",)
+# A page action refused for the caller's role goes back with the reason as its notice.
+NOT_ALLOWED_NOTICES = ("只有科员、科长和领导可以研判线索", "只有管理员可以维护分办规则和单位名录",
+                       "只有科员、科长和领导可以办理移交", "只有科长和领导可以",
+                       "只有科长、领导和管理员可以设置或解除法律保留", "只有领导可以审批",
+                       "只有管理员可以调整工作日历", "只有管理员、科长和领导可以查看和重发推送",
+                       "只有审计人员可以查看审计记录", "须先提出申请并经领导批准",
+                       "只有科长和领导经批准后可以查看反映人身份")
 PASSWORD = "matrix-password-1"
 
 
@@ -109,6 +198,9 @@ def outcome(response: httpx.Response) -> str:
             return "deny"                                # /office/login)
         if any(notice in location for notice in NOT_ALLOWED_NOTICES):
             return "deny"
+    if status == 200 and response.request.method == "POST" and response.headers.get("content-type", "").startswith("text/html") \
+            and any(notice in response.text for notice in NOT_ALLOWED_NOTICES[2:]):
+        return "deny"  # a page answering with the refusal in place of its content
     return "ok"
 
 
@@ -134,11 +226,13 @@ def world(hub, live) -> World:
                  password=PASSWORD)
         uow.commit()
     _, key_b = agency_with(hub, "十堰市中级人民法院")
-    clue = httpx.post(f"{live.url}/api/v1/clues", json=factories.clue(),
-                      headers={"Authorization": f"Bearer {key_a}"}).json()
-    _wait_for_review(hub, 1)
+    a = {"Authorization": f"Bearer {key_a}"}
+    sent = httpx.post(f"{live.url}/api/v1/clues/batch", headers=a,
+                      json={"clues": [factories.clue(), factories.clue()]}).json()
+    clue, other = (r["clue"]["id"] for r in sent["results"])
+    _wait_for_review(hub, 2)
     callers = {"none": Caller("none"), "browser": Caller("browser", {"Accept": "text/html"}),
-               "agency_a": Caller("agency_a", {"Authorization": f"Bearer {key_a}"}),
+               "agency_a": Caller("agency_a", a),
                "agency_b": Caller("agency_b", {"Authorization": f"Bearer {key_b}"})}
     for role in ROLES:
         session = httpx.post(f"{live.url}/api/v1/office/session",
@@ -146,9 +240,54 @@ def world(hub, live) -> World:
         token = session.json()["csrf_token"]
         callers[role] = Caller(role, {"X-CSRF-Token": token}, token,
                                {"hub_session": session.cookies["hub_session"]})
-    values = {"clue_id": clue["id"], "number": clue["id"], "connector": "hotline",
-              "path": "hub.css"}
+    values = {"clue_id": clue, "number": clue, "connector": "hotline", "path": "hub.css",
+              "other": other, "index": "0", "period": "2026-10", "key": next(iter(REGISTRY.figures)),
+              **_objects(hub, live.url, callers, a_id, clue, other)}
     return World(live.url, callers, values)
+
+
+def _office(world_url: str, caller: Caller) -> httpx.Client:
+    return httpx.Client(base_url=world_url, headers=caller.headers, cookies=caller.cookies,
+                        timeout=30)
+
+
+def _objects(hub, url: str, callers: dict[str, Caller], a_id: int, clue: str,  # noqa: ANN001
+             other: str) -> dict:
+    """Real objects behind the path parameters: a hand-off to agency A (from the second
+    clue) with an attachment, reveal requests, a body of the directory, a report of
+    October 2026 issued and shared with agency A."""
+    with _office(url, callers["reviewer"]) as reviewer:
+        made = reviewer.post("/api/v1/office/decisions", json={
+            "clues": [other], "kind": "assign", "target": f"agency:{a_id}"})
+        assert made.status_code == 201, made.text
+        handoff = made.json()["decisions"][0]["handoffs"][0]
+    with httpx.Client(base_url=url, headers=callers["agency_a"].headers, timeout=30) as agency:
+        assert agency.post(f"/api/v1/handoffs/{handoff}/ack").status_code == 200
+        upload = agency.post(f"/api/v1/handoffs/{handoff}/attachments",
+                             files={"file": ("回执.txt", "已收到".encode(), "text/plain")})
+        assert upload.status_code == 201, upload.text
+    # Reveals: the section head's request on the second clue approved, one on the first waiting.
+    with _office(url, callers["section_head"]) as head, \
+            _office(url, callers["leader"]) as leader:
+        approved = head.post("/api/v1/office/reveals",
+                             json={"clue": other, "reason": "核实身份"}).json()["id"]
+        assert leader.post(f"/api/v1/office/reveals/{approved}/approve",
+                           json={"note": "同意"}).status_code == 200
+        asked = head.post("/api/v1/office/reveals", json={"clue": clue, "reason": "核实身份"})
+        assert asked.status_code == 201, asked.text
+    with hub.uow() as uow:
+        body_id = uow.session.scalar(select(Body.id).order_by(Body.id).limit(1))
+        if body_id is None:
+            ensure_seeded(uow.session, now=utcnow())
+            body_id = uow.session.scalar(select(Body.id).order_by(Body.id).limit(1))
+        report = issue(uow.session, Scope(2026, 10, None), office_name="十堰市委依法治市办",
+                       by="user:1")
+        share(uow.session, report.id, a_id, "user:1")
+        uow.commit()
+        report_id = report.id
+    return {"handoff": handoff, "attachment_id": str(upload.json()["id"]),
+            "request_id": str(asked.json()["id"]), "body_id": str(body_id),
+            "report_id": str(report_id), "name": str(report_id), "a_id": str(a_id)}
 
 
 def _login_form(client: httpx.Client) -> dict:
@@ -162,29 +301,89 @@ def client_for(world: World, caller: Caller) -> httpx.Client:
                         follow_redirects=False, timeout=30)
 
 
+def _url(world: World, path: str) -> str:
+    values = dict(world.values)
+    if "/handoffs/" in path:  # a hand-off's number, not a clue's
+        values["number"] = values["handoff"]
+    if path.endswith("/reporter"):  # the clue whose reveal the section head got approved
+        values["number"] = values["other"]
+    return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
+
+
+def _json_body(world: World, path: str) -> dict | None:
+    """A body that passes validation, so the route's own authorization decides."""
+    v = world.values
+    bodies = {
+        "/api/v1/office/decisions": {"clues": [v["clue_id"]], "kind": "accept"},
+        "/api/v1/sources/{connector}/records": {"records": []},
+        "/api/v1/clues/batch": {"clues": [factories.clue()]},
+        "/api/v1/clues": factories.clue(),
+        "/api/v1/office/session": {},
+        "/api/v1/handoffs/{number}/ack": {"note": "已签收"},
+        "/api/v1/handoffs/{number}/replies": {"text": "正在办理"},
+        "/api/v1/handoffs/{number}/return": {"reason": "不属于本单位职责"},
+        "/api/v1/office/handoffs/{number}/actions": {"action": "remind"},
+        "/api/v1/office/handoffs/{number}/replies": {"text": "电话反馈：正在办理"},
+        "/api/v1/office/clues/{number}/cluster/merge": {"into_clue": v["other"]},
+        "/api/v1/office/clues/{number}/cluster/detach": {"reason": "不是同一件事"},
+        "/api/v1/office/clues/{number}/cluster/split": {"clues": [v["clue_id"], v["other"]]},
+        "/api/v1/office/clues/{number}/cluster/lead": {"clue": v["clue_id"]},
+        "/api/v1/office/clues/{number}/subjects/{index}": {"body_id": int(v["body_id"])},
+        "/api/v1/office/reveals": {"clue": v["clue_id"], "reason": "核实反映人身份"},
+        "/api/v1/office/reveals/{request_id}/approve": {"note": "同意"},
+        "/api/v1/office/reveals/{request_id}/refuse": {"note": "不同意"},
+        "/api/v1/office/clues/{number}/hold": {"reason": "诉讼保全"},
+    }
+    return bodies.get(path)
+
+
+def _form(world: World, caller: Caller, path: str, url: str) -> dict:
+    """A complete form for the page action at `path`, with the caller's token."""
+    v = world.values
+    form = {"csrf": caller.csrf or ""}
+    forms = {
+        "/office/clues/{number}/decide": {"kind": "accept"},
+        "/office/queue/decide": {"kind": "accept", "clue": str(int(v["number"].rsplit("-", 1)[1]))},
+        "/office/clues/{number}/cluster/merge": {"into": v["other"]},
+        "/office/clues/{number}/cluster/detach": {"reason": "不是同一件事"},
+        "/office/clues/{number}/cluster/split": {"clues": v["other"]},
+        "/office/clues/{number}/cluster/lead": {"lead": str(int(v["clue_id"].rsplit("-", 1)[1]))},
+        "/office/directory/{body_id}/alias": {"alias": "别名单位"},
+        "/office/clues/{number}/subjects/{index}": {"body_id": v["body_id"]},
+        "/office/rules/dry-run": {"yaml_text": "rules: []\n"},
+        "/office/rules/save": {"yaml_text": "rules: []\n"},
+        "/office/rules/activate": {"version": "999999"},
+        "/office/handoffs/{number}/action": {"action": "remind"},
+        "/office/handoffs/{number}/reply": {"text": "电话反馈：正在办理"},
+        "/office/calendar/days": {"day": "2026-12-31", "op": "set", "kind": "holiday",
+                                  "note": "矩阵测试"},
+        "/office/webhooks/retry": {"delivery": "999999"},
+        "/office/clues/{number}/reveal-requests": {"reason": "核实反映人身份"},
+        "/office/reveals/{request_id}/decide": {"decision": "approve", "note": "同意"},
+        "/office/clues/{number}/hold": {"action": "place", "reason": "诉讼保全"},
+        "/office/reports/issue": {"period": "2026-09"},
+        "/office/reports/{report_id}/share": {"agency": v["a_id"]},
+    }
+    return {**form, **forms.get(path, {})}
+
+
 def call(world: World, caller: Caller, method: str, path: str,
          client: httpx.Client) -> httpx.Response:
-    url = re.sub(r"\{(\w+)\}", lambda m: world.values[m.group(1)], path)
+    url = _url(world, path)
     if path == "/office/login" and method == "POST":  # logging in changes the cookie jar
         with client_for(world, caller) as fresh:
             return fresh.post(url, data=_login_form(fresh))
     if method == "GET":
         return client.get(url)
-    if path.startswith("/office/"):  # forms: a complete decision, with the caller's token
-        form = {"csrf": caller.csrf or "", "kind": "accept", "target": "", "reason": "",
-                "clue": url.split("/")[3] if "{number}" in path else ""}
-        if path == "/office/queue/decide":
-            form["clue"] = str(int(world.values["number"].rsplit("-", 1)[1]))
-        return client.post(url, data=form)
-    if path == "/api/v1/office/decisions":
-        return client.post(url, json={"clues": [world.values["clue_id"]], "kind": "accept"})
-    if path == "/api/v1/sources/{connector}/records":
-        return client.post(url, json={"records": []})
-    if path == "/api/v1/clues/batch":
-        return client.post(url, json={"clues": [factories.clue()]})
-    if path == "/api/v1/clues":
-        return client.post(url, json=factories.clue())
-    return client.post(url, json={})
+    if path == "/office/directory/import":  # a file that is not a directory: the answer
+        return client.post(url, data={"csrf": caller.csrf or ""},  # is about the input
+                           files={"file": ("名录.csv", b"not,a,directory\n", "text/csv")})
+    if path == "/api/v1/handoffs/{number}/attachments":
+        return client.post(url, files={"file": ("说明.txt", "补充材料".encode(), "text/plain")})
+    if path.startswith("/office/"):
+        return client.post(url, data=_form(world, caller, path, url))
+    body = _json_body(world, path)
+    return client.post(url, json=body) if body is not None else client.post(url)
 
 
 def test_every_route_has_a_line_in_the_matrix(app_routes):
