@@ -12,7 +12,7 @@ run: setup ## set everything up and run the hub on http://127.0.0.1:$${HUB_PORT:
 
 test: setup system-deps ## set everything up and run the whole test suite
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 setup: $(STAMP)
 
