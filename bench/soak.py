@@ -365,6 +365,12 @@ def lag_seconds(engine) -> float:
     return (datetime.now(UTC) - oldest).total_seconds()
 
 
+def reminder_day() -> date:
+    """A Wednesday about two months ahead (reminders are owed on working days only)."""
+    day = date.today() + timedelta(days=56)
+    return day + timedelta(days=(2 - day.weekday()) % 7)
+
+
 def pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -398,8 +404,8 @@ def main() -> int:
            "HUB_TASK_STUCK_SECONDS": "10", "HUB_WEBHOOK_BACKOFF_SECONDS": "1",
            "HUB_WEBHOOK_BACKOFF_MAX_SECONDS": "5", "HUB_WEBHOOK_INTERVAL_SECONDS": "1",
            "HUB_WEBHOOK_MAX_ATTEMPTS": "12", "HUB_REMINDERS_INTERVAL_SECONDS": "5",
-           # counted from a day two months ahead, every hand-off is overdue: reminders are due
-           "HUB_REMINDERS_TODAY": (date.today() + timedelta(days=60)).isoformat()}
+           # counted from a working day two months ahead every open hand-off is overdue
+           "HUB_REMINDERS_TODAY": reminder_day().isoformat()}
     print(f"soak {run}: database {db}, logs {work}")
     subprocess.run([sys.executable, "-m", "hub", "migrate"], env=env, check=True,
                    capture_output=True)
