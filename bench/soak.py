@@ -222,7 +222,7 @@ class Load:
         while not self.stop.wait(0.5):
             try:
                 for status in ("sent", "acknowledged"):
-                    inbox = client.get("/api/v1/handoffs", params={"status": status, "limit": 10})
+                    inbox = client.get("/api/v1/handoffs", params={"status": status, "limit": 100})
                     for h in inbox.json()["handoffs"]:
                         number = h["id"]
                         if status == "sent":
