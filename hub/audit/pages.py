@@ -14,11 +14,10 @@ from hub.accounts.models import OfficeUser
 from hub.api.deps import HubDep
 from hub.audit.service import TrailFilter, entries, verify_trail
 from hub.errors import Forbidden
-from hub.privacy.web import add_templates
-from hub.review.web import PageUser, templates
+from hub.review.web import PageUser, add_template_folder, templates
 
 router = APIRouter(prefix="/office", include_in_schema=False)
-add_templates(Path(__file__).resolve().parent / "templates")
+add_template_folder(Path(__file__).resolve().parent / "templates")
 OFFICE_ZONE = ZoneInfo("Asia/Shanghai")
 AUDIT_ROLES = frozenset({"auditor"})
 PAGE_SIZE = 100

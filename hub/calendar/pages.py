@@ -14,8 +14,7 @@ from hub import audit
 from hub.api.deps import HubDep
 from hub.calendar import service
 from hub.errors import Forbidden, HubError
-from hub.handoffs.web import add_template_folder
-from hub.review.web import PageUser, check_csrf, templates
+from hub.review.web import PageUser, add_template_folder, check_csrf, templates
 from hub.workdays import shanghai_today
 
 router = APIRouter(prefix="/office/calendar", include_in_schema=False)

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, FileSystemLoader
-
-from hub.review.web import templates
+from hub.review.web import add_template_folder, templates
 
 from .schemas import OUTCOME_LABELS
 from .states import ACTION_LABELS, LABELS, TRANSITIONS, IllegalTransition, next_state
@@ -15,15 +13,6 @@ from .states import ACTION_LABELS, LABELS, TRANSITIONS, IllegalTransition, next_
 KIND_LABELS = {"assign": "交办", "refer": "移送", "transfer": "转交", "cc": "抄送"}
 VIA_LABELS = {"api": "接口", "page": "页面", "cli": "命令行", "system": "系统"}
 ROLE_LABELS = {"lead": "主办", "co": "协办"}
-
-
-def add_template_folder(folder: Path) -> None:
-    loaders = [templates.env.loader]
-    if isinstance(templates.env.loader, ChoiceLoader):
-        loaders = list(templates.env.loader.loaders)
-    if any(isinstance(x, FileSystemLoader) and str(folder) in x.searchpath for x in loaders):
-        return
-    templates.env.loader = ChoiceLoader([*loaders, FileSystemLoader(str(folder))])
 
 
 def allowed(handoff, actions: tuple[str, ...]) -> list[str]:  # noqa: ANN001

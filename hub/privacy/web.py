@@ -7,18 +7,11 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
-from jinja2 import ChoiceLoader, FileSystemLoader
 
 from hub.privacy.reveal import STATE_LABELS, Where
-from hub.review.web import templates
+from hub.review.web import add_template_folder, templates
 
-
-def add_templates(folder: Path) -> None:
-    loader = templates.env.loader
-    templates.env.loader = ChoiceLoader([loader, FileSystemLoader(folder)])
-
-
-add_templates(Path(__file__).resolve().parent / "templates")
+add_template_folder(Path(__file__).resolve().parent / "templates")
 templates.env.globals.update(REVEAL_STATES=STATE_LABELS)
 
 

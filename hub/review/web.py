@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, FileSystemLoader
 
 from hub.accounts.service import ROLES, OfficePrincipal, principal
 from hub.contract.v1 import CATEGORY_LABELS, CHANNEL_LABELS
@@ -26,6 +27,16 @@ templates.env.globals.update(
     CHANNELS=CHANNEL_LABELS, CATEGORIES=CATEGORY_LABELS, FIELDS=FIELD_LABELS, STATUSES=STATUS_LABELS,
     KINDS={k: label for k, (label, _) in KINDS.items()}, ROLES=ROLES, clue_no=clue_no,
 )
+
+
+def add_template_folder(folder: Path) -> None:
+    """Another domain's templates join the office pages' loader (they extend base.html)."""
+    loaders = [templates.env.loader]
+    if isinstance(templates.env.loader, ChoiceLoader):
+        loaders = list(templates.env.loader.loaders)
+    if any(isinstance(x, FileSystemLoader) and str(folder) in x.searchpath for x in loaders):
+        return
+    templates.env.loader = ChoiceLoader([*loaders, FileSystemLoader(str(folder))])
 
 
 def region_name(code: str | None) -> str:
