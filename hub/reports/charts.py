@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from typing import Any
 
 import matplotlib
@@ -15,6 +16,11 @@ from matplotlib.figure import Figure  # noqa: E402
 CJK = {"font.sans-serif": ["WenQuanYi Micro Hei", "Noto Sans CJK SC", "DejaVu Sans"],
        "font.family": "sans-serif", "axes.unicode_minus": False}
 
+# rc_context swaps matplotlib's one global rcParams: two threads drawing at once (two report
+# requests, two schedulers' jobs) would restore each other's settings mid-chart and draw
+# Chinese in DejaVu Sans. One chart is drawn at a time.
+_DRAWING = threading.Lock()
+
 
 def _png(fig: Figure) -> bytes:
     out = io.BytesIO()
@@ -25,7 +31,7 @@ def _png(fig: Figure) -> bytes:
 def trend_chart(report: dict[str, Any]) -> bytes:
     trend = report["trend"]
     months = [m[2:].replace("-", ".") for m in trend["months"]]
-    with rc_context(CJK):
+    with _DRAWING, rc_context(CJK):
         fig = Figure(figsize=(7.2, 3.2))
         ax = fig.subplots()
         ax.bar(months, trend["received"], color="#6a8fc7", label=trend["labels"]["received"])
@@ -45,7 +51,7 @@ def bar_chart(figure: dict[str, Any], title: str | None = None) -> bytes:
     groups = figure["groups"][:10]
     labels = [g["label"] for g in groups][::-1]
     values = [g["value"] for g in groups][::-1]
-    with rc_context(CJK):
+    with _DRAWING, rc_context(CJK):
         fig = Figure(figsize=(7.2, 0.45 * max(len(groups), 2) + 1.0))
         ax = fig.subplots()
         ax.barh(labels, values, color="#6a8fc7")
