@@ -11,7 +11,7 @@ import threading
 
 from hub import log
 from hub.collect import repository
-from hub.collect.runner import LEASE_SECONDS, ConnectorBusy, run_connector
+from hub.collect.runner import LEASE_SECONDS, ConnectorBusy, lease_is_free, run_connector
 from hub.container import Hub
 from hub.db.types import utcnow
 from hub.pipeline.sweeper import purge_old
@@ -32,8 +32,10 @@ class Collector:
         """Start a run for each due connector; the names started."""
         now = utcnow()
         with self.hub.uow(write=False) as uow:
-            due = [state.name for state in repository.due_states(
-                uow.session, now, repository.stale_cutoff(now, LEASE_SECONDS))]
+            # A lease whose holder died on this host is free at once (a scheduler killed in
+            # the middle of a run), not only after LEASE_SECONDS: claim() takes it over.
+            due = [state.name for state in repository.due_states(uow.session, now)
+                   if lease_is_free(state, now, LEASE_SECONDS)]
         started = []
         with self._lock:
             for name in due:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, or_, select, update
@@ -27,14 +27,13 @@ def agency_named(session: Session, name: str) -> Agency | None:
     return session.scalar(select(Agency).where(Agency.name == name))
 
 
-def due_states(session: Session, now: datetime, stale_before: datetime) -> list[ConnectorState]:
-    """Enabled connectors whose next run is due and whose lease is free (or stale)."""
+def due_states(session: Session, now: datetime) -> list[ConnectorState]:
+    """Enabled connectors whose next run is due, leased or not (the caller decides whether
+    a lease is free: a stale one is, and so is one held by a process known to be dead)."""
     return list(session.scalars(
         select(ConnectorState).where(
             ConnectorState.enabled.is_(True), ConnectorState.base_url.is_not(None),
             or_(ConnectorState.next_run_at.is_(None), ConnectorState.next_run_at <= now),
-            or_(ConnectorState.running_since.is_(None),
-                ConnectorState.running_since < stale_before),
         ).order_by(ConnectorState.next_run_at)
     ))
 
@@ -188,10 +187,6 @@ def open_ids(session: Session, connector: str | None) -> list[int]:
 
 def update_dead_letter(session: Session, dead_id: int, **values: Any) -> None:
     session.execute(update(DeadLetter).where(DeadLetter.id == dead_id).values(**values))
-
-
-def stale_cutoff(now: datetime, lease_seconds: float) -> datetime:
-    return now - timedelta(seconds=lease_seconds)
 
 
 def open_counts(session: Session) -> dict[str, int]:

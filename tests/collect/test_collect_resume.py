@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 from connectors.registry import CONNECTORS
 from hub.collect.config import configure
-from hub.collect.runner import ORPHANED, run_connector
+from hub.collect.jobs import Collector
+from hub.collect.models import ConnectorState
+from hub.collect.runner import ORPHANED, claim, run_connector
+from hub.collect.service import connector_spec
 from tests.collect.collect_support import (
     Gate,
     clue_refs,
@@ -62,3 +66,26 @@ def test_a_pull_killed_mid_run_resumes_with_nothing_missing_and_nothing_doubled(
     assert native_ids(spec, raw_natives(hub, "hotline")) == native_ids(spec, stream)
     assert len(dead_letters(hub, "hotline")) == want.open_dead_letters
     assert first.seen + second.seen == TOTAL
+
+
+def test_the_scheduler_resumes_at_once_a_run_whose_process_died(hub, simulate):
+    """The active scheduler SIGKILLed in the middle of a pull leaves the lease to a dead
+    process: the next leader's collector pulls again at once, not after LEASE_SECONDS."""
+    partner = simulate("hotline", total=120, page_size=40)
+    configure(hub, "hotline", url=partner.url, page_size=40, interval=3600, enabled=True)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    claim(hub, connector_spec("hotline"))  # a run under way ...
+    with hub.uow() as uow:  # ... in a process on this host that has died since
+        uow.session.get(ConnectorState, "hotline").lease_owner = (
+            f"{socket.gethostname()}:{int(gone.stdout)}:deadbeef")
+        uow.commit()
+    collector = Collector(hub)
+
+    assert collector.tick() == ["hotline"]
+    wait_for(lambda: not collector.in_flight, 60, "the run to finish")
+
+    first, second = runs(hub, "hotline")
+    assert (first.status, first.error) == ("failed", ORPHANED)
+    assert (second.status, second.seen) == ("ok", 120)
+    assert state(hub, "hotline").lease_owner is None
