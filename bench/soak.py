@@ -1,21 +1,23 @@
-"""Soak: 2 api + 3 worker + 2 scheduler real processes on PostgreSQL and RabbitMQ, a mixed load
-for a bounded time, faults injected meanwhile, then the books are checked.
+"""Soak: 2 api + 3 worker + 2 scheduler real processes on PostgreSQL and RabbitMQ, a partner
+simulator pulled by a connector, a mixed load for a bounded time, faults injected meanwhile,
+then the books are checked.
 
     .venv/bin/python -m bench.soak --seconds 120
+    .venv/bin/python -m bench.soak --ci          # shorter and lighter, for `make test`
 
 Needs PostgreSQL on 127.0.0.1:5432 (trust; creates and drops its own database) and RabbitMQ on
-127.0.0.1:5672 (guest/guest; its own queue prefix). Not a test: prints checks and a table,
-exits 1 if a check fails.
+127.0.0.1:5672 (guest/guest; its own queue prefix), or SOAK_DATABASE_URL / SOAK_BROKER_URL.
+With rabbitmqctl (root) it also drops the broker's connections and restarts the RabbitMQ
+application (stop_app/start_app; always started again, also on a crash or SIGINT/SIGTERM).
+Not a test: prints checks and a table, exits 1 if a check fails.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.server
 import itertools
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -23,6 +25,7 @@ import tempfile
 import threading
 import time
 import uuid
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -31,99 +34,42 @@ import orjson
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+if __package__ in (None, ""):  # run as a script: bench/soak.py
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.soak_faults import Faults
+from bench.soak_support import Broker, Partner, Procs, Receiver, free_port, pct, wait_for
+
 PG = os.environ.get("SOAK_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 AMQP = os.environ.get("SOAK_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
 PASSWORD = "soak-horse-9"
 SENDERS = (("十堰市中级人民法院", "court"), ("十堰市12345热线", "hotline"), ("十堰市信访局", "petition"))
-COMMISSION, BUREAU = "十堰市纪委监委", "郧西县自然资源和规划局"
+COMMISSION, BUREAU, DOWN = "十堰市纪委监委", "郧西县自然资源和规划局", "丹江口市司法局"
+WEBHOOKS = {COMMISSION: "ok", BUREAU: "flaky", DOWN: "down"}  # paths on the Receiver
+CONNECTOR, SIM_SEED = "procuratorate", 7
 DECIDED = {"accepted", "declined", "assigned", "referred", "transferred", "copied", "merged",
            "closed"}
+# Webhook retries for the soak: 8 attempts 1, 2, 4, 4, … s apart (about 23 s), so the flaky
+# partner's outage (at most OUTAGE_MAX_SECONDS) is retried through while the partner that is
+# down for good ends `failed` soon enough to be seen.
+WEBHOOK_ATTEMPTS, WEBHOOK_BACKOFF, WEBHOOK_BACKOFF_MAX = 8, 1, 4  # OUTAGE_MAX_SECONDS: faults
 
 
-def free_port() -> int:
-    import socket
+@dataclass(frozen=True)
+class Profile:
+    """How hard the load pushes: the full soak, or the lighter one CI runs."""
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-# --------------------------------------------------------------------------- webhook receiver
-class Receiver:
-    """Two partner webhooks on loopback: /ok always 200, /flaky 500 while `failing` is set."""
-
-    def __init__(self) -> None:
-        self.failing = threading.Event()
-        self.hits = {"ok": 0, "flaky_200": 0, "flaky_500": 0}
-        receiver = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if self.path.startswith("/flaky") and receiver.failing.is_set():
-                    receiver.hits["flaky_500"] += 1
-                    self.send_response(500)
-                else:
-                    receiver.hits["ok" if self.path.startswith("/ok") else "flaky_200"] += 1
-                    self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    name: str
+    seconds: float
+    pause: float  # between two pushes of one sender
+    batch: int  # clues in every third push
+    sim_total: int  # records at the partner at the start
+    sim_grow: int  # records added at the partner every second
+    drain_seconds: float
 
 
-# --------------------------------------------------------------------------- processes
-class Procs:
-    def __init__(self, env: dict[str, str], logs: Path) -> None:
-        self.env, self.logs = env, logs
-        self.running: dict[str, subprocess.Popen] = {}
-
-    def start(self, role: str, name: str, **extra: str) -> None:
-        log = (self.logs / f"{name}.log").open("ab")
-        self.running[name] = subprocess.Popen(
-            [sys.executable, "-m", "hub", role], env={**self.env, **extra},
-            stdout=log, stderr=subprocess.STDOUT)
-
-    def kill(self, name: str) -> None:
-        proc = self.running.pop(name)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
-
-    def stop_all(self) -> None:
-        for proc in self.running.values():
-            proc.terminate()
-        for proc in self.running.values():
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        self.running.clear()
-
-    def events(self, name: str, event: str) -> list[dict]:
-        path = self.logs / f"{name}.log"
-        found = []
-        for line in path.read_bytes().splitlines() if path.exists() else []:
-            try:
-                data = orjson.loads(line)
-            except orjson.JSONDecodeError:
-                continue
-            if isinstance(data, dict) and data.get("event") == event:
-                found.append(data)
-        return found
-
-
-def wait_for(predicate, seconds: float, step: float = 0.2) -> bool:  # noqa: ANN001
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return bool(predicate())
+FULL = Profile("full", 120, 0.05, 20, 300, 10, 240)
+CI = Profile("ci", 35, 0.2, 10, 100, 4, 150)
 
 
 # --------------------------------------------------------------------------- load
@@ -144,8 +90,10 @@ def clue(channel: str, run: str) -> dict:
 
 
 class Load:
-    def __init__(self, urls: list[str], keys: dict[str, str], run: str, stop: threading.Event):
+    def __init__(self, urls: list[str], keys: dict[str, str], run: str, stop: threading.Event,
+                 profile: Profile):
         self.urls, self.keys, self.run, self.stop = urls, keys, run, stop
+        self.profile = profile
         self.lock = threading.RLock()
         self.accepted: set[tuple[str, str]] = set()  # (agency name, source_ref)
         self.latency: list[float] = []
@@ -165,18 +113,19 @@ class Load:
         while not self.stop.is_set():
             client = clients[i % len(clients)]
             i += 1
-            batch = i % 3 == 0
-            body = ({"clues": [clue(channel, self.run) for _ in range(20)]} if batch
+            batch, size = i % 3 == 0, self.profile.batch
+            body = ({"clues": [clue(channel, self.run) for _ in range(size)]} if batch
                     else clue(channel, self.run))
             started = time.perf_counter()
             try:
                 r = client.post("/api/v1/clues/batch" if batch else "/api/v1/clues", json=body)
             except httpx.TransportError as exc:  # unknown outcome: not counted as accepted
                 self._note_error(f"push {exc!r}")
+                time.sleep(self.profile.pause)
                 continue
             elapsed = time.perf_counter() - started
             with self.lock:
-                self.latency.append(elapsed / (20 if batch else 1))
+                self.latency.append(elapsed / (size if batch else 1))
                 if batch and r.status_code == 200:
                     for sent, res in zip(body["clues"], r.json()["results"], strict=True):
                         if 200 <= res["status"] < 300:
@@ -188,7 +137,7 @@ class Load:
                 else:
                     self.rejected += 1
                     self._note_error(f"push {r.status_code} {r.text[:200]}")
-            time.sleep(0.05)
+            time.sleep(self.profile.pause)
 
     def office(self) -> None:
         client = httpx.Client(base_url=self.urls[0], timeout=30)
@@ -196,7 +145,8 @@ class Load:
         opened.raise_for_status()
         client.headers["X-CSRF-Token"] = opened.json()["csrf_token"]
         kinds = itertools.cycle([("assign", COMMISSION), ("refer", BUREAU), ("accept", None),
-                                 ("assign", BUREAU), ("decline", None), ("refer", COMMISSION)])
+                                 ("assign", BUREAU), ("decline", None), ("refer", COMMISSION),
+                                 ("transfer", DOWN)])
         while not self.stop.wait(0.3):
             try:
                 page = client.get("/api/v1/office/queue", params={"limit": 5})
@@ -213,7 +163,7 @@ class Load:
                             self.decisions += 1
                     elif r.status_code != 409:  # 409: someone decided already (not here)
                         self._note_error(f"decide {r.status_code} {r.text[:200]}")
-            except httpx.TransportError as exc:
+            except (httpx.TransportError, ValueError, KeyError) as exc:  # next round
                 self._note_error(f"office {exc!r}")
 
     def partner(self, agency: str) -> None:
@@ -241,52 +191,13 @@ class Load:
                                     self.replies += 1
                             else:
                                 self._note_error(f"reply {r.status_code} {r.text[:200]}")
-            except httpx.TransportError as exc:
+            except (httpx.TransportError, ValueError, KeyError) as exc:  # next round
                 self._note_error(f"partner {exc!r}")
 
 
-# --------------------------------------------------------------------------- faults
-def faults(procs: Procs, receiver: Receiver, seconds: float, stop: threading.Event,
-           done: list[str]) -> None:
-    def at(fraction: float) -> bool:
-        return not stop.wait(max(0.0, start + seconds * fraction - time.monotonic()))
-
-    start = time.monotonic()
-    if at(0.15):
-        procs.kill("worker-1")
-        procs.start("worker", "worker-4")
-        done.append("SIGKILL worker-1, started worker-4")
-    if at(0.30):
-        leaders = [n for n in ("scheduler-a", "scheduler-b")
-                   if n in procs.running and procs.events(n, "hub.scheduler.leader")]
-        if leaders:
-            leader = leaders[0]
-            standby = "scheduler-b" if leader == "scheduler-a" else "scheduler-a"
-            killed_at = time.monotonic()
-            procs.kill(leader)
-            took = wait_for(lambda: procs.events(standby, "hub.scheduler.leader"), 90)
-            done.append(f"SIGKILL active {leader}; {standby} "
-                        + (f"took over in {time.monotonic() - killed_at:.1f} s" if took
-                           else "did NOT take over within 90 s"))
-        else:
-            done.append("no scheduler leader seen in the logs: scheduler kill skipped")
-    if at(0.45):
-        if shutil.which("rabbitmqctl"):
-            r = subprocess.run(["rabbitmqctl", "close_all_connections", "soak: broker drop"],
-                               capture_output=True, text=True, timeout=60)
-            done.append("rabbitmqctl close_all_connections" +
-                        ("" if r.returncode == 0 else f" FAILED rc={r.returncode}: {r.stderr[:200]}"))
-        else:
-            print("note: rabbitmqctl not found; broker connection drop skipped")
-    if at(0.55):
-        receiver.failing.set()
-        done.append(f"webhook of {BUREAU} answers 500 for {seconds * 0.25:.0f} s")
-    if at(0.80):
-        receiver.failing.clear()
-
-
 # --------------------------------------------------------------------------- books
-def books(engine, accepted: set[tuple[str, str]]) -> tuple[list[tuple[str, bool, str]], dict]:
+def books(engine, accepted: set[tuple[str, str]],
+          receiver_hits: dict) -> tuple[list[tuple[str, bool, str]], dict]:
     checks: list[tuple[str, bool, str]] = []
     with engine.connect() as c:
         rows = c.execute(text(
@@ -330,6 +241,16 @@ def books(engine, accepted: set[tuple[str, str]]) -> tuple[list[tuple[str, bool,
         undone = {s: n for s, n in deliveries.items() if s not in ("delivered", "failed")}
         checks.append(("webhook deliveries all delivered or failed (visible)", not undone,
                        f"deliveries by state {deliveries}"))
+        per = {(name, state): n for name, state, n in c.execute(text(
+            "SELECT a.name, d.state, count(*) FROM webhook_deliveries d JOIN agencies a"
+            " ON a.id = d.agency_id GROUP BY 1, 2")).all()}
+        down = {s: n for (a, s), n in per.items() if a == DOWN}
+        checks.append((f"{DOWN} (webhook down throughout): every delivery ended failed",
+                       down.get("failed", 0) > 0 and set(down) == {"failed"}, f"{down}"))
+        others = {(a, s): n for (a, s), n in per.items() if a != DOWN}
+        checks.append(("the other partners: every delivery delivered (also after the outage)",
+                       bool(others) and all(s == "delivered" for _, s in others),
+                       f"{others}; flaky receiver {receiver_hits}"))
         counts = {
             "clues": len(rows),
             "clues by status": dict(c.execute(text(
@@ -371,153 +292,256 @@ def reminder_day() -> date:
     return day + timedelta(days=(2 - day.weekday()) % 7)
 
 
-def pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
 # --------------------------------------------------------------------------- main
+class Soak:
+    def __init__(self, profile: Profile, broker_restart: bool | None, keep: bool) -> None:
+        self.profile, self.keep = profile, keep
+        self.run_id = uuid.uuid4().hex[:8]
+        self.db = f"hub_soak_{self.run_id}"
+        self.work = Path(tempfile.mkdtemp(prefix=f"hub-soak-{self.run_id}-"))
+        self.broker = Broker(AMQP, f"soak{self.run_id}")
+        self.broker_restart = (self.broker.ctl and self.broker.loopback
+                               if broker_restart is None else broker_restart)
+        if self.broker_restart and not (self.broker.ctl and self.broker.loopback):
+            raise SystemExit("--broker-restart needs rabbitmqctl and a broker on loopback")
+        self.admin = create_engine(make_url(PG).set(database="postgres"),
+                                   isolation_level="AUTOCOMMIT")
+        self.url = make_url(PG).set(database=self.db).render_as_string(hide_password=False)
+        self.ports = [free_port(), free_port()]
+        self.env = {
+            **os.environ, "HUB_DATABASE_URL": self.url, "HUB_BROKER_URL": AMQP,
+            "HUB_QUEUE_PREFIX": self.broker.prefix,
+            "HUB_KEYRING_PATH": str(self.work / "keyring.json"),
+            "HUB_HOST": "127.0.0.1", "HUB_PORT": str(self.ports[0]),
+            "HUB_SWEEP_INTERVAL_SECONDS": "1", "HUB_TASK_UNCLAIMED_SECONDS": "3",
+            "HUB_TASK_STUCK_SECONDS": "10", "HUB_WEBHOOK_BACKOFF_SECONDS": str(WEBHOOK_BACKOFF),
+            "HUB_WEBHOOK_BACKOFF_MAX_SECONDS": str(WEBHOOK_BACKOFF_MAX),
+            "HUB_WEBHOOK_INTERVAL_SECONDS": "1",
+            "HUB_WEBHOOK_MAX_ATTEMPTS": str(WEBHOOK_ATTEMPTS),
+            "HUB_REMINDERS_INTERVAL_SECONDS": "5",
+            # counted from a working day two months ahead every open hand-off is overdue
+            "HUB_REMINDERS_TODAY": reminder_day().isoformat()}
+        self.procs = Procs(self.env, self.work)
+        self.receiver = Receiver()
+        self.stop, self.abort = threading.Event(), threading.Event()
+        self.t0 = time.monotonic()
+
+    def say(self, what: str) -> None:
+        print(f"[{time.monotonic() - self.t0:4.0f} s] {what}", flush=True)
+
+    def run(self) -> int:
+        print(f"soak {self.run_id} ({self.profile.name}, {self.profile.seconds:.0f} s of load, broker restart "
+              f"{'on' if self.broker_restart else 'off'}): database {self.db}, logs {self.work}",
+              flush=True)
+        failed = True
+        try:
+            with self.admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{self.db}"'))
+            failed = self._soak()
+        finally:
+            for sig in (signal.SIGINT, signal.SIGTERM):  # cleanup runs to its end
+                signal.signal(sig, signal.SIG_IGN)
+            self.abort.set()
+            self.stop.set()
+            self.broker.close()  # never left stopped
+            self.receiver.failing.clear()
+            self.procs.stop_all()
+            self.receiver.server.shutdown()
+            if not self.keep:
+                with self.admin.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{self.db}" WITH (FORCE)'))
+                self.broker.delete_queues()
+            self.admin.dispose()
+            self.say("cleaned up" + (f"; kept database {self.db} and logs {self.work}"
+                                     if self.keep else ""))
+        return 1 if failed else 0
+
+    def _setup(self) -> dict[str, str]:
+        """Schema, agencies with keys and webhooks, a reviewer, the connector: the keys."""
+        self.partner = Partner(self.procs, CONNECTOR, SIM_SEED, self.profile.sim_total)
+        subprocess.run([sys.executable, "-m", "hub", "migrate"], env=self.env, check=True,
+                       capture_output=True)
+        os.environ.update({k: v for k, v in self.env.items() if k.startswith("HUB_")})
+        from hub.accounts.service import add_user
+        from hub.agencies.service import add_agency
+        from hub.collect.config import configure
+        from hub.container import Hub
+        from hub.db.types import utcnow
+        from hub.notify.webhooks import set_webhook
+        from hub.settings import Settings
+
+        self.hub = Hub.from_settings(Settings(_env_file=None))
+        keys: dict[str, str] = {}
+        with self.hub.uow() as uow:
+            for name, channel in (*SENDERS, (COMMISSION, "discipline"), (BUREAU, "other"),
+                                  (DOWN, "other")):
+                agency, keys[name] = add_agency(uow.session, name=name, channel=channel,
+                                                region_code=None)
+                if name in WEBHOOKS:
+                    set_webhook(uow.session, agency.id, f"{self.receiver.url}/{WEBHOOKS[name]}",
+                                utcnow())
+            add_user(uow.session, username="soak", display_name="压测科员", role="reviewer",
+                     password=PASSWORD)
+            uow.commit()
+        self.partner.wait_ready()
+        configure(self.hub, CONNECTOR, url=self.partner.url, enabled=True, interval=1,
+                  page_size=50, run_now=True)
+        return keys
+
+    def _start(self) -> None:
+        procs, ports = self.procs, self.ports
+        procs.start(["api"], "api-1", HUB_PORT=str(ports[0]))
+        procs.start(["api"], "api-2", HUB_PORT=str(ports[1]))
+        for i in (1, 2, 3):
+            procs.start(["worker"], f"worker-{i}")
+        procs.start(["scheduler"], "scheduler-a")
+        time.sleep(1.0)  # a's lead first, so the standby is b (either way works)
+        procs.start(["scheduler"], "scheduler-b")
+        for port in ports:
+            if not wait_for(lambda p=port: _healthy(p), 90):
+                raise RuntimeError(f"api on {port} did not start; see {self.work}")
+
+    def _soak(self) -> bool:
+        """The run itself; True when a check failed."""
+        keys = self._setup()
+        self.say("migrated, agencies and connector set up, simulator up")
+        engine = create_engine(self.url)
+        try:
+            self._start()
+            self.say("hub processes up; load starts")
+            load = Load([f"http://127.0.0.1:{p}" for p in self.ports], keys, self.run_id,
+                        self.stop, self.profile)
+            faults = Faults(self.procs, self.receiver, self.broker, self.profile.seconds,
+                            self.broker_restart, self.abort, flaky=BUREAU, down=DOWN)
+            threads = [threading.Thread(target=load.pusher, args=s) for s in SENDERS]
+            threads += [threading.Thread(target=load.office)]
+            threads += [threading.Thread(target=load.partner, args=(a,)) for a in WEBHOOKS]
+            threads += [threading.Thread(target=self.partner.grow,
+                                         args=(self.profile.sim_grow, self.stop))]
+            fault = threading.Thread(target=faults.run, daemon=True)
+            started = time.monotonic()
+            for t in [*threads, fault]:
+                t.start()
+            time.sleep(self.profile.seconds)
+            fault.join(240)  # a fault late on its schedule keeps the load going until it is done
+            self.stop.set()
+            for t in threads:
+                t.join(120)
+            duration = time.monotonic() - started
+            self.say(f"load done after {duration:.0f} s; draining")
+            lag = lag_seconds(engine)
+            drain_started = time.monotonic()
+            drained_ok = wait_for(lambda: drained(engine, load.accepted)
+                                  and self.partner.caught_up(engine),
+                                  self.profile.drain_seconds, step=1.0)
+            drain = time.monotonic() - drain_started
+            self.say(f"drained={drained_ok} after {drain:.0f} s; checking")
+            pulled_checks, pulled, pulled_keys = self.partner.books(self.hub, engine)
+            checks, counts = books(engine, load.accepted | pulled_keys, dict(self.receiver.hits))
+        finally:
+            engine.dispose()
+            self.hub.close()
+        checks.insert(0, (f"pipeline drained within {self.profile.drain_seconds:.0f} s",
+                          drained_ok, f"{drain:.1f} s"))
+        checks[2:2] = pulled_checks
+        checks += faults.checks()
+        died = [n for n, p in self.procs.running.items() if p.poll() is not None]
+        checks.append(("no hub process died on its own", not died, f"exited: {died}"))
+        self.procs.stop_all()
+        checks += self._cli_checks(engine_url=self.url)
+        n = len(load.accepted)
+        rows = [("duration of the load (s)", f"{duration:.1f}"), ("clues accepted (pushed)", n),
+                ("clues/s", f"{n / duration:.1f}"),
+                ("push latency p50 per clue (ms)", f"{pct(load.latency, 0.5) * 1000:.1f}"),
+                ("push latency p99 per clue (ms)", f"{pct(load.latency, 0.99) * 1000:.1f}"),
+                *pulled.items(),
+                ("records pulled/s", f"{pulled['records pulled (before the cursor)'] / duration:.1f}"),
+                ("pipeline lag at end of load (s)", f"{lag:.1f}"),
+                ("drain after load (s)", f"{drain:.1f}"),
+                ("pushes rejected / transport errors", f"{load.rejected} / "
+                 f"{sum(e.startswith('push ') and 'Error' in e for e in load.errors)}"),
+                ("decisions", load.decisions), ("acks", load.acks), ("final replies", load.replies),
+                ("scheduler takeover (s)", _fmt(faults.takeover)),
+                ("broker restart: workers consuming again after (s)",
+                 _fmt(faults.broker_recovery)),
+                ("webhook receiver hits", dict(self.receiver.hits)),
+                *counts.items()]
+        _print(checks, rows, faults.done, load.errors)
+        return not all(ok for _, ok, _ in checks)
+
+    def _cli_checks(self, engine_url: str) -> list[tuple[str, bool, object]]:
+        """With every process stopped: `hub webhooks failed` and `hub audit verify`."""
+        def hub(*args: str) -> subprocess.CompletedProcess:
+            return subprocess.run([sys.executable, "-m", "hub", *args], env=self.env,
+                                  capture_output=True, text=True, timeout=300)
+
+        out = []
+        audit = subprocess.Popen([sys.executable, "-m", "hub", "audit", "verify"], env=self.env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        listed = hub("webhooks", "failed", "--json")
+        engine = create_engine(engine_url)
+        try:
+            with engine.connect() as c:
+                failed = set(c.execute(text(
+                    "SELECT id FROM webhook_deliveries WHERE state = 'failed'")).scalars())
+        finally:
+            engine.dispose()
+        try:
+            rows = orjson.loads(listed.stdout)
+        except orjson.JSONDecodeError:
+            rows = []
+        shown = {r["id"] for r in rows}
+        out.append(("`hub webhooks failed` lists exactly the failed deliveries, all of " + DOWN,
+                    listed.returncode == 0 and bool(failed) and shown == failed
+                    and {r["agency"] for r in rows} == {DOWN},
+                    f"{len(failed)} failed, {len(shown)} listed, agencies "
+                    f"{sorted({r['agency'] for r in rows})} {listed.stderr[-200:]}"))
+        said = audit.communicate(timeout=300)[0]
+        out.append(("hub audit verify passes", audit.returncode == 0,
+                    said.strip().splitlines()[-1:]))
+        return out
+
+
+def _fmt(seconds: float | None) -> str:
+    return "-" if seconds is None else f"{seconds:.1f}"
+
+
+def _print(checks: list, rows: list, done: list[str], errors: list[str]) -> None:
+    print()
+    for name, ok, detail in checks:
+        print(f"{'OK  ' if ok else 'FAIL'} {name}: {detail}")
+    print()
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        print(f"{key:<{width}}  {value}")
+    print("\nfaults:")
+    for f in done:
+        print(f"  - {f}")
+    if errors:
+        print(f"\nclient errors ({len(errors)}, first 10):")
+        for e in errors[:10]:
+            print(f"  {e}")
+    print(f"\n{'FAILED' if not all(ok for _, ok, _ in checks) else 'all checks OK'}", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--seconds", type=float, help="load time (default 120; --ci 35)")
+    parser.add_argument("--ci", action="store_true",
+                        help="shorter, lighter load (CI); every fault and every check still")
+    parser.add_argument("--broker-restart", action=argparse.BooleanOptionalAction, default=None,
+                        help="restart the RabbitMQ application with rabbitmqctl stop_app/start_app"
+                             " (default: on when rabbitmqctl exists and the broker is on loopback)")
     parser.add_argument("--keep", action="store_true", help="keep the database and logs")
     args = parser.parse_args()
+    profile = CI if args.ci else FULL
+    if args.seconds:
+        profile = replace(profile, seconds=args.seconds)
     import faulthandler
 
     faulthandler.register(signal.SIGUSR1)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(2))  # run the cleanup
-
-    run = uuid.uuid4().hex[:8]
-    db = f"hub_soak_{run}"
-    work = Path(tempfile.mkdtemp(prefix=f"hub-soak-{run}-"))
-    admin = create_engine(make_url(PG).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{db}"'))
-    url = make_url(PG).set(database=db).render_as_string(hide_password=False)
-    ports = [free_port(), free_port()]
-    env = {**os.environ, "HUB_DATABASE_URL": url, "HUB_BROKER_URL": AMQP,
-           "HUB_QUEUE_PREFIX": f"soak{run}", "HUB_KEYRING_PATH": str(work / "keyring.json"),
-           "HUB_HOST": "127.0.0.1", "HUB_PORT": str(ports[0]),
-           "HUB_SWEEP_INTERVAL_SECONDS": "1", "HUB_TASK_UNCLAIMED_SECONDS": "3",
-           "HUB_TASK_STUCK_SECONDS": "10", "HUB_WEBHOOK_BACKOFF_SECONDS": "1",
-           "HUB_WEBHOOK_BACKOFF_MAX_SECONDS": "5", "HUB_WEBHOOK_INTERVAL_SECONDS": "1",
-           "HUB_WEBHOOK_MAX_ATTEMPTS": "12", "HUB_REMINDERS_INTERVAL_SECONDS": "5",
-           # counted from a working day two months ahead every open hand-off is overdue
-           "HUB_REMINDERS_TODAY": reminder_day().isoformat()}
-    print(f"soak {run}: database {db}, logs {work}")
-    subprocess.run([sys.executable, "-m", "hub", "migrate"], env=env, check=True,
-                   capture_output=True)
-    os.environ.update({k: v for k, v in env.items() if k.startswith("HUB_")})
-
-    from hub.accounts.service import add_user
-    from hub.agencies.service import add_agency
-    from hub.container import Hub
-    from hub.db.types import utcnow
-    from hub.notify.webhooks import set_webhook
-    from hub.settings import Settings
-
-    receiver = Receiver()
-    hub = Hub.from_settings(Settings(_env_file=None))
-    keys: dict[str, str] = {}
-    with hub.uow() as uow:
-        for name, channel in (*SENDERS, (COMMISSION, "discipline"), (BUREAU, "other")):
-            agency, keys[name] = add_agency(uow.session, name=name, channel=channel,
-                                            region_code=None)
-            if name == COMMISSION:
-                set_webhook(uow.session, agency.id, f"{receiver.url}/ok", utcnow())
-            if name == BUREAU:
-                set_webhook(uow.session, agency.id, f"{receiver.url}/flaky", utcnow())
-        add_user(uow.session, username="soak", display_name="压测科员", role="reviewer",
-                 password=PASSWORD)
-        uow.commit()
-    hub.close()
-
-    engine = create_engine(url)
-    procs = Procs(env, work)
-    stop = threading.Event()
-    load = Load([f"http://127.0.0.1:{p}" for p in ports], keys, run, stop)
-    injected: list[str] = []
-    failed = True
-    try:
-        procs.start("api", "api-1", HUB_PORT=str(ports[0]))
-        procs.start("api", "api-2", HUB_PORT=str(ports[1]))
-        for i in (1, 2, 3):
-            procs.start("worker", f"worker-{i}")
-        procs.start("scheduler", "scheduler-a")
-        time.sleep(1.0)  # a's lead first, so the standby is b (either way works)
-        procs.start("scheduler", "scheduler-b")
-        for port in ports:
-            if not wait_for(lambda p=port: _healthy(p), 60):
-                raise RuntimeError(f"api on {port} did not start; see {work}")
-        threads = [threading.Thread(target=load.pusher, args=s) for s in SENDERS]
-        threads += [threading.Thread(target=load.office),
-                    threading.Thread(target=load.partner, args=(COMMISSION,)),
-                    threading.Thread(target=load.partner, args=(BUREAU,))]
-        fault = threading.Thread(target=faults, args=(procs, receiver, args.seconds, stop, injected))
-        started = time.monotonic()
-        for t in [*threads, fault]:
-            t.start()
-        stop.wait(args.seconds)
-        stop.set()
-        for t in [*threads, fault]:
-            t.join(120)
-        duration = time.monotonic() - started
-        print(f"load done after {duration:.0f} s; draining", flush=True)
-        lag = lag_seconds(engine)
-        drain_started = time.monotonic()
-        drained_ok = wait_for(lambda: drained(engine, load.accepted), 180, step=1.0)
-        drain = time.monotonic() - drain_started
-        print(f"drained={drained_ok} after {drain:.0f} s; checking", flush=True)
-        checks, counts = books(engine, load.accepted)
-        checks.insert(0, ("pipeline drained within 180 s", drained_ok, f"{drain:.1f} s"))
-        live = [n for n, p in procs.running.items() if p.poll() is not None]
-        checks.append(("no hub process died on its own", not live, f"exited: {live}"))
-        procs.stop_all()
-        audit = subprocess.run([sys.executable, "-m", "hub", "audit", "verify"], env=env,
-                               capture_output=True, text=True, timeout=300)
-        checks.append(("hub audit verify passes", audit.returncode == 0,
-                       (audit.stdout + audit.stderr).strip().splitlines()[-1:]))
-        print()
-        for name, ok, detail in checks:
-            print(f"{'OK  ' if ok else 'FAIL'} {name}: {detail}")
-        failed = not all(ok for _, ok, _ in checks)
-        n = len(load.accepted)
-        rows = [("duration (s)", f"{duration:.1f}"), ("clues accepted", n),
-                ("clues/s", f"{n / duration:.1f}"),
-                ("push latency p50 per clue (ms)", f"{pct(load.latency, 0.5) * 1000:.1f}"),
-                ("push latency p99 per clue (ms)", f"{pct(load.latency, 0.99) * 1000:.1f}"),
-                ("pipeline lag at end of load (s)", f"{lag:.1f}"),
-                ("drain after load (s)", f"{drain:.1f}"),
-                ("pushes rejected / transport errors", f"{load.rejected} / "
-                 f"{sum(e.startswith('push httpx') or e.startswith('push Transport') for e in load.errors)}"),
-                ("decisions", load.decisions), ("acks", load.acks), ("final replies", load.replies),
-                ("faults injected", len(injected)),
-                ("webhook receiver hits", receiver.hits),
-                *counts.items()]
-        print()
-        width = max(len(k) for k, _ in rows)
-        for key, value in rows:
-            print(f"{key:<{width}}  {value}")
-        print("\nfaults:")
-        for f in injected:
-            print(f"  - {f}")
-        if load.errors:
-            print(f"\nclient errors ({len(load.errors)}, first 10):")
-            for e in load.errors[:10]:
-                print(f"  {e}")
-    finally:
-        stop.set()
-        procs.stop_all()
-        engine.dispose()
-        receiver.server.shutdown()
-        if not args.keep:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
-            _delete_queues(f"soak{run}")
-        admin.dispose()
-    return 1 if failed else 0
+    return Soak(profile, args.broker_restart, args.keep).run()
 
 
 def _healthy(port: int) -> bool:
@@ -525,16 +549,6 @@ def _healthy(port: int) -> bool:
         return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200
     except httpx.TransportError:
         return False
-
-
-def _delete_queues(prefix: str) -> None:
-    if not shutil.which("rabbitmqctl"):
-        return
-    listed = subprocess.run(["rabbitmqctl", "list_queues", "-q", "name"], capture_output=True,
-                            text=True, timeout=60)
-    for name in listed.stdout.split():
-        if name.startswith(prefix):
-            subprocess.run(["rabbitmqctl", "delete_queue", name], capture_output=True, timeout=60)
 
 
 if __name__ == "__main__":
