@@ -358,9 +358,6 @@ class Soak:
 
     def _setup(self) -> dict[str, str]:
         """Schema, agencies with keys and webhooks, a reviewer, the connector: the keys."""
-        self.partner = Partner(self.procs, CONNECTOR, SIM_SEED, self.profile.sim_total)
-        subprocess.run([sys.executable, "-m", "hub", "migrate"], env=self.env, check=True,
-                       capture_output=True)
         os.environ.update({k: v for k, v in self.env.items() if k.startswith("HUB_")})
         from hub.accounts.service import add_user
         from hub.agencies.service import add_agency
@@ -389,6 +386,10 @@ class Soak:
         return keys
 
     def _start(self) -> None:
+        """The simulator and the hub's processes, started while the soak sets up."""
+        self.partner = Partner(self.procs, CONNECTOR, SIM_SEED, self.profile.sim_total)
+        subprocess.run([sys.executable, "-m", "hub", "migrate"], env=self.env, check=True,
+                       capture_output=True)
         procs, ports = self.procs, self.ports
         procs.start(["api"], "api-1", HUB_PORT=str(ports[0]))
         procs.start(["api"], "api-2", HUB_PORT=str(ports[1]))
@@ -397,17 +398,27 @@ class Soak:
         procs.start(["scheduler"], "scheduler-a")
         time.sleep(1.0)  # a's lead first, so the standby is b (either way works)
         procs.start(["scheduler"], "scheduler-b")
-        for port in ports:
-            if not wait_for(lambda p=port: _healthy(p), 90):
+
+    def _wait_up(self) -> None:
+        """Both APIs answer, every worker consumes, a scheduler leads (2 cores: slow starts)."""
+        procs = self.procs
+        for port in self.ports:
+            if not wait_for(lambda p=port: _healthy(p), 120):
                 raise RuntimeError(f"api on {port} did not start; see {self.work}")
+        if not wait_for(lambda: all(procs.events(f"worker-{i}", "hub.worker.consuming")
+                                    for i in (1, 2, 3))
+                        and any(procs.events(n, "hub.scheduler.leader")
+                                for n in ("scheduler-a", "scheduler-b")), 120, 0.5):
+            raise RuntimeError(f"workers or scheduler did not start; see {self.work}")
 
     def _soak(self) -> bool:
         """The run itself; True when a check failed."""
+        self._start()
         keys = self._setup()
-        self.say("migrated, agencies and connector set up, simulator up")
+        self.say("migrated; agencies, reviewer and connector set up; processes starting")
         engine = create_engine(self.url)
         try:
-            self._start()
+            self._wait_up()
             self.say("hub processes up; load starts")
             load = Load([f"http://127.0.0.1:{p}" for p in self.ports], keys, self.run_id,
                         self.stop, self.profile)
@@ -423,15 +434,14 @@ class Soak:
             for t in [*threads, fault]:
                 t.start()
             time.sleep(self.profile.seconds)
-            fault.join(240)  # a fault late on its schedule keeps the load going until it is done
-            self.stop.set()
+            self.stop.set()  # a fault late on its schedule (slow machine) happens while draining
             for t in threads:
                 t.join(120)
             duration = time.monotonic() - started
             self.say(f"load done after {duration:.0f} s; draining")
             lag = lag_seconds(engine)
             drain_started = time.monotonic()
-            drained_ok = wait_for(lambda: drained(engine, load.accepted)
+            drained_ok = wait_for(lambda: not fault.is_alive() and drained(engine, load.accepted)
                                   and self.partner.caught_up(engine),
                                   self.profile.drain_seconds, step=1.0)
             drain = time.monotonic() - drain_started
