@@ -4,15 +4,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup system-deps lint schemas bench bench-ingest report-preview clean
+.PHONY: run test soak-ci setup system-deps lint schemas bench bench-ingest report-preview clean
 
 run: setup ## set everything up and run the hub on http://127.0.0.1:$${HUB_PORT:-8000} (SQLite + embedded queue), with the six partner simulators
 	$(BIN)/hub keys init
 	$(BIN)/hub run --with-simulators
 
-test: setup system-deps ## set everything up and run the whole test suite
+test: setup system-deps ## set everything up and run the whole test suite (then the short soak, on PostgreSQL + RabbitMQ)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -n 2
+	@if [ -n "$$HUB_TEST_DATABASE_URL" ] && [ -n "$$HUB_TEST_BROKER_URL" ]; then \
+	  $(MAKE) --no-print-directory soak-ci; \
+	else echo "soak skipped: HUB_TEST_DATABASE_URL and HUB_TEST_BROKER_URL not both set (.ci/run sets them)"; fi
+
+# The soak's short version on the test PostgreSQL and RabbitMQ: real processes, faults, books
+# (bench/soak.py; about 2-3 minutes). SIGTERM from timeout still cleans up and restarts the broker.
+soak-ci: setup
+	SOAK_DATABASE_URL="$$HUB_TEST_DATABASE_URL" SOAK_BROKER_URL="$$HUB_TEST_BROKER_URL" \
+	  timeout --kill-after=120 600 $(BIN)/python -u -m bench.soak --ci
 
 setup: $(STAMP)
 

@@ -333,6 +333,9 @@ class Soak:
         print(f"soak {self.run_id} ({self.profile.name}, {self.profile.seconds:.0f} s of load, broker restart "
               f"{'on' if self.broker_restart else 'off'}): database {self.db}, logs {self.work}",
               flush=True)
+        if not self.broker.ctl:
+            print("note: rabbitmqctl not usable here: the broker's connections are not dropped"
+                  " and the broker is not restarted", flush=True)
         failed = True
         try:
             with self.admin.connect() as conn:

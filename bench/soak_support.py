@@ -147,7 +147,9 @@ class Broker:
 
     def __init__(self, url: str, prefix: str) -> None:
         self.url, self.prefix = url, prefix
-        self.ctl = shutil.which("rabbitmqctl") is not None
+        # rabbitmqctl needs the node's cookie (root or the rabbitmq user): check it answers.
+        self.ctl = shutil.which("rabbitmqctl") is not None and _ctl("-q", "list_vhosts",
+                                                                     timeout=60).returncode == 0
         self._busy = threading.Lock()  # held for the whole restart
         self._maybe_down = False
         self._closed = False
