@@ -93,6 +93,8 @@ class Faults:
             return
         workers = [n for n in self.procs.running if n.startswith("worker-")]
         marks = {n: self.procs.mark(n) for n in workers}
+        print("rabbitmqctl stop_app: the RabbitMQ application stops for a few seconds",
+              flush=True)
         stopped_at = time.monotonic()
         ok, note = self.broker.restart(3.0, self.abort)
         if not ok:
