@@ -360,8 +360,7 @@ class Soak:
         return 1 if failed else 0
 
     def _setup(self) -> dict[str, str]:
-        """Schema, agencies with keys and webhooks, a reviewer, the connector: the keys."""
-        os.environ.update({k: v for k, v in self.env.items() if k.startswith("HUB_")})
+        """Agencies with keys and webhooks, a reviewer, the connector: the keys."""
         from hub.accounts.service import add_user
         from hub.agencies.service import add_agency
         from hub.collect.config import configure
@@ -391,8 +390,11 @@ class Soak:
     def _start(self) -> None:
         """The simulator and the hub's processes, started while the soak sets up."""
         self.partner = Partner(self.procs, CONNECTOR, SIM_SEED, self.profile.sim_total)
-        subprocess.run([sys.executable, "-m", "hub", "migrate"], env=self.env, check=True,
-                       capture_output=True)
+        os.environ.update({k: v for k, v in self.env.items() if k.startswith("HUB_")})
+        from hub.runner import prepare  # what `hub migrate` does, without starting Python again
+        from hub.settings import Settings
+
+        prepare(Settings(_env_file=None))
         procs, ports = self.procs, self.ports
         procs.start(["api"], "api-1", HUB_PORT=str(ports[0]))
         procs.start(["api"], "api-2", HUB_PORT=str(ports[1]))

@@ -91,7 +91,10 @@ class Faults:
             self.done.append(f"broker restart skipped: {len(others)} connections to it are not"
                              f" the soak's {others[:2]}")
             return
-        workers = [n for n in self.procs.running if n.startswith("worker-")]
+        # Workers connected before: a worker still starting up (slow on 2 cores) is not one
+        # that reconnects.
+        workers = [n for n in self.procs.running if n.startswith("worker-")
+                   and self.procs.events(n, "hub.worker.consuming")]
         marks = {n: self.procs.mark(n) for n in workers}
         print("rabbitmqctl stop_app: the RabbitMQ application stops for a few seconds",
               flush=True)
