@@ -405,15 +405,16 @@ class Soak:
         procs.start(["scheduler"], "scheduler-b")
 
     def _wait_up(self) -> None:
-        """Both APIs answer, every worker consumes, a scheduler leads (2 cores: slow starts)."""
+        """Both APIs answer, every worker consumes, a scheduler leads. Generous: seven Pythons
+        importing the hub at once on 2 shared cores have taken over 2 minutes."""
         procs = self.procs
         for port in self.ports:
-            if not wait_for(lambda p=port: _healthy(p), 120):
+            if not wait_for(lambda p=port: _healthy(p), 240, 0.5):
                 raise RuntimeError(f"api on {port} did not start; see {self.work}")
         if not wait_for(lambda: all(procs.events(f"worker-{i}", "hub.worker.consuming")
                                     for i in (1, 2, 3))
                         and any(procs.events(n, "hub.scheduler.leader")
-                                for n in ("scheduler-a", "scheduler-b")), 120, 0.5):
+                                for n in ("scheduler-a", "scheduler-b")), 240, 0.5):
             raise RuntimeError(f"workers or scheduler did not start; see {self.work}")
 
     def _soak(self) -> bool:
