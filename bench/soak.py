@@ -18,6 +18,7 @@ import argparse
 import itertools
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -355,8 +356,11 @@ class Soak:
                     conn.execute(text(f'DROP DATABASE IF EXISTS "{self.db}" WITH (FORCE)'))
                 self.broker.delete_queues()
             self.admin.dispose()
+            if not self.keep and not failed:
+                shutil.rmtree(self.work, ignore_errors=True)
             self.say("cleaned up" + (f"; kept database {self.db} and logs {self.work}"
-                                     if self.keep else ""))
+                                     if self.keep else f"; logs kept in {self.work}" if failed
+                                     else ""))
         return 1 if failed else 0
 
     def _setup(self) -> dict[str, str]:
