@@ -482,7 +482,7 @@ class Soak:
                  f"{sum(e.startswith('push ') and 'Error' in e for e in load.errors)}"),
                 ("decisions", load.decisions), ("acks", load.acks), ("final replies", load.replies),
                 ("scheduler takeover (s)", _fmt(faults.takeover)),
-                ("broker restart: workers consuming again after (s)",
+                ("broker restart: workers consuming again (s after start_app)",
                  _fmt(faults.broker_recovery)),
                 ("webhook receiver hits", dict(self.receiver.hits)),
                 *counts.items()]

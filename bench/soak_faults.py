@@ -105,19 +105,28 @@ class Faults:
             return
         back = time.monotonic()
         self.broker_back_at = time.time()
-        every = wait_for(lambda: all(self.procs.events(n, "hub.worker.consuming", marks[n])
-                                     for n in workers if n in self.procs.running), 120, 0.5)
+
+        def reconnected(name: str) -> bool:  # lost its connection, and consumes again since
+            seen = self.procs.events(name, ("hub.worker.connection_lost",
+                                            "hub.worker.consuming"), marks[name])
+            return bool(seen) and seen[0]["event"] == "hub.worker.connection_lost" \
+                and seen[-1]["event"] == "hub.worker.consuming"
+
+        every = wait_for(lambda: all(reconnected(n) for n in workers
+                                     if n in self.procs.running), 120, 0.5)
         if every:
             self.broker_recovery = time.monotonic() - back
         self.done.append(
-            f"rabbitmqctl stop_app, start_app (broker away {back - stopped_at:.1f} s); "
-            + (f"all {len(workers)} workers consuming again {self.broker_recovery:.1f} s later"
+            f"rabbitmqctl stop_app, start_app (from stop_app to start_app done "
+            f"{back - stopped_at:.1f} s); "
+            + (f"the {len(workers)} connected workers lost the broker and consumed again "
+               f"{self.broker_recovery:.1f} s after start_app returned (0: during its start-up)"
                if every else "NOT all workers consuming again within 120 s"))
 
     def checks(self) -> list[tuple[str, bool, str]]:
         names = {"worker": "SIGKILL worker", "scheduler": "took over in",
                  "broker connections": "close_all_connections",
-                 "webhook outage": "answers 500", "broker restart": "consuming again"}
+                 "webhook outage": "answers 500", "broker restart": "consumed again"}
         missing = [p for p in self.planned
                    if not any(names[p] in d and "FAILED" not in d and "NOT" not in d
                               for d in self.done)]

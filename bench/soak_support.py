@@ -114,7 +114,9 @@ class Procs:
         path = self.logs / f"{name}.log"
         return path.stat().st_size if path.exists() else 0
 
-    def events(self, name: str, event: str, since: int = 0) -> list[dict]:
+    def events(self, name: str, event: str | tuple[str, ...], since: int = 0) -> list[dict]:
+        """The process's log events named `event` (or any of them), in order."""
+        wanted = (event,) if isinstance(event, str) else event
         path = self.logs / f"{name}.log"
         found = []
         if not path.exists():
@@ -127,7 +129,7 @@ class Procs:
                 data = orjson.loads(line)
             except orjson.JSONDecodeError:
                 continue
-            if isinstance(data, dict) and data.get("event") == event:
+            if isinstance(data, dict) and data.get("event") in wanted:
                 found.append(data)
         return found
 
