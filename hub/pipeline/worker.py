@@ -23,6 +23,7 @@ from hub.pipeline.stages import Stage, pipeline
 from hub.queue.bus import connect, declare_dead_letters, stage_queue
 
 COLLECT_SECONDS = 0.1
+RECONNECT_MAX_SECONDS = 5.0  # the longest wait between two reconnection rounds
 
 
 class Worker:
@@ -44,11 +45,14 @@ class Worker:
                 log.warning("hub.worker.connection_lost", worker=self.name, error=repr(exc))
                 self._buffer.clear()  # unacked: the broker (or the sweeper) hands them again
                 stop.wait(delay)
-                delay = min(delay * 2, 10.0)
+                delay = min(delay * 2, RECONNECT_MAX_SECONDS)
 
     def _consume(self, stop: threading.Event) -> None:
         with connect(self.hub.bus.url) as conn:
-            conn.ensure_connection(max_retries=3)
+            # kombu's default waits 2, 4, 6 s between tries, on top of the back-off above: a
+            # broker restart of 10 s kept the workers away for 17 s more (bench/soak.py).
+            conn.ensure_connection(max_retries=3, interval_start=0.5, interval_step=0.5,
+                                   interval_max=1.0)
             declare_dead_letters(conn, self.hub.bus.prefix)
             queues = [stage_queue(self.hub.bus.prefix, name) for name in self.stages]
             with conn.Consumer(queues, callbacks=[self._receive], accept=["json"],
