@@ -8,7 +8,6 @@ import threading
 import uvicorn
 
 from hub import log, scheduler
-from hub.api.app import create_app
 from hub.container import Hub
 from hub.db.migrate import upgrade
 from hub.pipeline.worker import Worker
@@ -60,6 +59,8 @@ def _threads(hub: Hub, stop: threading.Event, workers: int, with_scheduler: bool
 
 def run_all(settings: Settings) -> None:
     """API, queue consumers and scheduler in one process (the embedded default)."""
+    from hub.api.app import create_app  # seconds of imports a worker or scheduler never needs
+
     prepare(settings)
     hub = Hub.from_settings(settings)
     stop = threading.Event()

@@ -27,7 +27,6 @@ from hub.workdays import shanghai_today
 from . import issue as issued
 from . import registry
 from .build import build, context, subject_name
-from .charts import charts
 from .endpoints import scope_of
 from .figures import HANDOFF_KINDS, REGISTRY
 from .scope import Scope
@@ -105,6 +104,8 @@ def month_page(period: str, request: Request, user: PageUser, hub: HubDep,
     scope = scope_of(period, region or None)
     with hub.uow(write=False) as uow:
         report = build(uow.session, scope, office_name=hub.settings.office_name)
+    from .charts import charts  # matplotlib: imported by the first report page, not at start
+
     images = {k: base64.b64encode(v).decode() for k, v in charts(report).items()}
     return templates.TemplateResponse(request, "month.html", {
         "user": user, "r": report, "images": images, "scope": scope,
