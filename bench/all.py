@@ -234,8 +234,8 @@ def run_classify(table: Table) -> None:
         if not path.exists():
             continue
         _, _, extra = classify.accuracy(classify.run(classify.load(path)))
-        if name.startswith("blind"):
-            table.add("classifier accuracy, blind set", extra * 100, "≥ 85%", fmt="{:.1f}%",
+        if "never tuned on" in name:  # the one set whose figure the target is judged on
+            table.add(f"classifier accuracy, {name}", extra * 100, "≥ 85%", fmt="{:.1f}%",
                       verdict=extra >= 0.85)
         else:
             table.add(f"classifier accuracy, {name}", extra * 100, "", fmt="{:.1f}%")
