@@ -27,7 +27,6 @@ from hub.errors import NotFound
 
 from .build import Progress, build, context
 from .calendar import report_calendar
-from .ledger import write_ledger
 from .models import IssuedReport, ReportShare
 from .scope import Scope
 
@@ -63,6 +62,8 @@ def docx_bytes(report: dict[str, Any]) -> bytes:
 
 def xlsx_bytes(session: Session, scope: Scope, report: dict[str, Any],
                progress: Progress | None = None) -> bytes:
+    from .ledger import write_ledger  # openpyxl (and numpy with it): seconds at import
+
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "ledger.xlsx"
         write_ledger(session, context(session, scope), report, path, progress)
