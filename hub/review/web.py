@@ -30,13 +30,19 @@ templates.env.globals.update(
 
 
 def add_template_folder(folder: Path) -> None:
-    """Another domain's templates join the office pages' loader (they extend base.html)."""
+    """Another domain's templates join the office pages' loader (they extend base.html).
+    A name another folder already has is refused: the loader would serve the first silently."""
     loaders = [templates.env.loader]
     if isinstance(templates.env.loader, ChoiceLoader):
         loaders = list(templates.env.loader.loaders)
     if any(isinstance(x, FileSystemLoader) and str(folder) in x.searchpath for x in loaders):
         return
-    templates.env.loader = ChoiceLoader([*loaders, FileSystemLoader(str(folder))])
+    added = FileSystemLoader(str(folder))
+    taken = set(added.list_templates()) & set(templates.env.list_templates())
+    if taken:
+        raise RuntimeError(f"{folder}: template names already used by another folder: "
+                           f"{', '.join(sorted(taken))}")
+    templates.env.loader = ChoiceLoader([*loaders, added])
 
 
 def region_name(code: str | None) -> str:
