@@ -7,6 +7,7 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, FileSystemLoader
 
@@ -118,6 +119,18 @@ def check_csrf(user: OfficePrincipal, token: str | None) -> None:
 
     if not token or not hmac.compare_digest(token, user.csrf_token):
         raise Forbidden("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
+
+
+def refusal_page(request: Request, exc: Forbidden) -> HTMLResponse:
+    """A page's 403: the refusal in plain words inside the office layout, with the menu of
+    whoever is logged in (none when the session is gone)."""
+    with request.app.state.hub.uow(write=False) as uow:
+        try:
+            user = principal(uow.session, request.cookies.get(SESSION_COOKIE), utcnow())
+        except Unauthorized:
+            user = None
+    return templates.TemplateResponse(request, "forbidden.html",
+                                      {"user": user, "reason": exc.message}, status_code=403)
 
 
 def login_url(next_url: str) -> str:
