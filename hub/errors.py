@@ -8,6 +8,7 @@ HubError
  ├── PayloadTooLarge     413
  ├── TooManyRequests     429  (carries retry_after, sent as Retry-After)
  └── InvalidInput        422  (carries one entry per bad field)
+      └── UnsupportedMediaType  415  (an attachment's type is not allowed, or not its bytes')
 """
 
 from __future__ import annotations
@@ -76,6 +77,11 @@ class InvalidInput(HubError):
     def __init__(self, errors: list[FieldError], message: str = "提交的数据有误") -> None:
         super().__init__(message)
         self.errors = errors
+
+
+class UnsupportedMediaType(InvalidInput):
+    status_code = 415
+    code = "unsupported_media_type"
 
 
 @dataclass

@@ -1,13 +1,11 @@
-"""Starting the hub's processes: all in one (`hub run`) or one role each.
-
-The API (FastAPI, the office pages, reports) is imported only by the roles that serve it: a
-worker or a scheduler starting on a busy 2-core machine spent most of its start importing it.
-"""
+"""Starting the hub's processes: all in one (`hub run`) or one role each."""
 
 from __future__ import annotations
 
 import signal
 import threading
+
+import uvicorn
 
 from hub import log, scheduler
 from hub.container import Hub
@@ -61,9 +59,7 @@ def _threads(hub: Hub, stop: threading.Event, workers: int, with_scheduler: bool
 
 def run_all(settings: Settings) -> None:
     """API, queue consumers and scheduler in one process (the embedded default)."""
-    import uvicorn
-
-    from hub.api.app import create_app
+    from hub.api.app import create_app  # seconds of imports a worker or scheduler never needs
 
     prepare(settings)
     hub = Hub.from_settings(settings)
@@ -83,8 +79,6 @@ def run_all(settings: Settings) -> None:
 
 
 def run_api(settings: Settings, processes: int) -> None:
-    import uvicorn
-
     check_safe_to_start(settings)
     uvicorn.run("hub.api.main:app_factory", factory=True, host=settings.host, port=settings.port,
                 workers=processes, log_level="warning", access_log=False)

@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     webhook_backoff_max_seconds: float = 3600.0
     webhook_concurrency: int = 8
     webhook_interval_seconds: float = 2.0
+    # Delivered pushes (and their attempts) are deleted this long after delivery; failed ones
+    # stay until retried. The hand-off's own events are the lasting record.
+    webhook_retention_days: float = 30.0
     # Reminders (催办) and escalation (督办) to the section heads past this many overdue days.
     escalate_after_overdue_days: int = 3
     reminders_interval_seconds: float = 600.0

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
@@ -27,8 +28,13 @@ if TYPE_CHECKING:
     from hub.container import Hub
 
 _hasher = PasswordHasher()
-# Verifying against this keeps a login for an unknown user as slow as for a known one.
-_DUMMY_HASH = _hasher.hash("not a password")
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verifying against this keeps a login for an unknown user as slow as for a known one.
+    Made on first use: an argon2 hash costs half a second every `hub` command would pay."""
+    return _hasher.hash("not a password")
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,7 @@ def login(session: Session, username: str, password: str, ip: str | None,
         username = ""
     user = session.scalar(select(OfficeUser).where(OfficeUser.username == username))
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _hasher.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerifyMismatchError, InvalidHashError):
         user = None
     if user is None or not user.active:

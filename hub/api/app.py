@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from hub.agencies.auth import AgencyGuard
@@ -18,6 +18,7 @@ from hub.container import Hub
 from hub.contract.v1 import BatchSubmission, ClueSubmission
 from hub.correlate.endpoints import router as correlate_router
 from hub.directory.endpoints import router as directory_router
+from hub.errors import Forbidden
 from hub.handoffs.endpoints import router as handoffs_router
 from hub.handoffs.office_api import router as handoffs_office_api_router
 from hub.handoffs.pages import router as handoffs_pages_router
@@ -32,7 +33,7 @@ from hub.reports.endpoints import router as reports_router
 from hub.reports.pages import router as reports_pages_router
 from hub.review.api import router as office_api_router
 from hub.review.pages import router as office_pages_router
-from hub.review.web import HERE, LoginRequired, login_url
+from hub.review.web import HERE, LoginRequired, login_url, refusal_page
 from hub.route.endpoints import router as route_router
 
 STATIC = HERE / "static"
@@ -63,6 +64,14 @@ def create_app(hub: Hub) -> FastAPI:
     @app.exception_handler(LoginRequired)
     async def _login(_: Request, exc: LoginRequired) -> RedirectResponse:
         return RedirectResponse(login_url(exc.next_url), status_code=303)
+
+    @app.exception_handler(Forbidden)
+    def _forbidden(request: Request, exc: Forbidden) -> Response:
+        """The office's pages refuse in their own layout; the API in its JSON shape.
+        (Not async: the page looks up who is logged in, in Starlette's thread pool.)"""
+        if request.url.path.startswith("/office/"):
+            return refusal_page(request, exc)
+        return errors.error_response(exc)
 
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -55,15 +55,19 @@ def error_body(code: str, message: str, errors: list[FieldError] | None = None) 
     return body
 
 
+def error_response(exc: HubError) -> JSONResponse:
+    errors = exc.errors if isinstance(exc, InvalidInput) else None
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+    if isinstance(exc, TooManyRequests):
+        headers = {"Retry-After": str(exc.retry_after)}
+    return JSONResponse(error_body(exc.code, exc.message, errors), exc.status_code,
+                        headers=headers)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(HubError)
     async def _hub_error(_: Request, exc: HubError) -> JSONResponse:
-        errors = exc.errors if isinstance(exc, InvalidInput) else None
-        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
-        if isinstance(exc, TooManyRequests):
-            headers = {"Retry-After": str(exc.retry_after)}
-        return JSONResponse(error_body(exc.code, exc.message, errors), exc.status_code,
-                              headers=headers)
+        return error_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _request_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -1,4 +1,5 @@
-"""Appending to the trail, signing its head, verifying all of it, and reading it back."""
+"""Appending to the trail, signing its head, verifying it (all of it, or quickly its newest
+part), and reading it back."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from hub.audit.chain import GENESIS, ChainCheck, entry_hash, head_message
@@ -24,6 +25,8 @@ ACTOR_KINDS = ("user", "agency", "system")
 VIAS = ("api", "page", "cli", "system")
 SECRET_WORDS = ("password", "secret", "api_key", "token", "key_material")
 VERIFY_BATCH = 2000
+# The auditor's page re-hashes at most this many entries (the head is signed hourly).
+TAIL_LIMIT = 5000
 
 
 def user_actor(user: Any) -> str:
@@ -122,14 +125,27 @@ class Verdict:
     broken_seq: int | None = None
     problem: str | None = None
     last_signed_seq: int | None = None
+    full: bool = True  # False: only the newest signed head and the entries after it
+    unchecked: int = 0  # newer entries past the quick check's limit
 
     def summary(self) -> str:
-        if self.ok:
-            signed = (f"，最新签名链头 #{self.last_signed_seq}" if self.last_signed_seq
-                      else "，尚无签名链头")
-            return f"审计记录完整：{self.entries} 条记录、{self.heads} 个签名链头均已校验{signed}"
-        where = f"第一条损坏的记录：#{self.broken_seq}；" if self.broken_seq else ""
-        return f"审计记录已损坏：{where}{self.problem}"
+        if not self.ok:
+            where = f"第一条损坏的记录：#{self.broken_seq}；" if self.broken_seq else ""
+            return f"审计记录已损坏：{where}{self.problem}"
+        if not self.full:
+            return self._quick_summary()
+        signed = (f"，最新签名链头 #{self.last_signed_seq}" if self.last_signed_seq
+                  else "，尚无签名链头")
+        return f"审计记录完整：{self.entries} 条记录、{self.heads} 个签名链头均已校验{signed}"
+
+    def _quick_summary(self) -> str:
+        if self.last_signed_seq:
+            checked = f"已校验最新签名链头 #{self.last_signed_seq} 及其后 {self.entries - 1} 条记录"
+        else:
+            checked = f"尚无签名链头，已从第一条起校验 {self.entries} 条记录"
+        rest = f"，更新的 {self.unchecked} 条记录本页未校验" if self.unchecked else ""
+        return (f"最近的审计记录完好：{checked}{rest}；"
+                "完整校验请用 `hub audit verify` 或点击“完整校验”")
 
 
 def verify_trail(session: Session, key: SigningKey) -> Verdict:
@@ -145,14 +161,20 @@ def verify_trail(session: Session, key: SigningKey) -> Verdict:
         after = batch[-1].seq
     if check.broken_seq is not None:
         return Verdict(False, check.checked, 0, check.broken_seq, check.problem)
-    public = key.private.public_key()
     for n, head in enumerate(heads):
-        problem = _head_problem(head, check, public, key.key_id)
-        if problem:
-            broken = head.seq if head.seq <= check.last_seq else check.last_seq + 1
-            return Verdict(False, check.checked, n, broken, problem)
+        broken = _head_broken(head, check, key)
+        if broken:
+            return Verdict(False, check.checked, n, *broken)
     return Verdict(True, check.checked, len(heads), None, None,
                    heads[-1].seq if heads else None)
+
+
+def _head_broken(head: AuditHead, check: ChainCheck, key: SigningKey) -> tuple[int, str] | None:
+    """The first broken seq and the problem, when the head does not vouch for the entries."""
+    problem = _head_problem(head, check, key.private.public_key(), key.key_id)
+    if problem is None:
+        return None
+    return (head.seq if head.seq <= check.last_seq else check.last_seq + 1), problem
 
 
 def _head_problem(head: AuditHead, check: ChainCheck, public: Any, key_id: str) -> str | None:
@@ -165,6 +187,42 @@ def _head_problem(head: AuditHead, check: ChainCheck, public: Any, key_id: str) 
     if check.hashes_at.get(head.seq) != head.hash:
         return f"记录 #{head.seq} 与已签名链头的哈希不符：链被重算过"
     return None
+
+
+def verify_recent(session: Session, key: SigningKey, limit: int = TAIL_LIMIT) -> Verdict:
+    """The quick check for the auditor's page: the newest signed head's signature and entry,
+    then at most `limit` entries after it, chained from its hash. What lies before that head
+    is `verify_trail`'s to check."""
+    head = session.scalar(select(AuditHead).order_by(AuditHead.seq.desc(), AuditHead.id.desc())
+                          .limit(1))
+    take = limit + 1 if head else limit  # the head's own entry, then `limit` after it
+    rows = list(session.scalars(select(AuditEntry)
+                                .where(AuditEntry.seq >= (head.seq if head else 1))
+                                .order_by(AuditEntry.seq).limit(take + 1)))
+    check = _seeded_check(session, head, rows[:1])
+    check.feed(rows[:take])
+    signed = head.seq if head else None
+    if check.broken_seq is not None:
+        return Verdict(False, check.checked, 0, check.broken_seq, check.problem, signed, False)
+    broken = _head_broken(head, check, key) if head else None
+    if broken:
+        return Verdict(False, check.checked, 0, *broken, signed, False)
+    unchecked = _newest_seq(session) - check.last_seq if len(rows) > take else 0
+    return Verdict(True, check.checked, 1 if head else 0, None, None, signed, False, unchecked)
+
+
+def _seeded_check(session: Session, head: AuditHead | None,
+                  first: list[AuditEntry]) -> ChainCheck:
+    """A chain check that starts at the head's entry, taking the link into it on trust."""
+    if head is None:
+        return ChainCheck()
+    if not first:  # the head points past the last entry: the newest entries were deleted
+        return ChainCheck(last_seq=_newest_seq(session), wanted={head.seq})
+    return ChainCheck(last_seq=head.seq - 1, last_hash=first[0].prev_hash, wanted={head.seq})
+
+
+def _newest_seq(session: Session) -> int:
+    return session.scalar(select(func.max(AuditEntry.seq))) or 0
 
 
 @dataclass(frozen=True)

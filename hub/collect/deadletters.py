@@ -24,6 +24,7 @@ from hub.db.types import utcnow
 from hub.errors import NotFound
 from hub.intake.recorder import record
 from hub.intake.service import ItemOutcome, raw_aad
+from hub.workdays import SHANGHAI
 
 BATCH = 100
 
@@ -64,7 +65,8 @@ def _replay_batch(hub: Hub, ids: list[int]) -> list[ReplayResult]:
     skipped = [ReplayResult(dead.id, dead.state, skipped=True)
                for dead, _ in pairs if dead.state != "open"]
     attempts = [(dead, _prepare(hub, dead, raw)) for dead, raw in pairs if dead.state == "open"]
-    clues = [(dead, one) for dead, one in attempts if one is not None and one.mapped.kind == "clue"]
+    clues = [(dead, one) for dead, one in attempts
+             if not isinstance(one, str) and one.mapped.kind == "clue"]
     results: list[ReplayResult] = []
 
     def before_commit(session: Session, outcomes: list[list[ItemOutcome]]) -> None:
@@ -82,9 +84,13 @@ def _replay_batch(hub: Hub, ids: list[int]) -> list[ReplayResult]:
 
 
 def _prepare(hub: Hub, dead: DeadLetter, raw: RawRecord):  # noqa: ANN202
+    """The record mapped again, or why it cannot be replayed (a string)."""
     spec = CONNECTORS.get(dead.connector)
     if spec is None:
-        return None
+        return f"连接器“{dead.connector}”已不存在，无法重放"
+    if raw.purged_at is not None:
+        purged_on = raw.purged_at.astimezone(SHANGHAI).date().isoformat()
+        return f"原始记录已于 {purged_on} 按保存期限清除，无法重放"
     plain = hub.cipher.decrypt(raw.body_enc, raw_aad(raw.agency_id))
     return prepare(hub, spec, raw.agency_id, "replay", orjson.loads(plain), raw=plain)
 
@@ -93,10 +99,9 @@ def _settle(session: Session, attempts: list, clue_by_dead: dict[int, dict]) -> 
     now = utcnow()
     results = []
     for dead, one in attempts:
-        if one is None:
-            reason = f"连接器“{dead.connector}”已不存在，无法重放"
-            repository.update_dead_letter(session, dead.id, reason=reason)
-            results.append(ReplayResult(dead.id, "open", reason=reason))
+        if isinstance(one, str):
+            repository.update_dead_letter(session, dead.id, reason=one)
+            results.append(ReplayResult(dead.id, "open", reason=one))
         elif one.mapped.kind == "clue":
             clue = clue_by_dead[dead.id]
             repository.update_dead_letter(session, dead.id, state="replayed", replayed_at=now,

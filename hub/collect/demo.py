@@ -112,14 +112,17 @@ def start_demo(settings: Settings, base_port: int = BASE_PORT) -> list[Simulator
 def _receiving_agency(hub: Hub, settings: Settings, simulator: Simulator,
                       agency_id: int) -> ReceivingAgency:
     """The simulator as the agency that receives hand-offs: a key, and a webhook or polling."""
-    from hub.agencies.service import new_key
+    from hub.agencies.service import rotate_key
     from hub.db.models import Agency
     from hub.db.types import utcnow
     from hub.notify.webhooks import set_webhook
 
     with hub.uow() as uow:
-        name = uow.session.get(Agency, agency_id).name
-        key = new_key(uow.session, agency_id)
+        agency_row = uow.session.get(Agency, agency_id)
+        name = agency_row.name
+        # The demo's key lives only in this process: the last start's key is revoked rather
+        # than left live beside a new one on every start.
+        key, _ = rotate_key(uow.session, agency_row)
         webhook = None if simulator.name in POLLING else f"{simulator.url}/hub/webhook"
         set_webhook(uow.session, agency_id, webhook, utcnow())
         uow.commit()

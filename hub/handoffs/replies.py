@@ -9,19 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.db.types import utcnow
-from hub.errors import FieldError, HubError, InvalidInput, PayloadTooLarge
+from hub.errors import FieldError, InvalidInput
 from hub.security.crypto import Cipher
-from hub.security.media import check_zip
+from hub.security.filenames import safe_filename
+from hub.security.media import Limits, check_attachment
 
-from . import files
 from .models import Handoff, HandoffAttachment, HandoffReply
 from .schemas import ReplySubmission
 from .service import apply
-
-
-class UnsupportedMediaType(HubError):
-    status_code = 415
-    code = "unsupported_media_type"
 
 
 def attachment_aad(handoff_id: int, sha256: str) -> bytes:
@@ -71,20 +66,13 @@ def add_attachment(session: Session, cipher: Cipher, handoff: Handoff, *, conten
                    filename: str | None, declared_type: str | None, max_bytes: int,
                    now: datetime | None = None) -> HandoffAttachment:
     """Check size and media type (from the bytes), encrypt, store with SHA-256 and size."""
-    if len(content) > max_bytes:
-        raise PayloadTooLarge(f"附件超过 {max_bytes // (1024 * 1024) or 1} MiB 的上限")
     if not content:
         raise InvalidInput([FieldError(["body", "file"], "附件（file）：文件为空")])
-    media_type = files.media_type_for(content, declared_type, filename or "")
-    if media_type is None:
-        raise UnsupportedMediaType(
-            f"附件类型不被接受，或文件内容与声明的类型（{declared_type or '未声明'}）不符；"
-            f"允许的类型：{files.ALLOWED_LABEL}")
-    if media_type in files.ZIP_TYPES:  # docx, xlsx and zip: no bombs, no nested archives
-        check_zip(content)
+    media_type = check_attachment(content, declared_type, filename or "",
+                                  Limits(max_bytes=max_bytes))
     digest = hashlib.sha256(content).hexdigest()
     attachment = HandoffAttachment(
-        handoff_id=handoff.id, filename=files.safe_filename(filename, media_type),
+        handoff_id=handoff.id, filename=safe_filename(filename, media_type),
         media_type=media_type, size=len(content), sha256=digest,
         content_enc=cipher.encrypt(content, attachment_aad(handoff.id, digest)),
         created_at=now or utcnow())

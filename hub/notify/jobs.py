@@ -3,7 +3,9 @@
 - `webhooks`: fill the outbox from new hand-off events and send what is due;
 - `reminders`: send the reminders and escalations owed today (at start, then every
   HUB_REMINDERS_INTERVAL_SECONDS; the unique key makes reruns harmless);
-- `mail`: mail office notifications when HUB_SMTP_HOST is set.
+- `mail`: mail office notifications when HUB_SMTP_HOST is set;
+- `purge_delivered_webhooks`: hourly, delete pushes delivered more than
+  HUB_WEBHOOK_RETENTION_DAYS ago (the outbox would otherwise grow with every hand-off event).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from hub.db.types import utcnow
 from hub.notify.dispatch import Dispatcher
 from hub.notify.mail import send_pending
 from hub.notify.reminders import RunReport, run_reminders
+from hub.notify.webhooks import purge_delivered
+from hub.pipeline.sweeper import purge_old
 from hub.scheduler_types import Job
 from hub.workdays import SHANGHAI, shanghai_today
 
@@ -38,6 +42,9 @@ def jobs(hub: Hub) -> list[Job]:
         Job("reminders", lambda: remind(hub),
             args={"seconds": settings.reminders_interval_seconds,
                   "next_run_time": datetime.now(SHANGHAI)}),
+        Job("purge_delivered_webhooks",
+            lambda: purge_old(hub, purge_delivered, "hub.notify.webhooks_purged",
+                              days=settings.webhook_retention_days), args={"hours": 1}),
     ]
     if settings.smtp_host:
         made.append(Job("mail", lambda: send_pending(hub), args={"seconds": MAIL_SECONDS}))

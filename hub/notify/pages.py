@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.templating import Jinja2Templates
 
 from hub.api.deps import HubDep
 from hub.db.types import utcnow
 from hub.errors import Forbidden
 from hub.notify import dispatch, office
-from hub.review.web import HERE as REVIEW_HERE
-from hub.review.web import PageUser, check_csrf
-from hub.review.web import templates as review_templates
+from hub.review.web import PageUser, add_template_folder, check_csrf, templates
 
 router = APIRouter(prefix="/office", include_in_schema=False)
-templates = Jinja2Templates(directory=[str(REVIEW_HERE.parent / "notify" / "templates"),
-                                       str(REVIEW_HERE / "templates")])
-templates.env.globals.update(review_templates.env.globals)
-templates.env.filters.update(review_templates.env.filters)
+add_template_folder(Path(__file__).resolve().parent / "templates")
 WEBHOOK_ROLES = frozenset({"admin", "section_head", "leader"})
 KIND_LABELS = {"reminder": "催办", "escalation": "督办", "webhook_failed": "推送失败"}
 EVENT_LABELS = {"handoff.created": "新移交", "handoff.updated": "移交变更",
@@ -33,7 +28,6 @@ def unread_notifications(request: Request, user) -> int:  # noqa: ANN001
         return office.unread_count(uow.session, user.user_id)
 
 
-review_templates.env.globals["unread_notifications"] = unread_notifications
 templates.env.globals["unread_notifications"] = unread_notifications
 
 

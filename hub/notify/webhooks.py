@@ -13,13 +13,13 @@ import uuid
 from datetime import datetime, timedelta
 from urllib.parse import urlparse
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from hub.db.models import Agency
 from hub.errors import FieldError, InvalidInput, NotFound
 from hub.handoffs.models import Handoff, HandoffEvent
-from hub.notify.models import AgencyWebhook, OutboxCursor, WebhookDelivery
+from hub.notify.models import AgencyWebhook, OutboxCursor, WebhookAttempt, WebhookDelivery
 from hub.notify.present import handoff_payload
 
 CURSOR = "handoff_events"
@@ -145,3 +145,12 @@ def check_email(email: str) -> str:
     if not local or "." not in domain or " " in email or len(email) > 254:
         raise InvalidInput([FieldError(["email"], "电子邮箱地址格式不正确")])
     return email
+
+
+def purge_delivered(session: Session, delivered_before: datetime) -> int:
+    """Delete deliveries delivered before the cutoff, with their attempts; failed and pending
+    ones stay. Returns how many deliveries went."""
+    old = select(WebhookDelivery.id).where(WebhookDelivery.state == "delivered",
+                                          WebhookDelivery.delivered_at < delivered_before)
+    session.execute(delete(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(old)))
+    return session.execute(delete(WebhookDelivery).where(WebhookDelivery.id.in_(old))).rowcount

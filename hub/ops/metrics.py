@@ -12,6 +12,7 @@ from hub import log
 from hub.container import Hub
 from hub.db.models import Clue, RawRecord
 from hub.db.types import utcnow
+from hub.notify.models import WebhookDelivery
 from hub.pipeline import tasks
 
 IN_PIPELINE = ("received", "normalized", "correlated")  # statuses before review
@@ -28,6 +29,8 @@ class DatabaseCollector(Collector):
             raw = dict(session.execute(select(RawRecord.outcome, func.count()).group_by(RawRecord.outcome)).all())
             task_counts = tasks.counts(session)
             lag = tasks.oldest_pending_age(session, utcnow())
+            pushes = dict(session.execute(select(WebhookDelivery.state, func.count())
+                                          .group_by(WebhookDelivery.state)).all())
         total = sum(by_status.values())
         failed = by_status.get("failed", 0)
         processed = total - failed - sum(by_status.get(s, 0) for s in IN_PIPELINE)
@@ -47,6 +50,12 @@ class DatabaseCollector(Collector):
             work.add_metric([stage, state], n)
         yield work
         yield GaugeMetricFamily("hub_queue_lag_seconds", "Age of the oldest unfinished task", value=lag)
+        webhooks = GaugeMetricFamily("hub_webhook_deliveries",
+                                     "Hand-off pushes to agencies' webhooks, by state",
+                                     labels=["state"])
+        for state in ("pending", "sending", "delivered", "failed"):
+            webhooks.add_metric([state], pushes.get(state, 0))
+        yield webhooks
 
 
 class BrokerCollector(Collector):

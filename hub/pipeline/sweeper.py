@@ -13,10 +13,12 @@ from hub.db.types import utcnow
 from hub.pipeline import tasks
 
 
-def purge_old(hub: Hub, purge: Callable[[Session, datetime], int], event: str) -> int:
-    """Housekeeping: `purge(session, cutoff)` deletes what is older than the retention period
-    (HUB_HOUSEKEEPING_RETENTION_DAYS); returns how many rows went."""
-    cutoff = utcnow() - timedelta(days=hub.settings.housekeeping_retention_days)
+def purge_old(hub: Hub, purge: Callable[[Session, datetime], int], event: str,
+              days: float | None = None) -> int:
+    """Housekeeping: `purge(session, cutoff)` deletes what is older than `days` (by default
+    the retention period HUB_HOUSEKEEPING_RETENTION_DAYS); returns how many rows went."""
+    days = hub.settings.housekeeping_retention_days if days is None else days
+    cutoff = utcnow() - timedelta(days=days)
     with hub.uow(durable=False) as uow:
         purged = purge(uow.session, cutoff)
         uow.commit()

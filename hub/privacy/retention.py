@@ -1,5 +1,8 @@
 """Retention: purge raw bodies and anonymize reporters once a clue's period has passed.
 
+Anonymizing a reporter clears the encrypted reporter, its blind indexes, the copies hand-offs
+carried to their receivers, and the reporter's identifiers in the clue's own words (title,
+content and what correlation keeps of them: `hub.privacy.redact`).
 The period is `HUB_RETENTION_DAYS`, or the channel's own in `HUB_RETENTION_CHANNEL_DAYS`.
 A clue under a legal hold is left untouched, and so is a raw record any of whose clues is
 still within its period or held (a batch body holds several clues). Each purge is one
@@ -11,18 +14,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, or_, select
+import orjson
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from hub import audit
 from hub.container import Hub
 from hub.contract.v1 import Channel
+from hub.correlate.models import CorrelateProfile
 from hub.db.models import Clue, ClueEvent, RawRecord
 from hub.db.types import utcnow
+from hub.handoffs.models import Handoff
+from hub.intake.service import reporter_aad
 from hub.privacy.models import LegalHold
+from hub.privacy.redact import redact
+from hub.security.crypto import Cipher
 from hub.settings import Settings
 
 ACTOR = "system:retention"
+TITLE_MAX = 200  # clues.title
 
 
 @dataclass
@@ -52,7 +62,8 @@ def run_retention(hub: Hub, now: datetime | None = None) -> RetentionReport:
         after = 0
         while True:
             with hub.uow() as uow:
-                after, more = _batch(uow.session, hub.settings, channel, cutoff, after, now, report)
+                after, more = _batch(uow.session, hub.settings, hub.cipher, channel, cutoff,
+                                     after, now, report)
                 uow.commit()
             if not more:
                 break
@@ -63,33 +74,69 @@ def run_retention(hub: Hub, now: datetime | None = None) -> RetentionReport:
     return report
 
 
-def _batch(session: Session, settings: Settings, channel: str, cutoff: datetime, after: int,
-           now: datetime, report: RetentionReport) -> tuple[int, bool]:
+def _batch(session: Session, settings: Settings, cipher: Cipher, channel: str,
+           cutoff: datetime, after: int, now: datetime,
+           report: RetentionReport) -> tuple[int, bool]:
     unpurged_raw = select(RawRecord.id).where(RawRecord.purged_at.is_(None))
+    carried = select(Handoff.clue_id).where(Handoff.reporter_enc.is_not(None))
     clues = list(session.scalars(
         select(Clue).where(
             Clue.channel == channel, Clue.received_at < cutoff, Clue.id > after,
             Clue.id.not_in(_held()),
             or_(Clue.reporter_enc.is_not(None), Clue.reporter_phone_index.is_not(None),
-                Clue.reporter_id_index.is_not(None), Clue.raw_record_id.in_(unpurged_raw)))
+                Clue.reporter_id_index.is_not(None), Clue.raw_record_id.in_(unpurged_raw),
+                Clue.id.in_(carried)))
         .order_by(Clue.id).limit(settings.retention_batch)))
     for clue in clues:
-        had_reporter = clue.reporter_enc is not None or clue.reporter_phone_index is not None
+        had_reporter = (clue.reporter_enc is not None or clue.reporter_phone_index is not None
+                        or clue.reporter_id_index is not None)
+        redacted = 0
         if had_reporter:
+            redacted = _redact_text(session, clue, _reporter(cipher, clue))
             _anonymize(clue)
             report.reporters_anonymized += 1
+        handoffs = _forget_carried(session, clue.id)
         raw_done = _purge_raw_if_due(session, settings, clue.raw_record_id, now)
         report.raw_purged += int(raw_done)
-        if had_reporter or raw_done:
+        if had_reporter or raw_done or handoffs:
             session.add(ClueEvent(clue_id=clue.id, at=now, actor="system",
                                   action="retention.purged",
-                                  detail={"reporter": had_reporter, "raw": raw_done}))
+                                  detail={"reporter": had_reporter, "raw": raw_done,
+                                          "text_redactions": redacted,
+                                          "handoff_copies": handoffs}))
             audit.record(session, actor=ACTOR, action="retention.purged", target=f"clue:{clue.id}",
                          via="system", at=now,
                          after={"reporter_anonymized": had_reporter, "raw_purged": raw_done,
+                                "text_redactions": redacted, "handoff_copies": handoffs,
                                 "raw_record": clue.raw_record_id, "channel": channel,
                                 "period_days": period_days(settings, channel)})
     return (clues[-1].id if clues else after), len(clues) == settings.retention_batch
+
+
+def _reporter(cipher: Cipher, clue: Clue) -> dict:
+    if clue.reporter_enc is None:
+        return {}
+    return orjson.loads(cipher.decrypt(clue.reporter_enc,
+                                       reporter_aad(clue.agency_id, clue.source_ref)))
+
+
+def _redact_text(session: Session, clue: Clue, reporter: dict) -> int:
+    """The reporter's identifiers out of the clue's words and correlation's copy of them."""
+    known = [reporter.get("name"), reporter.get("phone"), reporter.get("id_number")]
+    title, in_title = redact(clue.title, known)
+    clue.title = title[:TITLE_MAX]  # a short name's mark is longer than the name
+    clue.content, in_content = redact(clue.content, known)
+    profile = session.get(CorrelateProfile, clue.id)
+    if profile is not None:
+        profile.text, _ = redact(profile.text, known)
+    return in_title + in_content
+
+
+def _forget_carried(session: Session, clue_id: int) -> int:
+    """Hand-offs that carried the reporter to their receiver keep no copy; how many did."""
+    return session.execute(update(Handoff).where(Handoff.clue_id == clue_id,
+                                                 Handoff.reporter_enc.is_not(None))
+                           .values(reporter_enc=None)).rowcount
 
 
 def _anonymize(clue: Clue) -> None:

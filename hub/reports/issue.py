@@ -27,8 +27,6 @@ from hub.errors import NotFound
 
 from .build import Progress, build, context
 from .calendar import report_calendar
-from .docx import write_docx
-from .ledger import write_ledger
 from .models import IssuedReport, ReportShare
 from .scope import Scope
 
@@ -53,6 +51,10 @@ def render(session: Session, scope: Scope, *, office_name: str,
 
 
 def docx_bytes(report: dict[str, Any]) -> bytes:
+    # python-docx and matplotlib take seconds to import: only a process that writes a report
+    # pays for them, not every `hub` command and worker.
+    from .docx import write_docx
+
     out = io.BytesIO()
     write_docx(report, out)
     return out.getvalue()
@@ -60,6 +62,8 @@ def docx_bytes(report: dict[str, Any]) -> bytes:
 
 def xlsx_bytes(session: Session, scope: Scope, report: dict[str, Any],
                progress: Progress | None = None) -> bytes:
+    from .ledger import write_ledger  # openpyxl (and numpy with it): seconds at import
+
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "ledger.xlsx"
         write_ledger(session, context(session, scope), report, path, progress)

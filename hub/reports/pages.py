@@ -9,8 +9,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.templating import Jinja2Templates
-from jinja2 import ChoiceLoader, FileSystemLoader
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -20,25 +18,18 @@ from hub.errors import Forbidden, HubError, NotFound
 from hub.handoffs.models import Handoff
 from hub.handoffs.states import LABELS as STATE_LABELS
 from hub.intake.present import clue_no
-from hub.review.web import PageUser, check_csrf
-from hub.review.web import templates as office_templates
+from hub.review.web import PageUser, add_template_folder, check_csrf, templates
 from hub.workdays import shanghai_today
 
 from . import issue as issued
 from . import registry
 from .build import build, context, subject_name
-from .charts import charts
 from .endpoints import scope_of
 from .figures import HANDOFF_KINDS, REGISTRY
 from .scope import Scope
 
 router = APIRouter(prefix="/office/reports", include_in_schema=False)
-HERE = Path(__file__).resolve().parent
-templates = Jinja2Templates(directory=HERE / "templates")
-templates.env.loader = ChoiceLoader([FileSystemLoader(HERE / "templates"),
-                                     office_templates.env.loader])
-templates.env.globals.update(office_templates.env.globals)
-templates.env.filters.update(office_templates.env.filters)
+add_template_folder(Path(__file__).resolve().parent / "templates")
 # SPEC §3: reports are the section heads' and leaders'; administrators manage configuration.
 ISSUERS = frozenset({"section_head", "leader"})
 
@@ -105,6 +96,8 @@ def month_page(period: str, request: Request, user: PageUser, hub: HubDep,
     scope = scope_of(period, region or None)
     with hub.uow(write=False) as uow:
         report = build(uow.session, scope, office_name=hub.settings.office_name)
+    from .charts import charts  # matplotlib: imported by the first report page, not at start
+
     images = {k: base64.b64encode(v).decode() for k, v in charts(report).items()}
     return templates.TemplateResponse(request, "month.html", {
         "user": user, "r": report, "images": images, "scope": scope,

@@ -7,6 +7,7 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, FileSystemLoader
 
@@ -30,13 +31,19 @@ templates.env.globals.update(
 
 
 def add_template_folder(folder: Path) -> None:
-    """Another domain's templates join the office pages' loader (they extend base.html)."""
+    """Another domain's templates join the office pages' loader (they extend base.html).
+    A name another folder already has is refused: the loader would serve the first silently."""
     loaders = [templates.env.loader]
     if isinstance(templates.env.loader, ChoiceLoader):
         loaders = list(templates.env.loader.loaders)
     if any(isinstance(x, FileSystemLoader) and str(folder) in x.searchpath for x in loaders):
         return
-    templates.env.loader = ChoiceLoader([*loaders, FileSystemLoader(str(folder))])
+    added = FileSystemLoader(str(folder))
+    taken = set(added.list_templates()) & set(templates.env.list_templates())
+    if taken:
+        raise RuntimeError(f"{folder}: template names already used by another folder: "
+                           f"{', '.join(sorted(taken))}")
+    templates.env.loader = ChoiceLoader([*loaders, added])
 
 
 def region_name(code: str | None) -> str:
@@ -112,6 +119,18 @@ def check_csrf(user: OfficePrincipal, token: str | None) -> None:
 
     if not token or not hmac.compare_digest(token, user.csrf_token):
         raise Forbidden("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
+
+
+def refusal_page(request: Request, exc: Forbidden) -> HTMLResponse:
+    """A page's 403: the refusal in plain words inside the office layout, with the menu of
+    whoever is logged in (none when the session is gone)."""
+    with request.app.state.hub.uow(write=False) as uow:
+        try:
+            user = principal(uow.session, request.cookies.get(SESSION_COOKIE), utcnow())
+        except Unauthorized:
+            user = None
+    return templates.TemplateResponse(request, "forbidden.html",
+                                      {"user": user, "reason": exc.message}, status_code=403)
 
 
 def login_url(next_url: str) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, func, select, text
 
 from hub import audit
 from hub.audit.models import AuditEntry, AuditHead
-from hub.audit.service import sign_head, verify_trail
+from hub.audit.service import sign_head, verify_recent, verify_trail
 from tests.support.cli import run_hub
 
 
@@ -85,6 +85,64 @@ def test_a_recomputed_chain_does_not_match_the_signed_head(hub):
     with hub.uow(write=False) as uow:
         verdict = verify_trail(uow.session, hub.signing_key)
     assert not verdict.ok and "链被重算过" in verdict.problem
+
+
+def _signed_then_more(hub, signed: int, after: int) -> None:
+    _append(hub, signed)
+    with hub.uow() as uow:
+        sign_head(uow.session, hub.signing_key)
+        uow.commit()
+    _append(hub, after, start=signed)
+
+
+def _quick(hub, **limit):
+    with hub.uow(write=False) as uow:
+        return verify_recent(uow.session, hub.signing_key, **limit)
+
+
+def test_the_quick_check_says_it_covered_the_signed_head_and_the_entries_after_it(hub):
+    _signed_then_more(hub, 6, 3)
+    verdict = _quick(hub)
+    assert verdict.ok and "已校验最新签名链头 #6 及其后 3 条记录" in verdict.summary()
+    assert "hub audit verify" in verdict.summary() and "完整校验" in verdict.summary()
+
+
+def test_the_quick_check_names_an_entry_changed_after_the_signed_head(hub):
+    _signed_then_more(hub, 6, 3)
+    with hub.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_entries SET actor_id = '9' WHERE seq = 8"))
+    verdict = _quick(hub)
+    assert not verdict.ok and verdict.broken_seq == 8
+    assert "第一条损坏的记录：#8" in verdict.summary() and "被改动" in verdict.summary()
+
+
+def test_a_change_before_the_signed_head_is_left_to_the_full_check(hub):
+    _signed_then_more(hub, 6, 2)
+    with hub.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_entries SET actor_id = '9' WHERE seq = 3"))
+    assert _quick(hub).ok
+    with hub.uow(write=False) as uow:
+        full = verify_trail(uow.session, hub.signing_key)
+    assert not full.ok and full.broken_seq == 3
+
+
+@pytest.mark.parametrize(("sql", "says"), [
+    ("DELETE FROM audit_entries WHERE seq >= 5", "被删除"),
+    ("UPDATE audit_entries SET actor_id = '9' WHERE seq = 6", "被改动"),
+    ("UPDATE audit_heads SET signature = 'AAAA'", "签名无效"),
+])
+def test_the_quick_check_catches_the_signed_head_itself_being_undermined(hub, sql, says):
+    _signed_then_more(hub, 6, 0)
+    with hub.engine.begin() as conn:
+        conn.execute(text(sql))
+    verdict = _quick(hub)
+    assert not verdict.ok and says in verdict.problem
+
+
+def test_the_quick_check_reads_a_bounded_tail_and_says_how_much_it_left(hub):
+    _signed_then_more(hub, 2, 10)
+    verdict = _quick(hub, limit=5)
+    assert verdict.ok and "#2 及其后 5 条记录，更新的 5 条记录本页未校验" in verdict.summary()
 
 
 def test_personal_data_and_secrets_never_enter_the_trail(hub):

@@ -8,10 +8,12 @@ import subprocess
 import sys
 
 from tests.support import factories
+from tests.support.cli import run_hub as hub_cli
 from tests.support.live import LiveHub
 
 
-def hub_cli(settings, *args: str) -> subprocess.CompletedProcess:
+def real_hub(settings, *args: str) -> subprocess.CompletedProcess:
+    """The installed command in its own process, as an administrator types it."""
     env = {**os.environ, "HUB_DATABASE_URL": settings.database_url,
            "HUB_KEYRING_PATH": str(settings.keyring_path), "HUB_BROKER_URL": settings.broker_url,
            "HUB_QUEUE_PREFIX": settings.queue_prefix}
@@ -20,8 +22,8 @@ def hub_cli(settings, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_agency_add_prints_id_and_a_key_that_works(hub, settings):
-    out = hub_cli(settings, "agency", "add", "--name", "十堰市中级人民法院", "--channel", "court",
-                  "--region", "420300", "--json")
+    out = real_hub(settings, "agency", "add", "--name", "十堰市中级人民法院", "--channel", "court",
+                   "--region", "420300", "--json")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert data["name"] == "十堰市中级人民法院" and data["region_code"] == "420300"

@@ -122,3 +122,18 @@ def _is_free(port: int) -> bool:
         except OSError:
             return False
     return True
+
+
+def test_each_demo_start_leaves_one_live_key_per_simulated_agency(hub, settings, simulate):
+    from hub.collect.config import configure
+    from hub.collect.demo import _receiving_agency
+    from hub.db.models import ApiKey
+
+    partner = simulate("court", total=10)
+    agency_id = configure(hub, "court", url=partner.url, enabled=False)["agency_id"]
+    for _ in range(3):  # three `make run`s
+        _receiving_agency(hub, settings, partner, agency_id)
+    with hub.uow(write=False) as uow:
+        keys = uow.session.execute(select(ApiKey.revoked_at.is_(None)).where(
+            ApiKey.agency_id == agency_id)).scalars().all()
+    assert sorted(keys) == [False, False, True]

@@ -88,3 +88,24 @@ def test_a_dead_letter_comes_back_as_a_clue_after_the_mapper_is_fixed(
         bad_date)
     missing = cli(settings, "deadletters", "replay", "999999")
     assert missing.exit_code == 1 and "999999" in missing.output
+
+
+def test_a_dead_letter_whose_raw_body_was_purged_says_so_on_replay(
+        hub, settings, simulate, register):
+    from hub.db.models import RawRecord
+    from hub.db.types import utcnow
+    from hub.privacy.retention import _purge
+
+    register(hotline_to_clue)
+    partner = simulate("hotline", total=150)
+    configure(hub, NAME, url=partner.url, page_size=50)
+    assert run_connector(hub, NAME).tally.dead_lettered > 0
+    letter = dead_letters(hub, NAME)[0]
+    with hub.uow() as uow:  # what retention does once the record's period has passed
+        _purge(uow.session.get(RawRecord, letter.raw_record_id), utcnow())
+        uow.commit()
+
+    register(lenient_to_clue)
+    out = cli(settings, "deadletters", "replay", str(letter.id)).output
+    assert f"#{letter.id} 仍未通过：原始记录已于 " in out and "按保存期限清除，无法重放" in out
+    assert [d.state for d in dead_letters(hub, NAME) if d.id == letter.id] == ["open"]

@@ -22,7 +22,7 @@ from tests.support.processes import HubProcesses
 
 pytestmark = pytest.mark.slow
 
-TOTAL_BATCHES, BATCH = 12, 100
+TOTAL_BATCHES, BATCH = 8, 75
 
 
 def _pusher(url: str, key: str, accepted: list[str], failures: list[str]) -> None:
@@ -72,7 +72,7 @@ def test_worker_killed_mid_batch_loses_and_doubles_nothing(backend, tmp_path: Pa
         pusher = threading.Thread(target=_pusher, args=(f"http://127.0.0.1:{settings.port}", key,
                                                         accepted, failures))
         pusher.start()
-        assert _wait(lambda: _count(hub, Clue.status == "pending_review") >= 150, 60)
+        assert _wait(lambda: _count(hub, Clue.status == "pending_review") >= 100, 60)
         procs.kill("worker")
         if backend.name == "server":  # and the broker drops every connection
             subprocess.run(["rabbitmqctl", "close_all_connections", "test: broker restart"],

@@ -241,3 +241,36 @@ def test_scheduler_pushes_without_being_asked(hub, receivers):
             time.sleep(0.1)
     assert len(receiver.received) == 1
     assert orjson.loads(receiver.received[0]["body"])["event"] == "handoff.created"
+
+
+def test_pushes_delivered_long_ago_are_purged_with_their_attempts_failed_ones_stay(hub):
+    from datetime import timedelta
+
+    from hub.notify.jobs import jobs
+    from hub.notify.webhooks import purge_delivered
+
+    court = _agency(hub, "十堰市中级人民法院", None)
+    handoff = make_handoff(hub, court)
+    now = utcnow()
+    rows = {"old_delivered": ("delivered", now - timedelta(days=40)),
+            "new_delivered": ("delivered", now - timedelta(days=1)),
+            "old_failed": ("failed", None)}
+    with hub.uow() as uow:
+        for key, (state, delivered_at) in rows.items():
+            delivery = WebhookDelivery(
+                delivery_id=key, event_key=key, agency_id=court, handoff_id=handoff,
+                event="handoff.created", payload={}, state=state, attempts=1,
+                created_at=now - timedelta(days=41), delivered_at=delivered_at)
+            uow.session.add(delivery)
+            uow.session.flush()
+            uow.session.add(WebhookAttempt(delivery_id=delivery.id, at=now - timedelta(days=40),
+                                           url="https://fy.example.cn/h", status=200))
+        uow.commit()
+    assert "purge_delivered_webhooks" in [job.id for job in jobs(hub)]
+    with hub.uow() as uow:
+        assert purge_delivered(uow.session, now - timedelta(days=hub.settings.webhook_retention_days)) == 1
+        uow.commit()
+    with hub.uow(write=False) as uow:
+        left = uow.session.scalars(select(WebhookDelivery.delivery_id)).all()
+        attempts = uow.session.scalar(select(func.count()).select_from(WebhookAttempt))
+    assert sorted(left) == ["new_delivered", "old_failed"] and attempts == 2

@@ -34,6 +34,7 @@ def test_metrics_count_clues_received_processed_and_refused(agencies, live):
     assert 'hub_raw_records_total{outcome="rejected"} 1.0' in text
     assert 'hub_tasks{stage="normalize",state="done"} 3.0' in text
     assert "hub_queue_lag_seconds 0.0" in text
+    assert 'hub_webhook_deliveries{state="failed"} 0.0' in text
 
 
 def test_openapi_documents_the_contract(live):

@@ -118,3 +118,38 @@ def test_scheduler_runs_retention_nightly_and_signs_the_head(hub):
     sign_now(hub)  # nothing new: no second head
     with hub.uow(write=False) as uow:
         assert [h.seq for h in uow.session.scalars(select(AuditHead))] == [1]
+
+
+def test_retention_clears_the_reporter_from_the_words_and_from_carried_hand_off_copies(
+        hub, agencies):
+    from hub.correlate.models import CorrelateProfile
+    from hub.handoffs.models import Handoff
+    from tests.notify.support import make_handoff
+
+    _, hotline = agencies.add("十堰市12345热线", "hotline")
+    said = factories.clue(channel="hotline", title="张三反映郧西县交警大队按指标罚款",
+                          content="来电人张三（电话13812345678）反映郧西县交警大队对货车按指标罚款，"
+                                  "每车罚款2000元，请回电0719-8123456。")
+    number = agencies.client(hotline).post("/api/v1/clues", json=said).json()["id"]
+    wait_for_review(hub, 1)
+    clue_id = parse_clue_no(number)[1]
+    handoff_id = make_handoff(hub, None)
+    with hub.uow() as uow:  # the office handed the reporter's contact data over with it
+        handoff = uow.session.get(Handoff, handoff_id)
+        handoff.clue_id, handoff.reporter_enc = clue_id, b"carried"
+        uow.commit()
+
+    report = run_retention(hub, now=utcnow() + timedelta(days=31))
+
+    assert report.reporters_anonymized == 1
+    clue, _ = _clue(hub, number)
+    assert clue.title == "[已清除]反映郧西县交警大队按指标罚款"
+    assert clue.content == ("来电人[已清除]（电话[已清除]）反映郧西县交警大队对货车按指标罚款，"
+                            "每车罚款2000元，请回电[已清除]。")
+    with hub.uow(write=False) as uow:
+        assert uow.session.get(Handoff, handoff_id).reporter_enc is None
+        profile = uow.session.get(CorrelateProfile, clue_id)
+        assert "13812345678" not in profile.text and "张三" not in profile.text
+        trail = uow.session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "retention.purged", AuditEntry.target_id == str(clue_id))).one()
+    assert trail.after["text_redactions"] == 4 and trail.after["handoff_copies"] == 1

@@ -63,7 +63,7 @@ def test_section_head_asks_leader_approves_then_the_identity_shows(office, hub):
 
         login(page, base, "audit")  # the auditor sees all of it in the trail
         page.get_by_role("link", name="审计记录").click()
-        assert "审计记录完整" in page.locator("#verdict").inner_text()
+        assert "最近的审计记录完好" in page.locator("#verdict").inner_text()
         page.locator("select[name=action]").select_option("reporter.revealed")
         page.get_by_role("button", name="筛选").click()
         rows = page.locator("table.audit tbody tr")

@@ -9,6 +9,7 @@ import pytest
 
 from hub.accounts.service import add_user
 from hub.agencies.service import add_agency
+from hub.review.web import add_template_folder
 from tests.reports.month import insert_month
 from tests.support.browser import browser_page, screenshot
 
@@ -38,6 +39,7 @@ def test_report_page_shows_figures_and_opens_the_clues_behind_one(office):
     with browser_page() as page:
         login(page, office, "/office/reports/monthly/2026-10")
         assert "2026年10月联席会议月报" in page.locator("h1").inner_text()
+        assert page.locator("a.bell").inner_text().startswith("通知")  # the office's own layout
         rates = page.locator(".report-rates").inner_text()
         assert "按期办结率" in rates and "50.0%" in rates and "期限当日或之前" in rates
         assert page.locator(".charts img").count() == 2
@@ -80,3 +82,11 @@ def test_section_head_issues_a_version_and_shares_it(office):
         assert "已与十堰市纪委监委共享" in page.get_by_role("status").inner_text()
         assert "十堰市纪委监委" in page.locator("table.issued tbody tr").first.inner_text()
         screenshot(page, "report_issued")
+
+
+def test_a_template_folder_reusing_a_report_page_name_is_refused(tmp_path):
+    import hub.reports.pages  # noqa: F401  (joins the report templates to the office loader)
+
+    (tmp_path / "month.html").write_text("{% extends 'base.html' %}")
+    with pytest.raises(RuntimeError, match="month.html"):
+        add_template_folder(tmp_path)

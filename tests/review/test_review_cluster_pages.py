@@ -154,12 +154,19 @@ def test_administrator_adds_an_alias_in_the_directory(office):
         assert "郧西交管" in page.locator("table.directory").inner_text()
 
 
-def test_reviewer_may_not_open_the_directory(office):
+def test_reviewer_opening_the_directory_sees_a_page_saying_it_is_not_allowed(office):
     base, _ = office
     with browser_page() as page:
         login(page, base)
         answer = page.goto(f"{base}/office/directory")
-        assert answer.status == 403
+        assert answer.status == 403 and answer.headers["content-type"].startswith("text/html")
+        assert page.locator("h1").inner_text() == "没有权限"
+        assert "只有管理员可以维护分办规则和单位名录" in page.get_by_role("alert").inner_text()
+        assert page.get_by_role("link", name="研判队列").first.is_visible()  # the menu stays
+        assert page.get_by_role("link", name="单位名录").count() == 0
+        screenshot(page, "directory_not_allowed")
+        api = page.request.get(f"{base}/api/v1/office/reveals")  # the API keeps its JSON
+        assert api.status == 403 and api.json()["error"] == "forbidden"
 
 
 def test_administrator_imports_a_directory_file(office, tmp_path):

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
@@ -14,23 +11,14 @@ from hub.pipeline import tasks
 from hub.pipeline.worker import Worker
 from hub.route.dry_run import OFFICE_TZ
 from hub.route.stage import RouteStage
+from tests.support.cli import Ran, run_hub
 
 TRANSFER = "      action: transfer  # 转交\n      target: 十堰市市场监督管理局\n"
 
 
-def hub_cli(settings, *commands: list[str]) -> list[subprocess.CompletedProcess]:
-    """Run `hub rules ...` commands side by side (each process takes seconds to start)."""
-    env = {**os.environ, "HUB_DATABASE_URL": settings.database_url,
-           "HUB_KEYRING_PATH": str(settings.keyring_path), "HUB_BROKER_URL": settings.broker_url,
-           "HUB_QUEUE_PREFIX": settings.queue_prefix}
-    running = [subprocess.Popen([sys.executable, "-m", "hub", "rules", *args], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-               for args in commands]
-    done = []
-    for args, process in zip(commands, running, strict=True):
-        stdout, stderr = process.communicate(timeout=60)
-        done.append(subprocess.CompletedProcess(args, process.returncode, stdout, stderr))
-    return done
+def hub_cli(settings, *commands: list[str]) -> list[Ran]:
+    """Run `hub rules ...` commands one after another, in this process."""
+    return [run_hub(settings, "rules", *args) for args in commands]
 
 
 def test_export_dry_run_import_list_and_show_a_proposal(hub, settings, add_clue, tmp_path):

@@ -11,9 +11,9 @@ import pytest
 from hub.agencies.service import KeyPolicy
 from hub.db.types import utcnow
 from hub.settings import Settings
-from tests.cli.test_agency_commands import hub_cli
 from tests.security.support import agency_with
 from tests.support import factories
+from tests.support.cli import run_hub as hub_cli
 
 
 def post(live, key: str) -> httpx.Response:  # noqa: ANN001

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import io
+import unicodedata
 import zipfile
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hub.errors import InvalidInput
+from hub.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from hub.security.filenames import MAX_BYTES, safe_filename
-from hub.security.media import Limits, check_attachment, sniff
+from hub.security.media import ALLOWED, Limits, check_attachment, sniff
 from hub.security.names import same_name, skeleton
 from hub.security.spreadsheet import inert, restored
 from tests.security.counts import tried
@@ -39,13 +40,35 @@ def test_a_long_name_keeps_its_extension_within_the_byte_limit():
     assert safe.endswith(".pdf") and len(safe.encode()) <= MAX_BYTES
 
 
-@given(st.text(max_size=400))
-def test_any_name_becomes_one_plain_file_name(name):
+@given(st.text(max_size=400), st.sampled_from([None, *sorted(ALLOWED)]))
+def test_any_name_becomes_one_plain_file_name(name, media_type):
     tried("filename")
-    safe = safe_filename(name)
+    safe = safe_filename(name, media_type)
     assert safe and "/" not in safe and "\\" not in safe and "\x00" not in safe
-    assert not safe.startswith(".") and len(safe.encode()) <= MAX_BYTES
+    assert not any(c in safe for c in '<>:"|?*') and safe.isprintable()
+    assert not any(unicodedata.category(c) in ("Cc", "Cf") for c in safe)
+    assert not safe.startswith(".") and len(safe.encode("utf-8")) <= MAX_BYTES
+    assert safe.encode("utf-8").decode("utf-8") == safe  # valid UTF-8, no lone surrogates
     assert safe_filename(safe) == safe  # stable: sanitizing twice changes nothing
+
+
+# Stems without dots or path separators, so the only extension is the one added.
+_STEM_CHARS = st.characters(blacklist_characters="./\\", blacklist_categories=("Cs",))
+
+
+@given(st.text(_STEM_CHARS, max_size=300), st.sampled_from(sorted(set(ALLOWED.values()))))
+def test_a_name_keeps_its_extension_and_is_cut_only_between_characters(stem, extension):
+    tried("filename")
+    safe = safe_filename("报告" + stem + extension)
+    assert safe.endswith(extension) and len(safe.encode()) <= MAX_BYTES
+    kept = safe.removesuffix(extension)
+    assert safe_filename("报告" + stem).startswith(kept.rstrip(" ."))  # a prefix: no half char
+
+
+def test_an_empty_name_is_called_attachment_with_its_types_extension():
+    assert safe_filename("", "application/pdf") == "附件.pdf"
+    assert safe_filename("../", DOCX) == "附件.docx"
+    assert safe_filename(None) == "附件"
 
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"
@@ -114,9 +137,37 @@ def test_zip_contents_are_checked(entries, says):
 
 
 def test_an_oversized_attachment_is_refused_naming_the_limit():
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(PayloadTooLarge) as refused:
         check_attachment(PDF + b"0" * 2048, "application/pdf", limits=Limits(max_bytes=1024))
-    assert refused.value.errors[0].loc == ["attachment", "size"]
+    assert "超过上限（1024 字节）" in refused.value.message
+
+
+def test_a_missing_or_generic_type_is_taken_from_the_name_then_the_bytes():
+    assert check_attachment(PNG, None, "a.png") == "image/png"
+    assert check_attachment(_zip({"word/document.xml": b"<w/>"}), "application/octet-stream",
+                            "报告.docx") == DOCX
+    assert check_attachment(_zip({"a.txt": b"x"}), None, "材料") == "application/zip"
+    assert check_attachment(PDF, "", "扫描件") == "application/pdf"
+    assert check_attachment("整改说明".encode("gb18030"), None, "说明") == "text/plain"
+    with pytest.raises(UnsupportedMediaType):
+        check_attachment(PDF, None, "a.png")  # the name says PNG, the bytes say PDF
+
+
+@given(st.binary(max_size=64), st.sampled_from([None, "", "application/octet-stream",
+                                                *sorted(ALLOWED), "text/html",
+                                                "application/x-msdownload"]),
+       st.sampled_from(["a.pdf", "a.exe", "报告.docx", "", "x.txt"]))
+def test_the_stored_type_is_always_an_allowed_one_agreeing_with_the_bytes(data, declared, name):
+    tried("media")
+    try:
+        found = check_attachment(data, declared, name)
+    except InvalidInput:
+        found = None
+    assert found is None or found in ALLOWED
+    if found == "application/pdf":
+        assert data.startswith(b"%PDF-")
+    if declared in ("text/html", "application/x-msdownload"):
+        assert found is None
 
 
 def test_sniffing_reads_only_the_signature():

@@ -11,9 +11,9 @@ import httpx
 import pytest
 
 from hub.container import Hub
-from tests.cli.test_agency_commands import hub_cli
 from tests.security.support import agency_with, key_pair, readme_example, register_signing_key
 from tests.support import factories
+from tests.support.cli import run_hub as hub_cli
 from tests.support.live import LiveHub
 
 

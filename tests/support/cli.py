@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from click.testing import CliRunner
 
+from hub import log
 from hub.settings import Settings, reset_settings_cache
 
 
@@ -35,4 +36,5 @@ def run_hub(settings: Settings, *args: str) -> Ran:
             else:
                 os.environ[k] = v
         reset_settings_cache()
+        log.configure("WARNING")  # `hub` set up logging to the runner's stream, now closed
     return Ran(result.exit_code, result.stdout, result.stderr)

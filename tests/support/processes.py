@@ -39,18 +39,20 @@ class HubProcesses:
                                 stdout=log, stderr=subprocess.STDOUT)
         self.running[name] = proc
         if role == "api":
-            self._wait_ready()
+            self._wait_ready(proc)
         return proc
 
-    def _wait_ready(self) -> None:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+    def _wait_ready(self, proc: subprocess.Popen) -> None:
+        # Generous: a loaded 2-core machine takes tens of seconds to import the API.
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and proc.poll() is None:
             try:
                 if httpx.get(f"http://127.0.0.1:{self.settings.port}/healthz").status_code == 200:
                     return
             except httpx.TransportError:
                 time.sleep(0.1)
-        raise RuntimeError(f"hub api did not start; see {self.logs}")
+        state = "exited" if proc.poll() is not None else "did not answer within 90 s"
+        raise RuntimeError(f"hub api {state}; see {self.logs}")
 
     def kill(self, name: str) -> None:
         proc = self.running.pop(name)
