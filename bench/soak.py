@@ -318,6 +318,9 @@ class Soak:
             "HUB_TASK_STUCK_SECONDS": "10", "HUB_WEBHOOK_BACKOFF_SECONDS": str(WEBHOOK_BACKOFF),
             "HUB_WEBHOOK_BACKOFF_MAX_SECONDS": str(WEBHOOK_BACKOFF_MAX),
             "HUB_WEBHOOK_INTERVAL_SECONDS": "1",
+            # the scheduler is SIGKILLed, maybe mid-send: its claims expire after 30 s, not 120
+            # (the receivers answer at once, a claim batch takes well under a second here)
+            "HUB_WEBHOOK_CLAIM_SECONDS": "30",
             "HUB_WEBHOOK_MAX_ATTEMPTS": str(WEBHOOK_ATTEMPTS),
             "HUB_REMINDERS_INTERVAL_SECONDS": "5",
             # counted from a working day two months ahead every open hand-off is overdue

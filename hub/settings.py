@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     webhook_backoff_max_seconds: float = 3600.0
     webhook_concurrency: int = 8
     webhook_interval_seconds: float = 2.0
+    # A delivery claimed this long ago by a dispatcher that died (a scheduler killed mid-send)
+    # is sent again. Keep it well above the longest claim batch (100 posts, concurrency, timeout).
+    webhook_claim_seconds: float = 120.0
     # Delivered pushes (and their attempts) are deleted this long after delivery; failed ones
     # stay until retried. The hand-off's own events are the lasting record.
     webhook_retention_days: float = 30.0

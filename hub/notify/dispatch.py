@@ -4,7 +4,7 @@ A slow or dead receiver never holds up the others: each post has a short timeout
 a thread pool, and the rows are claimed in the database (`FOR UPDATE SKIP LOCKED` on
 PostgreSQL; SQLite has one writer), so several dispatchers in several processes share the
 work without sending one delivery twice at once. A claim left by a process that died expires
-after `CLAIM_SECONDS` and the row is sent again (receivers dedupe on `X-Hub-Delivery`).
+after `CLAIM_SECONDS` (`HUB_WEBHOOK_CLAIM_SECONDS`) and the row is sent again (receivers dedupe on `X-Hub-Delivery`).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from hub.settings import Settings
 PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed"
 CLAIM_LIMIT = 100
 CLAIM_SECONDS = 120.0  # far above the timeout: a claim this old belongs to a dead process
+# (the default of settings.webhook_claim_seconds)
 
 
 @dataclass(frozen=True)
@@ -60,18 +61,19 @@ def backoff(settings: Settings, attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, settings.webhook_backoff_max_seconds))
 
 
-def anything_due(session: Session, now: datetime) -> bool:
-    stale = now - timedelta(seconds=CLAIM_SECONDS)
+def anything_due(session: Session, now: datetime, claim_seconds: float = CLAIM_SECONDS) -> bool:
+    stale = now - timedelta(seconds=claim_seconds)
     return session.scalar(select(WebhookDelivery.id).where(
         or_(WebhookDelivery.state == PENDING,
             (WebhookDelivery.state == SENDING) & (WebhookDelivery.claimed_at < stale)),
         WebhookDelivery.next_attempt_at <= now).limit(1)) is not None
 
 
-def claim(session: Session, now: datetime, limit: int = CLAIM_LIMIT) -> list[Claimed]:
+def claim(session: Session, now: datetime, limit: int = CLAIM_LIMIT,
+          claim_seconds: float = CLAIM_SECONDS) -> list[Claimed]:
     """Take due deliveries for this process, in one statement (a write first, so SQLite holds
     its write lock throughout; PostgreSQL skips rows another dispatcher has locked)."""
-    stale = now - timedelta(seconds=CLAIM_SECONDS)
+    stale = now - timedelta(seconds=claim_seconds)
     due = (select(WebhookDelivery.id)
            .where(or_(WebhookDelivery.state == PENDING,
                       (WebhookDelivery.state == SENDING) & (WebhookDelivery.claimed_at < stale)),
@@ -162,7 +164,8 @@ class Dispatcher:
 
     def tick(self) -> dict[str, int]:
         with self.hub.uow(write=False) as uow:  # an idle tick only reads
-            fill, send = events_waiting(uow.session), anything_due(uow.session, utcnow())
+            fill, send = events_waiting(uow.session), anything_due(
+                uow.session, utcnow(), self.hub.settings.webhook_claim_seconds)
         filled, claimed = 0, []
         if fill:
             with self.hub.uow() as uow:
@@ -170,7 +173,8 @@ class Dispatcher:
                 uow.commit()
         if send or filled:
             with self.hub.uow() as uow:
-                claimed = claim(uow.session, utcnow())
+                claimed = claim(uow.session, utcnow(),
+                                claim_seconds=self.hub.settings.webhook_claim_seconds)
                 uow.commit()
         results = list(self.pool.map(self._send, claimed))
         counts = {"filled": filled, "sent": len(claimed)}
