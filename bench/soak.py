@@ -459,6 +459,7 @@ class Soak:
                                   self.profile.drain_seconds, step=1.0)
             drain = time.monotonic() - drain_started
             self.say(f"drained={drained_ok} after {drain:.0f} s; checking")
+            self.partner.stop_pulling(self.hub, engine)
             pulled_checks, pulled, pulled_keys = self.partner.books(self.hub, engine)
             checks, counts = books(engine, load.accepted | pulled_keys, dict(self.receiver.hits))
         finally:

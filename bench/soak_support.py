@@ -317,6 +317,20 @@ class Partner:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         return int(raw.rpartition(":")[2])
 
+    def stop_pulling(self, hub, engine) -> bool:  # noqa: ANN001
+        """Disable the connector and wait for a run under way (one a second) to end, so the
+        books see no run `running` but an orphaned one."""
+        from hub.collect.config import configure
+
+        configure(hub, self.connector, enabled=False)
+
+        def idle() -> bool:
+            with engine.connect() as c:
+                return not c.execute(text("SELECT count(*) FROM connector_runs WHERE connector"
+                                          " = :n AND status = 'running'"),
+                                     {"n": self.connector}).scalar()
+        return wait_for(idle, 30, 0.5)
+
     def caught_up(self, engine) -> bool:  # noqa: ANN001
         stats = self.stats()
         return stats is not None and self.position(engine) >= stats["records"]
