@@ -274,3 +274,25 @@ def test_pushes_delivered_long_ago_are_purged_with_their_attempts_failed_ones_st
         left = uow.session.scalars(select(WebhookDelivery.delivery_id)).all()
         attempts = uow.session.scalar(select(func.count()).select_from(WebhookAttempt))
     assert sorted(left) == ["new_delivered", "old_failed"] and attempts == 2
+
+
+def test_a_claim_left_by_a_dead_dispatcher_is_taken_again_after_the_claim_period(hub):
+    from datetime import timedelta
+
+    from hub.notify.dispatch import claim
+
+    court = _agency(hub, "十堰市中级人民法院", None)
+    handoff = make_handoff(hub, court)
+    now = utcnow()
+    with hub.uow() as uow:  # claimed 40 s ago by a process that died before it finished
+        uow.session.add(WebhookDelivery(
+            delivery_id="orphan", event_key="orphan", agency_id=court, handoff_id=handoff,
+            event="handoff.created", payload={}, state="sending", attempts=1,
+            created_at=now - timedelta(seconds=60), next_attempt_at=now - timedelta(seconds=60),
+            claimed_at=now - timedelta(seconds=40)))
+        uow.commit()
+    with hub.uow() as uow:
+        assert claim(uow.session, now) == []  # the default 120 s: it may still be sending
+        taken = claim(uow.session, now, claim_seconds=30)  # HUB_WEBHOOK_CLAIM_SECONDS=30
+        uow.commit()
+    assert [(c.delivery_id, c.attempts) for c in taken] == [("orphan", 2)]
