@@ -48,9 +48,15 @@ def env_file(path: Path) -> dict[str, str]:
 
 
 def docker_compose() -> list[str] | None:
-    """A working `docker compose` (or docker-compose) client, if this machine has one."""
+    """A working Compose v2 client (`docker compose`, or a v2 `docker-compose`), if this
+    machine has one. Debian's docker-compose 1.29 predates the Compose Specification (it
+    refuses the top-level `name`), so it does not count."""
     for cmd in (["docker", "compose"], ["docker-compose"]):
-        if shutil.which(cmd[0]) and subprocess.run([*cmd, "version"], capture_output=True).returncode == 0:
+        if not shutil.which(cmd[0]):
+            continue
+        out = subprocess.run([*cmd, "version", "--short"], capture_output=True, text=True)
+        major = out.stdout.strip().lstrip("v").split(".")[0]
+        if out.returncode == 0 and major.isdigit() and int(major) >= 2:
             return cmd
     return None
 
