@@ -345,8 +345,8 @@ def write_docs(table: Table, args, about: list[str], seconds: float) -> None:
     section = "\n".join([
         HEADING, "",
         f"`make bench` (bench/all.py, backend {args.backend}, scale {args.scale}), "
-        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {seconds / 60:.1f} min, run with `nice -n 10` "
-        "on a machine shared with other sessions: use the figures to compare, not to quote.", "",
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {seconds / 60:.1f} min. One run: the load "
+        "average below says how busy the machine was; read the hub/limit ratios first.", "",
         *[f"- {line}" for line in about], "",
         table.markdown(), "",
         "Limits are measured in the same run: a bare SQLAlchemy INSERT of the same rows; the broker "
