@@ -32,7 +32,7 @@ from hub.security.crypto import Cipher
 from hub.settings import Settings
 
 ACTOR = "system:retention"
-TITLE_MAX = 200  # clues.title
+TITLE_MAX = Clue.__table__.c.title.type.length  # a redacted title still fits its column
 
 
 @dataclass
