@@ -45,9 +45,9 @@ def main() -> None:
 @click.option("--port", type=int, help="默认取 HUB_PORT（8000）")
 @click.option("--with-simulators", is_flag=True,
               help="同时启动六个协作单位系统的模拟器，并让连接器从中拉取")
-@click.option("--simulator-port", type=int, default=8101, show_default=True,
-              help="模拟器的起始端口（六个连续端口）")
-def run(port: int | None, with_simulators: bool, simulator_port: int) -> None:
+@click.option("--simulator-port", type=int, default=None,
+              help="模拟器的起始端口（六个连续端口）；默认 HUB_PORT+101 起，被占用时自动选择空闲端口")
+def run(port: int | None, with_simulators: bool, simulator_port: int | None) -> None:
     """All in one process: API, queue consumers and scheduler (embedded default)."""
     from hub.runner import prepare, run_all
 
