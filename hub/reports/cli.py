@@ -25,29 +25,24 @@ def register(main: click.Group, make_hub: Callable, echo_json: Callable) -> None
                   default=Path("."), show_default=True, help="输出目录")
     def monthly(period: str, region: str | None, out_dir: Path) -> None:
         """Write PERIOD's (YYYY-MM) report as .json, .docx and .xlsx into --out."""
-        from .build import build, context
         from .endpoints import file_name, scope_of
-        from .issue import docx_bytes, to_bytes
-        from .ledger import write_ledger
+        from .issue import render, to_bytes
 
         scope = scope_of(period, region)
         say = _progress(time.monotonic())
         hub = make_hub()
         out_dir.mkdir(parents=True, exist_ok=True)
         try:
-            with hub.uow(write=False) as uow:
-                report = build(uow.session, scope, office_name=hub.settings.office_name,
-                               progress=say)
-                stem = f"{report['area']}{scope.label}"
-                (out_dir / f"{stem}月报.json").write_bytes(to_bytes(report))
-                say("生成 Word 月报")
-                docx = out_dir / file_name(scope, report["area"], "docx")
-                docx.write_bytes(docx_bytes(report))
-                say("生成 Excel 台账")
-                xlsx = out_dir / file_name(scope, report["area"], "xlsx")
-                write_ledger(uow.session, context(uow.session, scope), report, xlsx, say)
+            with hub.uow(write=False) as uow:  # the three files from one snapshot
+                made = render(uow.session, scope, office_name=hub.settings.office_name,
+                              progress=say)
         finally:
             hub.close()
+        report = made.report
+        stem = f"{report['area']}{scope.label}"
+        (out_dir / f"{stem}月报.json").write_bytes(to_bytes(report))
+        (out_dir / file_name(scope, report["area"], "docx")).write_bytes(made.docx)
+        (out_dir / file_name(scope, report["area"], "xlsx")).write_bytes(made.xlsx)
         say("完成")
         for path in sorted(out_dir.glob(f"{stem}*")):
             click.echo(str(path))
@@ -58,16 +53,13 @@ def register(main: click.Group, make_hub: Callable, echo_json: Callable) -> None
     def issue_cmd(period: str, region: str | None) -> None:
         """Issue PERIOD's report now: stored unchanged as a new version, with its sha256."""
         from .endpoints import scope_of
-        from .issue import issue, summary
+        from .issue import issue_apart, summary
 
         scope = scope_of(period, region)
         hub = make_hub()
-        try:
-            with hub.uow() as uow:
-                row = issue(uow.session, scope, office_name=hub.settings.office_name, by="cli",
-                            progress=_progress(time.monotonic()))
-                uow.commit()
-                echo_json(summary(row))
+        try:  # rendered in one read snapshot, then stored in a short write
+            row = issue_apart(hub, scope, by="cli", progress=_progress(time.monotonic()))
+            echo_json(summary(row))
         finally:
             hub.close()
 
