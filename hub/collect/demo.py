@@ -2,8 +2,9 @@
 
 Each simulator is served by uvicorn in a thread on 127.0.0.1 — on HUB_PORT+101 … HUB_PORT+106
 when those are free (8101–8106 for the default hub), otherwise on a port the OS chooses, so a
-second hub on the same machine starts too — and its connector is pointed at where it is, enabled, every few seconds, so a newcomer sees clues arrive from
-all six channels within a minute. A few records are added now and then, as real systems do.
+second hub on the same machine starts too — and its connector is pointed at where it is,
+enabled, every few seconds, so a newcomer sees clues arrive from all six channels within a
+minute. A few records are added now and then, as real systems do.
 
 Each simulator is also its agency on the receiving end (`connectors/_sim/agency.py`): four
 take hand-offs by signed webhook at `<simulator>/hub/webhook`, two poll their inbox with
@@ -63,8 +64,8 @@ def serve(name: str, port: int, *, seed: int = 1, total: int = DEMO_TOTAL,
 
 
 def serve_app(name: str, app: Any, port: int, host: str = "127.0.0.1") -> Simulator:
-    """Serve an ASGI app with uvicorn in a daemon thread; returns once it is listening."""
-    """Port 0: the OS chooses one; the returned URL names the port actually bound."""
+    """Serve an ASGI app with uvicorn in a daemon thread; returns once it is listening.
+    Port 0: the OS chooses one; the returned URL names the port actually bound."""
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning",
                                            access_log=False, lifespan="off"))
     thread = threading.Thread(target=server.run, name=f"simulator-{name}", daemon=True)
@@ -73,7 +74,8 @@ def serve_app(name: str, app: Any, port: int, host: str = "127.0.0.1") -> Simula
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise ConfigError(f"模拟器 {name} 无法在 {host}:{port} 上启动（端口是否已被占用？）",
-                              hints=["用 --simulator-port 指定另一个起始端口，或不指定（自动选择空闲端口）"])
+                              hints=["用 --simulator-port 指定另一个起始端口，"
+                                     "或不指定（自动选择空闲端口）"])
         time.sleep(0.02)
     bound = server.servers[0].sockets[0].getsockname()[1]
     return Simulator(name, f"http://{host}:{bound}", server, thread)

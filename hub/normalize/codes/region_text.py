@@ -201,10 +201,11 @@ def region_of_text(
     if not isinstance(text, str) or len(text) < 2:
         return None
     prefix = _prefix(prefer_prefix)
-    sender = _prefix(sender_region) if sender_region and sender_region.strip().isdigit() else ""
+    sender = (_prefix(sender_region) if sender_region
+              and re.fullmatch(r"[0-9]{1,6}", sender_region.strip()) else "")
     index = _index_of(load_divisions() if table is None else table)
-    found = _resolve(_scan(text, index), index, [p for p in (sender, prefix) if p])
     areas = [p for p in (sender, prefix) if p]
+    found = _resolve(_scan(text, index), index, areas)
     if areas:
         found = {code: f for code, f in found.items()
                  if not f.short or any(code.startswith(a) for a in areas)}
