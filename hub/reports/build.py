@@ -24,26 +24,10 @@ from . import registry
 from .calendar import report_calendar
 from .figures import HANDOFF_KINDS, REGISTRY, TREND
 from .registry import Ctx, Value
+from .repository import begin_snapshot
 from .scope import Scope, local_day
 
 Progress = Callable[[str], None]
-
-
-def begin_snapshot(session: Session) -> None:
-    """Make every read of `session` from here to its end see one snapshot of the database,
-    so the figures, the ledger and the .docx of one report agree with each other.
-
-    PostgreSQL: a REPEATABLE READ transaction (the session must not have run a statement
-    yet; when it has, its transaction is left as it is). SQLite: an explicit read transaction
-    (pysqlite runs each SELECT on its own otherwise), whose snapshot is taken by the first read.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        if not session.in_transaction():
-            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        return
-    raw = session.connection().connection.driver_connection
-    if raw is not None and not raw.in_transaction:
-        raw.execute("BEGIN")
 
 
 def pinned(scope: Scope) -> Scope:

@@ -25,9 +25,10 @@ from sqlalchemy.orm import Session
 from hub.db.models import Agency
 from hub.errors import NotFound
 
-from .build import Progress, begin_snapshot, build, context, pinned
+from .build import Progress, build, context, pinned
 from .calendar import report_calendar
 from .models import IssuedReport, ReportShare
+from .repository import begin_snapshot
 from .scope import Scope
 
 PARTNER_DROPS = ("title",)
