@@ -165,7 +165,8 @@ def test_two_hubs_with_simulators_start_side_by_side(tmp_path: Path):
             assert len(lines) == len(CONNECTORS), log.read_text()
             urls += [line.split("：", 1)[1] for line in lines]
         assert len(set(urls)) == 2 * len(CONNECTORS)
-        assert all(_answers(f"{url}/") for url in urls)
+        for url in urls:  # each simulator answers where its hub said it is
+            wait_for(lambda u=url: _answers(f"{u}/"), 30, f"the simulator at {url}")
     finally:
         for proc in procs:
             proc.terminate()
