@@ -17,7 +17,7 @@ from hub.contract.messages import body_error, field_errors, nul_errors
 from hub.contract.v1 import BatchSubmission, ClueSubmission
 from hub.errors import FieldError
 from hub.normalize.codes import mask_id_number, mask_name, mask_phone
-from hub.privacy.blind import id_index, phone_index
+from hub.security.blind import id_index, phone_index
 from hub.security.crypto import Cipher
 
 

@@ -21,11 +21,11 @@ from sqlalchemy.orm import Session
 
 from hub import log
 from hub.container import Hub
-from hub.db import registry  # noqa: F401  (every mapper known: hand-offs point at decisions)
 from hub.db.types import utcnow
 from hub.notify.models import AgencyWebhook, WebhookAttempt, WebhookDelivery
 from hub.notify.signature import signature_headers
 from hub.notify.webhooks import events_waiting, fill_outbox
+from hub.review import models as _review_models  # noqa: F401  (hand-offs point at decisions)
 from hub.settings import Settings
 
 PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed"

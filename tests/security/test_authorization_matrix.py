@@ -394,7 +394,7 @@ def test_every_route_has_a_line_in_the_matrix(app_routes):
 
 @pytest.fixture
 def app_routes(hub):
-    from hub.api.app import create_app
+    from hub.app import create_app
 
     return route_table(create_app(hub))
 

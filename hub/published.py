@@ -1,4 +1,5 @@
-"""Writing the shared schema as JSON Schema files, the form partner engineers build against."""
+"""The published JSON Schema files (`hub schemas export`): the clue contract v1 and the
+partner agencies' inbox of hand-offs, the form partner engineers build against."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Every model module, imported so that Base.metadata knows every table (Alembic, tests)."""
+"""Every table of the hub: each domain's model module imported, so that Base.metadata knows
+them all (Alembic's migrations, key rotation, tests). It stands above every domain."""
 
 from hub.accounts import models as accounts_models  # noqa: F401
 from hub.agencies import models as agencies_models  # noqa: F401
