@@ -7,6 +7,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from hub.admin.pages import router as admin_pages_router
 from hub.agencies.auth import AgencyGuard
 from hub.api import errors
 from hub.api.responses import JSONResponse
@@ -56,7 +57,8 @@ def create_app(hub: Hub) -> FastAPI:
                    route_router, office_api_router, office_pages_router, ops_router, handoffs_router,
                    handoffs_office_api_router, handoffs_pages_router, calendar_pages_router,
                    notify_router, notify_pages_router, privacy_api_router,
-                   privacy_pages_router, audit_pages_router, reports_router, reports_pages_router):
+                   privacy_pages_router, audit_pages_router, reports_router, reports_pages_router,
+                   admin_pages_router):
         app.include_router(router)
     app.mount("/office/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)
