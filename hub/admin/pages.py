@@ -19,7 +19,8 @@ from hub.agencies.service import SCOPES
 from hub.api.deps import HubDep
 from hub.db.types import utcnow
 from hub.errors import Forbidden, HubError
-from hub.review.web import PageUser, add_template_folder, check_csrf, templates
+from hub.web.session import PageUser, check_csrf
+from hub.web.templating import add_template_folder, templates
 
 router = APIRouter(prefix="/office/admin", include_in_schema=False)
 add_template_folder(Path(__file__).resolve().parent / "templates")

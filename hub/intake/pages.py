@@ -18,8 +18,9 @@ from hub.db.types import utcnow
 from hub.errors import Forbidden, HubError, NotFound
 from hub.intake import attachments, registration, repository
 from hub.intake.present import clue_no, parse_clue_no
-from hub.review.web import PageUser, add_template_folder, check_csrf, templates
 from hub.security.attachments import PREVIEWABLE, serve_headers
+from hub.web.session import PageUser, check_csrf
+from hub.web.templating import add_template_folder, register_globals, templates
 
 router = APIRouter(prefix="/office/clues", include_in_schema=False)
 add_template_folder(Path(__file__).resolve().parent / "templates")
@@ -89,7 +90,7 @@ def clue_files(request: Request, clue) -> list[dict]:  # noqa: ANN001
     return rows
 
 
-templates.env.globals["clue_files"] = clue_files
+register_globals(clue_files=clue_files)
 
 
 @router.get("/{number}/attachments/{attachment_id}")
