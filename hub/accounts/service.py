@@ -99,15 +99,17 @@ def login(session: Session, username: str, password: str, ip: str | None,
         username = ""
     user = session.scalar(select(OfficeUser).where(OfficeUser.username == username))
     now = utcnow()
-    try:
-        _hasher.verify(user.password_hash if user else _dummy_hash(), password)
+    locked = user is not None and is_locked(user, now)
+    try:  # verified even when locked: the answer takes as long, and says nothing of the password
+        _hasher.verify(user.password_hash if user and not locked else _dummy_hash(), password)
     except (VerifyMismatchError, InvalidHashError):
-        user = None
-    if user is None or not user.active:
-        raise Unauthorized("用户名或密码错误")
-    if user.locked_until is not None and user.locked_until > now:
+        if not locked:
+            user = None
+    if locked:
         raise Unauthorized(f"连续 {LOCK_AFTER} 次密码错误，账号已锁定至 "
                            f"{_beijing(user.locked_until)}（北京时间），或请管理员解锁")
+    if user is None or not user.active:
+        raise Unauthorized("用户名或密码错误")
     user.failed_logins, user.locked_until = 0, None
     token = secrets.token_urlsafe(32)
     session.add(WebSession(id=_sha(token), user_id=user.id, csrf_token=secrets.token_urlsafe(24),

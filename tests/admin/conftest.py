@@ -50,7 +50,7 @@ def world(request, tmp_path_factory) -> Iterator[World]:
 
 def office_client(world: World, username: str) -> tuple[httpx.Client, str]:
     """A logged-in client of the office's pages, and its CSRF token."""
-    client = httpx.Client(base_url=world.url, timeout=30, follow_redirects=False)
+    client = httpx.Client(base_url=world.url, timeout=60, follow_redirects=False)
     answer = client.post("/api/v1/office/session", json={"username": username,
                                                          "password": PASSWORD})
     assert answer.status_code == 200, answer.text

@@ -15,6 +15,14 @@ from tests.support.axe import check_page
 from tests.support.browser import browser_page, screenshot
 
 
+def _post(*args, **kw):  # noqa: ANN002, ANN003, ANN202
+    return httpx.post(*args, timeout=60, **kw)
+
+
+def _get(*args, **kw):  # noqa: ANN002, ANN003, ANN202
+    return httpx.get(*args, timeout=60, **kw)
+
+
 def _login(page, base: str, username: str) -> None:  # noqa: ANN001
     page.context.clear_cookies()
     page.goto(f"{base}/office/login")
@@ -37,10 +45,10 @@ def test_key_issued_in_a_page_then_a_letter_registered_and_previewed(world, tmp_
         key = page.locator("output#new-key").inner_text().strip()
         assert re.fullmatch(r"hub_[0-9a-f]{12}_[\w-]+", key)
         screenshot(page, "admin-key")
-        pushed = httpx.post(f"{base}/api/v1/clues", json=factories.clue(),
-                            headers={"Authorization": f"Bearer {key}"}, timeout=30)
+        pushed = _post(f"{base}/api/v1/clues", json=factories.clue(),
+                            headers={"Authorization": f"Bearer {key}"})
         assert pushed.status_code == 201, pushed.text
-        denied = httpx.get(f"{base}/api/v1/handoffs", headers={"Authorization": f"Bearer {key}"})
+        denied = _get(f"{base}/api/v1/handoffs", headers={"Authorization": f"Bearer {key}"})
         assert denied.status_code == 403  # the scope left unticked
         page.get_by_role("link", name="返回单位页面").click()
         agency_url = page.url

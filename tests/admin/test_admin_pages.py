@@ -7,11 +7,21 @@ import re
 from urllib.parse import unquote_plus as unquote
 
 import httpx
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from hub.audit.models import AuditEntry
 from tests.admin.conftest import PASSWORD, csrf_of, office_client
 from tests.support import factories
+
+
+def _post(*args, **kw):  # noqa: ANN002, ANN003, ANN202
+    return httpx.post(*args, timeout=60, **kw)
+
+
+def _get(*args, **kw):  # noqa: ANN002, ANN003, ANN202
+    return httpx.get(*args, timeout=60, **kw)
 
 
 def _actions(world) -> list[str]:  # noqa: ANN001
@@ -48,7 +58,7 @@ def test_agency_key_issued_once_pushes_then_revoked(world):
     assert made.status_code == 200, made.text
     key = re.search(r"hub_[0-9a-f]{12}_[\w-]+", made.text).group()
     assert "只显示这一次" in made.text
-    pushed = httpx.post(f"{world.url}/api/v1/clues", json=factories.clue(channel="procuratorate"),
+    pushed = _post(f"{world.url}/api/v1/clues", json=factories.clue(channel="procuratorate"),
                         headers={"Authorization": f"Bearer {key}"})
     assert pushed.status_code == 201, pushed.text
     agency_id = re.search(r'href="/office/admin/agencies/(\d+)"', made.text).group(1)
@@ -57,13 +67,28 @@ def test_agency_key_issued_once_pushes_then_revoked(world):
     revoked = admin.post(f"/office/admin/agencies/{agency_id}", data={
         "csrf": csrf, "op": "revoke", "key_id": key.split("_")[1]})
     assert revoked.status_code == 303
-    again = httpx.post(f"{world.url}/api/v1/clues", json=factories.clue(),
+    again = _post(f"{world.url}/api/v1/clues", json=factories.clue(),
                        headers={"Authorization": f"Bearer {key}"})
     assert again.status_code == 401 and "吊销" in again.json()["message"]
     bad_pem = admin.post(f"/office/admin/agencies/{agency_id}", data={
         "csrf": csrf, "op": "signing_key", "public_key": "not a key"})
     assert bad_pem.status_code == 422 and "Ed25519" in bad_pem.text and "not a key" in bad_pem.text
-    assert {"agency.added", "agency.key_revoked"} <= set(_actions(world))
+    pem = Ed25519PrivateKey.generate().public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    key2 = re.search(r"hub_[0-9a-f]{12}_[\w-]+", admin.post(
+        f"/office/admin/agencies/{agency_id}",
+        data={"csrf": csrf, "op": "key", "scopes": ["clues:write"]}).text).group()
+    assert admin.post(f"/office/admin/agencies/{agency_id}", files={
+        "public_key_file": ("yunxi.pub.pem", pem.encode(), "application/x-pem-file")},
+        data={"csrf": csrf, "op": "signing_key"}).status_code == 303
+    unsigned = _post(f"{world.url}/api/v1/clues", json=factories.clue(),
+                          headers={"Authorization": f"Bearer {key2}"})
+    assert unsigned.status_code == 401 and "请求必须签名" in unsigned.json()["message"]
+    assert "今后的每个请求都必须签名" not in admin.get(f"/office/admin/agencies/{agency_id}").text
+    assert admin.post(f"/office/admin/agencies/{agency_id}", data={
+        "csrf": csrf, "op": "signing_key_remove"}).status_code == 303
+    assert {"agency.added", "agency.key_revoked", "agency.key_issued", "agency.signing_key_set",
+            "agency.signing_key_removed"} <= set(_actions(world))
 
 
 def test_users_added_locked_unlocked_reset(world):
@@ -78,26 +103,29 @@ def test_users_added_locked_unlocked_reset(world):
         "password": PASSWORD})
     assert made.status_code == 303
     for _ in range(5):
-        wrong = httpx.post(f"{world.url}/api/v1/office/session",
+        wrong = _post(f"{world.url}/api/v1/office/session",
                            json={"username": "zhao", "password": "wrong-password"})
         assert wrong.status_code == 401
-    locked = httpx.post(f"{world.url}/api/v1/office/session",
+    locked = _post(f"{world.url}/api/v1/office/session",
                         json={"username": "zhao", "password": PASSWORD})
     assert locked.status_code == 401 and "已锁定" in locked.json()["message"]
+    guessed = _post(f"{world.url}/api/v1/office/session",
+                         json={"username": "zhao", "password": "another-guess"})
+    assert guessed.json()["message"] == locked.json()["message"]  # no oracle while locked
     page = admin.get("/office/admin/users")
     assert "已锁定" in page.text
     user_id = re.search(r'action="/office/admin/users/(\d+)"[^>]*>\s*<input[^>]*>\s*<input[^>]*'
                         r'value="role">\s*<select name="role" aria-label="zhao', page.text).group(1)
     assert admin.post(f"/office/admin/users/{user_id}",
                       data={"csrf": csrf, "op": "unlock"}).status_code == 303
-    assert httpx.post(f"{world.url}/api/v1/office/session",
+    assert _post(f"{world.url}/api/v1/office/session",
                       json={"username": "zhao", "password": PASSWORD}).status_code == 200
     reset = admin.post(f"/office/admin/users/{user_id}",
                        data={"csrf": csrf, "op": "reset_password", "password": "tiny"})
     assert reset.status_code == 422 and "密码至少 10 个字符" in reset.text
     assert admin.post(f"/office/admin/users/{user_id}", data={
         "csrf": csrf, "op": "disable"}).status_code == 303
-    assert httpx.post(f"{world.url}/api/v1/office/session",
+    assert _post(f"{world.url}/api/v1/office/session",
                       json={"username": "zhao", "password": PASSWORD}).status_code == 401
     assert {"user.added", "user.unlocked", "user.disabled"} <= set(_actions(world))
 

@@ -29,7 +29,7 @@ def _partner(world, name: str) -> httpx.Client:  # noqa: ANN001
         _, key = add_agency(uow.session, name=name, channel="court", region_code="420300")
         uow.commit()
     return httpx.Client(base_url=world.url, headers={"Authorization": f"Bearer {key}"},
-                        timeout=30)
+                        timeout=60)
 
 
 def _declared(name: str, data: bytes, media_type: str) -> dict:
