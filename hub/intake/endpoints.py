@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 
+from hub import audit
 from hub.api.deps import ClueReader, ClueWriter, HubDep, read_body
 from hub.api.errors import error_body
 from hub.api.responses import JSONResponse
@@ -117,8 +118,6 @@ def post_clue_attachment(clue_id: str, request: Request, agency: ClueWriter, hub
             declared_type=file.content_type, max_bytes=limit,
             uploaded_by=f"agency:{agency.agency_id}")
         if new:
-            from hub import audit
-
             audit.record(uow.session, actor=audit.agency_actor(agency.agency_id),
                          action="clue.attachment_uploaded", target=f"clue:{clue.id}", via="api",
                          ip=request.client.host if request.client else None,

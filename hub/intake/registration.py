@@ -118,15 +118,15 @@ def _declare(uploads: list[Upload], max_bytes: int) -> list[dict[str, Any]]:
         raise InvalidInput([FieldError(["body", "files"], f"附件最多 {MAX_FILES} 个")])
     declared, errors = [], []
     for i, upload in enumerate(uploads):
+        if not upload.content:
+            errors.append(FieldError(["body", "files", i], f"附件“{upload.filename}”：文件为空"))
+            continue
         try:
             media_type = check_attachment(upload.content, upload.content_type, upload.filename,
                                           Limits(max_bytes=max_bytes))
         except HubError as exc:
             problem = "；".join(e.msg for e in getattr(exc, "errors", [])) or exc.message
             errors.append(FieldError(["body", "files", i], f"附件“{upload.filename}”：{problem}"))
-            continue
-        if not upload.content:
-            errors.append(FieldError(["body", "files", i], f"附件“{upload.filename}”：文件为空"))
             continue
         declared.append({"filename": safe_filename(upload.filename, media_type),
                          "media_type": media_type,
