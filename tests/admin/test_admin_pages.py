@@ -159,3 +159,25 @@ def test_connectors_tasks_and_dead_letters_pages_answer(world):
     assert "connector.configured" in _actions(world)
     replay = admin.post("/office/admin/tasks/replay", data={"csrf": csrf, "all": "1"})
     assert "已重新排队 0 项任务" in unquote(replay.headers["location"])
+
+
+def test_a_failed_task_is_listed_and_replayed(world):
+    from hub.db.models import Task
+    from hub.db.types import utcnow
+
+    with world.hub.uow() as uow:
+        task = Task(stage="normalize", ref_id=999999, state="failed", attempts=5,
+                    created_at=utcnow(), available_at=utcnow(), finished_at=utcnow(),
+                    last_error="ValueError: 测试用的失败")
+        uow.session.add(task)
+        uow.session.flush()
+        task_id = task.id
+        uow.commit()
+    admin, csrf = office_client(world, "admin")
+    page = admin.get("/office/admin/tasks")
+    assert "ValueError: 测试用的失败" in page.text and f'value="{task_id}"' in page.text
+    replayed = admin.post("/office/admin/tasks/replay", data={"csrf": csrf, "task": str(task_id)})
+    assert "已重新排队 1 项任务" in unquote(replayed.headers["location"])
+    with world.hub.uow(write=False) as uow:
+        assert uow.session.get(Task, task_id).state != "failed"
+    assert "tasks.replayed" in _actions(world)
