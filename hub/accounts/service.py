@@ -209,6 +209,8 @@ def _change(session: Session, user: OfficeUser, action: str, actor: str, via: st
 def set_role(session: Session, user: OfficeUser, role: str, *, actor: str, via: str,
              ip: str | None = None) -> OfficeUser:
     check_role(role)
+    if actor == f"user:{user.id}" and role != user.role:
+        raise Conflict("不能修改自己的角色（请另一位管理员修改）")
     before = user.role
     user.role = role
     return _change(session, user, "role_changed", actor, via, ip, {"role": before}, {"role": role})

@@ -263,9 +263,9 @@ def connector_action(request: Request, name: str, user: Admin, hub: HubDep,
             service.configure_connector(hub, who, name, enabled=op == "enable")
             message = "已启用：马上开始拉取" if op == "enable" else "已停用"
         elif op == "run":
-            row = service.configure_connector(hub, who, name, run_now=True)
-            if not row["enabled"]:
+            if not any(r["name"] == name and r.get("enabled") for r in service.connectors(hub, 0)):
                 return _with("/office/admin/connectors", error="连接器未启用：请先启用再立即运行")
+            service.configure_connector(hub, who, name, run_now=True)
             message = "已安排立即运行：几秒内开始，结果见下方运行记录"
         else:
             return _with("/office/admin/connectors", error=f"不认识的操作“{op}”")

@@ -127,6 +127,11 @@ def test_users_added_locked_unlocked_reset(world):
         "csrf": csrf, "op": "disable"}).status_code == 303
     assert _post(f"{world.url}/api/v1/office/session",
                       json={"username": "zhao", "password": PASSWORD}).status_code == 401
+    me = re.search(r'action="/office/admin/users/(\d+)"[^>]*>\s*<input[^>]*>\s*<input[^>]*'
+                   r'value="role">\s*<select name="role" aria-label="admin', page.text).group(1)
+    own = admin.post(f"/office/admin/users/{me}", data={"csrf": csrf, "op": "role",
+                                                        "role": "reviewer"})
+    assert own.status_code == 422 and "不能修改自己的角色" in own.text
     assert {"user.added", "user.unlocked", "user.disabled"} <= set(_actions(world))
 
 
@@ -156,6 +161,8 @@ def test_connectors_tasks_and_dead_letters_pages_answer(world):
     assert "已安排立即运行" in unquote(ran.headers["location"])
     assert admin.post("/office/admin/connectors/hotline",
                       data={"csrf": csrf, "op": "disable"}).status_code == 303
+    idle = admin.post("/office/admin/connectors/hotline", data={"csrf": csrf, "op": "run"})
+    assert "请先启用再立即运行" in unquote(idle.headers["location"])
     assert "connector.configured" in _actions(world)
     replay = admin.post("/office/admin/tasks/replay", data={"csrf": csrf, "all": "1"})
     assert "已重新排队 0 项任务" in unquote(replay.headers["location"])
