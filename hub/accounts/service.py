@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from hub import audit
+from hub.accounts import repository
 from hub.accounts.models import OfficeUser, WebSession
 from hub.db.types import utcnow
 from hub.errors import Conflict, FieldError, InvalidInput, NotFound, Unauthorized
@@ -79,7 +79,7 @@ def add_user(session: Session, *, username: str, display_name: str, role: str,
     if not display_name or len(display_name) > 64:
         raise InvalidInput([FieldError(["display_name"], "姓名应为 1–64 个字符")])
     check_password(password)
-    if session.scalar(select(OfficeUser).where(OfficeUser.username == username)):
+    if repository.user_by_name(session, username):
         raise Conflict(f"用户名 {username} 已存在")
     user = OfficeUser(username=username, display_name=display_name, role=role,
                       password_hash=_hasher.hash(password), created_at=utcnow())
@@ -97,7 +97,7 @@ def login(session: Session, username: str, password: str, ip: str | None,
     """A new session (never a reused one: no fixation) for a correct password."""
     if "\x00" in username:  # no such user can exist; PostgreSQL would refuse the query
         username = ""
-    user = session.scalar(select(OfficeUser).where(OfficeUser.username == username))
+    user = repository.user_by_name(session, username)
     now = utcnow()
     locked = user is not None and is_locked(user, now)
     try:  # verified even when locked: the answer takes as long, and says nothing of the password
@@ -130,8 +130,7 @@ def record_failed_login(hub: Hub, username: str, ip: str | None, via: str) -> No
     account's count of wrong passwords in a row, and its lock at LOCK_AFTER."""
     with hub.uow() as uow:
         after: dict = {"username": username[:64]}
-        user = None if "\x00" in username else uow.session.scalar(
-            select(OfficeUser).where(OfficeUser.username == username))
+        user = None if "\x00" in username else repository.user_by_name(uow.session, username)
         if user is not None:
             now = utcnow()
             if user.locked_until is None or user.locked_until <= now:
@@ -147,10 +146,7 @@ def record_failed_login(hub: Hub, username: str, ip: str | None, via: str) -> No
 def principal(session: Session, token: str | None, now: datetime) -> OfficePrincipal:
     if not token:
         raise Unauthorized("请先登录")
-    row = session.execute(
-        select(WebSession, OfficeUser).join(OfficeUser, OfficeUser.id == WebSession.user_id)
-        .where(WebSession.id == _sha(token))
-    ).first()
+    row = repository.session_with_user(session, _sha(token))
     if row is None or row.WebSession.revoked_at or row.WebSession.expires_at <= now \
             or not row.OfficeUser.active:
         raise Unauthorized("登录已失效，请重新登录")
@@ -161,7 +157,7 @@ def principal(session: Session, token: str | None, now: datetime) -> OfficePrinc
 
 def logout(session: Session, session_id: str, *, user_id: int | None = None, via: str = "page",
            ip: str | None = None) -> None:
-    session.execute(update(WebSession).where(WebSession.id == session_id).values(revoked_at=utcnow()))
+    repository.revoke(session, session_id, utcnow())
     actor = f"user:{user_id}" if user_id else "system"
     audit.record(session, actor=actor, action="logout", target=f"user:{user_id}" if user_id else None,
                  via=via, ip=ip)
@@ -169,10 +165,7 @@ def logout(session: Session, session_id: str, *, user_id: int | None = None, via
 
 def logout_everywhere(session: Session, user_id: int, *, via: str = "cli",
                       ip: str | None = None) -> int:
-    ended = session.execute(
-        update(WebSession).where(WebSession.user_id == user_id, WebSession.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    ).rowcount
+    ended = repository.revoke_all(session, user_id, utcnow())
     actor = f"user:{user_id}" if via != "cli" else "system"
     audit.record(session, actor=actor, action="logout.everywhere", target=f"user:{user_id}",
                  via=via, ip=ip, after={"sessions_ended": ended})
@@ -180,20 +173,20 @@ def logout_everywhere(session: Session, user_id: int, *, via: str = "cli",
 
 
 def get_user(session: Session, username: str) -> OfficeUser:
-    user = session.scalar(select(OfficeUser).where(OfficeUser.username == username))
+    user = repository.user_by_name(session, username)
     if user is None:
         raise NotFound(f"没有用户 {username}")
     return user
 
 
 def list_users(session: Session) -> list[OfficeUser]:
-    return list(session.scalars(select(OfficeUser).order_by(OfficeUser.id)))
+    return sorted(repository.users(session), key=lambda user: user.id)
 
 
 def find_user(session: Session, ref: str | int) -> OfficeUser:
     """By id (a number) or username."""
     if isinstance(ref, int) or str(ref).isdigit():
-        user = session.get(OfficeUser, int(ref))
+        user = repository.user_by_id(session, int(ref))
         if user is not None:
             return user
     return get_user(session, str(ref))
