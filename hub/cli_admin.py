@@ -9,7 +9,6 @@ import click
 
 from hub import audit
 from hub.contract.v1 import Channel
-from hub.db.types import utcnow
 
 
 def _key_options(command: Callable) -> Callable:
@@ -37,23 +36,13 @@ def _policy(scopes: str | None, expires: str | None, allow_ip: tuple[str, ...]):
 
 
 def _expiry(text: str):  # noqa: ANN202
-    from datetime import date, datetime, time, timedelta
-    from zoneinfo import ZoneInfo
+    from hub.agencies.service import parse_expiry
+    from hub.errors import InvalidInput
 
-    office = ZoneInfo("Asia/Shanghai")
     try:
-        if text.endswith("d") and text[:-1].isdigit():
-            return utcnow() + timedelta(days=int(text[:-1]))
-        if len(text) == 10:
-            day = date.fromisoformat(text) + timedelta(days=1)
-            return datetime.combine(day, time(), office)
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        when = None
-    if when is None or when.tzinfo is None:
-        raise click.BadParameter(f"“{text}”不是日期（2027-06-30）、带时区的时间或天数（90d）",
-                                 param_hint="--expires")
-    return when
+        return parse_expiry(text)
+    except InvalidInput as exc:
+        raise click.BadParameter(exc.errors[0].msg, param_hint="--expires") from None
 
 
 def _key_summary(key: str, policy) -> dict:  # noqa: ANN001
@@ -204,16 +193,12 @@ def register(main: click.Group, make_hub: Callable, echo_json: Callable) -> None
     @click.argument("task_ids", nargs=-1, type=int)
     @click.option("--all", "replay_all", is_flag=True)
     def tasks_replay(task_ids: tuple[int, ...], replay_all: bool) -> None:
-        from hub.pipeline.sweeper import sweep
-        from hub.pipeline.tasks import replay_failed
+        from hub.admin.service import Actor, replay_tasks
 
         if not task_ids and not replay_all:
             raise click.UsageError("请给出任务编号，或用 --all 重放全部失败任务")
-        hub = make_hub()
-        with hub.uow() as uow:
-            n = replay_failed(uow.session, utcnow(), None if replay_all else list(task_ids))
-            uow.commit()
-        sweep(hub)
+        n = replay_tasks(make_hub(), Actor(audit.cli_actor(), via="cli"),
+                         None if replay_all else list(task_ids))
         click.echo(f"已重新排队 {n} 项任务")
 
     @main.group()
