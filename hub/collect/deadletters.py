@@ -11,13 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 from sqlalchemy.orm import Session
 
 from connectors.registry import CONNECTORS
 from hub.collect import repository
 from hub.collect.models import DeadLetter
-from hub.collect.service import clue_id, prepare
+from hub.collect.service import clue_id, prepare_raw
 from hub.container import Hub
 from hub.db.models import RawRecord
 from hub.db.types import utcnow
@@ -92,7 +91,7 @@ def _prepare(hub: Hub, dead: DeadLetter, raw: RawRecord):  # noqa: ANN202
         purged_on = raw.purged_at.astimezone(SHANGHAI).date().isoformat()
         return f"原始记录已于 {purged_on} 按保存期限清除，无法重放"
     plain = hub.cipher.decrypt(raw.body_enc, raw_aad(raw.agency_id))
-    return prepare(hub, spec, raw.agency_id, "replay", orjson.loads(plain), raw=plain)
+    return prepare_raw(hub, spec, raw.agency_id, "replay", plain)
 
 
 def _settle(session: Session, attempts: list, clue_by_dead: dict[int, dict]) -> list[ReplayResult]:

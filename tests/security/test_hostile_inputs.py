@@ -121,17 +121,71 @@ def _nested(depth: int) -> str:
     return '{"a":' * depth + "1" + "}" * depth
 
 
-@pytest.mark.parametrize("depth", [200, 1100, 100_000])
-def test_deep_json_is_answered_without_a_crash(court, depth):
+def _with_extra(depth: int, **fields: object) -> bytes:
+    """A clue whose `extra` holds `depth` levels of objects (the body itself is one more)."""
+    clue = json.dumps(factories.clue(**fields), ensure_ascii=False)
+    return (clue[:-1] + f', "extra": {_nested(depth)}}}').encode()
+
+
+def _clue_count(hub: Hub) -> int:
+    with hub.uow(write=False) as uow:
+        return uow.session.scalar(select(func.count()).select_from(Clue))
+
+
+def test_extra_nested_up_to_the_limit_is_stored_and_answered_everywhere(shared, court, reviewer):
     tried("hostile")
-    clue = json.dumps(factories.clue(), ensure_ascii=False)
-    body = clue[:-1] + f', "extra": {_nested(depth)}}}'
-    response = court.post("/api/v1/clues", content=body.encode(),
+    made = court.post("/api/v1/clues", content=_with_extra(63),
+                      headers={"Content-Type": "application/json"})
+    assert made.status_code == 201, made.text
+    assert court.get(f"/api/v1/clues/{made.json()['id']}").status_code == 200
+    again = court.post("/api/v1/clues", content=_with_extra(63, source_ref=made.json()["source_ref"]),
+                       headers={"Content-Type": "application/json"})
+    assert again.status_code == 200
+    assert reviewer.get("/api/v1/office/queue", params={"limit": 200}).status_code == 200
+
+
+@pytest.mark.parametrize("depth", [64, 253, 254, 255, 1022, 1100, 100_000])
+def test_json_nested_past_the_limit_is_refused_naming_the_path_and_nothing_stored(shared, court,
+                                                                                 depth):
+    tried("hostile")
+    before = _clue_count(shared.hub)
+    response = court.post("/api/v1/clues", content=_with_extra(depth),
                           headers={"Content-Type": "application/json"})
-    if depth <= 200:
-        assert response.status_code == 201
-    else:
-        assert response.status_code == 422 and "JSON" in _messages(response)
+    assert response.status_code == 422, response.text
+    error = response.json()["errors"][0]
+    assert error["loc"][:3] == ["body", "extra", "a"] and len(error["loc"]) == 65
+    assert "嵌套超过 64 层" in error["msg"] and error["type"] == "json_too_deep"
+    assert _clue_count(shared.hub) == before
+    assert court.get("/api/v1/clues/XS-2026-000001").status_code in (200, 404)
+
+
+def test_one_too_deep_or_doubled_item_never_sinks_a_batch(court):
+    tried("hostile", 3)
+    good = [json.dumps(factories.clue(), ensure_ascii=False).encode() for _ in range(2)]
+    deep = _with_extra(300)
+    doubled = b'{"source_ref": "R-1", "source_ref": "R-2"}'
+    body = b'{"clues": [' + b", ".join([good[0], deep, doubled, good[1]]) + b"]}"
+    response = court.post("/api/v1/clues/batch", content=body,
+                          headers={"Content-Type": "application/json"})
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == [201, 422, 422, 201]
+    assert results[1]["errors"][0]["loc"][:4] == ["body", "clues", 1, "extra"]
+    assert results[2]["errors"][0]["loc"] == ["body", "clues", 2, "source_ref"]
+    assert "重复" in results[2]["errors"][0]["msg"]
+
+
+@pytest.mark.parametrize("body", [
+    b'{"a": 1, "a": 2}',
+    b'{"title": "x", "reporter": {"anonymous": true, "anonymous": false}}',
+    b'{"extra": {"k": [{"x": 1, "\\u0078": 2}]}}',
+])
+def test_a_key_repeated_anywhere_is_refused_naming_it(court, body):
+    tried("hostile")
+    response = court.post("/api/v1/clues", content=body,
+                          headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["type"] == "json_duplicate_key"
 
 
 @pytest.mark.parametrize("raw", [b'{"title": "\xff\xfe"}', b"\xc3\x28", b'{"a": "\xed\xa0\x80"}',
