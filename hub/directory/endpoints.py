@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Header, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, StrictInt
 from sqlalchemy.orm import Session
 
 from hub.api.deps import HubDep
@@ -123,7 +123,7 @@ def pick_page(number: str, index: int, user: PageUser, hub: HubDep,
 
 class PickIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    body_id: int
+    body_id: StrictInt
 
 
 @router.get("/api/v1/office/directory/search", tags=["office 办公室"],

@@ -28,7 +28,7 @@ class OfficeAction(BaseModel):
     reason: str | None = Field(None, max_length=2000)
     target: str | None = Field(None, max_length=200, description="改送（redirect）的单位")
     due_on: date | None = None
-    complete_days: int | None = Field(None, ge=1, le=365)
+    complete_days: int | None = Field(None, ge=1, le=365, strict=True)
 
 
 def listed_json(row: office.ListedHandoff) -> dict:

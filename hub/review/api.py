@@ -39,11 +39,11 @@ class DecisionIn(BaseModel):
     reason: str | None = Field(None, max_length=2000)
     co_handlers: list[str] = Field(default_factory=list, max_length=20, description="协办单位")
     instructions: str | None = Field(None, max_length=5000, description="办理要求")
-    reply_days: int | None = Field(None, ge=0, le=365, description="初步反馈期限（工作日）")
-    complete_days: int | None = Field(None, ge=0, le=365, description="办结期限（工作日）")
+    reply_days: int | None = Field(None, ge=0, le=365, strict=True, description="初步反馈期限（工作日）")
+    complete_days: int | None = Field(None, ge=0, le=365, strict=True, description="办结期限（工作日）")
     reply_due_on: date | None = None
     due_on: date | None = None
-    share_reporter: bool = Field(False, description="随移交提供反映人联系方式（仅接收单位可见）")
+    share_reporter: bool = Field(False, strict=True, description="随移交提供反映人联系方式（仅接收单位可见）")
 
 
 @router.post("/session", summary="办公室用户登录（取得会话 Cookie 与 CSRF 令牌）")
