@@ -38,14 +38,15 @@ def statuses(path: str, methods: set[str], route: APIRoute) -> set[int]:
     params = route.dependant.path_params + route.dependant.query_params
     if path not in PUBLIC:
         found |= {401, 403}
-    if route.dependant.path_params:
-        found.add(404)
+    changes = bool(methods & BODY_METHODS) and path.startswith(("/api/v1/office/",
+                                                                "/api/v1/handoffs/"))
+    if route.dependant.path_params or (changes and not path.endswith("/session")):
+        found.add(404)  # a path names an object; an office action names clues in its body
     if params:
         found |= {400, 422}
     if methods & BODY_METHODS and body_kind(route) is not None:
         found |= {413, 415, 422}
-    if methods & BODY_METHODS and path.startswith(("/api/v1/office/", "/api/v1/handoffs/")) \
-            and not path.endswith("/session"):
+    if changes and not path.endswith("/session"):
         found.add(409)
     if path.startswith("/api/v1/") and not path.startswith("/api/v1/office") \
             and path not in PUBLIC:

@@ -82,7 +82,7 @@ def queue(user: ApiUser, hub: HubDep, channel: str | None = None, category: str 
                          "next_cursor": page.next_cursor})
 
 
-@router.post("/decisions", summary="对一条或多条线索作出决定")
+@router.post("/decisions", status_code=201, summary="对一条或多条线索作出决定")
 def decide(body: DecisionIn, request: Request, user: ApiUser, hub: HubDep,
            x_csrf_token: str | None = Header(None)) -> JSONResponse:
     check_csrf(user, x_csrf_token)
