@@ -33,6 +33,9 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = 1024 * 1024
     batch_max_items: int = 500
+    # Containers nested in one JSON body, counted from the body itself. orjson writes back
+    # only 254 levels; anything accepted must fit inside every answer that embeds it.
+    max_json_depth: int = 64
     clock_skew_seconds: int = 300
 
     worker_batch_size: int = 200
