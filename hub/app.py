@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from hub import log
+from hub.admin.pages import router as admin_pages_router
 from hub.agencies.auth import AgencyGuard
 from hub.api import errors
 from hub.api.responses import JSONResponse
@@ -25,6 +26,7 @@ from hub.handoffs.endpoints import office_router as handoffs_office_router
 from hub.handoffs.endpoints import router as handoffs_router
 from hub.handoffs.pages import router as handoffs_pages_router
 from hub.intake.endpoints import router as intake_router
+from hub.intake.pages import router as intake_pages_router
 from hub.intake.recorder import GroupWriter
 from hub.notify.endpoints import router as notify_router
 from hub.notify.pages import router as notify_pages_router
@@ -56,10 +58,11 @@ def create_app(hub: Hub) -> FastAPI:
     app.state.keys = app.state.agency_guard.keys
     errors.install(app)
     for router in (intake_router, collect_router, correlate_router, directory_router,
-                   directory_pages_router, route_pages_router, review_router, review_pages_router,
-                   ops_router, handoffs_router, handoffs_office_router, handoffs_pages_router,
-                   calendar_pages_router, notify_router, notify_pages_router, privacy_router,
-                   privacy_pages_router, ops_pages_router, reports_router, reports_pages_router):
+                   directory_pages_router, route_pages_router, review_router, intake_pages_router,
+                   review_pages_router, ops_router, handoffs_router, handoffs_office_router,
+                   handoffs_pages_router, calendar_pages_router, notify_router, notify_pages_router,
+                   privacy_router, privacy_pages_router, ops_pages_router, reports_router,
+                   reports_pages_router, admin_pages_router):
         app.include_router(router)
     app.mount("/office/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)

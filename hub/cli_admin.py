@@ -7,7 +7,6 @@ import click
 
 from hub import audit
 from hub.commands import make_hub
-from hub.db.types import utcnow
 from hub.settings import get_settings
 
 
@@ -32,16 +31,12 @@ def tasks_failed() -> None:
 @click.argument("task_ids", nargs=-1, type=int)
 @click.option("--all", "replay_all", is_flag=True)
 def tasks_replay(task_ids: tuple[int, ...], replay_all: bool) -> None:
-    from hub.pipeline.sweeper import sweep
-    from hub.pipeline.tasks import replay_failed
+    from hub.admin.service import Actor, replay_tasks
 
     if not task_ids and not replay_all:
         raise click.UsageError("请给出任务编号，或用 --all 重放全部失败任务")
-    hub = make_hub()
-    with hub.uow() as uow:
-        n = replay_failed(uow.session, utcnow(), None if replay_all else list(task_ids))
-        uow.commit()
-    sweep(hub)
+    n = replay_tasks(make_hub(), Actor(audit.cli_actor(), via="cli"),
+                     None if replay_all else list(task_ids))
     click.echo(f"已重新排队 {n} 项任务")
 
 

@@ -8,7 +8,13 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from hub.contract.v1 import BatchResult, BatchSubmission, ClueOut, ClueSubmission
+from hub.contract.v1 import (
+    BatchResult,
+    BatchSubmission,
+    ClueAttachmentOut,
+    ClueOut,
+    ClueSubmission,
+)
 from hub.handoffs.schemas import (
     AckSubmission,
     AttachmentOut,
@@ -24,6 +30,8 @@ PUBLISHED: dict[str, type[BaseModel]] = {
     "clue-batch-submission.schema.json": BatchSubmission,
     "clue.schema.json": ClueOut,
     "clue-batch-result.schema.json": BatchResult,
+    # The bytes of a clue's declared attachments, uploaded after the clue (SPEC §4).
+    "clue-attachment.schema.json": ClueAttachmentOut,
     # The partner agencies' inbox of hand-offs (SPEC §4).
     "handoff.schema.json": HandoffOut,
     "handoff-page.schema.json": HandoffPage,

@@ -10,6 +10,7 @@ from hub.correlate import models as correlate_models  # noqa: F401
 from hub.db.models import Base
 from hub.directory import models as directory_models  # noqa: F401
 from hub.handoffs import models as handoffs_models  # noqa: F401
+from hub.intake import models as intake_models  # noqa: F401
 from hub.notify import models as notify_models  # noqa: F401
 from hub.privacy import models as privacy_models  # noqa: F401
 from hub.reports import models as reports_models  # noqa: F401

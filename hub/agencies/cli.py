@@ -10,7 +10,6 @@ import click
 from hub import audit
 from hub.commands import echo_json, make_hub
 from hub.contract.v1 import Channel
-from hub.db.types import utcnow
 
 
 def _key_options(command: Callable) -> Callable:
@@ -38,23 +37,13 @@ def _policy(scopes: str | None, expires: str | None, allow_ip: tuple[str, ...]):
 
 
 def _expiry(text: str):  # noqa: ANN202
-    from datetime import date, datetime, time, timedelta
-    from zoneinfo import ZoneInfo
+    from hub.agencies.service import parse_expiry
+    from hub.errors import InvalidInput
 
-    office = ZoneInfo("Asia/Shanghai")
     try:
-        if text.endswith("d") and text[:-1].isdigit():
-            return utcnow() + timedelta(days=int(text[:-1]))
-        if len(text) == 10:
-            day = date.fromisoformat(text) + timedelta(days=1)
-            return datetime.combine(day, time(), office)
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        when = None
-    if when is None or when.tzinfo is None:
-        raise click.BadParameter(f"“{text}”不是日期（2027-06-30）、带时区的时间或天数（90d）",
-                                 param_hint="--expires")
-    return when
+        return parse_expiry(text)
+    except InvalidInput as exc:
+        raise click.BadParameter(exc.errors[0].msg, param_hint="--expires") from None
 
 
 def _key_summary(key: str, policy) -> dict:  # noqa: ANN001
