@@ -77,6 +77,8 @@ class Settings(BaseSettings):
     webhook_retention_days: float = 30.0
     # Reminders (催办) and escalation (督办) to the section heads past this many overdue days.
     escalate_after_overdue_days: int = 3
+    # The second step of the ladder: a leader (领导介入) past this many overdue working days.
+    escalate_leader_after_overdue_days: int = 10
     reminders_interval_seconds: float = 600.0
     # Pins the office date the reminders job counts from (YYYY-MM-DD; demos and tests only).
     reminders_today: str | None = None
@@ -90,6 +92,9 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = 10.0
     # Where office users reach the pages (links in e-mails).
     public_url: str = "http://127.0.0.1:8000"
+    # 回头看: months after closing, per kind of the closing hand-off (assign = rectification);
+    # a kind not named gets no follow-up unless the office sets a date at closing.
+    followup_months: dict[str, int] = Field(default_factory=lambda: {"assign": 3})
     # Personal data and the audit trail (hub.audit, hub.privacy).
     audit_sign_interval_minutes: int = 60  # the chain head is signed at least daily
     reveal_valid_hours: int = 24  # an approved reveal request lets its requester see this long

@@ -19,6 +19,8 @@ from hub.contract.v1 import BatchSubmission, ClueSubmission
 from hub.correlate.endpoints import router as correlate_router
 from hub.directory.endpoints import router as directory_router
 from hub.errors import Forbidden
+from hub.followups.endpoints import router as followups_router
+from hub.followups.pages import router as followups_pages_router
 from hub.handoffs.endpoints import router as handoffs_router
 from hub.handoffs.office_api import router as handoffs_office_api_router
 from hub.handoffs.pages import router as handoffs_pages_router
@@ -56,7 +58,8 @@ def create_app(hub: Hub) -> FastAPI:
                    route_router, office_api_router, office_pages_router, ops_router, handoffs_router,
                    handoffs_office_api_router, handoffs_pages_router, calendar_pages_router,
                    notify_router, notify_pages_router, privacy_api_router,
-                   privacy_pages_router, audit_pages_router, reports_router, reports_pages_router):
+                   privacy_pages_router, audit_pages_router, reports_router, reports_pages_router,
+                   followups_router, followups_pages_router):
         app.include_router(router)
     app.mount("/office/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)

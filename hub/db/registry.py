@@ -8,6 +8,7 @@ from hub.collect import models as collect_models  # noqa: F401
 from hub.correlate import models as correlate_models  # noqa: F401
 from hub.db.models import Base
 from hub.directory import models as directory_models  # noqa: F401
+from hub.followups import models as followups_models  # noqa: F401
 from hub.handoffs import models as handoffs_models  # noqa: F401
 from hub.notify import models as notify_models  # noqa: F401
 from hub.privacy import models as privacy_models  # noqa: F401

@@ -77,6 +77,8 @@ EVENT_LABELS = {
     **{f"decision.{kind}": f"作出决定：{label}" for kind, (label, _) in KINDS.items()},
     **{f"handoff.{action}": f"移交：{label}" for action, label in HANDOFF_ACTION_LABELS.items()},
     "closed": "线索办结", "reopened": "回头看：线索重新打开",
+    "followup.scheduled": "安排回头看", "followup.consolidated": "回头看：整改巩固",
+    "followup.rebound": "回头看：问题反弹，重新交办",
 }
 
 

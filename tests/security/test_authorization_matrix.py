@@ -63,6 +63,9 @@ POST   /api/v1/office/clues/{number}/hold/release                    deny   deny
 POST   /api/v1/office/clues/{number}/reporter                        deny   deny     deny     deny     ok           deny   deny    deny   deny
 POST   /api/v1/office/clues/{number}/subjects/{index}                deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /api/v1/office/decisions                                      deny   deny     deny     ok       ok           ok     deny    deny   deny
+GET    /api/v1/office/followups                                      deny   deny     deny     ok       ok           ok     ok      deny   deny
+POST   /api/v1/office/followups/{followup_id}/finding                deny   deny     deny     ok       ok           ok     deny    deny   deny
+POST   /api/v1/office/followups/{followup_id}/schedule               deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /api/v1/office/directory/search                               deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /api/v1/office/handoffs                                       deny   deny     deny     ok       ok           ok     ok      deny   deny
 GET    /api/v1/office/handoffs/{number}                              deny   deny     deny     ok       ok           ok     ok      deny   deny
@@ -102,6 +105,9 @@ POST   /office/clues/{number}/subjects/{index}                       deny   deny
 GET    /office/directory                                             deny   deny     deny     deny     deny         deny   deny    ok     deny
 POST   /office/directory/import                                      deny   deny     deny     deny     deny         deny   deny    ok     deny
 POST   /office/directory/{body_id}/alias                             deny   deny     deny     deny     deny         deny   deny    ok     deny
+GET    /office/followups                                             deny   deny     deny     ok       ok           ok     ok      deny   deny
+POST   /office/followups/{followup_id}/finding                       deny   deny     deny     ok       ok           ok     deny    deny   deny
+POST   /office/followups/{followup_id}/schedule                      deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /office/handoffs                                              deny   deny     deny     ok       ok           ok     ok      deny   deny
 GET    /office/handoffs/{number}                                     deny   deny     deny     ok       ok           ok     ok      deny   deny
 POST   /office/handoffs/{number}/action                              deny   deny     deny     ok       ok           ok     deny    deny   deny
@@ -164,7 +170,8 @@ NOT_ALLOWED_NOTICES = ("只有科员、科长和领导可以研判线索", "只�
                        "只有科员、科长和领导可以办理移交", "只有科长和领导可以",
                        "只有科长、领导和管理员可以设置或解除法律保留", "只有领导可以审批",
                        "只有管理员可以调整工作日历", "只有管理员、科长和领导可以查看和重发推送",
-                       "只有审计人员可以查看审计记录", "须先提出申请并经领导批准",
+                       "只有审计人员可以查看审计记录", "只有科员、科长和领导可以办理回头看",
+                       "只有科员、科长、领导和审计人员可以查看回头看", "须先提出申请并经领导批准",
                        "只有科长和领导经批准后可以查看反映人身份")
 PASSWORD = "matrix-password-1"
 
@@ -285,9 +292,25 @@ def _objects(hub, url: str, callers: dict[str, Caller], a_id: int, clue: str,  #
         share(uow.session, report.id, a_id, "user:1")
         uow.commit()
         report_id = report.id
+        followup_id = _followup(uow.session, handoff)
+        uow.commit()
     return {"handoff": handoff, "attachment_id": str(upload.json()["id"]),
             "request_id": str(asked.json()["id"]), "body_id": str(body_id),
-            "report_id": str(report_id), "name": str(report_id), "a_id": str(a_id)}
+            "report_id": str(report_id), "name": str(report_id), "a_id": str(a_id),
+            "followup_id": str(followup_id)}
+
+
+def _followup(session, number: str) -> int:  # noqa: ANN001
+    """A follow-up check of the hand-off's clue, scheduled (as if its matter had closed)."""
+    from hub.followups.models import FollowUp
+    from hub.handoffs.models import Handoff
+
+    handoff = session.scalar(select(Handoff).where(Handoff.number == number))
+    made = FollowUp(clue_id=handoff.clue_id, handoff_id=handoff.id, due_on=utcnow().date(),
+                    rule="kind:assign", state="scheduled", created_by="system")
+    session.add(made)
+    session.flush()
+    return made.id
 
 
 def _login_form(client: httpx.Client) -> dict:
@@ -333,6 +356,9 @@ def _json_body(world: World, path: str) -> dict | None:
         "/api/v1/office/reveals/{request_id}/approve": {"note": "同意"},
         "/api/v1/office/reveals/{request_id}/refuse": {"note": "不同意"},
         "/api/v1/office/clues/{number}/hold": {"reason": "诉讼保全"},
+        "/api/v1/office/followups/{followup_id}/finding": {"finding": "consolidated",
+                                                           "note": "整改巩固"},
+        "/api/v1/office/followups/{followup_id}/schedule": {"due_on": "2099-03-02"},
     }
     return bodies.get(path)
 
@@ -363,6 +389,8 @@ def _form(world: World, caller: Caller, path: str, url: str) -> dict:
         "/office/clues/{number}/hold": {"action": "place", "reason": "诉讼保全"},
         "/office/reports/issue": {"period": "2026-09"},
         "/office/reports/{report_id}/share": {"agency": v["a_id"]},
+        "/office/followups/{followup_id}/finding": {"finding": "consolidated", "note": "巩固"},
+        "/office/followups/{followup_id}/schedule": {"due_on": "2099-03-02"},
     }
     return {**form, **forms.get(path, {})}
 
