@@ -26,6 +26,8 @@ class Settings(BaseSettings):
 
     office_name: str = "十堰市委依法治市办"
     office_region: str = "420300"
+    # Documents the office issues are numbered <prefix><letter>〔<year>〕<n>号, e.g. 十法督交〔2026〕12号.
+    document_prefix: str = "十法督"
     # Subject units matched approximately below this score (0–100) stay unresolved for review.
     directory_match_threshold: float = 85.0
     # Clues about the same problem are clustered when reported within this many days.

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
 from hub.api.deps import HandoffReader, HubDep
@@ -24,7 +25,7 @@ def docx_response(document) -> Response:  # noqa: ANN001
 
 
 @router.get("/{number}/documents/{document_id}", summary="下载随移交发出的公文（.docx）")
-def download(number: str, document_id: int, agency: HandoffReader, hub: HubDep) -> Response:
+def download(number: str, document_id: Annotated[int, Path(ge=1, le=2**31 - 1)], agency: HandoffReader, hub: HubDep) -> Response:
     with hub.uow(write=False) as uow:
         handoff = handoffs.by_number(uow.session, number, agency_id=agency.agency_id)
         found = repository.get(uow.session, document_id)

@@ -8,6 +8,7 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hub.api.deps import HubDep
@@ -65,6 +66,7 @@ def template_upload(kind: str, user: PageUser, hub: HubDep, csrf: Annotated[str,
                     file: Annotated[UploadFile | None, File()] = None,
                     reset: Annotated[bool, Form()] = False) -> RedirectResponse:
     check_csrf(user, csrf)
+    service.require_admin(user)
     try:
         with hub.uow() as uow:
             if reset:
@@ -83,7 +85,7 @@ def template_upload(kind: str, user: PageUser, hub: HubDep, csrf: Annotated[str,
 
 
 @router.get("/{document_id}")
-def download(document_id: int, user: PageUser, hub: HubDep) -> Response:
+def download(document_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)], user: PageUser, hub: HubDep) -> Response:
     service.require_see(user)
     with hub.uow(write=False) as uow:
         found = repository.get(uow.session, document_id)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from hub.api.deps import HubDep
@@ -14,6 +14,7 @@ from hub.followups import service
 from hub.review.web import ApiUser, check_csrf
 
 router = APIRouter(prefix="/api/v1/office/followups", tags=["office 办公室"])
+FollowUpId = Annotated[int, Path(ge=1, le=2**31 - 1, description="回头看编号")]
 
 
 class Finding(BaseModel):
@@ -46,7 +47,7 @@ def list_followups(user: ApiUser, hub: HubDep, view: str = "due",
 
 
 @router.post("/{followup_id}/finding", summary="记录回头看结论（问题反弹则重新交办）")
-def post_finding(followup_id: int, body: Finding, user: ApiUser, hub: HubDep,
+def post_finding(followup_id: FollowUpId, body: Finding, user: ApiUser, hub: HubDep,
                  x_csrf_token: str | None = Header(None)) -> JSONResponse:
     check_csrf(user, x_csrf_token)
     with hub.uow() as uow:
@@ -59,7 +60,7 @@ def post_finding(followup_id: int, body: Finding, user: ApiUser, hub: HubDep,
 
 
 @router.post("/{followup_id}/schedule", summary="回头看改期或取消")
-def post_schedule(followup_id: int, body: Schedule, user: ApiUser, hub: HubDep,
+def post_schedule(followup_id: FollowUpId, body: Schedule, user: ApiUser, hub: HubDep,
                   x_csrf_token: str | None = Header(None)) -> JSONResponse:
     check_csrf(user, x_csrf_token)
     with hub.uow() as uow:

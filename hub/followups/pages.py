@@ -8,6 +8,7 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from hub.api.deps import HubDep
@@ -43,7 +44,7 @@ def _today(hub) -> date:  # noqa: ANN001
 
 
 @router.post("/{followup_id}/finding")
-def finding(followup_id: int, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
+def finding(followup_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)], user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
             finding: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "") -> RedirectResponse:
     check_csrf(user, csrf)
     try:
@@ -59,7 +60,7 @@ def finding(followup_id: int, user: PageUser, hub: HubDep, csrf: Annotated[str, 
 
 
 @router.post("/{followup_id}/schedule")
-def schedule(followup_id: int, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
+def schedule(followup_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)], user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
              due_on: Annotated[str, Form()] = "") -> RedirectResponse:
     check_csrf(user, csrf)
     try:

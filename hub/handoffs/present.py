@@ -76,4 +76,7 @@ def handoff_json(session: Session, cipher: Cipher, h: Handoff) -> dict[str, Any]
     from hub.notify.present import reminders_json  # 催办/督办 (hub.notify)
 
     data["reminders"] = reminders_json(session, h.id)
+    from hub.documents.service import documents_json  # 一事一文 (hub.documents)
+
+    data["documents"] = documents_json(session, h.id, f"/api/v1/handoffs/{h.number}/documents")
     return data

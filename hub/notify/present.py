@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.db.models import Clue
+from hub.documents.service import documents_json
 from hub.handoffs.models import Handoff, HandoffEvent
 from hub.handoffs.present import clue_summary, summary_json
 from hub.intake.present import OFFICE_ZONE
@@ -23,7 +24,9 @@ def handoff_payload(session: Session, handoff: Handoff) -> dict[str, Any]:
     clue = session.get(Clue, handoff.clue_id)
     data.update(clue=clue_summary(clue) if clue else None,
                 reporter_shared=handoff.reporter_enc is not None,
-                reminders=reminders_json(session, handoff.id))
+                reminders=reminders_json(session, handoff.id),
+                documents=documents_json(session, handoff.id,
+                                         f"/api/v1/handoffs/{handoff.number}/documents"))
     return data
 
 

@@ -22,6 +22,7 @@ from hub import log
 from hub.calendar.service import load_calendar
 from hub.container import Hub
 from hub.db import registry  # noqa: F401  (every mapper known: hand-offs point at decisions)
+from hub.documents import service as _documents  # noqa: F401  (issues 催办函 and 督办函)
 from hub.handoffs import repository, service
 from hub.handoffs.deadlines import receiver_works
 from hub.handoffs.models import Handoff

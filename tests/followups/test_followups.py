@@ -127,8 +127,9 @@ def test_a_rebound_reopens_the_matter_with_a_new_handoff_and_the_report_counts_i
         "final": True, "text": "已退还罚款", "outcome": {"kind": "rectified"}})
     desk.office.post(f"/api/v1/office/handoffs/{new}/actions", json={"action": "verify"})
     assert len(_followups(desk, "scheduled")["followups"]) == 1
-    desk.office.post(f"/api/v1/office/handoffs/{new}/actions",
-                     json={"action": "reopen", "reason": "再核查", "complete_days": 5})
+    reopen = desk.office.post(f"/api/v1/office/handoffs/{new}/actions",
+                              json={"action": "reopen", "reason": "再核查", "complete_days": 5})
+    assert reopen.status_code == 200, reopen.text
     assert _followups(desk, "scheduled")["followups"] == []
     assert len(_followups(desk, "cancelled")["followups"]) == 1
 

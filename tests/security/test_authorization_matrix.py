@@ -47,6 +47,7 @@ POST   /api/v1/clues                                                 deny   ok  
 POST   /api/v1/clues/batch                                           deny   ok       ok       deny     deny         deny   deny    deny   deny
 GET    /api/v1/clues/{clue_id}                                       deny   ok       hidden   deny     deny         deny   deny    deny   deny
 GET    /api/v1/handoffs                                              deny   ok       ok       deny     deny         deny   deny    deny   deny
+GET    /api/v1/handoffs/{number}/documents/{document_id}             deny   ok       hidden   deny     deny         deny   deny    deny   deny
 GET    /api/v1/handoffs/{number}                                     deny   ok       hidden   deny     deny         deny   deny    deny   deny
 POST   /api/v1/handoffs/{number}/ack                                 deny   ok       hidden   deny     deny         deny   deny    deny   deny
 POST   /api/v1/handoffs/{number}/attachments                         deny   ok       hidden   deny     deny         deny   deny    deny   deny
@@ -89,6 +90,9 @@ GET    /healthz                                                      ok     ok  
 GET    /metrics                                                      ok     ok       ok       ok       ok           ok     ok      ok     ok
 GET    /office                                                       ok     ok       ok       ok       ok           ok     ok      ok     ok
 GET    /office/                                                      ok     ok       ok       ok       ok           ok     ok      ok     ok
+GET    /office/archive                                               deny   deny     deny     ok       ok           ok     ok      ok     deny
+GET    /office/archive/{number}                                      deny   deny     deny     ok       ok           ok     ok      ok     deny
+GET    /office/archive/{number}/export                               deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /office/audit                                                 deny   deny     deny     deny     deny         deny   ok      deny   deny
 GET    /office/calendar                                              deny   deny     deny     ok       ok           ok     ok      ok     deny
 POST   /office/calendar/days                                         deny   deny     deny     deny     deny         deny   deny    ok     deny
@@ -105,6 +109,10 @@ POST   /office/clues/{number}/subjects/{index}                       deny   deny
 GET    /office/directory                                             deny   deny     deny     deny     deny         deny   deny    ok     deny
 POST   /office/directory/import                                      deny   deny     deny     deny     deny         deny   deny    ok     deny
 POST   /office/directory/{body_id}/alias                             deny   deny     deny     deny     deny         deny   deny    ok     deny
+GET    /office/documents                                             deny   deny     deny     ok       ok           ok     ok      ok     deny
+GET    /office/documents/templates/{kind}                            deny   deny     deny     ok       ok           ok     ok      ok     deny
+POST   /office/documents/templates/{kind}                            deny   deny     deny     deny     deny         deny   deny    ok     deny
+GET    /office/documents/{document_id}                               deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /office/followups                                             deny   deny     deny     ok       ok           ok     ok      deny   deny
 POST   /office/followups/{followup_id}/finding                       deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /office/followups/{followup_id}/schedule                      deny   deny     deny     ok       ok           ok     deny    deny   deny
@@ -294,10 +302,37 @@ def _objects(hub, url: str, callers: dict[str, Caller], a_id: int, clue: str,  #
         report_id = report.id
         followup_id = _followup(uow.session, handoff)
         uow.commit()
+        document_id = _document(uow.session, handoff)
+    archive = _archive(hub, clue)
     return {"handoff": handoff, "attachment_id": str(upload.json()["id"]),
             "request_id": str(asked.json()["id"]), "body_id": str(body_id),
             "report_id": str(report_id), "name": str(report_id), "a_id": str(a_id),
-            "followup_id": str(followup_id)}
+            "followup_id": str(followup_id), "document_id": str(document_id), "kind": "assign",
+            "archive": archive}
+
+
+def _archive(hub, clue: str) -> str:  # noqa: ANN001
+    """An archive file of the first clue (no hand-offs of its own), filed."""
+    from hub.archive.models import ArchiveFile
+    from hub.archive.service import build_pending
+
+    with hub.uow() as uow:
+        made = ArchiveFile(number="DA-2026-900001", clue_id=int(clue.rsplit("-", 1)[1]),
+                           title="矩阵测试案卷", state="pending", retention="10y", secrecy="内部")
+        uow.session.add(made)
+        uow.session.flush()
+        build_pending(uow.session, hub.cipher, hub.signing_key, made.id)
+        uow.commit()
+        return made.number
+
+
+def _document(session, number: str) -> int:  # noqa: ANN001
+    """The 交办函 issued with the hand-off."""
+    from hub.documents.models import IssuedDocument
+    from hub.handoffs.models import Handoff
+
+    return session.scalar(select(IssuedDocument.id).join(
+        Handoff, Handoff.id == IssuedDocument.handoff_id).where(Handoff.number == number))
 
 
 def _followup(session, number: str) -> int:  # noqa: ANN001
@@ -328,6 +363,8 @@ def _url(world: World, path: str) -> str:
     values = dict(world.values)
     if "/handoffs/" in path:  # a hand-off's number, not a clue's
         values["number"] = values["handoff"]
+    if path.startswith("/office/archive/"):
+        values["number"] = values["archive"]
     if path.endswith("/reporter"):  # the clue whose reveal the section head got approved
         values["number"] = values["other"]
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
