@@ -10,10 +10,12 @@ from fastapi.responses import HTMLResponse, Response
 
 from hub.api.deps import HubDep
 from hub.archive import service
-from hub.review.web import PageUser, add_template_folder, templates
+from hub.web.session import PageUser
+from hub.web.templating import add_template_folder, register_event_labels, templates
 
 router = APIRouter(prefix="/office/archive", include_in_schema=False)
 add_template_folder(Path(__file__).resolve().parent / "templates")
+register_event_labels({"archive.opened": "立卷归档", "archive.reopened": "回头看：案卷所涉事项重新办理"})
 
 
 @router.get("", response_class=HTMLResponse)

@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select
 
-from hub.accounts.models import OfficeUser
+from hub.accounts import repository as accounts
 from hub.api.deps import HubDep
 from hub.audit.service import TrailFilter, entries, verify_recent, verify_trail
 from hub.errors import Forbidden
-from hub.review.web import PageUser, add_template_folder, templates
+from hub.web.session import PageUser
+from hub.web.templating import add_template_folder, register_filters, templates
 
 router = APIRouter(prefix="/office", include_in_schema=False)
 add_template_folder(Path(__file__).resolve().parent / "templates")
@@ -35,8 +35,14 @@ ACTION_LABELS = {
     "calendar.remove": "删除节假日调整", "calendar.year": "标记年度节假日已录入",
     "calendar.imported": "导入年度节假日安排", "keys.rotated": "轮换主密钥", "keys.retired": "停用主密钥",
 }
-templates.env.filters["audit_action"] = lambda a: ACTION_LABELS.get(a) or (
-    f"作出决定：{a.split('.', 1)[1]}" if a.startswith("decision.") else a)
+
+
+def _audit_action(action: str) -> str:
+    return ACTION_LABELS.get(action) or (
+        f"作出决定：{action.split('.', 1)[1]}" if action.startswith("decision.") else action)
+
+
+register_filters(audit_action=_audit_action)
 
 
 def _day(value: str | None, plus: int = 0) -> datetime | None:
@@ -59,7 +65,7 @@ def audit_page(request: Request, user: PageUser, hub: HubDep) -> HTMLResponse:
     with hub.uow(write=False) as uow:
         rows = entries(uow.session, f, before, PAGE_SIZE + 1)
         verdict = verify(uow.session, hub.signing_key)
-        users = {str(u.id): u for u in uow.session.scalars(select(OfficeUser))}
+        users = {str(u.id): u for u in accounts.users(uow.session)}
     keep = {k: v for k, v in q.items() if k not in ("before", "verify") and v}
     return templates.TemplateResponse(request, "audit.html", {
         "user": user, "rows": rows[:PAGE_SIZE], "more": len(rows) > PAGE_SIZE, "f": q,

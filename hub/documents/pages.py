@@ -15,7 +15,8 @@ from hub.api.deps import HubDep
 from hub.documents import render, repository, service
 from hub.documents.endpoints import docx_response
 from hub.errors import HubError, NotFound
-from hub.review.web import PageUser, add_template_folder, check_csrf, templates
+from hub.web.session import PageUser, check_csrf
+from hub.web.templating import add_template_folder, templates
 
 router = APIRouter(prefix="/office/documents", include_in_schema=False)
 add_template_folder(Path(__file__).resolve().parent / "templates")
@@ -28,23 +29,11 @@ def list_page(request: Request, user: PageUser, hub: HubDep) -> HTMLResponse:
     with hub.uow(write=False) as uow:
         rows = repository.recent(uow.session)
         custom = repository.templates(uow.session)
-        numbers = _handoff_numbers(uow.session, rows)
+        numbers = repository.handoff_numbers(uow.session, rows)
     return templates.TemplateResponse(request, "documents.html", {
         "user": user, "rows": rows, "custom": custom, "kinds": service.KIND_LABELS,
         "fields": render.FIELDS, "numbers": numbers,
         "message": request.query_params.get("message"), "error": request.query_params.get("error")})
-
-
-def _handoff_numbers(session, rows) -> dict[int, str]:  # noqa: ANN001
-    from sqlalchemy import select
-
-    from hub.handoffs.models import Handoff
-
-    ids = {r.handoff_id for r in rows if r.handoff_id}
-    if not ids:
-        return {}
-    return dict(session.execute(select(Handoff.id, Handoff.number).where(Handoff.id.in_(ids)))
-                .tuples().all())
 
 
 @router.get("/templates/{kind}")

@@ -51,3 +51,14 @@ def template(session: Session, kind: str) -> DocumentTemplate | None:
 
 def templates(session: Session) -> dict[str, DocumentTemplate]:
     return {t.kind: t for t in session.scalars(select(DocumentTemplate))}
+
+
+def handoff_numbers(session: Session, rows: list[IssuedDocument]) -> dict[int, str]:
+    """The hand-off numbers (JB-…) of the documents' hand-offs, by id."""
+    from hub.handoffs.models import Handoff
+
+    ids = {r.handoff_id for r in rows if r.handoff_id}
+    if not ids:
+        return {}
+    return dict(session.execute(select(Handoff.id, Handoff.number).where(Handoff.id.in_(ids)))
+                .tuples().all())

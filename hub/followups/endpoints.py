@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from hub.api.deps import HubDep
 from hub.api.responses import JSONResponse
 from hub.followups import service
-from hub.review.web import ApiUser, check_csrf
+from hub.web.session import ApiUser, check_csrf
 
 router = APIRouter(prefix="/api/v1/office/followups", tags=["office 办公室"])
 FollowUpId = Annotated[int, Path(ge=1, le=2**31 - 1, description="回头看编号")]

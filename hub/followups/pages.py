@@ -14,10 +14,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from hub.api.deps import HubDep
 from hub.errors import HubError
 from hub.followups import service
-from hub.review.web import PageUser, add_template_folder, check_csrf, templates
+from hub.web.session import PageUser, check_csrf
+from hub.web.templating import add_template_folder, register_event_labels, templates
 
 router = APIRouter(prefix="/office/followups", include_in_schema=False)
 add_template_folder(Path(__file__).resolve().parent / "templates")
+register_event_labels({"followup.scheduled": "安排回头看", "followup.consolidated": "回头看：整改巩固",
+                       "followup.rebound": "回头看：问题反弹，重新交办"})
 VIEWS = {"due": "已到期待办", "scheduled": "已安排", "done": "已回头看", "cancelled": "已取消",
          "all": "全部"}
 
