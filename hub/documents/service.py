@@ -24,6 +24,7 @@ from hub.accounts.service import OfficePrincipal
 from hub.db.models import Clue
 from hub.db.types import utcnow
 from hub.errors import FieldError, Forbidden, InvalidInput
+from hub.handoffs import present as handoff_present
 from hub.handoffs import service as handoffs
 from hub.handoffs.models import Handoff, HandoffEvent, HandoffReply
 from hub.handoffs.states import ACTION_LABELS
@@ -198,3 +199,5 @@ def documents_json(session: Session, handoff_id: int, url_prefix: str) -> list[d
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+handoff_present.add_section("documents", lambda session, h: documents_json(
+    session, h.id, f"/api/v1/handoffs/{h.number}/documents"))

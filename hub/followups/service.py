@@ -29,9 +29,9 @@ from hub.db.models import Clue, ClueEvent
 from hub.db.types import utcnow
 from hub.errors import Conflict, FieldError, Forbidden, InvalidInput
 from hub.handoffs import service as handoffs
-from hub.handoffs.from_decision import default_deadline_days
 from hub.handoffs.models import Handoff, HandoffEvent
 from hub.handoffs.receivers import Receiver
+from hub.handoffs.service import default_deadline_days
 from hub.settings import get_settings
 from hub.workdays import WorkCalendar, shanghai_today
 
