@@ -13,6 +13,7 @@ from hub.agencies.auth import AgencyGuard
 from hub.api import bodies, errors, openapi
 from hub.api.responses import JSONResponse
 from hub.api.security_headers import SecurityHeaders
+from hub.archive.pages import router as archive_pages_router
 from hub.calendar.pages import router as calendar_pages_router
 from hub.collect.endpoints import router as collect_router
 from hub.container import Hub
@@ -20,7 +21,11 @@ from hub.contract.v1 import BatchSubmission, ClueSubmission
 from hub.correlate.endpoints import router as correlate_router
 from hub.directory.endpoints import router as directory_router
 from hub.directory.pages import router as directory_pages_router
+from hub.documents.endpoints import router as documents_router
+from hub.documents.pages import router as documents_pages_router
 from hub.errors import Forbidden
+from hub.followups.endpoints import router as followups_router
+from hub.followups.pages import router as followups_pages_router
 from hub.handoffs.endpoints import office_router as handoffs_office_router
 from hub.handoffs.endpoints import router as handoffs_router
 from hub.handoffs.pages import router as handoffs_pages_router
@@ -61,7 +66,9 @@ def create_app(hub: Hub) -> FastAPI:
                    review_pages_router, ops_router, handoffs_router, handoffs_office_router,
                    handoffs_pages_router, calendar_pages_router, notify_router, notify_pages_router,
                    privacy_router, privacy_pages_router, ops_pages_router, reports_router,
-                   reports_pages_router, admin_pages_router):
+                   reports_pages_router, admin_pages_router, followups_router,
+                   followups_pages_router, documents_router, documents_pages_router,
+                   archive_pages_router):
         app.include_router(router)
     app.mount("/office/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(bodies.BodyGate, api=app, settings=hub.settings)

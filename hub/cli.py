@@ -94,6 +94,7 @@ def migrate() -> None:
 from hub import cli_admin  # noqa: E402
 from hub.accounts import cli as accounts_cli  # noqa: E402
 from hub.agencies import cli as agencies_cli  # noqa: E402
+from hub.archive import cli as archive_cli  # noqa: E402
 from hub.audit import cli as audit_cli  # noqa: E402
 from hub.calendar import cli as calendar_cli  # noqa: E402
 from hub.collect import cli as collect_cli  # noqa: E402
@@ -104,7 +105,8 @@ from hub.privacy import cli as privacy_cli  # noqa: E402
 from hub.reports import cli as reports_cli  # noqa: E402
 from hub.route import cli as route_cli  # noqa: E402
 
-for _domain in (cli_admin, accounts_cli, agencies_cli, audit_cli, calendar_cli, collect_cli,
+for _domain in (cli_admin, accounts_cli, agencies_cli, archive_cli,
+                audit_cli, calendar_cli, collect_cli,
                 directory_cli, notify_cli, privacy_cli, reports_cli, route_cli):
     for _command in _domain.COMMANDS:
         main.add_command(_command)

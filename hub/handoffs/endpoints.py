@@ -159,6 +159,8 @@ class OfficeAction(BaseModel):
     target: str | None = Field(None, max_length=200, description="改送（redirect）的单位")
     due_on: date | None = None
     complete_days: int | None = Field(None, ge=1, le=365, strict=True)
+    followup_on: date | None = Field(None, description="销号时：回头看日期（默认按规则）")
+    no_followup: bool = Field(False, description="销号时：不安排回头看")
 
 
 def listed_json(row: office.ListedHandoff) -> dict:
@@ -202,7 +204,8 @@ def post_action(number: str, body: OfficeAction, user: ApiUser, hub: HubDep,
     with hub.uow() as uow:
         h = office.act(uow.session, user, number, body.action, via="api", reason=body.reason,
                        due_on=body.due_on, complete_days=body.complete_days, target=body.target,
-                       cipher=hub.cipher, settings=hub.settings)
+                       cipher=hub.cipher, settings=hub.settings, followup_on=body.followup_on,
+                       no_followup=body.no_followup)
         uow.commit()
         return JSONResponse({**present.summary_json(h), "state_label": LABELS[h.state]})
 

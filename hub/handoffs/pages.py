@@ -81,19 +81,21 @@ def handoff_page(request: Request, number: str, user: PageUser, hub: HubDep) -> 
 def action(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
            action: Annotated[str, Form()], reason: Annotated[str, Form()] = "",
            due_on: Annotated[str, Form()] = "", complete_days: Annotated[str, Form()] = "",
-           target: Annotated[str, Form()] = "") -> RedirectResponse:
+           target: Annotated[str, Form()] = "", followup_on: Annotated[str, Form()] = "",
+           no_followup: Annotated[bool, Form()] = False) -> RedirectResponse:
     check_csrf(user, csrf)
     back = f"/office/handoffs/{number}"
     try:
         day = date.fromisoformat(due_on) if due_on.strip() else None
+        look = date.fromisoformat(followup_on) if followup_on.strip() else None
         days = int(complete_days) if complete_days.strip().isdigit() else None
         with hub.uow() as uow:
             h = office.act(uow.session, user, number, action, via="page", reason=reason,
                            due_on=day, complete_days=days, target=target, cipher=hub.cipher,
-                           settings=hub.settings)
+                           settings=hub.settings, followup_on=look, no_followup=no_followup)
             uow.commit()
     except ValueError:
-        return _with(back, error="新期限的日期格式不对，应为 2026-10-13 这样的年-月-日")
+        return _with(back, error="日期格式不对，应为 2026-10-13 这样的年-月-日")
     except HubError as exc:
         detail = "；".join(e.msg for e in getattr(exc, "errors", [])) or exc.message
         return _with(back, error=detail)

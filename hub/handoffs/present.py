@@ -59,6 +59,14 @@ def clue_summary(clue: Clue) -> dict[str, Any]:
             "references": clue.references or []}
 
 
+_sections: dict[str, Any] = {}
+
+
+def add_section(name: str, section: Any) -> None:
+    """A higher floor adds a part of the receiver's hand-off: `section(session, handoff)`."""
+    _sections[name] = section
+
+
 def handoff_json(session: Session, cipher: Cipher, h: Handoff) -> dict[str, Any]:
     """The full hand-off for its receiving agency: clue summary, reporter only if handed over."""
     data = summary_json(h)
@@ -74,6 +82,8 @@ def handoff_json(session: Session, cipher: Cipher, h: Handoff) -> dict[str, Any]
                       "state": x.state} for x in family if x.id != h.id],
         replies=[reply_json(r, attachments) for r in replies])
     data["reminders"] = reminders_json(session, h.id)
+    for name, section in _sections.items():  # e.g. documents (hub.documents, a floor above)
+        data[name] = section(session, h)
     return data
 
 

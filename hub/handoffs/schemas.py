@@ -123,13 +123,29 @@ class ClueSummary(BaseModel):
 class ReminderOut(BaseModel):
     """A reminder (催办) or escalation (督办) the hand-off has had (hub.notify)."""
 
-    kind: Literal["before", "overdue", "escalate"] = Field(
-        description="before 到期前提醒 / overdue 逾期催办 / escalate 逾期督办")
+    kind: Literal["before", "overdue", "escalate", "leader"] = Field(
+        description="before 到期前提醒 / overdue 逾期催办 / escalate 逾期督办 / leader 领导介入")
     deadline: Literal["reply", "complete"] = Field(description="reply 初步反馈 / complete 办结")
     deadline_on: date
     on_date: date
     overdue_days: int = Field(description="逾期工作日数")
     at: datetime
+
+
+class DocumentOut(BaseModel):
+    """A document the office issued with the hand-off (一事一文): 交办函, 催办函, 督办函…"""
+
+    id: int
+    number: str = Field(description="文号，如 十法督交〔2026〕12号")
+    kind: Literal["assign", "refer", "transfer", "cc", "reminder", "escalation",
+                  "rectification", "closing"]
+    title: str
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+    issued_at: datetime
+    url: str = Field(description="下载地址（GET，同一 API 密钥）")
 
 
 class HandoffOut(BaseModel):
@@ -155,6 +171,7 @@ class HandoffOut(BaseModel):
     co_handlers: list[CoHandler] = Field(default_factory=list)
     replies: list[ReplyOut] = Field(default_factory=list)
     reminders: list[ReminderOut] = Field(default_factory=list)
+    documents: list[DocumentOut] = Field(default_factory=list)
 
 
 class HandoffPage(BaseModel):

@@ -195,6 +195,12 @@ def _record(session: Session, handoff: Handoff, action: str, before: str | None,
     return event
 
 
+def sync_clue(session: Session, handoff: Handoff, actor: str, now: datetime) -> None:
+    """The clue's status in step with its hand-offs (after a hand-off made outside `apply`,
+    e.g. a follow-up check's rebound)."""
+    _sync_clue(session, handoff, actor, now)
+
+
 def _sync_clue(session: Session, handoff: Handoff, actor: str, now: datetime) -> None:
     """办结 when every hand-off is closed or cancelled (one closed at least); back on reopen."""
     clue = session.get(Clue, handoff.clue_id)

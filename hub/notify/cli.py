@@ -155,4 +155,70 @@ def notifications_email(username: str, email: str | None, remove: bool) -> None:
     click.echo(f"已删除 {username} 的邮箱" if remove else f"{username} 的通知将发送到 {email}")
 
 
-COMMANDS = [webhooks, reminders, notifications]
+@click.group()
+def robots() -> None:
+    """Group chat robots (企业微信, 钉钉) that reminders and escalations are posted to."""
+
+@robots.command("add")
+@click.option("--platform", type=click.Choice(["wecom", "dingtalk"]), required=True)
+@click.option("--url", required=True, help="机器人的 Webhook 地址（含 key 或 access_token）")
+@click.option("--secret", help="钉钉机器人的加签密钥")
+@click.option("--agency", "agency_ref", help="协作单位（其移交的催办、督办发到该群）")
+@click.option("--section", help="办公室科室名称（全部移交的催办、督办发到该群）")
+@click.option("--kinds", default="overdue,escalate,leader", show_default=True,
+              help="推送哪些：before,overdue,escalate,leader")
+@click.option("--name", default="", help="显示名称")
+def robots_add(platform: str, url: str, secret: str | None, agency_ref: str | None,
+               section: str | None, kinds: str, name: str) -> None:
+    """Add a robot for an agency's group or an office section's group."""
+    from hub.agencies.service import find_agency
+    from hub.notify.robots import add_robot
+
+    hub = make_hub()
+    with hub.uow() as uow, _field_errors("--url"):
+        agency = find_agency(uow.session, agency_ref) if agency_ref else None
+        robot = add_robot(uow.session, hub.cipher, name=name or (agency.name if agency
+                                                                  else section or ""),
+                          platform=platform, url=url, secret=secret,
+                          kinds=[k.strip() for k in kinds.split(",") if k.strip()],
+                          agency_id=agency.id if agency else None, section=section)
+        uow.commit()
+        click.echo(f"已添加机器人 {robot.id}：{robot.name}")
+
+@robots.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def robots_list(as_json: bool) -> None:
+    from hub.notify.robots import PLATFORMS, list_robots
+
+    with make_hub().uow(write=False) as uow:
+        rows = [{"id": r.id, "name": r.name, "platform": r.platform, "agency_id": r.agency_id,
+                 "section": r.section, "kinds": r.kinds} for r in list_robots(uow.session)]
+    if as_json:
+        echo_json(rows)
+        return
+    for r in rows:
+        where = f"科室 {r['section']}" if r["section"] else f"协作单位 {r['agency_id']}"
+        click.echo(f"{r['id']:>4}  {PLATFORMS[r['platform']]}  {r['name']}  {where}  "
+                   f"{','.join(r['kinds'])}")
+    click.echo(f"共 {len(rows)} 个机器人")
+
+@robots.command("remove")
+@click.argument("robot_id", type=int)
+def robots_remove(robot_id: int) -> None:
+    from hub.notify.robots import remove_robot
+
+    with make_hub().uow() as uow:
+        found = remove_robot(uow.session, robot_id)
+        uow.commit()
+    click.echo(f"已停用机器人 {robot_id}" if found else f"没有编号为 {robot_id} 的机器人")
+
+@robots.command("send")
+def robots_send() -> None:
+    """Post what is due now, once (the scheduler does this every few seconds)."""
+    from hub.notify.robots import send_due
+
+    counts = send_due(make_hub())
+    click.echo("，".join(f"{k} {v}" for k, v in counts.items()) or "没有待发送的消息")
+
+
+COMMANDS = [webhooks, reminders, notifications, robots]

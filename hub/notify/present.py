@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from hub.db.models import Clue
+from hub.documents.service import documents_json
 from hub.handoffs.models import Handoff
 from hub.handoffs.present import clue_summary, reminders_json, summary_json
 
@@ -21,6 +22,8 @@ def handoff_payload(session: Session, handoff: Handoff) -> dict[str, Any]:
     clue = session.get(Clue, handoff.clue_id)
     data.update(clue=clue_summary(clue) if clue else None,
                 reporter_shared=handoff.reporter_enc is not None,
-                reminders=reminders_json(session, handoff.id))
+                reminders=reminders_json(session, handoff.id),
+                documents=documents_json(session, handoff.id,
+                                         f"/api/v1/handoffs/{handoff.number}/documents"))
     return data
 

@@ -49,6 +49,7 @@ POST   /api/v1/clues/batch                                           deny   ok  
 GET    /api/v1/clues/{clue_id}                                       deny   ok       hidden   deny     deny         deny   deny    deny   deny
 POST   /api/v1/clues/{clue_id}/attachments                           deny   ok       hidden   deny     deny         deny   deny    deny   deny
 GET    /api/v1/handoffs                                              deny   ok       ok       deny     deny         deny   deny    deny   deny
+GET    /api/v1/handoffs/{number}/documents/{document_id}             deny   ok       hidden   deny     deny         deny   deny    deny   deny
 GET    /api/v1/handoffs/{number}                                     deny   ok       hidden   deny     deny         deny   deny    deny   deny
 POST   /api/v1/handoffs/{number}/ack                                 deny   ok       hidden   deny     deny         deny   deny    deny   deny
 POST   /api/v1/handoffs/{number}/attachments                         deny   ok       hidden   deny     deny         deny   deny    deny   deny
@@ -65,6 +66,9 @@ POST   /api/v1/office/clues/{number}/hold/release                    deny   deny
 POST   /api/v1/office/clues/{number}/reporter                        deny   deny     deny     deny     ok           deny   deny    deny   deny
 POST   /api/v1/office/clues/{number}/subjects/{index}                deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /api/v1/office/decisions                                      deny   deny     deny     ok       ok           ok     deny    deny   deny
+GET    /api/v1/office/followups                                      deny   deny     deny     ok       ok           ok     ok      deny   deny
+POST   /api/v1/office/followups/{followup_id}/finding                deny   deny     deny     ok       ok           ok     deny    deny   deny
+POST   /api/v1/office/followups/{followup_id}/schedule               deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /api/v1/office/directory/search                               deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /api/v1/office/handoffs                                       deny   deny     deny     ok       ok           ok     ok      deny   deny
 GET    /api/v1/office/handoffs/{number}                              deny   deny     deny     ok       ok           ok     ok      deny   deny
@@ -88,6 +92,9 @@ GET    /healthz                                                      ok     ok  
 GET    /metrics                                                      ok     ok       ok       ok       ok           ok     ok      ok     ok
 GET    /office                                                       ok     ok       ok       ok       ok           ok     ok      ok     ok
 GET    /office/                                                      ok     ok       ok       ok       ok           ok     ok      ok     ok
+GET    /office/archive                                               deny   deny     deny     ok       ok           ok     ok      ok     deny
+GET    /office/archive/{number}                                      deny   deny     deny     ok       ok           ok     ok      ok     deny
+GET    /office/archive/{number}/export                               deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /office/admin                                                 deny   deny     deny     deny     deny         deny   deny    ok     deny
 GET    /office/admin/                                                deny   deny     deny     deny     deny         deny   deny    ok     deny
 GET    /office/admin/agencies                                        deny   deny     deny     deny     deny         deny   deny    ok     deny
@@ -123,6 +130,13 @@ POST   /office/clues/{number}/subjects/{index}                       deny   deny
 GET    /office/directory                                             deny   deny     deny     deny     deny         deny   deny    ok     deny
 POST   /office/directory/import                                      deny   deny     deny     deny     deny         deny   deny    ok     deny
 POST   /office/directory/{body_id}/alias                             deny   deny     deny     deny     deny         deny   deny    ok     deny
+GET    /office/documents                                             deny   deny     deny     ok       ok           ok     ok      ok     deny
+GET    /office/documents/templates/{kind}                            deny   deny     deny     ok       ok           ok     ok      ok     deny
+POST   /office/documents/templates/{kind}                            deny   deny     deny     deny     deny         deny   deny    ok     deny
+GET    /office/documents/{document_id}                               deny   deny     deny     ok       ok           ok     ok      ok     deny
+GET    /office/followups                                             deny   deny     deny     ok       ok           ok     ok      deny   deny
+POST   /office/followups/{followup_id}/finding                       deny   deny     deny     ok       ok           ok     deny    deny   deny
+POST   /office/followups/{followup_id}/schedule                      deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /office/handoffs                                              deny   deny     deny     ok       ok           ok     ok      deny   deny
 GET    /office/handoffs/{number}                                     deny   deny     deny     ok       ok           ok     ok      deny   deny
 POST   /office/handoffs/{number}/action                              deny   deny     deny     ok       ok           ok     deny    deny   deny
@@ -185,7 +199,8 @@ NOT_ALLOWED_NOTICES = ("只有科员、科长和领导可以研判线索", "只�
                        "只有科员、科长和领导可以办理移交", "只有科长和领导可以",
                        "只有科长、领导和管理员可以设置或解除法律保留", "只有领导可以审批",
                        "只有管理员可以调整工作日历", "只有管理员、科长和领导可以查看和重发推送",
-                       "只有审计人员可以查看审计记录", "须先提出申请并经领导批准",
+                       "只有审计人员可以查看审计记录", "只有科员、科长和领导可以办理回头看",
+                       "只有科员、科长、领导和审计人员可以查看回头看", "须先提出申请并经领导批准",
                        "只有科长和领导经批准后可以查看反映人身份")
 PASSWORD = "matrix-password-1"
 RECEIPT = "已收到来电，正在核实".encode()
@@ -316,11 +331,56 @@ def _objects(hub, url: str, callers: dict[str, Caller], a_id: int, clue: str,  #
         share(uow.session, report.id, a_id, "user:1")
         uow.commit()
         report_id = report.id
+        followup_id = _followup(uow.session, handoff)
+        uow.commit()
+        document_id = _document(uow.session, handoff)
+    archive = _archive(hub, clue)
     return {"handoff": handoff, "attachment_id": str(upload.json()["id"]),
             "request_id": str(asked.json()["id"]), "body_id": str(body_id),
             "report_id": str(report_id), "name": str(report_id), "a_id": str(a_id),
+            "followup_id": str(followup_id), "document_id": str(document_id), "kind": "assign",
+            "archive": archive,
             "clue_attachment_id": str(clue_file.json()["id"]), "agency_id": str(a_id),
             "dead_id": str(dead_id), "user_id": str(user_id)}
+
+
+def _archive(hub, clue: str) -> str:  # noqa: ANN001
+    """An archive file of the first clue (no hand-offs of its own), filed."""
+    from hub.archive.models import ArchiveFile
+    from hub.archive.service import build_pending
+
+    with hub.uow() as uow:
+        made = ArchiveFile(number="DA-2026-900001", clue_id=int(clue.rsplit("-", 1)[1]),
+                           title="矩阵测试案卷", state="pending", retention="10y", secrecy="内部")
+        uow.session.add(made)
+        uow.session.flush()
+        build_pending(uow.session, hub.cipher, hub.signing_key, made.id)
+        uow.commit()
+        return made.number
+
+
+def _document(session, number: str) -> int:  # noqa: ANN001
+    """The 交办函 issued with the hand-off."""
+    from hub.documents.models import IssuedDocument
+    from hub.handoffs.models import Handoff
+
+    return session.scalar(select(IssuedDocument.id).join(
+        Handoff, Handoff.id == IssuedDocument.handoff_id).where(Handoff.number == number))
+
+
+def _followup(session, number: str) -> int:  # noqa: ANN001
+    """A follow-up check of the hand-off's clue, scheduled (as if its matter had closed)."""
+    from hub.followups.models import FollowUp
+    from hub.handoffs.models import Handoff
+
+    handoff = session.scalar(select(Handoff).where(Handoff.number == number))
+    made = FollowUp(clue_id=handoff.clue_id, handoff_id=handoff.id, due_on=utcnow().date(),
+                    rule="kind:assign", state="scheduled", created_by="system")
+    session.add(made)
+    session.flush()
+    return made.id
+
+
 
 
 def _dead_letter(session, hub, agency_id: int) -> int:  # noqa: ANN001
@@ -358,6 +418,8 @@ def _url(world: World, path: str) -> str:
     values = dict(world.values)
     if "/handoffs/" in path:  # a hand-off's number, not a clue's
         values["number"] = values["handoff"]
+    if path.startswith("/office/archive/"):
+        values["number"] = values["archive"]
     if path.endswith("/reporter"):  # the clue whose reveal the section head got approved
         values["number"] = values["other"]
     if path.startswith("/office/clues/{number}/attachments/"):
@@ -390,6 +452,9 @@ def _json_body(world: World, path: str) -> dict | None:
         "/api/v1/office/reveals/{request_id}/approve": {"note": "同意"},
         "/api/v1/office/reveals/{request_id}/refuse": {"note": "不同意"},
         "/api/v1/office/clues/{number}/hold": {"reason": "诉讼保全"},
+        "/api/v1/office/followups/{followup_id}/finding": {"finding": "consolidated",
+                                                           "note": "整改巩固"},
+        "/api/v1/office/followups/{followup_id}/schedule": {"due_on": "2099-03-02"},
     }
     return bodies.get(path)
 
@@ -420,6 +485,8 @@ def _form(world: World, caller: Caller, path: str, url: str) -> dict:
         "/office/clues/{number}/hold": {"action": "place", "reason": "诉讼保全"},
         "/office/reports/issue": {"period": "2026-09"},
         "/office/reports/{report_id}/share": {"agency": v["a_id"]},
+        "/office/followups/{followup_id}/finding": {"finding": "consolidated", "note": "巩固"},
+        "/office/followups/{followup_id}/schedule": {"due_on": "2099-03-02"},
         "/office/admin/users/{user_id}": {"op": "unlock"},
         "/office/admin/agencies": {"name": ""},
         "/office/clues/new": {"title": ""},
