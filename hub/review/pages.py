@@ -19,7 +19,7 @@ from hub.errors import HubError, Unauthorized
 from hub.intake.present import parse_clue_no
 from hub.privacy import service as privacy_service
 from hub.review import repository, service
-from hub.review.decisions import DecisionRequest
+from hub.review.decisions import STATUS_LABELS, DecisionRequest
 from hub.review.web import (
     SESSION_COOKIE,
     PageUser,
@@ -29,6 +29,7 @@ from hub.review.web import (
     templates,
 )
 from hub.route.service import rules_in_force
+from hub.search.present import mark, mark_snippet
 
 router = APIRouter(prefix="/office", include_in_schema=False)
 LOGIN_CSRF = "hub_login_csrf"
@@ -102,15 +103,20 @@ def home() -> RedirectResponse:
     return RedirectResponse("/office/queue", status_code=303)
 
 
+def _filter(params, status: str | None = "pending_review") -> repository.QueueFilter:  # noqa: ANN001
+    return repository.QueueFilter(
+        status=status,
+        channel=params.get("channel") or None, category=params.get("category") or None,
+        region=params.get("region") or None, subject=params.get("subject") or None,
+        q=(params.get("q") or "").strip()[:100] or None, sort=params.get("sort") or "newest",
+        cluster=params.get("cluster") or ("multi" if params.get("multi") else None), rule=params.get("rule") or None)
+
+
 @router.get("/queue", response_class=HTMLResponse)
 def queue_page(request: Request, user: PageUser, hub: HubDep,
                cursor: str | None = None) -> HTMLResponse:
     params = request.query_params
-    f = repository.QueueFilter(
-        channel=params.get("channel") or None, category=params.get("category") or None,
-        region=params.get("region") or None, subject=params.get("subject") or None,
-        q=params.get("q") or None, sort=params.get("sort") or "newest",
-        cluster=params.get("cluster") or ("multi" if params.get("multi") else None), rule=params.get("rule") or None)
+    f = _filter(params)
     with hub.uow(write=False) as uow:
         page = repository.queue(uow.session, f, cursor)
         cap = repository.COUNT_CAP if repository.filtered(f) else None
@@ -121,6 +127,25 @@ def queue_page(request: Request, user: PageUser, hub: HubDep,
     return templates.TemplateResponse(request, "queue.html", {
         "user": user, "page": page, "total": total, "cap": cap, "f": f, "keep": keep, "notes": notes,
         "rules": rules,
+        "message": params.get("message"), "error": params.get("error")})
+
+
+@router.get("/clues", response_class=HTMLResponse)
+def clues_page(request: Request, user: PageUser, hub: HubDep,
+               cursor: str | None = None) -> HTMLResponse:
+    """Every clue, in every status: the search (ranked, words marked) and the queue's filters."""
+    params = request.query_params
+    status = params.get("status") or None
+    f = _filter(params, status if status in STATUS_LABELS else None)
+    with hub.uow(write=False) as uow:
+        page = repository.queue(uow.session, f, cursor)
+        total = repository.count(uow.session, f, repository.COUNT_CAP)
+        notes = repository.notes(uow.session, [c.id for c in page.clues])
+        rules = rules_in_force(uow.session)
+    keep = {k: v for k, v in params.items() if k != "cursor" and v}
+    return templates.TemplateResponse(request, "clues.html", {
+        "user": user, "page": page, "total": total, "cap": repository.COUNT_CAP, "f": f,
+        "keep": keep, "notes": notes, "rules": rules, "mark": mark, "mark_snippet": mark_snippet,
         "message": params.get("message"), "error": params.get("error")})
 
 

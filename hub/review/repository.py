@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import orjson
@@ -14,11 +14,12 @@ from hub.correlate.models import ClueCluster, Cluster
 from hub.db.models import Agency, Clue, ClueEvent, RawRecord
 from hub.review.models import Decision
 from hub.route.models import RouteProposal
+from hub.search import repository as search
 
 
 @dataclass(frozen=True)
 class QueueFilter:
-    status: str = "pending_review"
+    status: str | None = "pending_review"  # None: every status (the all-clues list)
     channel: str | None = None
     category: str | None = None
     region: str | None = None  # code prefix
@@ -53,8 +54,12 @@ def _conditions(f: QueueFilter, session: Session) -> list:
     if f.subject:
         where.append(cast(Clue.subjects, String).contains(f.subject, autoescape=True))
     if f.q:
-        where.append(or_(Clue.title.contains(f.q, autoescape=True),
-                         Clue.content.contains(f.q, autoescape=True)))
+        found = search.matches(session, f.q)
+        if found is None:  # nothing the index holds (punctuation only): the words as typed
+            where.append(or_(Clue.title.contains(f.q, autoescape=True),
+                             Clue.content.contains(f.q, autoescape=True)))
+        else:
+            where.append(Clue.id.in_(select(found.subquery().c.clue_id)))
     if f.cluster == "multi":
         # Probed row by row along the queue's index (two primary-key lookups per clue), so
         # the first page stops as soon as it has its 50.
@@ -63,10 +68,11 @@ def _conditions(f: QueueFilter, session: Session) -> list:
     few, probes = _narrowing(f, session)
     where += probes
     if few is None:
-        return [Clue.status == f.status, *where]
+        return [Clue.status == f.status, *where] if f.status else where
     # The status is written so that no index serves it: the planner walks the few ids by
     # primary key (SQLite would otherwise scan the queue's index and probe each clue).
-    return [Clue.id.in_(sorted(few)), Clue.status.concat("") == f.status, *where]
+    status = [Clue.status.concat("") == f.status] if f.status else []
+    return [Clue.id.in_(sorted(few)), *status, *where]
 
 
 def _narrowing(f: QueueFilter, session: Session) -> tuple[set[int] | None, list]:
@@ -123,7 +129,9 @@ def notes(session: Session, clue_ids: list[int]) -> dict[int, QueueNotes]:
 
 def queue(session: Session, f: QueueFilter, cursor: str | None, limit: int = 50) -> QueuePage:
     """Keyset paging: the next page starts after the last row shown, so page 2,000 of 100,000
-    pending clues costs what page 1 costs."""
+    pending clues costs what page 1 costs. A search (`f.q`) is ranked instead (hub.search)."""
+    if f.q and (found := search.matches(session, f.q)) is not None:
+        return _ranked(session, f, found.subquery(), cursor, limit)
     order = ([Clue.priority.desc()] if f.sort == "urgent" else []) + [
         Clue.received_at.desc(), Clue.id.desc()]
     query = select(Clue).where(*_conditions(f, session)).order_by(*order).limit(limit + 1)
@@ -135,6 +143,20 @@ def queue(session: Session, f: QueueFilter, cursor: str | None, limit: int = 50)
     rows = rows[:limit]
     next_cursor = _encode(f.sort, rows[-1]) if more and rows else None
     return QueuePage(rows, next_cursor, None)
+
+
+def _ranked(session: Session, f: QueueFilter, found, cursor: str | None,  # noqa: ANN001
+            limit: int) -> QueuePage:
+    """A search's page: best match first (title hits above content hits), then newest; paged
+    by offset ("o100"), since a rank is no key to continue after."""
+    offset = int(cursor[1:]) if cursor and cursor[0] == "o" and cursor[1:].isdigit() else 0
+    where = _conditions(replace(f, q=None), session)
+    query = (select(Clue).join(found, found.c.clue_id == Clue.id).where(*where)
+             .order_by(found.c.rank.desc(), Clue.received_at.desc(), Clue.id.desc())
+             .offset(offset).limit(limit + 1))
+    rows = list(session.scalars(query))
+    more = len(rows) > limit
+    return QueuePage(rows[:limit], f"o{offset + limit}" if more else None, None)
 
 
 def _after(sort: str, after: list):  # noqa: ANN202
@@ -175,7 +197,8 @@ def count(session: Session, f: QueueFilter, cap: int | None = None) -> int:
 
 def filtered(f: QueueFilter) -> bool:
     """Whether anything narrows the queue beyond its status (the plain count is index-only)."""
-    return any((f.channel, f.category, f.region, f.subject, f.q, f.cluster, f.rule))
+    return any((f.channel, f.category, f.region, f.subject, f.q, f.cluster, f.rule,
+                f.status is None))
 
 
 def clue_with_source(session: Session, clue_id: int) -> tuple[Clue, RawRecord, Agency] | None:
