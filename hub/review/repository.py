@@ -54,7 +54,7 @@ def _conditions(f: QueueFilter, session: Session) -> list:
     if f.subject:
         where.append(cast(Clue.subjects, String).contains(f.subject, autoescape=True))
     if f.q:
-        found = search.matches(session, f.q)
+        found = search.matches(session, f.q, ranked=False)
         if found is None:  # nothing the index holds (punctuation only): the words as typed
             where.append(or_(Clue.title.contains(f.q, autoescape=True),
                              Clue.content.contains(f.q, autoescape=True)))

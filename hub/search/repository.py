@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Float, Integer, Select, String, bindparam, cast, func, select, text
+from sqlalchemy import Float, Integer, Select, String, bindparam, cast, func, literal, select, text
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import Session
 
@@ -69,20 +69,22 @@ def store(session: Session, rows: list[tuple[int, str, str]]) -> None:
                     [{"id": i, "h": h, "r": r} for i, h, r in rows])
 
 
-def matches(session: Session, query: str) -> Select | None:
-    """A select of (clue_id, rank) for the clues matching `query` (higher rank is better),
-    or None when the query has no searchable term."""
+def matches(session: Session, query: str, ranked: bool = True) -> Select | None:
+    """A select of (clue_id, rank) for the clues matching `query` (higher rank is better;
+    0 for all when not `ranked`: a count needs no rank), or None when the query has no
+    searchable term."""
     terms = query_terms(query)
     if not terms:
         return None
     if session.get_bind().dialect.name == "postgresql":
         # Built as a tsquery literal, never through a parser: each term is one lexeme.
         q = cast(bindparam("tsq", " & ".join(f"'{t}'" for t in terms), type_=String()), TSQUERY)
-        return (select(clue_search.c.clue_id.label("clue_id"),
-                       func.ts_rank(clue_search.c.terms, q).label("rank"))
+        rank = func.ts_rank(clue_search.c.terms, q) if ranked else literal(0.0)
+        return (select(clue_search.c.clue_id.label("clue_id"), rank.label("rank"))
                 .where(clue_search.c.terms.op("@@")(q)))
     expression = " ".join(f'"{t}"' for t in terms)
-    fts = text(f"SELECT rowid AS clue_id, -bm25({FTS_TABLE}, 4.0, 1.0) AS rank "
+    rank = f"-bm25({FTS_TABLE}, 4.0, 1.0)" if ranked else "0.0"
+    fts = text(f"SELECT rowid AS clue_id, {rank} AS rank "
                f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :expr").bindparams(expr=expression)
     sub = fts.columns(clue_id=Integer(), rank=Float()).subquery()
     return select(sub.c.clue_id, sub.c.rank)
