@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     handoff_complete_days: int = 10
     handoff_kind_days: dict[str, list[int]] = Field(default_factory=lambda: {"cc": [0, 0]})
     handoff_attachment_max_bytes: int = 10 * 1024 * 1024
+    # Decisions a reviewer (科员) only proposes: a section head (科长) or leader approves or
+    # sends them back (SPEC §3). JSON, e.g. HUB_DECISION_APPROVAL_KINDS='["refer"]'.
+    decision_approval_kinds: list[str] = Field(default_factory=lambda: ["refer", "decline"])
 
     # How long an API key's record is trusted before it is read again (revocation delay).
     api_key_cache_seconds: float = 2.0

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hub.agencies.auth import AgencyGuard
 from hub.api import errors
@@ -18,7 +20,7 @@ from hub.container import Hub
 from hub.contract.v1 import BatchSubmission, ClueSubmission
 from hub.correlate.endpoints import router as correlate_router
 from hub.directory.endpoints import router as directory_router
-from hub.errors import Forbidden
+from hub.errors import Forbidden, HubError
 from hub.handoffs.endpoints import router as handoffs_router
 from hub.handoffs.office_api import router as handoffs_office_api_router
 from hub.handoffs.pages import router as handoffs_pages_router
@@ -33,7 +35,7 @@ from hub.reports.endpoints import router as reports_router
 from hub.reports.pages import router as reports_pages_router
 from hub.review.api import router as office_api_router
 from hub.review.pages import router as office_pages_router
-from hub.review.web import HERE, LoginRequired, login_url, refusal_page
+from hub.review.web import HERE, LoginRequired, error_page, login_url, refusal_page
 from hub.route.endpoints import router as route_router
 
 STATIC = HERE / "static"
@@ -73,8 +75,42 @@ def create_app(hub: Hub) -> FastAPI:
             return refusal_page(request, exc)
         return errors.error_response(exc)
 
+    @app.exception_handler(HubError)
+    def _hub_error(request: Request, exc: HubError) -> Response:
+        """A browser on an office page gets the error as a page; everyone else the JSON shape."""
+        if _browser_page(request):
+            return error_page(request, exc.status_code, errors.error_text(exc))
+        return errors.error_response(exc)
+
+    @app.exception_handler(StarletteHTTPException)
+    def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _browser_page(request) or (request.url.path == "/" and exc.status_code == 404):
+            reason = {404: "没有这个页面，请检查地址。", 405: "这个地址不能这样打开。"}.get(
+                exc.status_code, "请求无法处理。")
+            return error_page(request, exc.status_code, reason)
+        return JSONResponse({"detail": exc.detail}, exc.status_code,
+                            headers=getattr(exc, "headers", None))  # FastAPI's own answer
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        if _browser_page(request):
+            return error_page(request, 422, "地址中的参数有误：" + "；".join(
+                ".".join(str(x) for x in e.get("loc", ())[1:]) or "参数" for e in exc.errors()))
+        return errors.validation_response(exc)
+
+    @app.get("/", include_in_schema=False)
+    def _root() -> RedirectResponse:
+        return RedirectResponse("/office/", status_code=303)
+
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _browser_page(request: Request) -> bool:
+    """An office page (not its JSON API) asked for by a browser."""
+    path = request.url.path
+    return (path.startswith("/office") and not path.startswith("/office/static/")
+            and "text/html" in request.headers.get("accept", ""))
 
 
 def _openapi(app: FastAPI) -> dict:

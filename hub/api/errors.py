@@ -64,6 +64,18 @@ def error_response(exc: HubError) -> JSONResponse:
                         headers=headers)
 
 
+def error_text(exc: HubError) -> str:
+    """The error in one Chinese sentence (each field's message for invalid input)."""
+    if isinstance(exc, InvalidInput) and exc.errors:
+        return "；".join(e.msg for e in exc.errors)
+    return exc.message
+
+
+def validation_response(exc: RequestValidationError) -> JSONResponse:
+    errors = field_errors(list(exc.errors()), ())
+    return JSONResponse(error_body("invalid_input", "请求参数有误", errors), 422)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(HubError)
     async def _hub_error(_: Request, exc: HubError) -> JSONResponse:

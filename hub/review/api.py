@@ -19,6 +19,7 @@ from hub.db.types import utcnow
 from hub.handoffs.repository import numbers_by_decision as handoff_numbers
 from hub.intake.present import clue_json, clue_no, parse_clue_no
 from hub.review import repository, service
+from hub.review.actions import require_reviewer
 from hub.review.decisions import DecisionRequest
 from hub.review.web import SESSION_COOKIE, ApiUser, check_csrf, cookie_secure
 
@@ -82,6 +83,17 @@ def queue(user: ApiUser, hub: HubDep, channel: str | None = None, category: str 
                          "next_cursor": page.next_cursor})
 
 
+@router.get("/receivers", summary="对象单位提示（协作单位与单位名录，支持简称和别名）")
+def receivers(user: ApiUser, hub: HubDep, q: str = Query("", max_length=100),
+              region: str | None = Query(None, max_length=6)) -> JSONResponse:
+    from hub.handoffs.receivers import suggest
+
+    require_reviewer(user)
+    with hub.uow(write=False) as uow:
+        found = suggest(uow.session, q, region or None)
+    return JSONResponse({"receivers": found})
+
+
 @router.post("/decisions", summary="对一条或多条线索作出决定")
 def decide(body: DecisionIn, request: Request, user: ApiUser, hub: HubDep,
            x_csrf_token: str | None = Header(None)) -> JSONResponse:
@@ -93,6 +105,13 @@ def decide(body: DecisionIn, request: Request, user: ApiUser, hub: HubDep,
             instructions=body.instructions, reply_days=body.reply_days,
             complete_days=body.complete_days, reply_due_on=body.reply_due_on,
             due_on=body.due_on, share_reporter=body.share_reporter)
+        if service.needs_approval(user, decision.kind, hub.settings):
+            proposals = service.propose(uow.session, user, ids, decision, via="api",
+                                        ip=request.client.host if request.client else None)
+            uow.commit()
+            return JSONResponse({"proposals": [{"id": p.id, "clue": body.clues[ids.index(p.clue_id)],
+                                                "kind": p.kind, "state": p.state}
+                                               for p in proposals]}, 202)
         made = service.decide(uow.session, user, ids, decision, via="api", cipher=hub.cipher,
                               settings=hub.settings,
                               ip=request.client.host if request.client else None)
