@@ -26,6 +26,7 @@ from hub.handoffs.office_api import router as handoffs_office_api_router
 from hub.handoffs.pages import router as handoffs_pages_router
 from hub.intake.endpoints import router as intake_router
 from hub.intake.recorder import GroupWriter
+from hub.notify import owners
 from hub.notify.endpoints import router as notify_router
 from hub.notify.pages import router as notify_pages_router
 from hub.ops.endpoints import router as ops_router
@@ -50,6 +51,7 @@ def create_app(hub: Hub) -> FastAPI:
     app = FastAPI(title="问题线索共享协作平台 API", version="v1", description=DESCRIPTION,
                   default_response_class=JSONResponse)
     app.state.hub = hub
+    owners.register()  # a final reply tells the office user who follows the hand-off
     app.state.intake_writer = GroupWriter(hub)
     app.state.agency_guard = AgencyGuard(hub)
     app.state.keys = app.state.agency_guard.keys
