@@ -23,7 +23,7 @@ from hub.security.keyring import create_keyring
 from tests.conftest import Agencies, make_settings
 from tests.review.office import PASSWORD, send_clues, wait_pending
 from tests.support import backends, factories
-from tests.support.accessibility import assert_accessible
+from tests.support.accessibility import assert_accessible, assert_fits
 from tests.support.browser import CHROMIUM, FLAGS, screenshot
 from tests.support.live import LiveHub
 
@@ -201,3 +201,31 @@ def test_browser_errors_are_chinese_pages(browser, li, world):
         answer = li.goto(url)
         assert answer.status >= 400 and "text/html" in answer.headers["content-type"], url
         assert words in li.locator("main").inner_text(), url
+
+
+def test_phones_need_no_horizontal_scrolling(browser, world):
+    phone = _page(browser, width=390)
+    _login(phone, world["base"], "wang")
+    handoff = phone.evaluate("1") and None
+    for path in ("/office/queue", "/office/clues?q=罚款", f"/office/clues/{world['numbers']['transport']}",
+                 "/office/handoffs", "/office/mine", "/office/approvals"):
+        phone.goto(world["base"] + path)
+        assert_fits(phone)
+        assert_accessible(phone)
+        if path == "/office/handoffs":
+            link = phone.get_by_role("link", name=re.compile(r"JB-\d{4}-\d+")).first
+            handoff = link.get_attribute("href")
+    phone.goto(world["base"] + handoff)
+    assert_fits(phone)
+    assert_accessible(phone)
+    screenshot(phone, "workbench-handoff-390")
+    phone.goto(world["base"] + "/office/queue")
+    screenshot(phone, "workbench-queue-390")
+    phone.context.close()
+
+
+def test_every_other_office_page_passes_axe(li, world):
+    for path in ("/office/queue", "/office/handoffs", "/office/rules", "/office/calendar",
+                 "/office/reports", "/office/notifications"):
+        li.goto(world["base"] + path)
+        assert_accessible(li)
