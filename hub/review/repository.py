@@ -150,6 +150,15 @@ def _ranked(session: Session, f: QueueFilter, found, cursor: str | None,  # noqa
     """A search's page: best match first (title hits above content hits), then newest; paged
     by offset ("o100"), since a rank is no key to continue after."""
     offset = int(cursor[1:]) if cursor and cursor[0] == "o" and cursor[1:].isdigit() else 0
+    if f.status is None and not filtered(replace(f, q=None, status="any")):
+        # Only the words narrow it: the page is ranked inside the index (newest id first
+        # among equals) and only its clues are read, not every match's row in `clues`.
+        top = list(session.execute(select(found.c.clue_id).order_by(
+            found.c.rank.desc(), found.c.clue_id.desc()).offset(offset).limit(limit + 1)).scalars())
+        by_id = {c.id: c for c in session.scalars(select(Clue).where(Clue.id.in_(top)))}
+        rows = [by_id[i] for i in top if i in by_id]
+        more = len(rows) > limit
+        return QueuePage(rows[:limit], f"o{offset + limit}" if more else None, None)
     where = _conditions(replace(f, q=None), session)
     query = (select(Clue).join(found, found.c.clue_id == Clue.id).where(*where)
              .order_by(found.c.rank.desc(), Clue.received_at.desc(), Clue.id.desc())
