@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     # Decisions a reviewer (科员) only proposes: a section head (科长) or leader approves or
     # sends them back (SPEC §3). JSON, e.g. HUB_DECISION_APPROVAL_KINDS='["refer"]'.
     decision_approval_kinds: list[str] = Field(default_factory=lambda: ["refer", "decline"])
+    # The bytes of one attachment of a clue (partners' uploads, the office's registrations).
+    clue_attachment_max_bytes: int = 20 * 1024 * 1024
 
     # How long an API key's record is trusted before it is read again (revocation delay).
     api_key_cache_seconds: float = 2.0

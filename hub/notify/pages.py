@@ -12,7 +12,8 @@ from hub.api.deps import HubDep
 from hub.db.types import utcnow
 from hub.errors import Forbidden
 from hub.notify import dispatch, office
-from hub.review.web import PageUser, add_template_folder, check_csrf, templates
+from hub.web.session import PageUser, check_csrf
+from hub.web.templating import add_template_folder, register_globals, templates
 
 router = APIRouter(prefix="/office", include_in_schema=False)
 add_template_folder(Path(__file__).resolve().parent / "templates")
@@ -28,7 +29,7 @@ def unread_notifications(request: Request, user) -> int:  # noqa: ANN001
         return office.unread_count(uow.session, user.user_id)
 
 
-templates.env.globals["unread_notifications"] = unread_notifications
+register_globals(unread_notifications=unread_notifications)
 
 
 @router.get("/notifications", response_class=HTMLResponse)

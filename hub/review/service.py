@@ -15,18 +15,18 @@ from hub.calendar.service import load_calendar
 from hub.db.models import Agency, Clue, ClueEvent, RawRecord
 from hub.db.types import utcnow
 from hub.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
-from hub.handoffs import from_decision
+from hub.handoffs import service as handoff_service
+from hub.handoffs.kinds import HANDOFF_KINDS
 from hub.handoffs.repository import for_clue as handoffs_of_clue
 from hub.intake.service import raw_aad
-from hub.review import repository
+from hub.normalize.codes.raw_masking import mask_record
+from hub.review import hand_off, repository
 from hub.review.decisions import (
-    HANDOFF_KINDS,
     KINDS,
     REVIEWABLE,
     STATUS_LABELS,
     DecisionRequest,
 )
-from hub.review.masking import mask_record
 from hub.review.models import Decision, DecisionProposal
 from hub.route.service import proposal_for
 from hub.security.crypto import Cipher
@@ -91,8 +91,8 @@ def decide(session: Session, by: OfficePrincipal, clue_ids: list[int], request: 
     handing_off = request.kind in HANDOFF_KINDS
     if handing_off:
         regions = {c.region_code for c in clues}
-        receivers = from_decision.receivers_for(session, request,
-                                                regions.pop() if len(regions) == 1 else None)
+        receivers = hand_off.receivers_for(session, request,
+                                           regions.pop() if len(regions) == 1 else None)
         calendar = load_calendar(session)
     now = utcnow()
     bulk_id = secrets.token_hex(8) if len(clues) > 1 else None
@@ -111,7 +111,7 @@ def decide(session: Session, by: OfficePrincipal, clue_ids: list[int], request: 
         made.append(decision)
         if handing_off:
             session.flush()
-            from_decision.create_for_decision(
+            hand_off.create_for_decision(
                 session, clue=clue, decision=decision, request=request, receivers=receivers,
                 calendar=calendar, by=by, via=via, cipher=cipher, settings=settings, now=now)
     session.flush()
@@ -131,12 +131,12 @@ def decision_form(session: Session, view: ClueView, settings: Any = None) -> dic
 
     p = view.proposal
     kind = p.action if p and p.action in KINDS and p.action != "merge" else "accept"
-    reply, complete = from_decision.default_deadline_days(kind, settings)
+    reply, complete = handoff_service.default_deadline_days(kind, settings)
     return {"kind": kind,
             "target": proposed_receiver(session, p.target, view.clue.region_code) if p else "",
             "reason": "", "co_handlers": "", "instructions": "",
             "reply_days": str(reply), "complete_days": str(complete), "share_reporter": False,
-            "deadlines": {k: from_decision.default_deadline_days(k, settings)
+            "deadlines": {k: handoff_service.default_deadline_days(k, settings)
                           for k in HANDOFF_KINDS}}
 
 
@@ -177,7 +177,7 @@ def propose(session: Session, by: OfficePrincipal, clue_ids: list[int], request:
             str(p.clue_id) for p in waiting))
     if request.kind in HANDOFF_KINDS:  # a receiver that matches nothing is said now, not later
         regions = {c.region_code for c in clues}
-        from_decision.receivers_for(session, request, regions.pop() if len(regions) == 1 else None)
+        hand_off.receivers_for(session, request, regions.pop() if len(regions) == 1 else None)
     now = utcnow()
     stored = {"target": request.target, "reason": request.reason,
               "co_handlers": list(request.co_handlers), "instructions": request.instructions,
