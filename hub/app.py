@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.utils import get_openapi
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -13,7 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from hub import log
 from hub.admin.pages import router as admin_pages_router
 from hub.agencies.auth import AgencyGuard
-from hub.api import errors
+from hub.api import bodies, errors, openapi
 from hub.api.responses import JSONResponse
 from hub.api.security_headers import SecurityHeaders
 from hub.calendar.pages import router as calendar_pages_router
@@ -69,7 +68,8 @@ def create_app(hub: Hub) -> FastAPI:
                    reports_pages_router, admin_pages_router):
         app.include_router(router)
     app.mount("/office/static", StaticFiles(directory=STATIC), name="static")
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(bodies.BodyGate, api=app, settings=hub.settings)
+    app.add_middleware(SecurityHeaders)  # outside the gate: its answers get the headers too
 
     @app.exception_handler(LoginRequired)
     async def _login(_: Request, exc: LoginRequired) -> RedirectResponse:
@@ -96,8 +96,7 @@ def create_app(hub: Hub) -> FastAPI:
             reason = {404: "没有这个页面，请检查地址。", 405: "这个地址不能这样打开。"}.get(
                 exc.status_code, "请求无法处理。")
             return error_page(request, exc.status_code, reason)
-        return JSONResponse({"detail": exc.detail}, exc.status_code,
-                            headers=getattr(exc, "headers", None))  # FastAPI's own answer
+        return errors.http_error_response(exc)
 
     @app.exception_handler(RequestValidationError)
     def _invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -128,16 +127,6 @@ def app_factory() -> FastAPI:
 
 
 def _openapi(app: FastAPI) -> dict:
-    """The generated document, plus the request models read from raw bodies by hand."""
-    if app.openapi_schema:
-        return app.openapi_schema
-    schema = get_openapi(title=app.title, version=app.version, description=app.description,
-                         routes=app.routes)
-    components = schema.setdefault("components", {}).setdefault("schemas", {})
-    for model in (ClueSubmission, BatchSubmission):
-        model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-        components.update(model_schema.pop("$defs", {}))
-        components[model.__name__] = model_schema
-    errors.document_errors(schema)
-    app.openapi_schema = schema
-    return schema
+    if not app.openapi_schema:
+        app.openapi_schema = openapi.build(app, (ClueSubmission, BatchSubmission))
+    return app.openapi_schema

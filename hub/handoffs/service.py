@@ -18,7 +18,6 @@ from datetime import date, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub import audit
@@ -30,7 +29,7 @@ from hub.security.crypto import Cipher
 from hub.settings import get_settings
 from hub.workdays import WorkCalendar, shanghai_today
 
-from . import deadlines
+from . import deadlines, repository
 from .kinds import HANDOFF_KINDS, KINDS
 from .models import Handoff, HandoffEvent
 from .numbers import handoff_no
@@ -199,7 +198,7 @@ def _record(session: Session, handoff: Handoff, action: str, before: str | None,
 def _sync_clue(session: Session, handoff: Handoff, actor: str, now: datetime) -> None:
     """办结 when every hand-off is closed or cancelled (one closed at least); back on reopen."""
     clue = session.get(Clue, handoff.clue_id)
-    states = list(session.scalars(select(Handoff.state).where(Handoff.clue_id == clue.id)))
+    states = repository.states_of_clue(session, clue.id)
     done = all(s in ("closed", "cancelled") for s in states) and "closed" in states
     if done and clue.status != "closed":
         _clue_status(session, clue, "closed", actor, now)
