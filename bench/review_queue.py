@@ -38,6 +38,7 @@ from hub.review import repository  # noqa: E402
 from hub.review.repository import QueueFilter  # noqa: E402
 from hub.route.models import RouteProposal, RuleSetVersion  # noqa: E402
 from hub.route.service import default_yaml  # noqa: E402
+from hub.search import repository as search  # noqa: E402
 
 CHANNELS = ["hotline"] * 5 + ["petition"] * 2 + ["court", "procuratorate", "admin_review",
                                                   "discipline"]
@@ -109,6 +110,7 @@ def fill(engine, pending: int, seed: int = 7) -> dict[str, int]:  # noqa: ANN001
             session.execute(insert(Cluster), clusters[chunk:chunk + 5000])
         for chunk in range(0, len(members), 5000):
             session.execute(insert(ClueCluster), members[chunk:chunk + 5000])
+        search.rebuild(session)  # what the normalize stage writes beside each clue
         session.commit()
     if engine.dialect.name == "postgresql":  # what autovacuum does after a load like this
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

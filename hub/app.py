@@ -4,8 +4,10 @@ entry point `hub run` gives uvicorn (`app_factory`, imported in each worker proc
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hub import log
 from hub.admin.pages import router as admin_pages_router
@@ -23,7 +25,7 @@ from hub.directory.endpoints import router as directory_router
 from hub.directory.pages import router as directory_pages_router
 from hub.documents.endpoints import router as documents_router
 from hub.documents.pages import router as documents_pages_router
-from hub.errors import Forbidden
+from hub.errors import Forbidden, HubError
 from hub.followups.endpoints import router as followups_router
 from hub.followups.pages import router as followups_pages_router
 from hub.handoffs.endpoints import office_router as handoffs_office_router
@@ -32,6 +34,7 @@ from hub.handoffs.pages import router as handoffs_pages_router
 from hub.intake.endpoints import router as intake_router
 from hub.intake.pages import router as intake_pages_router
 from hub.intake.recorder import GroupWriter
+from hub.notify import owners
 from hub.notify.endpoints import router as notify_router
 from hub.notify.pages import router as notify_pages_router
 from hub.ops.endpoints import router as ops_router
@@ -44,7 +47,7 @@ from hub.review.endpoints import router as review_router
 from hub.review.pages import router as review_pages_router
 from hub.route.pages import router as route_pages_router
 from hub.settings import get_settings
-from hub.web.session import LoginRequired, login_url, refusal_page
+from hub.web.session import LoginRequired, error_page, login_url, refusal_page
 from hub.web.templating import STATIC
 
 DESCRIPTION = """问题线索共享协作平台对协作单位开放的接口（共享数据规范 v1）。
@@ -57,6 +60,7 @@ def create_app(hub: Hub) -> FastAPI:
     app = FastAPI(title="问题线索共享协作平台 API", version="v1", description=DESCRIPTION,
                   default_response_class=JSONResponse)
     app.state.hub = hub
+    owners.register()  # a final reply tells the office user who follows the hand-off
     app.state.intake_writer = GroupWriter(hub)
     app.state.agency_guard = AgencyGuard(hub)
     app.state.keys = app.state.agency_guard.keys
@@ -86,8 +90,41 @@ def create_app(hub: Hub) -> FastAPI:
             return refusal_page(request, exc)
         return errors.error_response(exc)
 
+    @app.exception_handler(HubError)
+    def _hub_error(request: Request, exc: HubError) -> Response:
+        """A browser on an office page gets the error as a page; everyone else the JSON shape."""
+        if _browser_page(request):
+            return error_page(request, exc.status_code, errors.error_text(exc))
+        return errors.error_response(exc)
+
+    @app.exception_handler(StarletteHTTPException)
+    def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _browser_page(request) or (request.url.path == "/" and exc.status_code == 404):
+            reason = {404: "没有这个页面，请检查地址。", 405: "这个地址不能这样打开。"}.get(
+                exc.status_code, "请求无法处理。")
+            return error_page(request, exc.status_code, reason)
+        return errors.http_error_response(exc)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        if _browser_page(request):
+            return error_page(request, 422, "地址中的参数有误：" + "；".join(
+                ".".join(str(x) for x in e.get("loc", ())[1:]) or "参数" for e in exc.errors()))
+        return errors.validation_response(exc)
+
+    @app.get("/", include_in_schema=False)
+    def _root() -> RedirectResponse:
+        return RedirectResponse("/office/", status_code=303)
+
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _browser_page(request: Request) -> bool:
+    """An office page (not its JSON API) asked for by a browser."""
+    path = request.url.path
+    return (path.startswith("/office") and not path.startswith("/office/static/")
+            and "text/html" in request.headers.get("accept", ""))
 
 
 def app_factory() -> FastAPI:

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     handoff_complete_days: int = 10
     handoff_kind_days: dict[str, list[int]] = Field(default_factory=lambda: {"cc": [0, 0]})
     handoff_attachment_max_bytes: int = 10 * 1024 * 1024
+    # Decisions a reviewer (科员) only proposes: a section head (科长) or leader approves or
+    # sends them back (SPEC §3). JSON, e.g. HUB_DECISION_APPROVAL_KINDS='["refer"]'.
+    decision_approval_kinds: list[str] = Field(default_factory=lambda: ["refer", "decline"])
     # The bytes of one attachment of a clue (partners' uploads, the office's registrations).
     clue_attachment_max_bytes: int = 20 * 1024 * 1024
 

@@ -43,6 +43,18 @@ def error_response(exc: HubError) -> JSONResponse:
                         headers=headers)
 
 
+def error_text(exc: HubError) -> str:
+    """The error in one Chinese sentence (each field's message for invalid input)."""
+    if isinstance(exc, InvalidInput) and exc.errors:
+        return "；".join(e.msg for e in exc.errors)
+    return exc.message
+
+
+def validation_response(exc: RequestValidationError) -> JSONResponse:
+    errors = field_errors(list(exc.errors()), ())
+    return JSONResponse(error_body("invalid_input", "请求参数有误", errors), 422)
+
+
 # Starlette's and FastAPI's own refusals (no route, wrong method, a body it could not read),
 # in the hub's shape and words.
 HTTP_ANSWERS = {
@@ -67,5 +79,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code, message = HTTP_ANSWERS.get(exc.status_code, ("http_error", "请求未能完成"))
-        return JSONResponse(error_body(code, message), exc.status_code, headers=exc.headers)
+        return http_error_response(exc)
+
+
+def http_error_response(exc: StarletteHTTPException) -> JSONResponse:
+    code, message = HTTP_ANSWERS.get(exc.status_code, ("http_error", "请求未能完成"))
+    return JSONResponse(error_body(code, message), exc.status_code, headers=exc.headers)

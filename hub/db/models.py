@@ -88,6 +88,7 @@ class Clue(Base):
         UniqueConstraint("agency_id", "source_ref", name="uq_clues_agency_source_ref"),
         Index("ix_clues_status_received", "status", "received_at"),
         Index("ix_clues_queue_priority", "status", "priority", "received_at", "id"),
+        Index("ix_clues_received_id", "received_at", "id"),  # every clue, newest first
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))

@@ -187,3 +187,10 @@ def active_body_named(session: Session, name: str) -> Body | None:
 
 def active_bodies(session: Session) -> list[Body]:
     return list(session.scalars(select(Body).where(Body.active)))
+
+
+def agencies_named_like(session: Session, words: str, limit: int) -> list[Agency]:
+    """Active agencies whose name contains the words (the receiver picker)."""
+    return list(session.scalars(
+        select(Agency).where(Agency.active, Agency.name.contains(words, autoescape=True))
+        .order_by(Agency.name).limit(limit)))

@@ -31,8 +31,9 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "resend": (frozenset({"returned"}), "sent"),
     "reopen": (frozenset({"closed"}), "acknowledged"),  # 回头看
     "cancel": (OPEN, "cancelled"),
-    "remind": (OPEN, None),
-    "escalate": (OPEN, None),
+    # A replied hand-off waits on the office (验收), not on the receiver: nobody to remind.
+    "remind": (OPEN - {"replied"}, None),
+    "escalate": (OPEN - {"replied"}, None),
 }
 ACTION_LABELS = {"acknowledge": "签收", "reply_progress": "进展反馈", "reply_final": "办结反馈",
                  "return": "退回（非本单位职责）", "send_back": "退回重办", "verify": "验收",
@@ -59,6 +60,9 @@ def next_state(state: str, action: str, returned_by: str | None = None) -> str:
         allowed = allowed | {"returned"}
     if state == "returned" and returned_by == "office" and action == "resend":
         allowed = frozenset()
+    if state == "replied" and action in ("remind", "escalate"):
+        raise IllegalTransition(f"移交当前状态为“{LABELS[state]}”（{state}）：接收单位已办结反馈，"
+                                f"正等待办公室验收，不能{ACTION_LABELS[action]}；请验收或退回重办")
     if state not in allowed:
         raise IllegalTransition(
             f"移交当前状态为“{LABELS.get(state, state)}”（{state}），"

@@ -22,6 +22,7 @@ from hub.directory.snapshot import current_index, home_of
 from hub.directory.subjects import resolve_subjects
 from hub.normalize.classify import classify
 from hub.normalize.codes import region_of_text
+from hub.search.repository import index_clues
 
 PENDING_REVIEW = "pending_review"
 
@@ -134,6 +135,7 @@ class NormalizeStage:
                            "action": "normalized", "detail": explanation})
         session.execute(update(Clue), updates)
         session.execute(insert(ClueEvent), events)
+        index_clues(session, results)  # the search index, in the same transaction
 
     def give_up(self, session: Session, ref_id: int, error: str, now: datetime) -> None:
         session.execute(update(Clue).where(Clue.id == ref_id).values(status="failed", updated_at=now))

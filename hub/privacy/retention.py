@@ -28,6 +28,7 @@ from hub.handoffs.models import Handoff
 from hub.intake.service import reporter_aad
 from hub.privacy.models import LegalHold
 from hub.privacy.redact import redact
+from hub.search.repository import index_clues
 from hub.security.crypto import Cipher
 from hub.settings import Settings
 
@@ -129,6 +130,8 @@ def _redact_text(session: Session, clue: Clue, reporter: dict) -> int:
     profile = session.get(CorrelateProfile, clue.id)
     if profile is not None:
         profile.text, _ = redact(profile.text, known)
+    session.flush()
+    index_clues(session, [clue.id])  # nor may the search index still find the redacted words
     return in_title + in_content
 
 

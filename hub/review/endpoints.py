@@ -85,6 +85,17 @@ def queue(user: ApiUser, hub: HubDep, channel: str | None = None, category: str 
                          "next_cursor": page.next_cursor})
 
 
+@router.get("/receivers", summary="对象单位提示（协作单位与单位名录，支持简称和别名）")
+def receivers(user: ApiUser, hub: HubDep, q: str = Query("", max_length=100),
+              region: str | None = Query(None, max_length=6)) -> JSONResponse:
+    from hub.handoffs.receivers import suggest
+
+    require_reviewer(user)
+    with hub.uow(write=False) as uow:
+        found = suggest(uow.session, q, region or None)
+    return JSONResponse({"receivers": found})
+
+
 @router.post("/decisions", status_code=201, summary="对一条或多条线索作出决定")
 def decide(body: DecisionIn, request: Request, user: ApiUser, hub: HubDep,
            x_csrf_token: str | None = Header(None)) -> JSONResponse:
@@ -96,6 +107,13 @@ def decide(body: DecisionIn, request: Request, user: ApiUser, hub: HubDep,
             instructions=body.instructions, reply_days=body.reply_days,
             complete_days=body.complete_days, reply_due_on=body.reply_due_on,
             due_on=body.due_on, share_reporter=body.share_reporter)
+        if service.needs_approval(user, decision.kind, hub.settings):
+            proposals = service.propose(uow.session, user, ids, decision, via="api",
+                                        ip=request.client.host if request.client else None)
+            uow.commit()
+            return JSONResponse({"proposals": [{"id": p.id, "clue": body.clues[ids.index(p.clue_id)],
+                                                "kind": p.kind, "state": p.state}
+                                               for p in proposals]}, 202)
         made = service.decide(uow.session, user, ids, decision, via="api", cipher=hub.cipher,
                               settings=hub.settings,
                               ip=request.client.host if request.client else None)

@@ -19,10 +19,12 @@ from hub.security.crypto import Cipher
 from hub.workdays import WorkCalendar
 
 
-def receivers_for(session: Session, request: DecisionRequest) -> list[Receiver]:
-    """The lead from `target`, then each co-handler; 422 naming the one that matches nothing."""
-    lead = resolve_receiver(session, request.target or "", ["target"])
-    co = [resolve_receiver(session, name, ["co_handlers", i])
+def receivers_for(session: Session, request: DecisionRequest,
+                  region: str | None = None) -> list[Receiver]:
+    """The lead from `target`, then each co-handler; 422 naming the one that matches nothing.
+    `region`: the clue's, for short names the directory resolves (县交通局)."""
+    lead = resolve_receiver(session, request.target or "", ["target"], region)
+    co = [resolve_receiver(session, name, ["co_handlers", i], region)
           for i, name in enumerate(request.co_handlers)]
     return [lead, *co]
 

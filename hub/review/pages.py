@@ -16,14 +16,15 @@ from hub.api.deps import HubDep
 from hub.correlate import service as correlation
 from hub.db.types import utcnow
 from hub.directory import service as directory
-from hub.errors import FieldError, HubError, InvalidInput, Unauthorized
+from hub.errors import Conflict, FieldError, Forbidden, HubError, InvalidInput, Unauthorized
 from hub.intake.present import clue_no, parse_clue_no
 from hub.normalize.classify import FIELD_LABELS
 from hub.privacy import service as privacy_service
 from hub.review import repository, service
 from hub.review.decisions import KINDS, STATUS_LABELS, DecisionRequest
 from hub.route.service import clue_id_of, rules_in_force
-from hub.web.actions import act, actor, require_reviewer
+from hub.search.present import mark, mark_snippet
+from hub.web.actions import act, actor, error_text, require_reviewer
 from hub.web.session import SESSION_COOKIE, PageUser, check_csrf, cookie_secure
 from hub.web.templating import (
     add_template_folder,
@@ -122,15 +123,20 @@ def home() -> RedirectResponse:
     return RedirectResponse("/office/queue", status_code=303)
 
 
+def _filter(params, status: str | None = "pending_review") -> repository.QueueFilter:  # noqa: ANN001
+    return repository.QueueFilter(
+        status=status,
+        channel=params.get("channel") or None, category=params.get("category") or None,
+        region=params.get("region") or None, subject=params.get("subject") or None,
+        q=(params.get("q") or "").strip()[:100] or None, sort=params.get("sort") or "newest",
+        cluster=params.get("cluster") or ("multi" if params.get("multi") else None), rule=params.get("rule") or None)
+
+
 @router.get("/queue", response_class=HTMLResponse)
 def queue_page(request: Request, user: PageUser, hub: HubDep,
                cursor: str | None = None) -> HTMLResponse:
     params = request.query_params
-    f = repository.QueueFilter(
-        channel=params.get("channel") or None, category=params.get("category") or None,
-        region=params.get("region") or None, subject=params.get("subject") or None,
-        q=params.get("q") or None, sort=params.get("sort") or "newest",
-        cluster=params.get("cluster") or ("multi" if params.get("multi") else None), rule=params.get("rule") or None)
+    f = _filter(params)
     with hub.uow(write=False) as uow:
         page = repository.queue(uow.session, f, cursor)
         cap = repository.COUNT_CAP if repository.filtered(f) else None
@@ -144,8 +150,37 @@ def queue_page(request: Request, user: PageUser, hub: HubDep,
         "message": params.get("message"), "error": params.get("error")})
 
 
+@router.get("/clues", response_class=HTMLResponse)
+def clues_page(request: Request, user: PageUser, hub: HubDep,
+               cursor: str | None = None) -> HTMLResponse:
+    """Every clue, in every status: the search (ranked, words marked) and the queue's filters."""
+    params = request.query_params
+    status = params.get("status") or None
+    f = _filter(params, status if status in STATUS_LABELS else None)
+    with hub.uow(write=False) as uow:
+        page = repository.queue(uow.session, f, cursor)
+        total = repository.count(uow.session, f, repository.COUNT_CAP)
+        notes = repository.notes(uow.session, [c.id for c in page.clues])
+        rules = rules_in_force(uow.session)
+    keep = {k: v for k, v in params.items() if k != "cursor" and v}
+    return templates.TemplateResponse(request, "clues.html", {
+        "user": user, "page": page, "total": total, "cap": repository.COUNT_CAP, "f": f,
+        "keep": keep, "notes": notes, "rules": rules, "mark": mark, "mark_snippet": mark_snippet,
+        "message": params.get("message"), "error": params.get("error")})
+
+
 @router.get("/clues/{number}", response_class=HTMLResponse)
 def clue_page(request: Request, number: str, user: PageUser, hub: HubDep) -> HTMLResponse:
+    params = request.query_params
+    return _clue(request, number, user, hub, message=params.get("message"),
+                 error=params.get("error"))
+
+
+def _clue(request: Request, number: str, user, hub, *, form: dict | None = None,  # noqa: ANN001
+          message: str | None = None, error: str | None = None,
+          status_code: int = 200) -> HTMLResponse:
+    """A clue's page; `form`: what was typed into the decision form (kept after an error),
+    else the form as the routing proposal fills it."""
     parsed = parse_clue_no(number)
     params = request.query_params
     with hub.uow() as uow:
@@ -153,6 +188,12 @@ def clue_page(request: Request, number: str, user: PageUser, hub: HubDep) -> HTM
         cluster = correlation.panel(uow.session, clue_id=view.clue.id, region_name=region_name)
         picking = _picker_search(uow.session, view.clue, params)
         privacy = privacy_service.panel(uow.session, view.clue, user, utcnow())
+        proposed = service.decision_form(uow.session, view, hub.settings)
+        waiting = repository.pending_proposals(uow.session, [view.clue.id])
+        owner = repository.owner_of(uow.session, view.clue.id)
+        names = repository.user_names(uow.session)
+        ids = {u.id: u for u in repository.reviewers(uow.session)}
+        people = accounts_names(uow.session)
         audit.record(uow.session, actor=audit.user_actor(user), action="clue.viewed",
                      target=f"clue:{view.clue.id}", via="page", ip=_ip(request),
                      after={"raw_record": view.raw.id, "shown": "masked"})
@@ -160,7 +201,11 @@ def clue_page(request: Request, number: str, user: PageUser, hub: HubDep) -> HTM
     return templates.TemplateResponse(request, "clue.html", {
         "user": user, "v": view, "cluster": cluster, "picking": picking, "privacy": privacy,
         "subjects": directory.subject_rows(view.clue.subjects),
-        "message": params.get("message"), "error": params.get("error")})
+        "form": {**proposed, **(form or {})}, "proposed": proposed,
+        "waiting": waiting, "owner": people.get(owner.user_id) if owner else None,
+        "names": names, "people": people, "reviewers": list(ids.values()),
+        "approval_kinds": hub.settings.decision_approval_kinds,
+        "message": message, "error": error}, status_code=status_code)
 
 
 def _picker_search(session, clue, params) -> dict | None:  # noqa: ANN001
@@ -183,15 +228,32 @@ def decide_one(request: Request, number: str, user: PageUser, hub: HubDep, csrf:
     parsed = parse_clue_no(number)
     back = f"/office/clues/{number}"
     co = tuple(re.split(r"[；;\n]", co_handlers))
-    decision = DecisionRequest(kind, target, reason, co_handlers=co, instructions=instructions,
-                               reply_days=_days(reply_days), complete_days=_days(complete_days),
-                               share_reporter=share_reporter)
-    return _decide(hub, user, [parsed[1] if parsed else -1], decision, back, _ip(request))
+    typed = {"kind": kind, "target": target, "reason": reason, "co_handlers": co_handlers,
+             "instructions": instructions, "reply_days": reply_days,
+             "complete_days": complete_days, "share_reporter": share_reporter}
+    try:
+        days = {name: _days(value, name) for name, value in
+                (("reply_days", reply_days), ("complete_days", complete_days))}
+        decision = DecisionRequest(kind, target, reason, co_handlers=co, instructions=instructions,
+                                   share_reporter=share_reporter, **days)
+        with hub.uow() as uow:
+            message = service.decide_or_propose(
+                uow.session, user, [parsed[1] if parsed else -1], decision, via="page",
+                cipher=hub.cipher, settings=hub.settings, ip=_ip(request))
+            uow.commit()
+    except (InvalidInput, Conflict) as exc:  # the form again, as typed, with the reason
+        return _clue(request, number, user, hub, form=typed, error=error_text(exc),
+                     status_code=exc.status_code)
+    return _with(back, message=message)
 
 
-def _days(value: str) -> int | None:
+def _days(value: str, name: str = "reply_days") -> int | None:
     value = value.strip()
-    return int(value) if value.isdigit() else None
+    if not value:
+        return None
+    if not value.isdigit():
+        raise InvalidInput([FieldError([name], "期限应填写工作日天数（整数），如 5")])
+    return int(value)
 
 
 @router.post("/queue/decide")
@@ -211,14 +273,13 @@ def _decide(hub, user, ids: list[int], request: DecisionRequest, back: str,  # n
             ip: str | None = None) -> RedirectResponse:
     try:
         with hub.uow() as uow:
-            made = service.decide(uow.session, user, ids, request, via="page", cipher=hub.cipher,
-                                  settings=hub.settings, ip=ip)
+            message = service.decide_or_propose(uow.session, user, ids, request, via="page",
+                                                cipher=hub.cipher, settings=hub.settings, ip=ip)
             uow.commit()
     except HubError as exc:
         detail = "；".join(e.msg for e in getattr(exc, "errors", [])) or exc.message
         return _with(back, error=detail)
-    label = service.KIND_LABELS[request.kind]
-    return _with(back, message=f"已对 {len(made)} 条线索作出决定：{label}")
+    return _with(back, message=message)
 
 
 def _with(url: str, **params: str) -> RedirectResponse:
@@ -242,3 +303,92 @@ def pick_page(number: str, index: int, user: PageUser, hub: HubDep,
         return f"第 {index + 1} 个被反映单位已确定为“{made['resolved_name']}”"
 
     return act(hub, f"/office/clues/{number}", run)
+
+
+def accounts_names(session) -> dict[int, str]:  # noqa: ANN001
+    """user id → display name."""
+    return {u.id: u.display_name for u in repository.all_users(session)}
+
+
+register_event_labels({
+    "decision.proposed": "提出决定，待科长审批", "decision.approved": "科长批准决定",
+    "decision.returned": "科长退回决定", "owner.assigned": "分配承办人", "owner.taken": "承办",
+    "note": "内部备注", "handoff_owner.assigned": "分配移交承办人",
+})
+
+
+def _clue_id(number: str) -> int:
+    parsed = parse_clue_no(number)
+    return parsed[1] if parsed else -1
+
+
+@router.post("/clues/{number}/owner")
+def set_owner(request: Request, number: str, user: PageUser, hub: HubDep,
+              csrf: Annotated[str, Form()], owner: Annotated[str, Form()] = "") -> RedirectResponse:
+    """A section head assigns the clue (承办人); a reviewer takes it (owner empty or "me")."""
+    check_csrf(user, csrf)
+    target = int(owner) if owner.isdigit() else None
+    return act(hub, f"/office/clues/{number}", lambda session: "承办人：" + service.assign_owner(
+        session, user, _clue_id(number), target, "page", ip=_ip(request)))
+
+
+@router.post("/clues/{number}/notes")
+def add_note(request: Request, number: str, user: PageUser, hub: HubDep,
+             csrf: Annotated[str, Form()], note: Annotated[str, Form()] = "") -> RedirectResponse:
+    check_csrf(user, csrf)
+
+    def run(session) -> str:  # noqa: ANN001
+        service.add_note(session, user, _clue_id(number), note, "page", ip=_ip(request))
+        return "内部备注已记入处理记录（仅办公室可见）"
+    return act(hub, f"/office/clues/{number}", run)
+
+
+@router.post("/approvals/{proposal_id}/approve")
+def approve(request: Request, proposal_id: int, user: PageUser, hub: HubDep,
+            csrf: Annotated[str, Form()], back: Annotated[str, Form()] = "") -> RedirectResponse:
+    check_csrf(user, csrf)
+
+    def run(session) -> str:  # noqa: ANN001
+        made = service.approve(session, user, proposal_id, "page", cipher=hub.cipher,
+                               settings=hub.settings, ip=_ip(request))
+        return f"已批准：{service.KIND_LABELS[made.kind]}"
+    return act(hub, _safe_next(back or "/office/approvals"), run)
+
+
+@router.post("/approvals/{proposal_id}/return")
+def send_back(request: Request, proposal_id: int, user: PageUser, hub: HubDep,
+              csrf: Annotated[str, Form()], note: Annotated[str, Form()] = "",
+              back: Annotated[str, Form()] = "") -> RedirectResponse:
+    check_csrf(user, csrf)
+
+    def run(session) -> str:  # noqa: ANN001
+        service.send_back(session, user, proposal_id, note, "page", ip=_ip(request))
+        return "已退回，线索仍为待研判"
+    return act(hub, _safe_next(back or "/office/approvals"), run)
+
+
+@router.get("/approvals", response_class=HTMLResponse)
+def approvals_page(request: Request, user: PageUser, hub: HubDep) -> HTMLResponse:
+    """Decisions waiting for a section head (科长审批)."""
+    if not user.can_review:
+        raise Forbidden("只有科员、科长和领导可以查看待审批的决定")
+    with hub.uow(write=False) as uow:
+        waiting = repository.pending_proposals(uow.session)
+        clues = {c.id: c for c in repository.clues_by_ids(uow.session,
+                                                         [p.clue_id for p in waiting])}
+        people = accounts_names(uow.session)
+    return templates.TemplateResponse(request, "approvals.html", {
+        "user": user, "waiting": waiting, "clues": clues, "people": people,
+        "message": request.query_params.get("message"),
+        "error": request.query_params.get("error")})
+
+
+@router.get("/mine", response_class=HTMLResponse)
+def mine_page(request: Request, user: PageUser, hub: HubDep) -> HTMLResponse:
+    """我的待办: the clues I own waiting for review, the hand-offs I follow waiting on the
+    office (a final reply to verify, a hand-off returned), approvals waiting on me."""
+    with hub.uow(write=False) as uow:
+        work = service.my_work(uow.session, user)
+    return templates.TemplateResponse(request, "mine.html", {
+        "user": user, "w": work, "message": request.query_params.get("message"),
+        "error": request.query_params.get("error")})

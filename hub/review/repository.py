@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import orjson
@@ -12,13 +12,14 @@ from sqlalchemy.orm import Session
 
 from hub.correlate.models import ClueCluster, Cluster
 from hub.db.models import Agency, Clue, ClueEvent, RawRecord
-from hub.review.models import Decision
+from hub.review.models import ClueOwner, Decision, DecisionProposal, HandoffOwner
 from hub.route.models import RouteProposal
+from hub.search import repository as search
 
 
 @dataclass(frozen=True)
 class QueueFilter:
-    status: str = "pending_review"
+    status: str | None = "pending_review"  # None: every status (the all-clues list)
     channel: str | None = None
     category: str | None = None
     region: str | None = None  # code prefix
@@ -53,8 +54,12 @@ def _conditions(f: QueueFilter, session: Session) -> list:
     if f.subject:
         where.append(cast(Clue.subjects, String).contains(f.subject, autoescape=True))
     if f.q:
-        where.append(or_(Clue.title.contains(f.q, autoescape=True),
-                         Clue.content.contains(f.q, autoescape=True)))
+        found = search.matches(session, f.q, ranked=False)
+        if found is None:  # nothing the index holds (punctuation only): the words as typed
+            where.append(or_(Clue.title.contains(f.q, autoescape=True),
+                             Clue.content.contains(f.q, autoescape=True)))
+        else:
+            where.append(Clue.id.in_(select(found.subquery().c.clue_id)))
     if f.cluster == "multi":
         # Probed row by row along the queue's index (two primary-key lookups per clue), so
         # the first page stops as soon as it has its 50.
@@ -63,10 +68,11 @@ def _conditions(f: QueueFilter, session: Session) -> list:
     few, probes = _narrowing(f, session)
     where += probes
     if few is None:
-        return [Clue.status == f.status, *where]
+        return [Clue.status == f.status, *where] if f.status else where
     # The status is written so that no index serves it: the planner walks the few ids by
     # primary key (SQLite would otherwise scan the queue's index and probe each clue).
-    return [Clue.id.in_(sorted(few)), Clue.status.concat("") == f.status, *where]
+    status = [Clue.status.concat("") == f.status] if f.status else []
+    return [Clue.id.in_(sorted(few)), *status, *where]
 
 
 def _narrowing(f: QueueFilter, session: Session) -> tuple[set[int] | None, list]:
@@ -123,7 +129,9 @@ def notes(session: Session, clue_ids: list[int]) -> dict[int, QueueNotes]:
 
 def queue(session: Session, f: QueueFilter, cursor: str | None, limit: int = 50) -> QueuePage:
     """Keyset paging: the next page starts after the last row shown, so page 2,000 of 100,000
-    pending clues costs what page 1 costs."""
+    pending clues costs what page 1 costs. A search (`f.q`) is ranked instead (hub.search)."""
+    if f.q and (found := search.matches(session, f.q)) is not None:
+        return _ranked(session, f, found.subquery(), cursor, limit)
     order = ([Clue.priority.desc()] if f.sort == "urgent" else []) + [
         Clue.received_at.desc(), Clue.id.desc()]
     query = select(Clue).where(*_conditions(f, session)).order_by(*order).limit(limit + 1)
@@ -135,6 +143,29 @@ def queue(session: Session, f: QueueFilter, cursor: str | None, limit: int = 50)
     rows = rows[:limit]
     next_cursor = _encode(f.sort, rows[-1]) if more and rows else None
     return QueuePage(rows, next_cursor, None)
+
+
+def _ranked(session: Session, f: QueueFilter, found, cursor: str | None,  # noqa: ANN001
+            limit: int) -> QueuePage:
+    """A search's page: best match first (title hits above content hits), then newest; paged
+    by offset ("o100"), since a rank is no key to continue after."""
+    offset = int(cursor[1:]) if cursor and cursor[0] == "o" and cursor[1:].isdigit() else 0
+    if f.status is None and not filtered(replace(f, q=None, status="any")):
+        # Only the words narrow it: the page is ranked inside the index (newest id first
+        # among equals) and only its clues are read, not every match's row in `clues`.
+        top = list(session.execute(select(found.c.clue_id).order_by(
+            found.c.rank.desc(), found.c.clue_id.desc()).offset(offset).limit(limit + 1)).scalars())
+        by_id = {c.id: c for c in session.scalars(select(Clue).where(Clue.id.in_(top)))}
+        rows = [by_id[i] for i in top if i in by_id]
+        more = len(rows) > limit
+        return QueuePage(rows[:limit], f"o{offset + limit}" if more else None, None)
+    where = _conditions(replace(f, q=None), session)
+    query = (select(Clue).join(found, found.c.clue_id == Clue.id).where(*where)
+             .order_by(found.c.rank.desc(), Clue.received_at.desc(), Clue.id.desc())
+             .offset(offset).limit(limit + 1))
+    rows = list(session.scalars(query))
+    more = len(rows) > limit
+    return QueuePage(rows[:limit], f"o{offset + limit}" if more else None, None)
 
 
 def _after(sort: str, after: list):  # noqa: ANN202
@@ -175,7 +206,8 @@ def count(session: Session, f: QueueFilter, cap: int | None = None) -> int:
 
 def filtered(f: QueueFilter) -> bool:
     """Whether anything narrows the queue beyond its status (the plain count is index-only)."""
-    return any((f.channel, f.category, f.region, f.subject, f.q, f.cluster, f.rule))
+    return any((f.channel, f.category, f.region, f.subject, f.q, f.cluster, f.rule,
+                f.status is None))
 
 
 def clue_with_source(session: Session, clue_id: int) -> tuple[Clue, RawRecord, Agency] | None:
@@ -196,3 +228,113 @@ def history(session: Session, clue_id: int) -> tuple[list[ClueEvent], list[Decis
 
 def clues_by_id(session: Session, ids: list[int]) -> list[Clue]:
     return list(session.scalars(select(Clue).where(Clue.id.in_(ids)).with_for_update()))
+
+
+# -- proposals awaiting approval, owners, my work -------------------------------------------
+
+def pending_proposals(session: Session, clue_ids: list[int] | None = None) -> list[DecisionProposal]:
+    query = select(DecisionProposal).where(DecisionProposal.state == "pending")
+    if clue_ids is not None:
+        query = query.where(DecisionProposal.clue_id.in_(clue_ids))
+    return list(session.scalars(query.order_by(DecisionProposal.proposed_at,
+                                               DecisionProposal.id)))
+
+
+def proposal(session: Session, proposal_id: int) -> DecisionProposal | None:
+    return session.get(DecisionProposal, proposal_id, with_for_update=True)
+
+
+def owner_of(session: Session, clue_id: int) -> ClueOwner | None:
+    return session.get(ClueOwner, clue_id)
+
+
+def owners(session: Session, clue_ids: list[int]) -> dict[int, int]:
+    if not clue_ids:
+        return {}
+    return dict(session.execute(select(ClueOwner.clue_id, ClueOwner.user_id)
+                                .where(ClueOwner.clue_id.in_(clue_ids))).all())
+
+
+def set_owner(session: Session, clue_id: int, user_id: int, by: int, now: datetime) -> None:
+    found = session.get(ClueOwner, clue_id, with_for_update=True)
+    if found is None:
+        session.add(ClueOwner(clue_id=clue_id, user_id=user_id, assigned_by=by, assigned_at=now))
+    else:
+        found.user_id, found.assigned_by, found.assigned_at = user_id, by, now
+
+
+def set_handoff_owner(session: Session, handoff_id: int, user_id: int, by: int,
+                      now: datetime) -> None:
+    found = session.get(HandoffOwner, handoff_id, with_for_update=True)
+    if found is None:
+        session.add(HandoffOwner(handoff_id=handoff_id, user_id=user_id, assigned_by=by,
+                                 assigned_at=now))
+    else:
+        found.user_id, found.assigned_by, found.assigned_at = user_id, by, now
+
+
+def handoff_owner(session: Session, handoff_id: int, clue_id: int) -> int | None:
+    """The hand-off's own owner, else its clue's."""
+    own = session.get(HandoffOwner, handoff_id)
+    if own is not None:
+        return own.user_id
+    clue = session.get(ClueOwner, clue_id)
+    return clue.user_id if clue else None
+
+
+def my_clues(session: Session, user_id: int, limit: int = 200) -> list[Clue]:
+    """Clues I own that wait on the office (pending review)."""
+    return list(session.scalars(
+        select(Clue).join(ClueOwner, ClueOwner.clue_id == Clue.id)
+        .where(ClueOwner.user_id == user_id, Clue.status == "pending_review")
+        .order_by(Clue.priority.desc(), Clue.received_at).limit(limit)))
+
+
+def my_handoffs(session: Session, user_id: int, states: tuple[str, ...],
+                limit: int = 200) -> list:
+    """Hand-offs I follow (mine, or of a clue I own when the hand-off has no owner of its
+    own) in one of `states`: those waiting on the office."""
+    from hub.handoffs.models import Handoff
+
+    own = select(HandoffOwner.handoff_id).where(HandoffOwner.user_id == user_id)
+    via_clue = (select(Handoff.id).join(ClueOwner, ClueOwner.clue_id == Handoff.clue_id)
+                .outerjoin(HandoffOwner, HandoffOwner.handoff_id == Handoff.id)
+                .where(ClueOwner.user_id == user_id, HandoffOwner.handoff_id.is_(None)))
+    return list(session.scalars(
+        select(Handoff).where(Handoff.id.in_(own.union(via_clue)), Handoff.state.in_(states))
+        .order_by(Handoff.due_on, Handoff.id).limit(limit)))
+
+
+def user_names(session: Session) -> dict[str, str]:
+    """username → display name, for history lines ("user:li" → 李科员)."""
+    from hub.accounts.models import OfficeUser
+
+    return dict(session.execute(select(OfficeUser.username, OfficeUser.display_name)).all())
+
+
+def reviewers(session: Session) -> list:
+    from hub.accounts.models import OfficeUser
+
+    return list(session.scalars(select(OfficeUser).where(
+        OfficeUser.active, OfficeUser.role.in_(("reviewer", "section_head")))
+        .order_by(OfficeUser.role, OfficeUser.display_name)))
+
+
+def all_users(session: Session) -> list:
+    from hub.accounts.models import OfficeUser
+
+    return list(session.scalars(select(OfficeUser)))
+
+
+def clues_by_ids(session: Session, ids: list[int]) -> list[Clue]:
+    """Clues to show (no lock)."""
+    return list(session.scalars(select(Clue).where(Clue.id.in_(ids)))) if ids else []
+
+
+def returned_proposals(session: Session, user_id: int) -> list[DecisionProposal]:
+    """My proposals sent back whose clue still waits for review."""
+    return list(session.scalars(
+        select(DecisionProposal).join(Clue, Clue.id == DecisionProposal.clue_id)
+        .where(DecisionProposal.proposed_by == user_id, DecisionProposal.state == "returned",
+               Clue.status == "pending_review")
+        .order_by(DecisionProposal.settled_at.desc()).limit(100)))

@@ -60,6 +60,22 @@ def refusal_page(request: Request, exc: Forbidden) -> HTMLResponse:
                                       {"user": user, "reason": exc.message}, status_code=403)
 
 
+ERROR_HEADINGS = {404: "没有找到", 409: "无法办理", 422: "填写有误", 400: "请求有误",
+                  405: "无法办理", 413: "内容太大", 429: "操作太频繁"}
+
+
+def error_page(request: Request, status: int, reason: str) -> HTMLResponse:
+    """A browser's error inside the office layout, in Chinese (never raw JSON)."""
+    with request.app.state.hub.uow(write=False) as uow:
+        try:
+            user = principal(uow.session, request.cookies.get(SESSION_COOKIE), utcnow())
+        except Unauthorized:
+            user = None
+    heading = ERROR_HEADINGS.get(status, "出错了")
+    return templates.TemplateResponse(request, "error.html", {
+        "user": user, "reason": reason, "heading": heading}, status_code=status)
+
+
 def login_url(next_url: str) -> str:
     return f"/office/login?next={quote(next_url)}"
 

@@ -79,7 +79,9 @@ def office_client(url: str, username: str = "li") -> httpx.Client:
 @pytest.fixture
 def desk(hub, agencies, live):
     with hub.uow() as uow:
-        add_user(uow.session, username="li", display_name="李科员", role="reviewer",
+        # A section head: referrals and declines are decided at once (a reviewer's wait
+        # for approval, tests/review/test_approvals.py)
+        add_user(uow.session, username="li", display_name="李科长", role="section_head",
                  password=PASSWORD)
         uow.commit()
     _, court = agencies.add("十堰市中级人民法院", "court")

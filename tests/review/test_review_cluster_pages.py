@@ -55,7 +55,7 @@ def test_reviewer_works_a_multi_channel_cluster(office):
         assert "已将本线索移出线索组" in page.get_by_role("status").inner_text()
         assert "本线索尚未与其他线索关联" in page.content()
         history = page.locator(".history").inner_text()
-        assert "加入线索组（user:li）" in history and "移出线索组（user:li）" in history
+        assert "加入线索组（李科员）" in history and "移出线索组（李科员）" in history  # people by name
 
         # Set the 12345 call as the lead, then decide on the court clue.
         page.goto(f"{base}/office/clues/{numbers['court']}")
@@ -90,7 +90,7 @@ def test_reviewer_picks_the_body_of_an_unresolved_subject(office):
         assert "已确定为" in page.get_by_role("status").inner_text()
         assert "人工指定" in page.locator(".subject").first.inner_text()
         assert "未匹配" not in page.locator(".subject").first.inner_text()
-        assert "指定被反映单位（user:li）" in page.locator(".history").inner_text()
+        assert "指定被反映单位（李科员）" in page.locator(".history").inner_text()
 
 
 NEW_RULE = """rules:

@@ -83,8 +83,10 @@ def test_reviewer_filters_opens_and_decides(office):
         page.get_by_label("决定").select_option("decline")
         page.get_by_label("理由或意见").fill("属于消费纠纷，不属于法治督察范围")
         page.get_by_role("button", name="提交决定").click()
-        assert "已对 1 条线索作出决定：不予受理" in page.get_by_role("status").inner_text()
-        assert "不予受理" in page.locator(".badge.status").inner_text()
+        # A reviewer's decline waits for a section head's approval (SPEC §3)
+        assert "已提交科长审批：不予受理" in page.get_by_role("status").first.inner_text()
+        assert "待研判" in page.locator(".badge.status").inner_text()
+        assert "待科长审批：不予受理" in page.locator(".proposal.waiting").inner_text()
         assert "属于消费纠纷" in page.locator(".history").inner_text()
 
 

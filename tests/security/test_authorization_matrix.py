@@ -44,6 +44,7 @@ CALLERS = ["none", "agency_a", "agency_b", *ROLES, "browser"]
 
 MATRIX = """
 method path                                                          none   agency_a agency_b reviewer section_head leader auditor admin  browser
+GET    /                                                             ok     ok       ok       ok       ok           ok     ok      ok     ok
 POST   /api/v1/clues                                                 deny   ok       ok       deny     deny         deny   deny    deny   deny
 POST   /api/v1/clues/batch                                           deny   ok       ok       deny     deny         deny   deny    deny   deny
 GET    /api/v1/clues/{clue_id}                                       deny   ok       hidden   deny     deny         deny   deny    deny   deny
@@ -75,6 +76,7 @@ GET    /api/v1/office/handoffs/{number}                              deny   deny
 POST   /api/v1/office/handoffs/{number}/actions                      deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /api/v1/office/handoffs/{number}/attachments/{attachment_id}  deny   deny     deny     ok       ok           ok     ok      deny   deny
 POST   /api/v1/office/handoffs/{number}/replies                      deny   deny     deny     ok       ok           ok     deny    deny   deny
+GET    /api/v1/office/receivers                                      deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /api/v1/office/queue                                          deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /api/v1/office/reveals                                        deny   deny     deny     deny     deny         ok     deny    deny   deny
 POST   /api/v1/office/reveals                                        deny   deny     deny     deny     ok           ok     deny    deny   deny
@@ -114,6 +116,7 @@ POST   /office/admin/users/{user_id}                                 deny   deny
 GET    /office/audit                                                 deny   deny     deny     deny     deny         deny   ok      deny   deny
 GET    /office/calendar                                              deny   deny     deny     ok       ok           ok     ok      ok     deny
 POST   /office/calendar/days                                         deny   deny     deny     deny     deny         deny   deny    ok     deny
+GET    /office/clues                                                 deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /office/clues/new                                             deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /office/clues/new                                             deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /office/clues/{number}                                        deny   deny     deny     ok       ok           ok     ok      ok     deny
@@ -123,10 +126,15 @@ POST   /office/clues/{number}/cluster/lead                           deny   deny
 POST   /office/clues/{number}/cluster/merge                          deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /office/clues/{number}/cluster/split                          deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /office/clues/{number}/decide                                 deny   deny     deny     ok       ok           ok     deny    deny   deny
+POST   /office/clues/{number}/notes                                  deny   deny     deny     ok       ok           ok     deny    deny   deny
+POST   /office/clues/{number}/owner                                  deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /office/clues/{number}/hold                                   deny   deny     deny     deny     ok           ok     deny    ok     deny
 POST   /office/clues/{number}/reporter                               deny   deny     deny     deny     ok           deny   deny    deny   deny
 POST   /office/clues/{number}/reveal-requests                        deny   deny     deny     deny     ok           ok     deny    deny   deny
 POST   /office/clues/{number}/subjects/{index}                       deny   deny     deny     ok       ok           ok     deny    deny   deny
+GET    /office/approvals                                             deny   deny     deny     ok       ok           ok     deny    deny   deny
+POST   /office/approvals/{proposal_id}/approve                       deny   deny     deny     deny     ok           ok     deny    deny   deny
+POST   /office/approvals/{proposal_id}/return                        deny   deny     deny     deny     ok           ok     deny    deny   deny
 GET    /office/directory                                             deny   deny     deny     deny     deny         deny   deny    ok     deny
 POST   /office/directory/import                                      deny   deny     deny     deny     deny         deny   deny    ok     deny
 POST   /office/directory/{body_id}/alias                             deny   deny     deny     deny     deny         deny   deny    ok     deny
@@ -145,6 +153,7 @@ POST   /office/handoffs/{number}/reply                               deny   deny
 GET    /office/login                                                 ok     ok       ok       ok       ok           ok     ok      ok     ok
 POST   /office/login                                                 ok     ok       ok       ok       ok           ok     ok      ok     ok
 POST   /office/logout                                                deny   deny     deny     ok       ok           ok     ok      ok     deny
+GET    /office/mine                                                  deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /office/notifications                                         deny   deny     deny     ok       ok           ok     ok      ok     deny
 POST   /office/notifications/read                                    deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /office/queue                                                 deny   deny     deny     ok       ok           ok     ok      ok     deny
@@ -197,6 +206,7 @@ EXPECTED = parse(MATRIX)
 # A page action refused for the caller's role goes back with the reason as its notice.
 NOT_ALLOWED_NOTICES = ("只有科员、科长和领导可以研判线索", "只有管理员可以维护分办规则和单位名录",
                        "只有科员、科长和领导可以办理移交", "只有科长和领导可以",
+                       "只有科员、科长和领导可以承办线索", "只有科员、科长和领导可以写内部备注",
                        "只有科长、领导和管理员可以设置或解除法律保留", "只有领导可以审批",
                        "只有管理员可以调整工作日历", "只有管理员、科长和领导可以查看和重发推送",
                        "只有审计人员可以查看审计记录", "只有科员、科长和领导可以办理回头看",
@@ -281,7 +291,7 @@ def world(hub, live) -> World:
         callers[role] = Caller(role, {"X-CSRF-Token": token}, token,
                                {"hub_session": session.cookies["hub_session"]})
     values = {"clue_id": clue, "number": clue, "connector": "hotline", "path": "hub.css",
-              "other": other, "index": "0", "period": "2026-10", "key": next(iter(REGISTRY.figures)),
+              "other": other, "index": "0", "period": "2026-10", "proposal_id": "999999", "key": next(iter(REGISTRY.figures)),
               **_objects(hub, live.url, callers, a_id, clue, other)}
     return World(live.url, callers, values)
 
@@ -483,6 +493,9 @@ def _form(world: World, caller: Caller, path: str, url: str) -> dict:
         "/office/clues/{number}/reveal-requests": {"reason": "核实反映人身份"},
         "/office/reveals/{request_id}/decide": {"decision": "approve", "note": "同意"},
         "/office/clues/{number}/hold": {"action": "place", "reason": "诉讼保全"},
+        "/office/clues/{number}/owner": {"owner": ""},
+        "/office/clues/{number}/notes": {"note": "矩阵测试备注"},
+        "/office/approvals/{proposal_id}/return": {"note": "请补充材料"},
         "/office/reports/issue": {"period": "2026-09"},
         "/office/reports/{report_id}/share": {"agency": v["a_id"]},
         "/office/followups/{followup_id}/finding": {"finding": "consolidated", "note": "巩固"},

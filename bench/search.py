@@ -1,0 +1,158 @@
+"""Full-text search's first page at 1 M clues, beside the full scan it replaced.
+
+    .venv/bin/python bench/search.py --database postgresql --clues 1000000
+    .venv/bin/python bench/search.py --database sqlite --clues 100000
+
+Fills a scratch database (migrated like production) with `--clues` clues in every status,
+written in words of Chinese (a vocabulary of ~2,000 two-character words, Zipf-like, plus
+罚款 in about 1% of clues and case numbers), indexes them as the normalize stage does
+(hub.search.repository.store), and times what /office/clues runs for a search: the first page
+of 50 (ranked) and the heading's count (at most 1000). The same page with the index switched
+off (LIKE over title and content, newest first: the search before the index) is the full scan
+beside it. p50 and p95 over `--runs` runs after warm-up. PostgreSQL is vacuumed and analyzed
+after the load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy.orm import Session
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.correlate import open_database  # noqa: E402
+from bench.review_queue import timed  # noqa: E402
+from hub.db.models import Agency, Clue, RawRecord  # noqa: E402
+from hub.review import repository  # noqa: E402
+from hub.review.repository import QueueFilter  # noqa: E402
+from hub.search import repository as search  # noqa: E402
+
+WORDS = ["执法", "违规", "收费", "拆迁", "补偿", "处罚", "整改", "投诉", "举报", "拖欠", "工程",
+         "城管", "摊贩", "交通", "运输", "市场", "监管", "检查", "企业", "群众", "反映", "判决",
+         "履行", "撤销", "行政", "复议", "诉讼", "信访", "热线", "环保", "噪音", "污染", "土地",
+         "征收", "房屋", "安置", "工资", "农民", "学校", "医院", "药品", "食品", "安全", "消防"]
+# One clue in ten waits for review: 1 M clues hold the queue's 100 k pending.
+STATUSES = ["pending_review"] + ["accepted"] * 3 + ["assigned"] * 3 + ["declined", "closed",
+                                                                        "referred"]
+CHANNELS = ["hotline", "petition", "court", "procuratorate", "admin_review", "discipline"]
+
+
+def vocabulary(rng: random.Random, size: int = 2000) -> list[str]:
+    words = list(WORDS)
+    while len(words) < size:
+        words.append(chr(rng.randint(0x4E00, 0x9FA5)) + chr(rng.randint(0x4E00, 0x9FA5)))
+    return words
+
+
+def fill(engine, clues: int, seed: int = 11, chunk: int = 5000) -> None:  # noqa: ANN001
+    rng = random.Random(seed)
+    words = vocabulary(rng)
+    weights = [1 / (rank + 1) for rank in range(len(words))]
+    cumulative = [sum(weights[:n + 1]) for n in range(len(weights))]
+    now = datetime(2026, 11, 30, tzinfo=UTC)
+    with Session(engine) as session:
+        agency = Agency(name="基准测试", channel="other")
+        session.add(agency)
+        session.flush()
+        raw = RawRecord(agency_id=agency.id, origin="import", sha256="0" * 64, size=0,
+                        body_enc=b"", outcome="accepted")
+        session.add(raw)
+        session.flush()
+        for first in range(1, clues + 1, chunk):
+            rows, index = [], []
+            for i in range(first, min(first + chunk, clues + 1)):
+                received = now - timedelta(seconds=(clues - i) * 30)
+                picked = rng.choices(words, cum_weights=cumulative, k=24)
+                if rng.random() < 0.01:
+                    picked[rng.randrange(24)] = "罚款"
+                title = "".join(picked[:4]) + "问题"
+                content = "群众反映" + "，".join("".join(picked[k:k + 4]) for k in range(4, 24, 4)) + "。"
+                refs = [{"kind": "case_number", "value": f"(2026)鄂03{i % 100:02d}执{i}号"}]
+                subjects = [{"name": f"{rng.choice(WORDS)}局"}]
+                rows.append({
+                    "id": i, "agency_id": agency.id, "source_ref": f"S-{i}", "raw_record_id": raw.id,
+                    "received_at": received, "updated_at": received, "status": rng.choice(STATUSES),
+                    "channel": rng.choice(CHANNELS), "reported_at": received, "title": title,
+                    "content": content, "category": "other", "region_code": "420322",
+                    "urgency": "normal", "priority": 0, "subjects": subjects, "references": refs})
+                index.append((i, *search.terms_of(title, content, subjects, refs)))
+            session.execute(insert(Clue), rows)
+            search.store(session, index)
+            session.commit()
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
+
+
+def page_and_count(session: Session, f: QueueFilter) -> None:
+    repository.queue(session, f, None, 50)
+    repository.count(session, f, repository.COUNT_CAP)
+
+
+def measure(url: str, clues: int, runs: int, query: str = "罚款") -> dict:
+    engine = create_engine(url)
+    started = time.monotonic()
+    with Session(engine) as session:
+        have = session.scalar(select(func.count()).select_from(Clue))
+    if have != clues:  # a kept database (--keep) is filled once
+        fill(engine, clues)
+    filled = time.monotonic() - started
+    f = QueueFilter(status=None, q=query)
+    queue, queue_search = QueueFilter(), QueueFilter(q=query)
+    out = {"clues": clues, "filled_s": filled, "database": engine.dialect.name}
+    with Session(engine) as session:
+        out["matches"] = repository.count(session, f)
+        out["pending"] = repository.count(session, queue)
+        out["index"] = timed(lambda: page_and_count(session, f), runs)
+        out["queue"] = timed(lambda: page_and_count(session, queue), runs)
+        out["queue_index"] = timed(lambda: page_and_count(session, queue_search), runs)
+        matches = search.matches
+        search.matches = lambda *_, **__: None  # the search before the index: LIKE, newest first
+        try:
+            few = max(5, runs // 3)
+            out["scan"] = timed(lambda: page_and_count(session, f), few)
+            out["queue_scan"] = timed(lambda: page_and_count(session, queue_search), few)
+        finally:
+            search.matches = matches
+    engine.dispose()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="postgresql")
+    parser.add_argument("--clues", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--keep", metavar="URL", help="a database to fill once and keep (measured "
+                        "again without filling when it already holds --clues clues)")
+    args = parser.parse_args()
+    if args.keep:
+        from hub.db.migrate import upgrade
+
+        upgrade(args.keep)
+        result = measure(args.keep, args.clues, args.runs)
+    else:
+        url, drop = open_database(args.database)
+        try:
+            result = measure(url, args.clues, args.runs)
+        finally:
+            drop()
+    print(f"{result['database']}: {result['clues']:,} clues, 罚款 in {result['matches']:,}, "
+          f"filled in {result['filled_s']:.0f} s")
+    print("search first page + count, p50 / p95 ms: {:.1f} / {:.1f}".format(*result["index"]))
+    print("full scan (LIKE), same page, p50 / p95 ms: {:.1f} / {:.1f}".format(*result["scan"]))
+    print(f"queue ({result['pending']:,} pending) first page + count, p50 / p95 ms: "
+          "{:.1f} / {:.1f}".format(*result["queue"]))
+    print("queue search, index / full scan, p95 ms: {:.1f} / {:.1f}".format(
+        result["queue_index"][1], result["queue_scan"][1]))
+
+
+if __name__ == "__main__":
+    main()

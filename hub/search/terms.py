@@ -1,0 +1,69 @@
+"""Turning text into search terms, and a query into the terms it needs (pure).
+
+Text is NFKC-normalized first (full-width letters and digits are the ASCII ones).
+Chinese has no spaces, so a run of Han characters becomes its single characters and its
+overlapping character pairs (bigrams): 拆迁补偿 → 拆 迁 补 偿 拆迁 迁补 补偿. A query of two or
+more characters needs all of its bigrams (罚款 → 罚款; 违规罚款 → 违规 规罚 罚款), a one-character
+query needs that character. Latin letters and digits (case and document numbers: (2024)鄂0322执123号,
+郧交罚〔2024〕15号) become lower-cased tokens of letters and digits, kept whole.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKENS = re.compile(rf"[{_HAN}]+|[0-9a-z]+")
+_IS_HAN = re.compile(rf"[{_HAN}]")
+MAX_QUERY_TERMS = 32  # a pasted paragraph is cut to its first terms, not a 500-term AND
+
+
+def _runs(text: str) -> Iterable[str]:
+    return _TOKENS.findall(unicodedata.normalize("NFKC", text).lower())
+
+
+def index_terms(*texts: str | None) -> list[str]:
+    """Every distinct term of the texts, in first-seen order (what the index stores)."""
+    seen: dict[str, None] = {}
+    for text in texts:
+        if not text:
+            continue
+        for run in _runs(text):
+            if _IS_HAN.match(run):
+                for i, char in enumerate(run):
+                    seen.setdefault(char, None)
+                    if i + 1 < len(run):
+                        seen.setdefault(run[i:i + 2], None)
+            else:
+                seen.setdefault(run, None)
+    return list(seen)
+
+
+def query_terms(query: str | None) -> list[str]:
+    """The terms a clue must have to match the query (all of them); [] when there are none."""
+    seen: dict[str, None] = {}
+    for run in _runs(query or ""):
+        if _IS_HAN.match(run) and len(run) > 1:
+            for i in range(len(run) - 1):
+                seen.setdefault(run[i:i + 2], None)
+        else:
+            seen.setdefault(run, None)
+    return list(seen)[:MAX_QUERY_TERMS]
+
+
+def highlight_words(query: str | None) -> list[str]:
+    """The pieces of the query to mark in what is shown (longest first)."""
+    return sorted(set(_runs(query or "")), key=len, reverse=True)
+
+
+def snippet(text: str, words: list[str], width: int = 60) -> str:
+    """A window of `text` around the first word found (the whole text when short)."""
+    if len(text) <= width:
+        return text
+    lowered = text.lower()
+    hits = [p for w in words if (p := lowered.find(w)) >= 0]
+    start = max(0, min(hits) - width // 3) if hits else 0
+    piece = text[start:start + width]
+    return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")

@@ -1,0 +1,40 @@
+"""Search terms: every piece of a text a user might type finds the text (pure)."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hub.search.present import mark
+from hub.search.terms import index_terms, query_terms
+
+HAN = st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x4E40), min_size=1, max_size=30)
+MIXED = st.text(st.sampled_from("罚款拆迁补偿执行号（）〔〕()2024鄂0322行初15abcXYZ ，。"),
+                min_size=1, max_size=40)
+
+
+@given(HAN, st.data())
+def test_any_piece_of_chinese_text_is_found(text, data):
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    assert set(query_terms(text[start:end])) <= set(index_terms(text))
+
+
+@given(MIXED)
+def test_the_whole_text_finds_itself(text):
+    assert set(query_terms(text)) <= set(index_terms(text))
+
+
+def test_terms_of_words_and_numbers():
+    assert query_terms("罚款") == ["罚款"]
+    assert query_terms("违规罚款") == ["违规", "规罚", "罚款"]
+    assert query_terms("罚") == ["罚"]
+    assert query_terms("(2023)鄂0322行初15号") == ["2023", "鄂", "0322", "行初", "15", "号"]
+    assert query_terms("ＡＢ１２") == ["ab12"]  # full-width, as typed with a Chinese input method
+    assert query_terms("，。") == []
+    assert "罚款" in index_terms("对摊贩一律罚款")
+
+
+def test_marked_words_are_escaped():
+    assert str(mark("<b>罚款</b>未退", "罚款")) == "&lt;b&gt;<mark>罚款</mark>&lt;/b&gt;未退"
+    assert str(mark("案号ABC-1", "abc")) == "案号<mark>ABC</mark>-1"
