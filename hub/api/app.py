@@ -24,6 +24,7 @@ from hub.handoffs.office_api import router as handoffs_office_api_router
 from hub.handoffs.pages import router as handoffs_pages_router
 from hub.intake.endpoints import router as intake_router
 from hub.intake.recorder import GroupWriter
+from hub.notify.endpoints import clues_router as notify_clues_router
 from hub.notify.endpoints import router as notify_router
 from hub.notify.pages import router as notify_pages_router
 from hub.ops.endpoints import router as ops_router
@@ -52,7 +53,7 @@ def create_app(hub: Hub) -> FastAPI:
     app.state.agency_guard = AgencyGuard(hub)
     app.state.keys = app.state.agency_guard.keys
     errors.install(app)
-    for router in (intake_router, collect_router, correlate_router, directory_router,
+    for router in (intake_router, notify_clues_router, collect_router, correlate_router, directory_router,
                    route_router, office_api_router, office_pages_router, ops_router, handoffs_router,
                    handoffs_office_api_router, handoffs_pages_router, calendar_pages_router,
                    notify_router, notify_pages_router, privacy_api_router,

@@ -98,7 +98,8 @@ def post_reply(number: str, body: ReplySubmission, agency: HandoffWriter, hub: H
     with hub.uow() as uow:
         handoff = repository.by_number(uow.session, number, agency_id=agency.agency_id,
                                        for_update=True)
-        reply, new = replies.add_reply(uow.session, handoff, body, actor=_actor(agency), via="api")
+        reply, new = replies.add_reply(uow.session, handoff, body, actor=_actor(agency), via="api",
+                                       cipher=hub.cipher)
         uow.commit()
         attachments = repository.attachments(uow.session, [handoff.id])
         return JSONResponse(present.reply_json(reply, attachments), 201 if new else 200)

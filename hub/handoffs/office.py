@@ -161,12 +161,14 @@ def _deadline(calendar: WorkCalendar, now: datetime, due_on: date | None,
 
 
 def record_reply(session: Session, by: OfficePrincipal, number: str, body: ReplySubmission, *,
-                 via: str, now: datetime | None = None) -> tuple[HandoffReply, bool]:
+                 via: str, now: datetime | None = None,
+                 cipher: Cipher | None = None) -> tuple[HandoffReply, bool]:
     """A reply the receiver gave outside the API (letter, phone), recorded by a reviewer."""
     if not by.can_review:
         raise Forbidden("只有科员、科长和领导可以办理移交")
     handoff = repository.by_number(session, number, for_update=True)
-    return add_reply(session, handoff, body, actor=f"user:{by.username}", via=via, now=now)
+    return add_reply(session, handoff, body, actor=f"user:{by.username}", via=via, now=now,
+                     cipher=cipher)
 
 
 def _redirect(session: Session, by: OfficePrincipal, number: str, target: str | None,

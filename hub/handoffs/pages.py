@@ -88,7 +88,8 @@ def record_reply(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, 
     try:
         body = ReplySubmission.model_validate(data)
         with hub.uow() as uow:
-            office.record_reply(uow.session, user, number, body, via="page")
+            office.record_reply(uow.session, user, number, body, via="page",
+                                cipher=hub.cipher)
             uow.commit()
     except ValidationError as exc:
         return _with(back, error="；".join(e.msg for e in field_errors(exc, ())))

@@ -197,8 +197,11 @@ def _record(session: Session, handoff: Handoff, action: str, before: str | None,
 
 
 def _sync_clue(session: Session, handoff: Handoff, actor: str, now: datetime) -> None:
-    """办结 when every hand-off is closed or cancelled (one closed at least); back on reopen."""
+    """办结 when every hand-off is closed or cancelled (one closed at least); back on reopen.
+    Every change of a hand-off is a change the clue's sender may read (成果共享): the clue's
+    `updated_at` moves with it."""
     clue = session.get(Clue, handoff.clue_id)
+    clue.updated_at = max(clue.updated_at, now) if clue.updated_at else now
     states = list(session.scalars(select(Handoff.state).where(Handoff.clue_id == clue.id)))
     done = all(s in ("closed", "cancelled") for s in states) and "closed" in states
     if done and clue.status != "closed":

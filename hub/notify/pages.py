@@ -12,6 +12,7 @@ from hub.api.deps import HubDep
 from hub.db.types import utcnow
 from hub.errors import Forbidden
 from hub.notify import dispatch, office
+from hub.notify.webhooks import delivery_subject
 from hub.review.web import PageUser, add_template_folder, check_csrf, templates
 
 router = APIRouter(prefix="/office", include_in_schema=False)
@@ -19,7 +20,8 @@ add_template_folder(Path(__file__).resolve().parent / "templates")
 WEBHOOK_ROLES = frozenset({"admin", "section_head", "leader"})
 KIND_LABELS = {"reminder": "催办", "escalation": "督办", "webhook_failed": "推送失败"}
 EVENT_LABELS = {"handoff.created": "新移交", "handoff.updated": "移交变更",
-                "handoff.reminder": "催办", "handoff.escalated": "督办"}
+                "handoff.reminder": "催办", "handoff.escalated": "督办",
+                "clue.updated": "线索办理情况", "ticket.reply": "办理结果回复"}
 
 
 def unread_notifications(request: Request, user) -> int:  # noqa: ANN001
@@ -63,7 +65,7 @@ def webhooks_page(request: Request, user: PageUser, hub: HubDep) -> HTMLResponse
         rows = [(d, name, dispatch.attempts_of(uow.session, d.id)[-1:])
                 for d, name in dispatch.list_failed(uow.session)]
     return templates.TemplateResponse(request, "webhooks.html", {
-        "user": user, "rows": rows, "events": EVENT_LABELS,
+        "user": user, "rows": rows, "events": EVENT_LABELS, "subject": delivery_subject,
         "message": request.query_params.get("message")})
 
 
