@@ -1,10 +1,10 @@
-"""`hub run --with-simulators`: the six partner systems stood in for, on this machine.
+"""`hub run --with-simulators`: the seven partner systems stood in for, on this machine.
 
-Each simulator is served by uvicorn in a thread on 127.0.0.1 (8101–8106 by default) and its
+Each simulator is served by uvicorn in a thread on 127.0.0.1 (8101–8107 by default) and its
 connector is pointed at it, enabled, every few seconds, so a newcomer sees clues arrive from
-all six channels within a minute. A few records are added now and then, as real systems do.
+all seven channels within a minute. A few records are added now and then, as real systems do.
 
-Each simulator is also its agency on the receiving end (`connectors/_sim/agency.py`): four
+Each simulator is also its agency on the receiving end (`connectors/_sim/agency.py`): five
 take hand-offs by signed webhook at `<simulator>/hub/webhook`, two poll their inbox with
 their API key, and all of them acknowledge, reply (some late, a few return) and report
 outcomes, one step every `AGENCY_EVERY_SECONDS`, so the office sees the whole loop.
@@ -76,7 +76,7 @@ def serve_app(name: str, app: Any, port: int, host: str = "127.0.0.1") -> Simula
 
 
 def start_simulators(base_port: int = BASE_PORT, **options: int) -> list[Simulator]:
-    """All six, on consecutive ports from `base_port`, in the registry's order."""
+    """All seven, on consecutive ports from `base_port`, in the registry's order."""
     started: list[Simulator] = []
     try:
         for offset, name in enumerate(CONNECTORS):

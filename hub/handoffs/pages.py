@@ -76,16 +76,18 @@ def record_reply(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, 
                  text: Annotated[str, Form()] = "", final: Annotated[bool, Form()] = False,
                  outcome: Annotated[str, Form()] = "", persons: Annotated[str, Form()] = "",
                  amount_yuan: Annotated[str, Form()] = "",
-                 outcome_text: Annotated[str, Form()] = "") -> RedirectResponse:
+                 outcome_text: Annotated[str, Form()] = "",
+                 people: Annotated[str, Form(max_length=20000)] = "") -> RedirectResponse:
     """A reply given outside the API (letter, phone), recorded by a reviewer."""
     check_csrf(user, csrf)
     back = f"/office/handoffs/{number}"
     data: dict = {"final": final, "text": text.strip()}
-    if outcome:
-        data["outcome"] = {"kind": outcome, "persons": persons.strip() or None,
-                           "amount_yuan": amount_yuan.strip() or None,
-                           "text": outcome_text.strip() or None}
     try:
+        if outcome:
+            data["outcome"] = {"kind": outcome, "persons": persons.strip() or None,
+                               "amount_yuan": amount_yuan.strip() or None,
+                               "text": outcome_text.strip() or None,
+                               "people": office.parse_people(people)}
         body = ReplySubmission.model_validate(data)
         with hub.uow() as uow:
             office.record_reply(uow.session, user, number, body, via="page",

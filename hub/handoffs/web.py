@@ -7,7 +7,7 @@ from pathlib import Path
 
 from hub.review.web import add_template_folder, templates
 
-from .schemas import OUTCOME_LABELS
+from .schemas import OUTCOME_LABELS, PERSON_KIND_LABELS, RANK_LABELS, measure_label
 from .states import ACTION_LABELS, LABELS, TRANSITIONS, IllegalTransition, next_state
 
 KIND_LABELS = {"assign": "交办", "refer": "移送", "transfer": "转交", "cc": "抄送"}
@@ -31,4 +31,6 @@ def allowed(handoff, actions: tuple[str, ...]) -> list[str]:  # noqa: ANN001
 add_template_folder(Path(__file__).resolve().parent / "templates")
 templates.env.globals.update(HANDOFF_STATES=LABELS, HANDOFF_KINDS=KIND_LABELS,
                              HANDOFF_ACTIONS=ACTION_LABELS, OUTCOMES=OUTCOME_LABELS,
-                             VIAS=VIA_LABELS, HANDOFF_ROLES=ROLE_LABELS, allowed_actions=allowed)
+                             VIAS=VIA_LABELS, HANDOFF_ROLES=ROLE_LABELS, allowed_actions=allowed,
+                             PERSON_KIND_LABELS=PERSON_KIND_LABELS, RANK_LABELS=RANK_LABELS,
+                             measure_label=measure_label)
