@@ -18,9 +18,10 @@ from hub.container import Hub
 from hub.contract.v1 import BatchSubmission, ClueSubmission
 from hub.correlate.endpoints import router as correlate_router
 from hub.directory.endpoints import router as directory_router
+from hub.directory.pages import router as directory_pages_router
 from hub.errors import Forbidden
+from hub.handoffs.endpoints import office_router as handoffs_office_router
 from hub.handoffs.endpoints import router as handoffs_router
-from hub.handoffs.office_api import router as handoffs_office_api_router
 from hub.handoffs.pages import router as handoffs_pages_router
 from hub.intake.endpoints import router as intake_router
 from hub.intake.recorder import GroupWriter
@@ -28,16 +29,15 @@ from hub.notify.endpoints import clues_router as notify_clues_router
 from hub.notify.endpoints import router as notify_router
 from hub.notify.pages import router as notify_pages_router
 from hub.ops.endpoints import router as ops_router
-from hub.privacy.api import router as privacy_api_router
+from hub.privacy.endpoints import router as privacy_router
 from hub.privacy.pages import router as privacy_pages_router
 from hub.reports.endpoints import router as reports_router
 from hub.reports.pages import router as reports_pages_router
-from hub.review.api import router as office_api_router
-from hub.review.pages import router as office_pages_router
-from hub.review.web import HERE, LoginRequired, login_url, refusal_page
-from hub.route.endpoints import router as route_router
-
-STATIC = HERE / "static"
+from hub.review.endpoints import router as review_router
+from hub.review.pages import router as review_pages_router
+from hub.route.pages import router as route_pages_router
+from hub.web.session import LoginRequired, login_url, refusal_page
+from hub.web.templating import STATIC
 
 DESCRIPTION = """问题线索共享协作平台对协作单位开放的接口（共享数据规范 v1）。
 
@@ -54,9 +54,9 @@ def create_app(hub: Hub) -> FastAPI:
     app.state.keys = app.state.agency_guard.keys
     errors.install(app)
     for router in (intake_router, notify_clues_router, collect_router, correlate_router, directory_router,
-                   route_router, office_api_router, office_pages_router, ops_router, handoffs_router,
-                   handoffs_office_api_router, handoffs_pages_router, calendar_pages_router,
-                   notify_router, notify_pages_router, privacy_api_router,
+                   directory_pages_router, route_pages_router, review_router, review_pages_router,
+                   ops_router, handoffs_router, handoffs_office_router, handoffs_pages_router,
+                   calendar_pages_router, notify_router, notify_pages_router, privacy_router,
                    privacy_pages_router, audit_pages_router, reports_router, reports_pages_router):
         app.include_router(router)
     app.mount("/office/static", StaticFiles(directory=STATIC), name="static")

@@ -15,7 +15,8 @@ from hub.accounts.models import OfficeUser
 from hub.api.deps import HubDep
 from hub.audit.service import TrailFilter, entries, verify_recent, verify_trail
 from hub.errors import Forbidden
-from hub.review.web import PageUser, add_template_folder, templates
+from hub.web.session import PageUser
+from hub.web.templating import add_template_folder, register_filters, templates
 
 router = APIRouter(prefix="/office", include_in_schema=False)
 add_template_folder(Path(__file__).resolve().parent / "templates")
@@ -35,8 +36,14 @@ ACTION_LABELS = {
     "calendar.remove": "删除节假日调整", "calendar.year": "标记年度节假日已录入",
     "calendar.imported": "导入年度节假日安排", "keys.rotated": "轮换主密钥", "keys.retired": "停用主密钥",
 }
-templates.env.filters["audit_action"] = lambda a: ACTION_LABELS.get(a) or (
-    f"作出决定：{a.split('.', 1)[1]}" if a.startswith("decision.") else a)
+
+
+def _audit_action(action: str) -> str:
+    return ACTION_LABELS.get(action) or (
+        f"作出决定：{action.split('.', 1)[1]}" if action.startswith("decision.") else action)
+
+
+register_filters(audit_action=_audit_action)
 
 
 def _day(value: str | None, plus: int = 0) -> datetime | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -13,12 +14,54 @@ from hub.api.deps import HubDep
 from hub.contract.messages import field_errors
 from hub.errors import HubError
 from hub.handoffs import office, repository
-from hub.handoffs.office_api import attachment_response
-from hub.handoffs.schemas import ReplySubmission
-from hub.handoffs.web import templates
-from hub.review.web import PageUser, check_csrf
+from hub.handoffs.endpoints import attachment_response
+from hub.handoffs.schemas import (
+    OUTCOME_LABELS,
+    PERSON_KIND_LABELS,
+    RANK_LABELS,
+    ReplySubmission,
+    measure_label,
+)
+from hub.handoffs.states import ACTION_LABELS, LABELS, TRANSITIONS, IllegalTransition, next_state
+from hub.intake.present import clue_no
+from hub.review.decisions import KINDS
+from hub.web.session import PageUser, check_csrf
+from hub.web.templating import (
+    add_template_folder,
+    register_event_labels,
+    register_globals,
+    templates,
+)
 
 router = APIRouter(prefix="/office/handoffs", include_in_schema=False)
+
+KIND_LABELS = {"assign": "交办", "refer": "移送", "transfer": "转交", "cc": "抄送"}
+VIA_LABELS = {"api": "接口", "page": "页面", "cli": "命令行", "system": "系统"}
+ROLE_LABELS = {"lead": "主办", "co": "协办"}
+
+
+def allowed(handoff, actions: tuple[str, ...]) -> list[str]:  # noqa: ANN001
+    """Of these actions, the ones the hand-off's state allows (the page shows only those)."""
+    out = []
+    for action in actions:
+        if action not in TRANSITIONS:
+            continue
+        try:
+            next_state(handoff.state, action, handoff.returned_by)
+        except IllegalTransition:
+            continue
+        out.append(action)
+    return out
+
+
+add_template_folder(Path(__file__).resolve().parent / "templates")
+register_globals(HANDOFF_STATES=LABELS, HANDOFF_KINDS=KIND_LABELS, HANDOFF_ACTIONS=ACTION_LABELS,
+                 OUTCOMES=OUTCOME_LABELS, VIAS=VIA_LABELS, HANDOFF_ROLES=ROLE_LABELS,
+                 allowed_actions=allowed, clue_no=clue_no,
+                 KINDS={k: label for k, (label, _) in KINDS.items()},
+                 PERSON_KIND_LABELS=PERSON_KIND_LABELS, RANK_LABELS=RANK_LABELS,
+                 measure_label=measure_label)
+register_event_labels({f"handoff.{action}": f"移交：{label}" for action, label in ACTION_LABELS.items()})
 
 
 @router.get("", response_class=HTMLResponse)
@@ -64,8 +107,6 @@ def action(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()
     except HubError as exc:
         detail = "；".join(e.msg for e in getattr(exc, "errors", [])) or exc.message
         return _with(back, error=detail)
-    from hub.handoffs.web import ACTION_LABELS, LABELS
-
     if h.number != number:  # redirected: show the new hand-off
         return _with(f"/office/handoffs/{h.number}", message=f"已改送{h.receiver_name}（原移交 {number} 已撤销）")
     return _with(back, message=f"已{ACTION_LABELS.get(action, action)}，移交当前状态：{LABELS[h.state]}")

@@ -154,3 +154,10 @@ def receiver_working(session: Session, limit: int = 1000, after_id: int = 0) -> 
         Handoff.state.in_(RECEIVER_WORKING) | ((Handoff.state == "returned")
                                                & (Handoff.returned_by == "office")))
     return list(session.scalars(query.order_by(Handoff.id).limit(limit)))
+
+
+def reminder_events(session: Session, handoff_id: int) -> list[HandoffEvent]:
+    """A hand-off's reminders and escalations, oldest first."""
+    return list(session.scalars(select(HandoffEvent).where(
+        HandoffEvent.handoff_id == handoff_id, HandoffEvent.action.in_(["remind", "escalate"]))
+        .order_by(HandoffEvent.id)))

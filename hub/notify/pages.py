@@ -13,7 +13,8 @@ from hub.db.types import utcnow
 from hub.errors import Forbidden
 from hub.notify import dispatch, office
 from hub.notify.webhooks import delivery_subject
-from hub.review.web import PageUser, add_template_folder, check_csrf, templates
+from hub.web.session import PageUser, check_csrf
+from hub.web.templating import add_template_folder, register_globals, templates
 
 router = APIRouter(prefix="/office", include_in_schema=False)
 add_template_folder(Path(__file__).resolve().parent / "templates")
@@ -30,7 +31,7 @@ def unread_notifications(request: Request, user) -> int:  # noqa: ANN001
         return office.unread_count(uow.session, user.user_id)
 
 
-templates.env.globals["unread_notifications"] = unread_notifications
+register_globals(unread_notifications=unread_notifications)
 
 
 @router.get("/notifications", response_class=HTMLResponse)

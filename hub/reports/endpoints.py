@@ -18,7 +18,7 @@ from hub.api.deps import HubDep, _bearer
 from hub.api.responses import JSONResponse
 from hub.container import Hub
 from hub.errors import Forbidden, NotFound
-from hub.review.web import api_user
+from hub.web.session import api_user
 
 from . import issue as issued
 from . import registry

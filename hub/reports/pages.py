@@ -18,7 +18,8 @@ from hub.errors import Forbidden, HubError, NotFound
 from hub.handoffs.models import Handoff
 from hub.handoffs.states import LABELS as STATE_LABELS
 from hub.intake.present import clue_no
-from hub.review.web import PageUser, add_template_folder, check_csrf, templates
+from hub.web.session import PageUser, check_csrf
+from hub.web.templating import add_template_folder, templates
 from hub.workdays import shanghai_today
 
 from . import issue as issued

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -16,21 +17,36 @@ from hub.correlate import service as correlation
 from hub.db.types import utcnow
 from hub.directory import service as directory
 from hub.errors import HubError, Unauthorized
-from hub.intake.present import parse_clue_no
+from hub.intake.present import clue_no, parse_clue_no
+from hub.normalize.classify import FIELD_LABELS
 from hub.privacy import service as privacy_service
 from hub.review import repository, service
-from hub.review.decisions import DecisionRequest
-from hub.review.web import (
-    SESSION_COOKIE,
-    PageUser,
-    check_csrf,
-    cookie_secure,
+from hub.review.decisions import KINDS, STATUS_LABELS, DecisionRequest
+from hub.route.service import rules_in_force
+from hub.web.session import SESSION_COOKIE, PageUser, check_csrf, cookie_secure
+from hub.web.templating import (
+    add_template_folder,
     region_name,
+    register_event_labels,
+    register_globals,
     templates,
 )
-from hub.route.service import rules_in_force
 
 router = APIRouter(prefix="/office", include_in_schema=False)
+
+add_template_folder(Path(__file__).resolve().parent / "templates")
+register_globals(FIELDS=FIELD_LABELS, STATUSES=STATUS_LABELS, clue_no=clue_no,
+                 KINDS={k: label for k, (label, _) in KINDS.items()})
+# A clue's timeline: the pipeline's stages, then the office's decisions.
+register_event_labels({
+    "normalized": "规范化完成", "normalize_failed": "规范化失败", "correlated": "完成相似线索关联",
+    "routed": "规则提出处置建议", "correlate_failed": "相似线索关联失败",
+    **{f"decision.{kind}": f"作出决定：{label}" for kind, (label, _) in KINDS.items()},
+    "closed": "线索办结", "reopened": "回头看：线索重新打开",
+    # the clue's cluster, changed from the clue page's panel (hub.correlate)
+    "cluster_merged": "线索组合并", "cluster_detached": "移出线索组", "cluster_dissolved": "线索组解散",
+    "cluster_split": "拆分为新线索组", "cluster_attached": "加入线索组", "cluster_lead_set": "设为主线索",
+})
 LOGIN_CSRF = "hub_login_csrf"
 
 

@@ -14,10 +14,15 @@ from hub.errors import Forbidden
 from hub.intake.present import clue_no, parse_clue_no
 from hub.privacy import reveal, service
 from hub.privacy.models import RevealRequest
-from hub.privacy.web import where
-from hub.review.web import ApiUser, check_csrf
+from hub.privacy.reveal import Where
+from hub.web.session import ApiUser, check_csrf
 
 router = APIRouter(prefix="/api/v1/office", tags=["office 办公室"])
+
+
+def where(request: Request, via: str = "page") -> Where:
+    """Whence an identity request or view came (recorded with it)."""
+    return Where(via, request.client.host if request.client else None)
 
 
 class RevealIn(BaseModel):

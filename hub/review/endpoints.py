@@ -20,7 +20,7 @@ from hub.handoffs.repository import numbers_by_decision as handoff_numbers
 from hub.intake.present import clue_json, clue_no, parse_clue_no
 from hub.review import repository, service
 from hub.review.decisions import DecisionRequest
-from hub.review.web import SESSION_COOKIE, ApiUser, check_csrf, cookie_secure
+from hub.web.session import SESSION_COOKIE, ApiUser, check_csrf, cookie_secure
 
 router = APIRouter(prefix="/api/v1/office", tags=["office 办公室"])
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -16,16 +17,20 @@ from sqlalchemy.orm import Session
 
 from hub.api.deps import HubDep
 from hub.errors import Conflict, HubError
-from hub.review.actions import act, actor, require_admin
-from hub.review.web import PageUser, check_csrf, templates
+from hub.intake.present import clue_no
 from hub.route import describe, service
 from hub.route.dry_run import OFFICE_TZ, dry_run, last_month
 from hub.route.messages import RuleSetError
 from hub.route.rulefile import load_rule_set
+from hub.web.actions import act, actor, require_admin
+from hub.web.session import PageUser, check_csrf
+from hub.web.templating import add_template_folder, register_globals, templates
 
 router = APIRouter(prefix="/office/rules", include_in_schema=False)
 PERIODS = {"last_month": "上个月", "last_30_days": "最近 30 天"}
 SHOWN_CHANGES = 200
+add_template_folder(Path(__file__).resolve().parent / "templates")
+register_globals(clue_no=clue_no)
 
 
 def digest(text: str) -> str:
