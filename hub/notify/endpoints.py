@@ -41,7 +41,8 @@ def keys(hub: HubDep) -> dict:
     }]}
 
 
-@clues_router.get("/clues", response_model=CluePage, responses=_ERRORS,
+@clues_router.get("/clues", response_model=CluePage,
+                  responses={k: v for k, v in _ERRORS.items() if k != 404},
                   summary="本单位推送的线索及办理情况（按变更时间翻页）")
 def list_clues(agency: ClueReader, hub: HubDep, updated_since: datetime | None = None,
                cursor: str | None = None,
