@@ -180,8 +180,8 @@ def test_a_12345_ticket_goes_round_the_loop_and_gets_its_answer_once(world):
         "政务处分·记过": 1, "党纪处分·警告": 1}
     assert by_kind.by_group == {"government_sanction": 1, "party_discipline": 1}
 
-    # loop-office (issue 14, items 4 and 5) continues this story here: the closed matter's
-    # archive file verifies, and the follow-up check (回头看) appears on its day.
+    # Issue 14's items 4 and 5 continue this story here: the closed matter's archive file
+    # verifies, and the follow-up check (回头看) appears on its day.
     _archive_and_follow_up(world, number, handoff)
 
 
