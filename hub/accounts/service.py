@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from hub import audit
+from hub.accounts import repository
 from hub.accounts.models import OfficeUser, WebSession
 from hub.db.types import utcnow
 from hub.errors import Conflict, FieldError, InvalidInput, NotFound, Unauthorized
@@ -61,7 +61,7 @@ def add_user(session: Session, *, username: str, display_name: str, role: str,
         raise InvalidInput([FieldError(["role"], f"角色应为以下之一：{', '.join(ROLES)}")])
     if len(password) < 10:
         raise InvalidInput([FieldError(["password"], "密码至少 10 个字符")])
-    if session.scalar(select(OfficeUser).where(OfficeUser.username == username)):
+    if repository.user_by_name(session, username):
         raise Conflict(f"用户名 {username} 已存在")
     user = OfficeUser(username=username, display_name=display_name, role=role,
                       password_hash=_hasher.hash(password), created_at=utcnow())
@@ -79,7 +79,7 @@ def login(session: Session, username: str, password: str, ip: str | None,
     """A new session (never a reused one: no fixation) for a correct password."""
     if "\x00" in username:  # no such user can exist; PostgreSQL would refuse the query
         username = ""
-    user = session.scalar(select(OfficeUser).where(OfficeUser.username == username))
+    user = repository.user_by_name(session, username)
     try:
         _hasher.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerifyMismatchError, InvalidHashError):
@@ -106,10 +106,7 @@ def record_failed_login(hub: Hub, username: str, ip: str | None, via: str) -> No
 def principal(session: Session, token: str | None, now: datetime) -> OfficePrincipal:
     if not token:
         raise Unauthorized("请先登录")
-    row = session.execute(
-        select(WebSession, OfficeUser).join(OfficeUser, OfficeUser.id == WebSession.user_id)
-        .where(WebSession.id == _sha(token))
-    ).first()
+    row = repository.session_with_user(session, _sha(token))
     if row is None or row.WebSession.revoked_at or row.WebSession.expires_at <= now \
             or not row.OfficeUser.active:
         raise Unauthorized("登录已失效，请重新登录")
@@ -120,7 +117,7 @@ def principal(session: Session, token: str | None, now: datetime) -> OfficePrinc
 
 def logout(session: Session, session_id: str, *, user_id: int | None = None, via: str = "page",
            ip: str | None = None) -> None:
-    session.execute(update(WebSession).where(WebSession.id == session_id).values(revoked_at=utcnow()))
+    repository.revoke(session, session_id, utcnow())
     actor = f"user:{user_id}" if user_id else "system"
     audit.record(session, actor=actor, action="logout", target=f"user:{user_id}" if user_id else None,
                  via=via, ip=ip)
@@ -128,10 +125,7 @@ def logout(session: Session, session_id: str, *, user_id: int | None = None, via
 
 def logout_everywhere(session: Session, user_id: int, *, via: str = "cli",
                       ip: str | None = None) -> int:
-    ended = session.execute(
-        update(WebSession).where(WebSession.user_id == user_id, WebSession.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    ).rowcount
+    ended = repository.revoke_all(session, user_id, utcnow())
     actor = f"user:{user_id}" if via != "cli" else "system"
     audit.record(session, actor=actor, action="logout.everywhere", target=f"user:{user_id}",
                  via=via, ip=ip, after={"sessions_ended": ended})
@@ -139,7 +133,7 @@ def logout_everywhere(session: Session, user_id: int, *, via: str = "cli",
 
 
 def get_user(session: Session, username: str) -> OfficeUser:
-    user = session.scalar(select(OfficeUser).where(OfficeUser.username == username))
+    user = repository.user_by_name(session, username)
     if user is None:
         raise NotFound(f"没有用户 {username}")
     return user

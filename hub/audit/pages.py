@@ -9,9 +9,8 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select
 
-from hub.accounts.models import OfficeUser
+from hub.accounts import repository as accounts
 from hub.api.deps import HubDep
 from hub.audit.service import TrailFilter, entries, verify_recent, verify_trail
 from hub.errors import Forbidden
@@ -66,7 +65,7 @@ def audit_page(request: Request, user: PageUser, hub: HubDep) -> HTMLResponse:
     with hub.uow(write=False) as uow:
         rows = entries(uow.session, f, before, PAGE_SIZE + 1)
         verdict = verify(uow.session, hub.signing_key)
-        users = {str(u.id): u for u in uow.session.scalars(select(OfficeUser))}
+        users = {str(u.id): u for u in accounts.users(uow.session)}
     keep = {k: v for k, v in q.items() if k not in ("before", "verify") and v}
     return templates.TemplateResponse(request, "audit.html", {
         "user": user, "rows": rows[:PAGE_SIZE], "more": len(rows) > PAGE_SIZE, "f": q,

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy.orm import Session
 
 from hub.api.deps import HubDep
 from hub.db.types import utcnow
@@ -35,6 +34,9 @@ from . import repository, service
 from .importer import import_file
 from .rows import LEVEL_LABELS
 from .sheet import SheetError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 router = APIRouter()
 MAX_UPLOAD = 5 * 1024 * 1024

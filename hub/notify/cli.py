@@ -131,16 +131,14 @@ def register(main: click.Group, make_hub: Callable, echo_json: Callable) -> None
     @click.option("--remove", is_flag=True)
     def notifications_email(username: str, email: str | None, remove: bool) -> None:
         """Mail this user's notifications (when HUB_SMTP_HOST is set)."""
-        from sqlalchemy import select
-
-        from hub.accounts.models import OfficeUser
+        from hub.accounts.repository import user_by_name
         from hub.errors import NotFound
         from hub.notify.office import set_email
 
         if bool(email) == remove:
             raise click.UsageError("请给出 --set 邮箱地址，或用 --remove 删除")
         with make_hub().uow() as uow:
-            user = uow.session.scalar(select(OfficeUser).where(OfficeUser.username == username))
+            user = user_by_name(uow.session, username)
             if user is None:
                 raise NotFound(f"没有用户名为 {username} 的用户")
             with _field_errors("--set"):

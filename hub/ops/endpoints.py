@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
-from sqlalchemy import text
 
 from hub.api.deps import HubDep
 from hub.api.responses import JSONResponse
+from hub.db.engine import ping
 from hub.ops.metrics import BrokerCollector, DatabaseCollector
 
 router = APIRouter(tags=["ops 运维"])
@@ -22,8 +22,7 @@ def healthz() -> dict:
 def readyz(hub: HubDep) -> JSONResponse:
     checks: dict[str, str] = {}
     try:
-        with hub.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        ping(hub.engine)
         checks["database"] = "ok"
     except Exception as exc:
         checks["database"] = f"error: {type(exc).__name__}"

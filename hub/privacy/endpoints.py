@@ -12,7 +12,7 @@ from hub.db.models import Clue
 from hub.db.types import utcnow
 from hub.errors import Forbidden
 from hub.intake.present import clue_no, parse_clue_no
-from hub.privacy import reveal, service
+from hub.privacy import repository, reveal, service
 from hub.privacy.models import RevealRequest
 from hub.privacy.reveal import Where
 from hub.web.session import ApiUser, check_csrf
@@ -63,7 +63,7 @@ def request_reveal(body: RevealIn, request: Request, user: ApiUser, hub: HubDep,
         made = reveal.request_reveal(uow.session, user, _clue_id(body.clue), body.reason,
                                      where(request, "api"), utcnow())
         uow.commit()
-        return JSONResponse(_json(made, uow.session.get(Clue, made.clue_id)), 201)
+        return JSONResponse(_json(made, repository.clue(uow.session, made.clue_id)), 201)
 
 
 @router.get("/reveals", summary="待审批的身份查看申请（领导）")
@@ -71,8 +71,8 @@ def pending(user: ApiUser, hub: HubDep) -> JSONResponse:
     if user.role not in reveal.APPROVER_ROLES:
         raise Forbidden("只有领导可以查看待审批的申请")
     with hub.uow(write=False) as uow:
-        rows = reveal.pending_requests(uow.session)
-        return JSONResponse({"requests": [_json(r, uow.session.get(Clue, r.clue_id))
+        rows = repository.pending_requests(uow.session)
+        return JSONResponse({"requests": [_json(r, repository.clue(uow.session, r.clue_id))
                                           for r in rows]})
 
 
@@ -83,7 +83,7 @@ def _decide(request_id: int, approve: bool, body: DecisionNote, request: Request
         done = reveal.decide_reveal(uow.session, user, request_id, approve, body.note,
                                     where(request, "api"), utcnow(), hub.settings.reveal_valid_hours)
         uow.commit()
-        return JSONResponse(_json(done, uow.session.get(Clue, done.clue_id)))
+        return JSONResponse(_json(done, repository.clue(uow.session, done.clue_id)))
 
 
 @router.post("/reveals/{request_id}/approve", summary="批准查看反映人身份（领导）")

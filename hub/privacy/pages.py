@@ -7,16 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy import select
 
 from hub import audit
-from hub.accounts.models import OfficeUser
+from hub.accounts import repository as accounts
 from hub.api.deps import HubDep
-from hub.db.models import Clue
 from hub.db.types import utcnow
 from hub.errors import Forbidden, HubError
 from hub.intake.present import clue_no, parse_clue_no
-from hub.privacy import reveal, service
+from hub.privacy import repository, reveal, service
 from hub.privacy.endpoints import where
 from hub.privacy.reveal import STATE_LABELS
 from hub.web.actions import redirect_with
@@ -73,7 +71,7 @@ def show_reporter(request: Request, number: str, user: PageUser, hub: HubDep,
         with hub.uow() as uow:
             identity = reveal.reveal(uow.session, hub.cipher, user, _clue_id(number),
                                      where(request), utcnow())
-            clue = uow.session.get(Clue, _clue_id(number))
+            clue = repository.clue(uow.session, _clue_id(number))
             uow.commit()
     except HubError as exc:
         return redirect_with(f"/office/clues/{number}", error=_message(exc))
@@ -88,11 +86,11 @@ def reveals_page(request: Request, user: PageUser, hub: HubDep) -> HTMLResponse:
     if user.role not in reveal.APPROVER_ROLES | reveal.REVEAL_ROLES:
         raise Forbidden("只有科长和领导可以使用身份查看审批")
     with hub.uow(write=False) as uow:
-        pending = reveal.pending_requests(uow.session)
-        decided = reveal.recent_decided(uow.session)
+        pending = repository.pending_requests(uow.session)
+        decided = repository.recent_decided(uow.session)
         ids = {r.clue_id for r in pending + decided}
-        users = {u.id: u for u in uow.session.scalars(select(OfficeUser))}
-        clues = {c.id: c for c in uow.session.scalars(select(Clue).where(Clue.id.in_(ids)))}
+        users = {u.id: u for u in accounts.users(uow.session)}
+        clues = repository.clues_by_id(uow.session, ids)
     return templates.TemplateResponse(request, "reveals.html", {
         "user": user, "pending": pending, "decided": decided, "users": users, "clues": clues,
         "can_approve": user.role in reveal.APPROVER_ROLES, "clue_no": clue_no,

@@ -9,11 +9,10 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy.orm import Session
 
 from hub.api.deps import HubDep
 from hub.errors import Conflict, HubError
@@ -25,6 +24,9 @@ from hub.route.rulefile import load_rule_set
 from hub.web.actions import act, actor, require_admin
 from hub.web.session import PageUser, check_csrf
 from hub.web.templating import add_template_folder, register_globals, templates
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 router = APIRouter(prefix="/office/rules", include_in_schema=False)
 PERIODS = {"last_month": "上个月", "last_30_days": "最近 30 天"}
