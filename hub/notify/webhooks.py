@@ -241,7 +241,7 @@ def _ticket_delivery(session: Session, key: str, event: ClueEvent, clue: Clue,
     from connectors.registry import CONNECTORS
     from hub.handoffs.models import HandoffReply
     from hub.handoffs.schemas import OUTCOME_LABELS
-    from hub.intake.present import clue_no
+    from hub.intake.present import OFFICE_ZONE, clue_no
     from hub.notify.sharing import summary_text
 
     detail = event.detail or {}
@@ -256,7 +256,7 @@ def _ticket_delivery(session: Session, key: str, event: ClueEvent, clue: Clue,
         handoff=handoff.number, outcome=reply.outcome,
         outcome_label=OUTCOME_LABELS.get(reply.outcome, reply.outcome),
         summary=summary_text(reply), handled_by=handoff.receiver_name,
-        verified_at=event.at.isoformat(), persons=reply.persons))
+        verified_at=event.at.astimezone(OFFICE_ZONE).isoformat(), persons=reply.persons))
     url = base_url.rstrip("/") + spec.reply_path.format(ref=quote(clue.source_ref, safe=""))
     delivery_id = str(uuid.uuid4())
     return WebhookDelivery(delivery_id=delivery_id, event_key=key, agency_id=clue.agency_id,

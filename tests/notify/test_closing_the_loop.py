@@ -164,6 +164,7 @@ def test_a_12345_ticket_goes_round_the_loop_and_gets_its_answer_once(world):
     assert body["工单编号"] == ticket and body["办理结果"] == "党纪政务处分"
     assert body["回复内容"].startswith(f"经依法治市办交{BUREAU}办理") and "涉及 2 人" in body["回复内容"]
     assert body["平台线索编号"] == number and "王建军" not in str(body)
+    assert body["办结时间"].endswith("+08:00")  # office time, as the ticket system keeps it
     with hub.uow(write=False) as uow:
         replies = list(uow.session.scalars(select(WebhookDelivery).where(
             WebhookDelivery.event == "ticket.reply")))
