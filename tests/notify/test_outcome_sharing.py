@@ -176,6 +176,7 @@ def test_a_ticket_reply_that_fails_is_listed_retried_and_held_once(fast_hub, ser
     assert [(r["event"], r["agency"], r["last_status"]) for r in rows] == [
         ("ticket.reply", "12345政务服务便民热线", 503)]
     assert rows[0]["handoff"].startswith("XS-")
+    _the_office_sees_it_failed(hub, rows[0]["handoff"])
 
     assert cli(hub.settings, "webhooks", "retry", "--all").exit_code == 0
     for _ in range(3):
@@ -187,3 +188,21 @@ def test_a_ticket_reply_that_fails_is_listed_retried_and_held_once(fast_hub, ser
         states = list(uow.session.scalars(select(WebhookDelivery.state).where(
             WebhookDelivery.event == "ticket.reply")))
     assert states == ["delivered"]
+
+
+def _the_office_sees_it_failed(hub: Hub, clue: str) -> None:
+    """推送失败 (/office/webhooks) lists the ticket reply with its clue, for a section head."""
+    from hub.accounts.service import add_user
+    from tests.support.live import LiveHub
+
+    with hub.uow() as uow:
+        add_user(uow.session, username="zhao", display_name="赵科长", role="section_head",
+                 password="correct-horse-9")
+        uow.commit()
+    with LiveHub(hub, workers=0, with_scheduler=False) as live, \
+            httpx.Client(base_url=live.url, timeout=30) as office:
+        office.post("/api/v1/office/session", json={"username": "zhao",
+                                                    "password": "correct-horse-9"})
+        page = office.get("/office/webhooks")
+    assert page.status_code == 200
+    assert "办理结果回复" in page.text and clue in page.text and "HTTP 503" in page.text
