@@ -1,5 +1,6 @@
-"""SQL of outcome sharing: a sending agency's clues by change (keyset paging), and what the
-sender may see of one clue (its decisions, hand-offs, the verified outcome)."""
+"""SQL of outcome sharing: a sending agency's clues by change (keyset paging), what the
+sender may see of one clue (its decisions, hand-offs, the verified outcome), and what the
+outbox reads to share it (clue events past a cursor, partner systems taking replies)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import orjson
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from hub.db.models import Clue
+from hub.db.models import Clue, ClueEvent
 from hub.errors import FieldError, InvalidInput
 from hub.handoffs.models import Handoff, HandoffEvent, HandoffReply
 from hub.review.models import Decision
@@ -78,3 +79,32 @@ def verified_reply(session: Session, handoffs: list[Handoff]
         if reply is not None and reply.outcome:
             return leads[event.handoff_id], reply, event
     return None
+
+
+def clue_events_after(session: Session, position: int, limit: int) -> list[tuple[ClueEvent, Clue]]:
+    return list(session.execute(
+        select(ClueEvent, Clue).join(Clue, Clue.id == ClueEvent.clue_id)
+        .where(ClueEvent.id > position).order_by(ClueEvent.id).limit(limit)).tuples())
+
+
+def known_event_keys(session: Session, keys: list[str]) -> set[str]:
+    from hub.notify.models import WebhookDelivery
+
+    if not keys:
+        return set()
+    return set(session.scalars(select(WebhookDelivery.event_key)
+                               .where(WebhookDelivery.event_key.in_(keys))))
+
+
+def connector_sources(session: Session) -> list[tuple[int, str, str | None]]:
+    """(agency id, connector name, base URL) of every configured connector."""
+    from hub.collect.models import ConnectorState
+
+    return list(session.execute(select(ConnectorState.agency_id, ConnectorState.name,
+                                       ConnectorState.base_url)).tuples())
+
+
+def handoff_and_reply(session: Session, number: str | None, reply_id: int
+                      ) -> tuple[Handoff | None, HandoffReply | None]:
+    handoff = session.scalar(select(Handoff).where(Handoff.number == number)) if number else None
+    return handoff, session.get(HandoffReply, reply_id)

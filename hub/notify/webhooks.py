@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from hub.db.models import Agency, Clue, ClueEvent
 from hub.errors import FieldError, InvalidInput, NotFound
 from hub.handoffs.models import Handoff, HandoffEvent
+from hub.notify import repository
 from hub.notify.models import AgencyWebhook, OutboxCursor, WebhookAttempt, WebhookDelivery
 from hub.notify.present import handoff_payload
 
@@ -170,9 +171,7 @@ def shared_action(action: str) -> bool:
 def _fill_clue_events(session: Session, now: datetime) -> int:
     """`clue.updated` to the clue's sender (webhook), `ticket.reply` onto pulled records."""
     cursor = _cursor(session, now, CLUE_CURSOR)
-    rows = session.execute(
-        select(ClueEvent, Clue).join(Clue, Clue.id == ClueEvent.clue_id)
-        .where(ClueEvent.id > cursor.position).order_by(ClueEvent.id).limit(SCAN_LIMIT)).all()
+    rows = repository.clue_events_after(session, cursor.position, SCAN_LIMIT)
     if not rows:
         return 0
     urls = webhook_urls(session)
@@ -187,8 +186,7 @@ def _fill_clue_events(session: Session, now: datetime) -> int:
         if (event.action == "handoff.verify" and reply_id and clue.agency_id in sources
                 and (event.detail or {}).get("outcome")):
             wanted.append((f"ticket_reply:{reply_id}", event, clue))
-    known = set(session.scalars(select(WebhookDelivery.event_key).where(
-        WebhookDelivery.event_key.in_([key for key, _, _ in wanted])))) if wanted else set()
+    known = repository.known_event_keys(session, [key for key, _, _ in wanted])
     made = 0
     for key, event, clue in wanted:
         if key in known:
@@ -212,11 +210,8 @@ def _fill_clue_events(session: Session, now: datetime) -> int:
 def _reply_sources(session: Session) -> dict[int, tuple[str, str]]:
     """Agencies that are partner systems taking replies: agency id -> (connector, base URL)."""
     from connectors.registry import CONNECTORS
-    from hub.collect.models import ConnectorState
 
-    rows = session.execute(select(ConnectorState.agency_id, ConnectorState.name,
-                                  ConnectorState.base_url)).all()
-    return {agency_id: (name, url) for agency_id, name, url in rows
+    return {agency_id: (name, url) for agency_id, name, url in repository.connector_sources(session)
             if url and name in CONNECTORS and CONNECTORS[name].reply is not None}
 
 
@@ -239,14 +234,13 @@ def _ticket_delivery(session: Session, key: str, event: ClueEvent, clue: Clue,
 
     from connectors._common.reply import OutcomeReply
     from connectors.registry import CONNECTORS
-    from hub.handoffs.models import HandoffReply
     from hub.handoffs.schemas import OUTCOME_LABELS
     from hub.intake.present import OFFICE_ZONE, clue_no
     from hub.notify.sharing import summary_text
 
     detail = event.detail or {}
-    handoff = session.scalar(select(Handoff).where(Handoff.number == detail.get("handoff")))
-    reply = session.get(HandoffReply, detail["reply_id"])
+    handoff, reply = repository.handoff_and_reply(session, detail.get("handoff"),
+                                                  detail["reply_id"])
     if handoff is None or handoff.role != "lead" or reply is None or not reply.outcome:
         return None  # a co-handler's part: the lead's outcome is the one the source hears
     name, base_url = source
