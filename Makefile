@@ -12,6 +12,7 @@ run: setup ## set everything up and run the hub on http://127.0.0.1:$${HUB_PORT:
 
 test: setup system-deps ## set everything up and run the whole test suite (then the short soak, on PostgreSQL + RabbitMQ)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q -n 2
 	@if [ -n "$$HUB_TEST_DATABASE_URL" ] && [ -n "$$HUB_TEST_BROKER_URL" ]; then \
 	  $(MAKE) --no-print-directory soak-ci; \
@@ -37,8 +38,9 @@ system-deps:
 	  echo "installing chromium and fonts-wqy-microhei (apt-get)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei; }
 
-lint: setup
+lint: setup ## ruff, and the floors of hub/ (import-linter contracts in pyproject.toml)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 schemas: setup ## rewrite schemas/v1/*.json from the models
 	$(BIN)/hub schemas export --out schemas

@@ -30,6 +30,8 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (HubError, ConfigError) as exc:
             click.echo(f"错误：{exc}", err=True)
+            for problem in getattr(exc, "errors", []):  # InvalidInput: each field's rule
+                click.echo(f"  {problem.msg}", err=True)
             for hint in getattr(exc, "hints", []):
                 click.echo(f"  提示：{hint}", err=True)
             sys.exit(1)

@@ -1,4 +1,5 @@
-"""Administrator commands: agencies and their keys, failed tasks, the published schemas."""
+"""Administrator commands: agencies and their keys, failed tasks, the published schemas, the
+master keys (`hub keys rotate|rewrap|status|retire`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import click
 
 from hub import audit
 from hub.contract.v1 import Channel
-from hub.db.types import utcnow
 
 
 def _key_options(command: Callable) -> Callable:
@@ -36,23 +36,13 @@ def _policy(scopes: str | None, expires: str | None, allow_ip: tuple[str, ...]):
 
 
 def _expiry(text: str):  # noqa: ANN202
-    from datetime import date, datetime, time, timedelta
-    from zoneinfo import ZoneInfo
+    from hub.agencies.service import parse_expiry
+    from hub.errors import InvalidInput
 
-    office = ZoneInfo("Asia/Shanghai")
     try:
-        if text.endswith("d") and text[:-1].isdigit():
-            return utcnow() + timedelta(days=int(text[:-1]))
-        if len(text) == 10:
-            day = date.fromisoformat(text) + timedelta(days=1)
-            return datetime.combine(day, time(), office)
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        when = None
-    if when is None or when.tzinfo is None:
-        raise click.BadParameter(f"“{text}”不是日期（2027-06-30）、带时区的时间或天数（90d）",
-                                 param_hint="--expires")
-    return when
+        return parse_expiry(text)
+    except InvalidInput as exc:
+        raise click.BadParameter(exc.errors[0].msg, param_hint="--expires") from None
 
 
 def _key_summary(key: str, policy) -> dict:  # noqa: ANN001
@@ -62,6 +52,8 @@ def _key_summary(key: str, policy) -> dict:  # noqa: ANN001
 
 
 def register(main: click.Group, make_hub: Callable, echo_json: Callable) -> None:
+    _keys(main.commands["keys"], make_hub)
+
     @main.group()
     def agency() -> None:
         """Partner agencies (协作单位) and their API keys."""
@@ -201,16 +193,12 @@ def register(main: click.Group, make_hub: Callable, echo_json: Callable) -> None
     @click.argument("task_ids", nargs=-1, type=int)
     @click.option("--all", "replay_all", is_flag=True)
     def tasks_replay(task_ids: tuple[int, ...], replay_all: bool) -> None:
-        from hub.pipeline.sweeper import sweep
-        from hub.pipeline.tasks import replay_failed
+        from hub.admin.service import Actor, replay_tasks
 
         if not task_ids and not replay_all:
             raise click.UsageError("请给出任务编号，或用 --all 重放全部失败任务")
-        hub = make_hub()
-        with hub.uow() as uow:
-            n = replay_failed(uow.session, utcnow(), None if replay_all else list(task_ids))
-            uow.commit()
-        sweep(hub)
+        n = replay_tasks(make_hub(), Actor(audit.cli_actor(), via="cli"),
+                         None if replay_all else list(task_ids))
         click.echo(f"已重新排队 {n} 项任务")
 
     @main.group()
@@ -220,7 +208,69 @@ def register(main: click.Group, make_hub: Callable, echo_json: Callable) -> None
     @schemas.command("export")
     @click.option("--out", default="schemas", show_default=True)
     def schemas_export(out: str) -> None:
-        from hub.contract.export import write_schemas
+        from hub.published import write_schemas
 
         for path in write_schemas(out):
             click.echo(f"已写出 {path}")
+
+
+def _progress(column: str, done: int, seen: int) -> None:
+    click.echo(f"  {column}: 已查看 {seen}，已重新封装 {done}")
+
+
+def _keys(keys: click.Group, make_hub: Callable) -> None:
+    @keys.command("rotate")
+    @click.option("--batch", default=500, show_default=True, help="每批重新封装的行数")
+    def keys_rotate(batch: int) -> None:
+        """Add a new master key (active) and re-wrap every data key, in batches, while running."""
+        from hub import audit
+        from hub.rotation import add_master_key, rewrap_all
+
+        hub = make_hub()
+        key_id = add_master_key(hub)
+        with hub.uow() as uow:
+            audit.record(uow.session, actor=audit.cli_actor(), action="keys.rotated", via="cli",
+                         after={"active": key_id})
+            uow.commit()
+        click.echo(f"新主密钥 {key_id} 已启用；正在重新封装数据密钥……")
+        report = rewrap_all(hub, batch=batch, progress=_progress)
+        click.echo(f"完成：重新封装 {report.rewrapped} 个数据密钥（查看 {report.looked_at} 个值）")
+
+    @keys.command("rewrap")
+    @click.option("--batch", default=500, show_default=True)
+    def keys_rewrap(batch: int) -> None:
+        """Re-wrap data keys still under an older master key (e.g. before `retire`)."""
+        from hub.rotation import rewrap_all
+
+        report = rewrap_all(make_hub(), batch=batch, progress=_progress)
+        click.echo(f"完成：重新封装 {report.rewrapped} 个数据密钥")
+
+    @keys.command("status")
+    def keys_status() -> None:
+        """Each master key, whether active, and how many stored values it wraps."""
+        from hub.rotation import _keyring, key_usage
+
+        hub = make_hub()
+        ring = _keyring(hub).ring()
+        usage = key_usage(hub)
+        for key_id in ring.keys:
+            mark = "*" if key_id == ring.active_id else " "
+            click.echo(f"{mark} {key_id}  创建于 {ring.created.get(key_id, '')[:19]}  "
+                       f"使用中的值 {usage.get(key_id, 0)}")
+        for key_id, when in ring.retired.items():
+            click.echo(f"  {key_id}  已停用 {when[:19]}")
+
+    @keys.command("retire")
+    @click.argument("key_id")
+    def keys_retire(key_id: str) -> None:
+        """Remove an old master key; refused while any stored value still uses it."""
+        from hub import audit
+        from hub.rotation import retire_key
+
+        hub = make_hub()
+        retire_key(hub, key_id)
+        with hub.uow() as uow:
+            audit.record(uow.session, actor=audit.cli_actor(), action="keys.retired", via="cli",
+                         after={"key_id": key_id})
+            uow.commit()
+        click.echo(f"主密钥 {key_id} 已停用并从密钥环移除")

@@ -59,7 +59,7 @@ def _threads(hub: Hub, stop: threading.Event, workers: int, with_scheduler: bool
 
 def run_all(settings: Settings) -> None:
     """API, queue consumers and scheduler in one process (the embedded default)."""
-    from hub.api.app import create_app  # seconds of imports a worker or scheduler never needs
+    from hub.app import create_app  # seconds of imports a worker or scheduler never needs
 
     prepare(settings)
     hub = Hub.from_settings(settings)
@@ -80,7 +80,7 @@ def run_all(settings: Settings) -> None:
 
 def run_api(settings: Settings, processes: int) -> None:
     check_safe_to_start(settings)
-    uvicorn.run("hub.api.main:app_factory", factory=True, host=settings.host, port=settings.port,
+    uvicorn.run("hub.app:app_factory", factory=True, host=settings.host, port=settings.port,
                 workers=processes, log_level="warning", access_log=False)
 
 

@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     handoff_complete_days: int = 10
     handoff_kind_days: dict[str, list[int]] = Field(default_factory=lambda: {"cc": [0, 0]})
     handoff_attachment_max_bytes: int = 10 * 1024 * 1024
+    # The bytes of one attachment of a clue (partners' uploads, the office's registrations).
+    clue_attachment_max_bytes: int = 20 * 1024 * 1024
 
     # How long an API key's record is trusted before it is read again (revocation delay).
     api_key_cache_seconds: float = 2.0

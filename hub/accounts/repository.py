@@ -14,6 +14,10 @@ def user_by_name(session: Session, username: str) -> OfficeUser | None:
     return session.scalar(select(OfficeUser).where(OfficeUser.username == username))
 
 
+def user_by_id(session: Session, user_id: int) -> OfficeUser | None:
+    return session.get(OfficeUser, user_id)
+
+
 def users(session: Session) -> list[OfficeUser]:
     return list(session.scalars(select(OfficeUser)))
 

@@ -24,6 +24,9 @@ ROLES = {
 }
 REVIEW_ROLES = frozenset({"reviewer", "section_head", "leader"})
 SESSION_HOURS = 10
+PASSWORD_MIN = 10
+LOCK_AFTER = 5  # wrong passwords in a row
+LOCK_MINUTES = 30
 if TYPE_CHECKING:
     from hub.container import Hub
 
@@ -55,12 +58,27 @@ class OfficePrincipal:
         return self.role in REVIEW_ROLES
 
 
-def add_user(session: Session, *, username: str, display_name: str, role: str,
-             password: str) -> OfficeUser:
+def check_password(password: str) -> None:
+    """The one password rule, for the pages and the command line alike."""
+    if len(password) < PASSWORD_MIN:
+        raise InvalidInput([FieldError(["password"], f"密码至少 {PASSWORD_MIN} 个字符"
+                                       f"（现为 {len(password)} 个）")])
+
+
+def check_role(role: str) -> None:
     if role not in ROLES:
         raise InvalidInput([FieldError(["role"], f"角色应为以下之一：{', '.join(ROLES)}")])
-    if len(password) < 10:
-        raise InvalidInput([FieldError(["password"], "密码至少 10 个字符")])
+
+
+def add_user(session: Session, *, username: str, display_name: str, role: str,
+             password: str) -> OfficeUser:
+    check_role(role)
+    username, display_name = username.strip(), display_name.strip()
+    if not username or len(username) > 64 or "\x00" in username:
+        raise InvalidInput([FieldError(["username"], "用户名应为 1–64 个字符")])
+    if not display_name or len(display_name) > 64:
+        raise InvalidInput([FieldError(["display_name"], "姓名应为 1–64 个字符")])
+    check_password(password)
     if repository.user_by_name(session, username):
         raise Conflict(f"用户名 {username} 已存在")
     user = OfficeUser(username=username, display_name=display_name, role=role,
@@ -80,14 +98,20 @@ def login(session: Session, username: str, password: str, ip: str | None,
     if "\x00" in username:  # no such user can exist; PostgreSQL would refuse the query
         username = ""
     user = repository.user_by_name(session, username)
-    try:
-        _hasher.verify(user.password_hash if user else _dummy_hash(), password)
+    now = utcnow()
+    locked = user is not None and is_locked(user, now)
+    try:  # verified even when locked: the answer takes as long, and says nothing of the password
+        _hasher.verify(user.password_hash if user and not locked else _dummy_hash(), password)
     except (VerifyMismatchError, InvalidHashError):
-        user = None
+        if not locked:
+            user = None
+    if locked:
+        raise Unauthorized(f"连续 {LOCK_AFTER} 次密码错误，账号已锁定至 "
+                           f"{_beijing(user.locked_until)}（北京时间），或请管理员解锁")
     if user is None or not user.active:
         raise Unauthorized("用户名或密码错误")
+    user.failed_logins, user.locked_until = 0, None
     token = secrets.token_urlsafe(32)
-    now = utcnow()
     session.add(WebSession(id=_sha(token), user_id=user.id, csrf_token=secrets.token_urlsafe(24),
                            created_at=now, expires_at=now + timedelta(hours=SESSION_HOURS), ip=ip))
     audit.record(session, actor=f"user:{user.id}", action="login", target=f"user:{user.id}",
@@ -95,11 +119,27 @@ def login(session: Session, username: str, password: str, ip: str | None,
     return token, user
 
 
+def _beijing(when: datetime) -> str:
+    from zoneinfo import ZoneInfo
+
+    return when.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+
+
 def record_failed_login(hub: Hub, username: str, ip: str | None, via: str) -> None:
-    """A refused login, in its own transaction (the login's own one was rolled back)."""
+    """A refused login, in its own transaction (the login's own one was rolled back); the
+    account's count of wrong passwords in a row, and its lock at LOCK_AFTER."""
     with hub.uow() as uow:
+        after: dict = {"username": username[:64]}
+        user = None if "\x00" in username else repository.user_by_name(uow.session, username)
+        if user is not None:
+            now = utcnow()
+            if user.locked_until is None or user.locked_until <= now:
+                user.failed_logins = (user.failed_logins or 0) + 1
+                if user.failed_logins >= LOCK_AFTER:
+                    user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+                    after["locked_until"] = user.locked_until.isoformat()
         audit.record(uow.session, actor="system", action="login.failed", via=via, ip=ip,
-                     after={"username": username[:64]})
+                     after=after)
         uow.commit()
 
 
@@ -137,3 +177,68 @@ def get_user(session: Session, username: str) -> OfficeUser:
     if user is None:
         raise NotFound(f"没有用户 {username}")
     return user
+
+
+def list_users(session: Session) -> list[OfficeUser]:
+    return sorted(repository.users(session), key=lambda user: user.id)
+
+
+def find_user(session: Session, ref: str | int) -> OfficeUser:
+    """By id (a number) or username."""
+    if isinstance(ref, int) or str(ref).isdigit():
+        user = repository.user_by_id(session, int(ref))
+        if user is not None:
+            return user
+    return get_user(session, str(ref))
+
+
+def _change(session: Session, user: OfficeUser, action: str, actor: str, via: str,
+            ip: str | None, before: dict | None, after: dict | None) -> OfficeUser:
+    audit.record(session, actor=actor, action=f"user.{action}", target=f"user:{user.id}",
+                 via=via, ip=ip, before=before, after={"username": user.username, **(after or {})})
+    return user
+
+
+def set_role(session: Session, user: OfficeUser, role: str, *, actor: str, via: str,
+             ip: str | None = None) -> OfficeUser:
+    check_role(role)
+    if actor == f"user:{user.id}" and role != user.role:
+        raise Conflict("不能修改自己的角色（请另一位管理员修改）")
+    before = user.role
+    user.role = role
+    return _change(session, user, "role_changed", actor, via, ip, {"role": before}, {"role": role})
+
+
+def set_active(session: Session, user: OfficeUser, active: bool, *, actor: str, via: str,
+               ip: str | None = None) -> OfficeUser:
+    """Disable (every session ends with it) or enable again. An administrator cannot disable
+    themselves: the office would be left without its last way in."""
+    if not active and actor == f"user:{user.id}":
+        raise Conflict("不能停用自己的账号")
+    user.active = active
+    if not active:
+        logout_everywhere(session, user.id, via=via, ip=ip)
+    return _change(session, user, "enabled" if active else "disabled", actor, via, ip,
+                   None, {"active": active})
+
+
+def reset_password(session: Session, user: OfficeUser, password: str, *, actor: str, via: str,
+                   ip: str | None = None) -> OfficeUser:
+    """A new password; the user's sessions end, and a lock from wrong passwords is lifted."""
+    check_password(password)
+    user.password_hash = _hasher.hash(password)
+    user.failed_logins, user.locked_until = 0, None
+    logout_everywhere(session, user.id, via=via, ip=ip)
+    return _change(session, user, "password_reset", actor, via, ip, None, None)
+
+
+def unlock(session: Session, user: OfficeUser, *, actor: str, via: str,
+           ip: str | None = None) -> OfficeUser:
+    before = {"failed_logins": user.failed_logins,
+              "locked_until": user.locked_until.isoformat() if user.locked_until else None}
+    user.failed_logins, user.locked_until = 0, None
+    return _change(session, user, "unlocked", actor, via, ip, before, None)
+
+
+def is_locked(user: OfficeUser, now: datetime) -> bool:
+    return user.locked_until is not None and user.locked_until > now

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from hub.audit.chain import GENESIS, ChainCheck, entry_hash, head_message
 from hub.audit.models import AuditEntry, AuditHead
 from hub.db.types import utcnow
-from hub.review.masking import mask_record
+from hub.normalize.codes.raw_masking import mask_record
 from hub.security.signing import SigningKey, verify
 
 # Distinct from the scheduler's leader lock; held until the caller's transaction ends.

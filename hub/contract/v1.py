@@ -190,6 +190,18 @@ class ReporterMasked(BaseModel):
     anonymous: bool = False
 
 
+class ClueAttachmentOut(BaseModel):
+    """An attachment's bytes as the hub stored them (`POST /api/v1/clues/{id}/attachments`).
+    `media_type` is what the hub found in the bytes, not what was sent."""
+
+    id: int
+    filename: str
+    media_type: str
+    size: int = Field(description="字节数，与声明一致")
+    sha256: str = Field(description="文件内容的 SHA-256（十六进制小写），与声明一致")
+    received_at: datetime
+
+
 class ClueOut(BaseModel):
     """A clue as the hub answers it. Reporter data is always masked here."""
 

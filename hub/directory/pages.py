@@ -1,6 +1,6 @@
 """The office's side of the directory: the administrator's page (list, search, import a
-CSV/XLSX file, add an alias) and the reviewer's pick of the body a clue's subject is (the
-same as JSON: `hub.directory.endpoints`).
+CSV/XLSX file, add an alias) and the search behind the reviewer's pick of the body a clue's subject is
+(`hub.directory.endpoints`; the pick itself is on the clue's page, hub.review).
 
 Partner agencies see subjects only as they sent them.
 """
@@ -17,15 +17,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from hub.api.deps import HubDep
 from hub.db.types import utcnow
-from hub.errors import FieldError, HubError, InvalidInput
-from hub.route.service import clue_id_of
+from hub.errors import HubError
 from hub.web.actions import (
     act,
-    actor,
     error_text,
     redirect_with,
     require_admin,
-    require_reviewer,
 )
 from hub.web.session import PageUser, check_csrf
 from hub.web.templating import add_template_folder, register_event_labels, templates
@@ -104,19 +101,3 @@ def alias_page(body_id: int, user: PageUser, hub: HubDep, csrf: Annotated[str, F
         return f"已为“{body.name}”添加简称“{alias.strip()}”"
 
     return act(hub, f"/office/directory?{urlencode({'q': alias.strip()})}", run)
-
-
-@router.post("/office/clues/{number}/subjects/{index}", include_in_schema=False)
-def pick_page(number: str, index: int, user: PageUser, hub: HubDep,
-              csrf: Annotated[str, Form()], body_id: Annotated[str, Form()] = "") -> RedirectResponse:
-    check_csrf(user, csrf)
-    require_reviewer(user)
-
-    def run(session: Session) -> str:
-        if not body_id.isdigit():
-            raise InvalidInput([FieldError(["body_id"], "请选择名录中的单位")])
-        made = service.set_subject(session, clue_id_of(session, number), index, int(body_id),
-                                   actor(user), now=utcnow())
-        return f"第 {index + 1} 个被反映单位已确定为“{made['resolved_name']}”"
-
-    return act(hub, f"/office/clues/{number}", run)

@@ -227,7 +227,7 @@ def download(number: str, attachment_id: int, user: ApiUser, hub: HubDep) -> Res
 
 
 def attachment_response(hub, number: str, attachment_id: int) -> Response:  # noqa: ANN001
-    from urllib.parse import quote
+    from hub.security.attachments import serve_headers
 
     with hub.uow(write=False) as uow:
         handoff = repository.by_number(uow.session, number)
@@ -236,7 +236,5 @@ def attachment_response(hub, number: str, attachment_id: int) -> Response:  # no
         if not found:
             raise NotFound(f"移交 {number} 没有编号为 {attachment_id} 的附件")
         content = replies.attachment_content(hub.cipher, found[0])
-    disposition = f"attachment; filename*=UTF-8''{quote(found[0].filename)}"
     return Response(content, media_type=found[0].media_type,
-                    headers={"Content-Disposition": disposition,
-                             "X-Content-Type-Options": "nosniff"})
+                    headers=serve_headers(found[0].filename, found[0].media_type, inline=False))

@@ -32,7 +32,7 @@ from .schemas import (
     RANK_LABELS,
     ReplySubmission,
 )
-from .service import CLOSING_OUTCOMES, apply, create_handoffs
+from .service import CLOSING_OUTCOMES, apply, create_handoffs, default_deadline_days
 
 OFFICE_ACTIONS = ("verify", "close", "send_back", "cancel", "resend", "reopen", "remind",
                   "acknowledge", "redirect")
@@ -214,9 +214,7 @@ def record_reply(session: Session, by: OfficePrincipal, number: str, body: Reply
 def _redirect(session: Session, by: OfficePrincipal, number: str, target: str | None,
               reason: str, *, via: str, cipher: Cipher | None, settings: Any,
               now: datetime | None) -> Handoff:
-    from .from_decision import default_deadline_days
     from .receivers import resolve_receiver
-
     now = now or utcnow()
     handoff = repository.by_number(session, number, for_update=True)
     receiver = resolve_receiver(session, target or "", ["target"])

@@ -15,6 +15,7 @@ from hub.contract.messages import field_errors
 from hub.errors import HubError
 from hub.handoffs import office, repository
 from hub.handoffs.endpoints import attachment_response
+from hub.handoffs.kinds import KIND_LABELS
 from hub.handoffs.schemas import (
     OUTCOME_LABELS,
     PERSON_KIND_LABELS,
@@ -24,7 +25,6 @@ from hub.handoffs.schemas import (
 )
 from hub.handoffs.states import ACTION_LABELS, LABELS, TRANSITIONS, IllegalTransition, next_state
 from hub.intake.present import clue_no
-from hub.review.decisions import KINDS
 from hub.web.session import PageUser, check_csrf
 from hub.web.templating import (
     add_template_folder,
@@ -35,7 +35,6 @@ from hub.web.templating import (
 
 router = APIRouter(prefix="/office/handoffs", include_in_schema=False)
 
-KIND_LABELS = {"assign": "交办", "refer": "移送", "transfer": "转交", "cc": "抄送"}
 VIA_LABELS = {"api": "接口", "page": "页面", "cli": "命令行", "system": "系统"}
 ROLE_LABELS = {"lead": "主办", "co": "协办"}
 
@@ -58,7 +57,6 @@ add_template_folder(Path(__file__).resolve().parent / "templates")
 register_globals(HANDOFF_STATES=LABELS, HANDOFF_KINDS=KIND_LABELS, HANDOFF_ACTIONS=ACTION_LABELS,
                  OUTCOMES=OUTCOME_LABELS, VIAS=VIA_LABELS, HANDOFF_ROLES=ROLE_LABELS,
                  allowed_actions=allowed, clue_no=clue_no,
-                 KINDS={k: label for k, (label, _) in KINDS.items()},
                  PERSON_KIND_LABELS=PERSON_KIND_LABELS, RANK_LABELS=RANK_LABELS,
                  measure_label=measure_label)
 register_event_labels({f"handoff.{action}": f"移交：{label}" for action, label in ACTION_LABELS.items()})

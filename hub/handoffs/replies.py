@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
 from sqlalchemy import select
@@ -11,9 +10,8 @@ from sqlalchemy.orm import Session
 from hub.db.types import utcnow
 from hub.errors import FieldError, InvalidInput
 from hub.normalize.codes import mask_name
+from hub.security.attachments import seal
 from hub.security.crypto import Cipher
-from hub.security.filenames import safe_filename
-from hub.security.media import Limits, check_attachment
 
 from .models import Handoff, HandoffAttachment, HandoffReply, HandoffReplyPerson
 from .schemas import ReplySubmission
@@ -82,15 +80,11 @@ def add_attachment(session: Session, cipher: Cipher, handoff: Handoff, *, conten
                    filename: str | None, declared_type: str | None, max_bytes: int,
                    now: datetime | None = None) -> HandoffAttachment:
     """Check size and media type (from the bytes), encrypt, store with SHA-256 and size."""
-    if not content:
-        raise InvalidInput([FieldError(["body", "file"], "附件（file）：文件为空")])
-    media_type = check_attachment(content, declared_type, filename or "",
-                                  Limits(max_bytes=max_bytes))
-    digest = hashlib.sha256(content).hexdigest()
+    sealed = seal(cipher, content, filename=filename, declared_type=declared_type,
+                  max_bytes=max_bytes, aad=lambda sha: attachment_aad(handoff.id, sha))
     attachment = HandoffAttachment(
-        handoff_id=handoff.id, filename=safe_filename(filename, media_type),
-        media_type=media_type, size=len(content), sha256=digest,
-        content_enc=cipher.encrypt(content, attachment_aad(handoff.id, digest)),
+        handoff_id=handoff.id, filename=sealed.filename, media_type=sealed.media_type,
+        size=sealed.size, sha256=sealed.sha256, content_enc=sealed.content_enc,
         created_at=now or utcnow())
     session.add(attachment)
     session.flush()

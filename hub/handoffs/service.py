@@ -26,17 +26,17 @@ from hub.db.models import Clue, ClueEvent
 from hub.db.types import utcnow
 from hub.errors import FieldError, InvalidInput
 from hub.intake.service import reporter_aad
-from hub.review.decisions import KINDS
 from hub.security.crypto import Cipher
+from hub.settings import get_settings
 from hub.workdays import WorkCalendar, shanghai_today
 
 from . import deadlines
+from .kinds import HANDOFF_KINDS, KINDS
 from .models import Handoff, HandoffEvent
 from .numbers import handoff_no
 from .receivers import Receiver
 from .states import LABELS, next_state
 
-HANDOFF_KINDS = ("assign", "refer", "transfer", "cc")
 # A verified final reply with one of these outcomes closes the hand-off at once (销号);
 # others (case_opened, partially_rectified, cannot_rectify, other) wait for the office.
 CLOSING_OUTCOMES = frozenset({"rectified", "resolved", "no_case", "accountability", "sanction",
@@ -225,3 +225,10 @@ def _iso(value: Any) -> Any:
 
 def state_label(state: str) -> str:
     return LABELS.get(state, state)
+
+
+def default_deadline_days(kind: str, settings: Any = None) -> tuple[int, int]:
+    """(reply, complete) working days for a kind, from the settings."""
+    settings = settings or get_settings()
+    return deadlines.default_days(kind, settings.handoff_reply_days,
+                                  settings.handoff_complete_days, settings.handoff_kind_days)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, File, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 
+from hub import audit
 from hub.api.deps import ClueWriter, HubDep, read_body
 from hub.api.errors import error_body
 from hub.api.responses import JSONResponse
-from hub.contract.v1 import BatchResult, ClueOut
-from hub.errors import InvalidInput
-from hub.intake import service
+from hub.contract.v1 import BatchResult, ClueAttachmentOut, ClueOut
+from hub.errors import InvalidInput, NotFound, PayloadTooLarge
+from hub.intake import attachments, repository, service
+from hub.intake.present import clue_no, parse_clue_no
 from hub.intake.recorder import GroupWriter
 
 router = APIRouter(prefix="/api/v1", tags=["clues 线索"])
@@ -74,3 +77,44 @@ async def post_batch(request: Request, agency: ClueWriter, hub: HubDep) -> JSONR
 
 
 # Reading clues back (with what came of them: 成果共享) is hub.notify.endpoints.
+
+
+@router.post(
+    "/clues/{clue_id}/attachments", status_code=201, response_model=ClueAttachmentOut,
+    responses={
+        200: {"description": "同一附件（相同 SHA-256）已上传过：返回已存的附件",
+              "model": ClueAttachmentOut},
+        404: {"description": "没有这条线索，或不属于本单位"},
+        413: {"description": "附件超过大小上限"},
+        415: {"description": "附件类型不被接受，或内容与类型不符"},
+        **{k: v for k, v in _ERRORS.items() if k != 413},
+        422: {"description": "附件与推送时声明的不符（SHA-256 或大小），线索没有声明附件，"
+                             "文件为空，或压缩包疑似压缩炸弹：错误信息指明不符之处"},
+    },
+    summary="上传线索附件（multipart，字段名 file；须与推送时声明的 sha256 和 size 一致）",
+)
+def post_clue_attachment(clue_id: str, request: Request, agency: ClueWriter, hub: HubDep,
+                         file: Annotated[UploadFile, File(description="附件文件")]
+                         ) -> JSONResponse:
+    limit = hub.settings.clue_attachment_max_bytes
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > limit + 64 * 1024:
+        raise PayloadTooLarge(f"附件超过 {limit // (1024 * 1024) or 1} MiB 的上限")
+    content = file.file.read(limit + 1)
+    parsed = parse_clue_no(clue_id)
+    with hub.uow() as uow:
+        clue = repository.get_clue(uow.session, agency.agency_id, parsed[1]) if parsed else None
+        if clue is None or clue_no(clue.id, clue.received_at) != clue_id:
+            raise NotFound(f"没有找到线索 {clue_id}（或不属于本单位）")
+        stored, new = attachments.upload_declared(
+            uow.session, hub.cipher, clue, content, filename=file.filename,
+            declared_type=file.content_type, max_bytes=limit,
+            uploaded_by=f"agency:{agency.agency_id}")
+        if new:
+            audit.record(uow.session, actor=audit.agency_actor(agency.agency_id),
+                         action="clue.attachment_uploaded", target=f"clue:{clue.id}", via="api",
+                         ip=request.client.host if request.client else None,
+                         after={"attachment": stored.id, "sha256": stored.sha256,
+                                "size": stored.size, "media_type": stored.media_type})
+        uow.commit()
+        return JSONResponse(attachments.attachment_json(stored), 201 if new else 200)

@@ -17,7 +17,7 @@ from hub.contract.messages import body_error, field_errors, nul_errors
 from hub.contract.v1 import BatchSubmission, ClueSubmission
 from hub.errors import FieldError
 from hub.normalize.codes import mask_id_number, mask_name, mask_phone
-from hub.privacy.blind import id_index, phone_index
+from hub.security.blind import id_index, phone_index
 from hub.security.crypto import Cipher
 
 
@@ -33,7 +33,7 @@ class Received:
     """One body as received, checked and ready to record."""
 
     agency_id: int
-    origin: str  # api | api_batch | connector | import
+    origin: str  # api | api_batch | connector | import | office
     raw: bytes
     items: list[ClueSubmission | list[FieldError]] = field(default_factory=list)
     refused_whole: list[FieldError] | None = None  # the body as a whole is not acceptable
@@ -60,6 +60,14 @@ def receive_one(cipher: Cipher, agency_id: int, raw: bytes) -> Received:
     except _Refused as refused:
         items = [refused.errors]
     return _prepare(cipher, Received(agency_id, "api", raw, items))
+
+
+def receive_office(cipher: Cipher, agency_id: int, raw: bytes) -> Received:
+    """A clue the office registers by hand (立项登记): one submission, checked as
+    `POST /api/v1/clues` checks it, kept as a raw record like any other."""
+    received = receive_one(cipher, agency_id, raw)
+    received.origin = "office"
+    return received
 
 
 def receive_batch(cipher: Cipher, agency_id: int, raw: bytes) -> Received:

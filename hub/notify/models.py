@@ -1,4 +1,4 @@
-"""Stored records of hub.notify (tables join Base.metadata through hub.db.registry).
+"""Stored records of hub.notify (tables join Base.metadata through hub.tables).
 
 The database is the record of what is still to be sent: a `webhook_deliveries` row exists for
 every hand-off event an agency must hear of, a `reminders` row for every reminder, before

@@ -20,13 +20,13 @@ from sqlalchemy.orm import Session
 from hub import log
 from hub.calendar.service import load_calendar
 from hub.container import Hub
-from hub.db import registry  # noqa: F401  (every mapper known: hand-offs point at decisions)
 from hub.handoffs import repository, service
 from hub.handoffs.deadlines import receiver_works
 from hub.handoffs.models import Handoff
 from hub.notify import office
 from hub.notify.models import Reminder
 from hub.notify.plan import Planned, describe, plan
+from hub.review import models as _review_models  # noqa: F401  (hand-offs point at decisions)
 from hub.workdays import WorkCalendar
 
 

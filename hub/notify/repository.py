@@ -1,6 +1,6 @@
 """SQL of outcome sharing: a sending agency's clues by change (keyset paging), what the
 sender may see of one clue (its decisions, hand-offs, the verified outcome), and what the
-outbox reads to share it (clue events past a cursor, partner systems taking replies)."""
+outbox reads to share it (clue events past a cursor, the verified reply)."""
 
 from __future__ import annotations
 
@@ -96,15 +96,19 @@ def known_event_keys(session: Session, keys: list[str]) -> set[str]:
                                .where(WebhookDelivery.event_key.in_(keys))))
 
 
-def connector_sources(session: Session) -> list[tuple[int, str, str | None]]:
-    """(agency id, connector name, base URL) of every configured connector."""
-    from hub.collect.models import ConnectorState
-
-    return list(session.execute(select(ConnectorState.agency_id, ConnectorState.name,
-                                       ConnectorState.base_url)).tuples())
-
-
 def handoff_and_reply(session: Session, number: str | None, reply_id: int
                       ) -> tuple[Handoff | None, HandoffReply | None]:
     handoff = session.scalar(select(Handoff).where(Handoff.number == number)) if number else None
     return handoff, session.get(HandoffReply, reply_id)
+
+
+def clue_events_waiting(session: Session, cursor_name: str) -> bool:
+    """Whether a clue event lies past the named outbox cursor (a read)."""
+    from sqlalchemy import func
+
+    from hub.notify.models import OutboxCursor
+
+    position = session.scalar(select(OutboxCursor.position)
+                              .where(OutboxCursor.name == cursor_name))
+    newest = session.scalar(select(func.max(ClueEvent.id)))
+    return newest is not None and newest > (position or 0)

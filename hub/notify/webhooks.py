@@ -1,10 +1,10 @@
 """Agencies' webhook URLs, and the outbox: one delivery row per hand-off event to push.
 
-Two readers fill it, each past its own cursor: hand-off events (`handoff.*`, to the receiver)
-and clue events (成果共享): `clue.updated` to the agency that sent the clue, and, when the
-office verifies the outcome of a clue pulled from a partner system that takes replies (12345,
-信访, 建议提案), one `ticket.reply` per outcome, posted onto the partner's own record
-(`target_url`). All are signed, retried and listed when failed alike (hub.notify.dispatch).
+Readers fill it, each past its own cursor: hand-off events (`handoff.*`, to the receiver),
+clue events (成果共享: `clue.updated` to the agency that sent the clue), and hub.collect's
+write-back (`ticket.reply`: the verified outcome posted onto a pulled partner record, at
+`target_url`; hub/collect/writeback.py). All are signed, retried and listed when failed
+alike (hub.notify.dispatch).
 
 The outbox is filled by reading `handoff_events` past a saved cursor, so nothing depends on a
 message arriving: an event committed is an event delivered, sooner or later. Event ids are
@@ -77,7 +77,7 @@ def _insert(session: Session):  # noqa: ANN202
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
-def _cursor(session: Session, now: datetime, name: str = CURSOR) -> OutboxCursor:
+def outbox_cursor(session: Session, now: datetime, name: str = CURSOR) -> OutboxCursor:
     """The cursor row, locked: its first statement writes, so on SQLite this transaction holds
     the write lock from the start, and on PostgreSQL other readers wait for the row."""
     session.execute(_insert(session)(OutboxCursor).values(name=name, position=0, updated_at=now)
@@ -108,7 +108,7 @@ def fill_outbox(session: Session, now: datetime) -> int:
 
 def _fill_handoff_events(session: Session, now: datetime) -> int:
     """A delivery for each new event of a hand-off whose agency has a webhook."""
-    cursor = _cursor(session, now)
+    cursor = outbox_cursor(session, now)
     rows = session.execute(
         select(HandoffEvent, Handoff).join(Handoff, Handoff.id == HandoffEvent.handoff_id)
         .where(HandoffEvent.id > cursor.position).order_by(HandoffEvent.id).limit(SCAN_LIMIT)
@@ -169,50 +169,35 @@ def shared_action(action: str) -> bool:
 
 
 def _fill_clue_events(session: Session, now: datetime) -> int:
-    """`clue.updated` to the clue's sender (webhook), `ticket.reply` onto pulled records."""
-    cursor = _cursor(session, now, CLUE_CURSOR)
+    """`clue.updated` to the clue's sender, when it has a webhook."""
+    cursor = outbox_cursor(session, now, CLUE_CURSOR)
     rows = repository.clue_events_after(session, cursor.position, SCAN_LIMIT)
     if not rows:
         return 0
     urls = webhook_urls(session)
-    sources = _reply_sources(session)
-    wanted: list[tuple[str, ClueEvent, Clue]] = []
-    for event, clue in rows:
-        if not shared_action(event.action) or event.actor == f"agency:{clue.agency_id}":
-            continue
-        if clue.agency_id in urls:
-            wanted.append((f"clue_event:{event.id}", event, clue))
-        reply_id = (event.detail or {}).get("reply_id")
-        if (event.action == "handoff.verify" and reply_id and clue.agency_id in sources
-                and (event.detail or {}).get("outcome")):
-            wanted.append((f"ticket_reply:{reply_id}", event, clue))
+    wanted = [(f"clue_event:{event.id}", event, clue) for event, clue in rows
+              if shared_action(event.action) and event.actor != f"agency:{clue.agency_id}"
+              and clue.agency_id in urls]
     known = repository.known_event_keys(session, [key for key, _, _ in wanted])
     made = 0
     for key, event, clue in wanted:
-        if key in known:
-            continue
-        known.add(key)
-        delivery = (_clue_delivery(session, key, event, clue, now) if key.startswith("clue_")
-                    else _ticket_delivery(session, key, event, clue, sources[clue.agency_id], now))
-        if delivery is not None:
-            session.add(delivery)
+        if key not in known:
+            session.add(_clue_delivery(session, key, event, clue, now))
             made += 1
+    settle(cursor, rows, now)
+    return made
+
+
+def settle(cursor: OutboxCursor, rows: list, now: datetime) -> None:
+    """Move the cursor past the events of `rows` (event first in each) old enough to be
+    sure no earlier id commits later."""
     settled = now - timedelta(seconds=SETTLE_SECONDS)
     position = cursor.position
-    for event, _ in rows:
+    for event, *_ in rows:
         if event.at > settled:
             break
         position = event.id
     cursor.position, cursor.updated_at = position, now
-    return made
-
-
-def _reply_sources(session: Session) -> dict[int, tuple[str, str]]:
-    """Agencies that are partner systems taking replies: agency id -> (connector, base URL)."""
-    from connectors.registry import CONNECTORS
-
-    return {agency_id: (name, url) for agency_id, name, url in repository.connector_sources(session)
-            if url and name in CONNECTORS and CONNECTORS[name].reply is not None}
 
 
 def _clue_delivery(session: Session, key: str, event: ClueEvent, clue: Clue,
@@ -225,38 +210,6 @@ def _clue_delivery(session: Session, key: str, event: ClueEvent, clue: Clue,
     return WebhookDelivery(delivery_id=delivery_id, event_key=key, agency_id=clue.agency_id,
                            handoff_id=None, event="clue.updated", payload=payload,
                            state="pending", attempts=0, created_at=now, next_attempt_at=now)
-
-
-def _ticket_delivery(session: Session, key: str, event: ClueEvent, clue: Clue,
-                     source: tuple[str, str], now: datetime) -> WebhookDelivery | None:
-    """The verified outcome as the partner's own reply body, for its record `source_ref`."""
-    from urllib.parse import quote
-
-    from connectors._common.reply import OutcomeReply
-    from connectors.registry import CONNECTORS
-    from hub.handoffs.schemas import OUTCOME_LABELS
-    from hub.intake.present import OFFICE_ZONE, clue_no
-    from hub.notify.sharing import summary_text
-
-    detail = event.detail or {}
-    handoff, reply = repository.handoff_and_reply(session, detail.get("handoff"),
-                                                  detail["reply_id"])
-    if handoff is None or handoff.role != "lead" or reply is None or not reply.outcome:
-        return None  # a co-handler's part: the lead's outcome is the one the source hears
-    name, base_url = source
-    spec = CONNECTORS[name]
-    body = spec.reply(OutcomeReply(
-        source_ref=clue.source_ref, clue=clue_no(clue.id, clue.received_at),
-        handoff=handoff.number, outcome=reply.outcome,
-        outcome_label=OUTCOME_LABELS.get(reply.outcome, reply.outcome),
-        summary=summary_text(reply), handled_by=handoff.receiver_name,
-        verified_at=event.at.astimezone(OFFICE_ZONE).isoformat(), persons=reply.persons))
-    url = base_url.rstrip("/") + spec.reply_path.format(ref=quote(clue.source_ref, safe=""))
-    delivery_id = str(uuid.uuid4())
-    return WebhookDelivery(delivery_id=delivery_id, event_key=key, agency_id=clue.agency_id,
-                           handoff_id=handoff.id, event="ticket.reply", payload=body,
-                           target_url=url, state="pending", attempts=0, created_at=now,
-                           next_attempt_at=now)
 
 
 def delivery_subject(payload: dict) -> str | None:

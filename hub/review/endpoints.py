@@ -16,10 +16,13 @@ from hub.accounts import service as accounts
 from hub.api.deps import HubDep
 from hub.api.responses import JSONResponse
 from hub.db.types import utcnow
+from hub.directory import service as directory
 from hub.handoffs.repository import numbers_by_decision as handoff_numbers
 from hub.intake.present import clue_json, clue_no, parse_clue_no
 from hub.review import repository, service
 from hub.review.decisions import DecisionRequest
+from hub.route.service import clue_id_of
+from hub.web.actions import actor, require_reviewer
 from hub.web.session import SESSION_COOKIE, ApiUser, check_csrf, cookie_secure
 
 router = APIRouter(prefix="/api/v1/office", tags=["office 办公室"])
@@ -102,3 +105,21 @@ def decide(body: DecisionIn, request: Request, user: ApiUser, hub: HubDep,
     return JSONResponse({"decisions": [{"clue": numbers[d.clue_id], "kind": d.kind,
                                         "target": d.target, "id": d.id,
                                         "handoffs": handoffs.get(d.id, [])} for d in made]}, 201)
+
+
+class PickIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    body_id: int
+
+
+@router.post("/clues/{number}/subjects/{index}",
+             summary="指定线索第 index 个被反映单位在名录中的单位（index 从 0 起）")
+def pick_api(number: str, index: int, body: PickIn, user: ApiUser, hub: HubDep,
+             x_csrf_token: str | None = Header(None)) -> JSONResponse:
+    check_csrf(user, x_csrf_token)
+    require_reviewer(user)
+    with hub.uow() as uow:
+        made = directory.set_subject(uow.session, clue_id_of(uow.session, number), index,
+                                     body.body_id, actor(user), now=utcnow())
+        uow.commit()
+    return JSONResponse({"subject": made})

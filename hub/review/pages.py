@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -16,13 +16,14 @@ from hub.api.deps import HubDep
 from hub.correlate import service as correlation
 from hub.db.types import utcnow
 from hub.directory import service as directory
-from hub.errors import HubError, Unauthorized
+from hub.errors import FieldError, HubError, InvalidInput, Unauthorized
 from hub.intake.present import clue_no, parse_clue_no
 from hub.normalize.classify import FIELD_LABELS
 from hub.privacy import service as privacy_service
 from hub.review import repository, service
 from hub.review.decisions import KINDS, STATUS_LABELS, DecisionRequest
-from hub.route.service import rules_in_force
+from hub.route.service import clue_id_of, rules_in_force
+from hub.web.actions import act, actor, require_reviewer
 from hub.web.session import SESSION_COOKIE, PageUser, check_csrf, cookie_secure
 from hub.web.templating import (
     add_template_folder,
@@ -31,6 +32,9 @@ from hub.web.templating import (
     register_globals,
     templates,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 router = APIRouter(prefix="/office", include_in_schema=False)
 
@@ -222,3 +226,19 @@ def _with(url: str, **params: str) -> RedirectResponse:
 
     sep = "&" if "?" in url else "?"
     return RedirectResponse(f"{url}{sep}{urlencode(params)}", status_code=303)
+
+
+@router.post("/clues/{number}/subjects/{index}")
+def pick_page(number: str, index: int, user: PageUser, hub: HubDep,
+              csrf: Annotated[str, Form()], body_id: Annotated[str, Form()] = "") -> RedirectResponse:
+    check_csrf(user, csrf)
+    require_reviewer(user)
+
+    def run(session: Session) -> str:
+        if not body_id.isdigit():
+            raise InvalidInput([FieldError(["body_id"], "请选择名录中的单位")])
+        made = directory.set_subject(session, clue_id_of(session, number), index, int(body_id),
+                                     actor(user), now=utcnow())
+        return f"第 {index + 1} 个被反映单位已确定为“{made['resolved_name']}”"
+
+    return act(hub, f"/office/clues/{number}", run)

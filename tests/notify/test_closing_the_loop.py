@@ -20,6 +20,7 @@ from hub.agencies.service import add_agency, new_key
 from hub.collect.config import configure
 from hub.collect.runner import run_connector
 from hub.collect.service import connector_agency, connector_spec
+from hub.collect.writeback import write_back
 from hub.db.models import Clue
 from hub.db.types import utcnow
 from hub.handoffs.models import HandoffReplyPerson
@@ -52,6 +53,9 @@ def _wait(condition: Callable[[], object], what: str, seconds: float = 60.0) -> 
 
 
 def _tick(hub) -> dict:  # noqa: ANN001
+    """What the scheduler's jobs do: replies owed onto pulled records into the outbox
+    (hub.collect), then the dispatcher fills and sends (hub.notify)."""
+    write_back(hub)
     dispatcher = Dispatcher(hub)
     try:
         return dispatcher.tick()

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from connectors.registry import CONNECTORS
 from hub.collect.config import configure
 from hub.collect.service import connector_agency, connector_spec
+from hub.collect.writeback import write_back
 from hub.container import Hub
 from hub.db.models import Clue, ClueEvent
 from hub.db.types import utcnow
@@ -60,6 +61,9 @@ def serve():
 
 
 def _tick(hub: Hub) -> dict:
+    """What the scheduler's jobs do: replies owed onto pulled records into the outbox
+    (hub.collect), then the dispatcher fills and sends (hub.notify)."""
+    write_back(hub)
     dispatcher = Dispatcher(hub)
     try:
         return dispatcher.tick()

@@ -24,6 +24,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from hub.accounts.models import OfficeUser
 from hub.accounts.service import ROLES, add_user
 from hub.agencies.service import new_key
 from hub.collect.service import connector_agency, connector_spec
@@ -47,6 +48,7 @@ POST   /api/v1/clues                                                 deny   ok  
 POST   /api/v1/clues/batch                                           deny   ok       ok       deny     deny         deny   deny    deny   deny
 GET    /api/v1/clues                                                 deny   ok       ok       deny     deny         deny   deny    deny   deny
 GET    /api/v1/clues/{clue_id}                                       deny   ok       hidden   deny     deny         deny   deny    deny   deny
+POST   /api/v1/clues/{clue_id}/attachments                           deny   ok       hidden   deny     deny         deny   deny    deny   deny
 GET    /api/v1/handoffs                                              deny   ok       ok       deny     deny         deny   deny    deny   deny
 GET    /api/v1/handoffs/{number}                                     deny   ok       hidden   deny     deny         deny   deny    deny   deny
 POST   /api/v1/handoffs/{number}/ack                                 deny   ok       hidden   deny     deny         deny   deny    deny   deny
@@ -87,10 +89,29 @@ GET    /healthz                                                      ok     ok  
 GET    /metrics                                                      ok     ok       ok       ok       ok           ok     ok      ok     ok
 GET    /office                                                       ok     ok       ok       ok       ok           ok     ok      ok     ok
 GET    /office/                                                      ok     ok       ok       ok       ok           ok     ok      ok     ok
+GET    /office/admin                                                 deny   deny     deny     deny     deny         deny   deny    ok     deny
+GET    /office/admin/                                                deny   deny     deny     deny     deny         deny   deny    ok     deny
+GET    /office/admin/agencies                                        deny   deny     deny     deny     deny         deny   deny    ok     deny
+POST   /office/admin/agencies                                        deny   deny     deny     deny     deny         deny   deny    ok     deny
+GET    /office/admin/agencies/{agency_id}                            deny   deny     deny     deny     deny         deny   deny    ok     deny
+POST   /office/admin/agencies/{agency_id}                            deny   deny     deny     deny     deny         deny   deny    ok     deny
+GET    /office/admin/connectors                                      deny   deny     deny     deny     deny         deny   deny    ok     deny
+POST   /office/admin/connectors/{name}                               deny   deny     deny     deny     deny         deny   deny    ok     deny
+GET    /office/admin/deadletters                                     deny   deny     deny     deny     deny         deny   deny    ok     deny
+POST   /office/admin/deadletters                                     deny   deny     deny     deny     deny         deny   deny    ok     deny
+GET    /office/admin/deadletters/{dead_id}                           deny   deny     deny     deny     deny         deny   deny    ok     deny
+GET    /office/admin/tasks                                           deny   deny     deny     deny     deny         deny   deny    ok     deny
+POST   /office/admin/tasks/replay                                    deny   deny     deny     deny     deny         deny   deny    ok     deny
+GET    /office/admin/users                                           deny   deny     deny     deny     deny         deny   deny    ok     deny
+POST   /office/admin/users                                           deny   deny     deny     deny     deny         deny   deny    ok     deny
+POST   /office/admin/users/{user_id}                                 deny   deny     deny     deny     deny         deny   deny    ok     deny
 GET    /office/audit                                                 deny   deny     deny     deny     deny         deny   ok      deny   deny
 GET    /office/calendar                                              deny   deny     deny     ok       ok           ok     ok      ok     deny
 POST   /office/calendar/days                                         deny   deny     deny     deny     deny         deny   deny    ok     deny
+GET    /office/clues/new                                             deny   deny     deny     ok       ok           ok     deny    deny   deny
+POST   /office/clues/new                                             deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /office/clues/{number}                                        deny   deny     deny     ok       ok           ok     ok      ok     deny
+GET    /office/clues/{number}/attachments/{attachment_id}            deny   deny     deny     ok       ok           ok     ok      ok     deny
 POST   /office/clues/{number}/cluster/detach                         deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /office/clues/{number}/cluster/lead                           deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /office/clues/{number}/cluster/merge                          deny   deny     deny     ok       ok           ok     deny    deny   deny
@@ -168,6 +189,9 @@ NOT_ALLOWED_NOTICES = ("只有科员、科长和领导可以研判线索", "只�
                        "只有审计人员可以查看审计记录", "须先提出申请并经领导批准",
                        "只有科长和领导经批准后可以查看反映人身份")
 PASSWORD = "matrix-password-1"
+RECEIPT = "已收到来电，正在核实".encode()
+ATTACHMENT = {"filename": "来电记录.txt", "media_type": "text/plain", "size": len(RECEIPT),
+              "sha256": __import__("hashlib").sha256(RECEIPT).hexdigest()}
 
 
 @dataclass
@@ -229,7 +253,8 @@ def world(hub, live) -> World:
     _, key_b = agency_with(hub, "十堰市中级人民法院")
     a = {"Authorization": f"Bearer {key_a}"}
     sent = httpx.post(f"{live.url}/api/v1/clues/batch", headers=a,
-                      json={"clues": [factories.clue(), factories.clue()]}).json()
+                      json={"clues": [factories.clue(attachments=[ATTACHMENT]),
+                                      factories.clue()]}).json()
     clue, other = (r["clue"]["id"] for r in sent["results"])
     _wait_for_review(hub, 2)
     callers = {"none": Caller("none"), "browser": Caller("browser", {"Accept": "text/html"}),
@@ -276,11 +301,17 @@ def _objects(hub, url: str, callers: dict[str, Caller], a_id: int, clue: str,  #
                            json={"note": "同意"}).status_code == 200
         asked = head.post("/api/v1/office/reveals", json={"clue": clue, "reason": "核实身份"})
         assert asked.status_code == 201, asked.text
+    with httpx.Client(base_url=url, headers=callers["agency_a"].headers, timeout=30) as agency:
+        clue_file = agency.post(f"/api/v1/clues/{clue}/attachments",
+                                files={"file": ("来电记录.txt", RECEIPT, "text/plain")})
+        assert clue_file.status_code == 201, clue_file.text
     with hub.uow() as uow:
         body_id = uow.session.scalar(select(Body.id).order_by(Body.id).limit(1))
         if body_id is None:
             ensure_seeded(uow.session, now=utcnow())
             body_id = uow.session.scalar(select(Body.id).order_by(Body.id).limit(1))
+        dead_id = _dead_letter(uow.session, hub, a_id)
+        user_id = uow.session.scalar(select(OfficeUser.id).where(OfficeUser.username == "matrix"))
         report = issue(uow.session, Scope(2026, 10, None), office_name="十堰市委依法治市办",
                        by="user:1")
         share(uow.session, report.id, a_id, "user:1")
@@ -288,7 +319,29 @@ def _objects(hub, url: str, callers: dict[str, Caller], a_id: int, clue: str,  #
         report_id = report.id
     return {"handoff": handoff, "attachment_id": str(upload.json()["id"]),
             "request_id": str(asked.json()["id"]), "body_id": str(body_id),
-            "report_id": str(report_id), "name": str(report_id), "a_id": str(a_id)}
+            "report_id": str(report_id), "name": str(report_id), "a_id": str(a_id),
+            "clue_attachment_id": str(clue_file.json()["id"]), "agency_id": str(a_id),
+            "dead_id": str(dead_id), "user_id": str(user_id)}
+
+
+def _dead_letter(session, hub, agency_id: int) -> int:  # noqa: ANN001
+    """A hotline record that could not become a clue, for the dead letter's page."""
+    from hub.collect.models import DeadLetter
+    from hub.db.models import RawRecord
+    from hub.intake.service import raw_aad
+
+    body = "{\"工单编号\": \"RX-1\"}".encode()
+    raw = RawRecord(agency_id=agency_id, origin="connector", connector="hotline",
+                    received_at=utcnow(), sha256="0" * 64, size=len(body),
+                    body_enc=hub.cipher.encrypt(body, raw_aad(agency_id)), outcome="rejected")
+    session.add(raw)
+    session.flush()
+    dead = DeadLetter(connector="hotline", origin="pull", raw_record_id=raw.id,
+                      record_ref="RX-1", field="标题", reason="缺少标题", state="open",
+                      created_at=utcnow())
+    session.add(dead)
+    session.flush()
+    return dead.id
 
 
 def _login_form(client: httpx.Client) -> dict:
@@ -308,6 +361,10 @@ def _url(world: World, path: str) -> str:
         values["number"] = values["handoff"]
     if path.endswith("/reporter"):  # the clue whose reveal the section head got approved
         values["number"] = values["other"]
+    if path.startswith("/office/clues/{number}/attachments/"):
+        values["attachment_id"] = values["clue_attachment_id"]
+    if path.startswith("/office/admin/connectors/"):
+        values["name"] = "hotline"
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
 
@@ -364,6 +421,9 @@ def _form(world: World, caller: Caller, path: str, url: str) -> dict:
         "/office/clues/{number}/hold": {"action": "place", "reason": "诉讼保全"},
         "/office/reports/issue": {"period": "2026-09"},
         "/office/reports/{report_id}/share": {"agency": v["a_id"]},
+        "/office/admin/users/{user_id}": {"op": "unlock"},
+        "/office/admin/agencies": {"name": ""},
+        "/office/clues/new": {"title": ""},
     }
     return {**form, **forms.get(path, {})}
 
@@ -381,6 +441,8 @@ def call(world: World, caller: Caller, method: str, path: str,
                            files={"file": ("名录.csv", b"not,a,directory\n", "text/csv")})
     if path == "/api/v1/handoffs/{number}/attachments":
         return client.post(url, files={"file": ("说明.txt", "补充材料".encode(), "text/plain")})
+    if path == "/api/v1/clues/{clue_id}/attachments":  # the declared file, once more
+        return client.post(url, files={"file": ("来电记录.txt", RECEIPT, "text/plain")})
     if path.startswith("/office/"):
         return client.post(url, data=_form(world, caller, path, url))
     body = _json_body(world, path)
@@ -395,7 +457,7 @@ def test_every_route_has_a_line_in_the_matrix(app_routes):
 
 @pytest.fixture
 def app_routes(hub):
-    from hub.api.app import create_app
+    from hub.app import create_app
 
     return route_table(create_app(hub))
 

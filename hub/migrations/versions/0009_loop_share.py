@@ -43,13 +43,14 @@ def upgrade() -> None:
     op.create_index("ix_clues_agency_updated", "clues", ["agency_id", "updated_at", "id"])
     # Outcome sharing starts with this version: the outbox reads clue events from here on,
     # so senders are not flooded with the past and no old outcome is written back.
-    op.execute(sa.text(
-        "INSERT INTO outbox_cursors (name, position, updated_at) "
-        "SELECT 'clue_events', COALESCE(MAX(id), 0), CURRENT_TIMESTAMP FROM clue_events"))
+    for name in ("clue_events", "ticket_replies"):
+        op.execute(sa.text(
+            "INSERT INTO outbox_cursors (name, position, updated_at) "
+            f"SELECT '{name}', COALESCE(MAX(id), 0), CURRENT_TIMESTAMP FROM clue_events"))
 
 
 def downgrade() -> None:
-    op.execute(sa.text("DELETE FROM outbox_cursors WHERE name = 'clue_events'"))
+    op.execute(sa.text("DELETE FROM outbox_cursors WHERE name IN ('clue_events', 'ticket_replies')"))
     op.drop_index("ix_clues_agency_updated", table_name="clues")
     with op.batch_alter_table("webhook_deliveries") as batch:
         batch.drop_column("target_url")

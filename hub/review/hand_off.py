@@ -1,4 +1,5 @@
-"""The review decision hands a clue off: its target (and co-handlers) resolved to receivers."""
+"""A review decision hands a clue off (hub.handoffs): its target and co-handlers resolved to
+receivers, the kind's default deadlines, the hand-offs created."""
 
 from __future__ import annotations
 
@@ -9,16 +10,13 @@ from sqlalchemy.orm import Session
 
 from hub.accounts.service import OfficePrincipal
 from hub.db.models import Clue
+from hub.handoffs.models import Handoff
+from hub.handoffs.receivers import Receiver, resolve_receiver
+from hub.handoffs.service import create_handoffs, default_deadline_days
 from hub.review.decisions import DecisionRequest
 from hub.review.models import Decision
 from hub.security.crypto import Cipher
-from hub.settings import get_settings
 from hub.workdays import WorkCalendar
-
-from . import deadlines
-from .models import Handoff
-from .receivers import Receiver, resolve_receiver
-from .service import create_handoffs
 
 
 def receivers_for(session: Session, request: DecisionRequest) -> list[Receiver]:
@@ -27,13 +25,6 @@ def receivers_for(session: Session, request: DecisionRequest) -> list[Receiver]:
     co = [resolve_receiver(session, name, ["co_handlers", i])
           for i, name in enumerate(request.co_handlers)]
     return [lead, *co]
-
-
-def default_deadline_days(kind: str, settings: Any = None) -> tuple[int, int]:
-    """(reply, complete) working days for a kind, from the settings."""
-    settings = settings or get_settings()
-    return deadlines.default_days(kind, settings.handoff_reply_days,
-                                  settings.handoff_complete_days, settings.handoff_kind_days)
 
 
 def create_for_decision(session: Session, *, clue: Clue, decision: Decision,

@@ -19,10 +19,10 @@ from datetime import UTC, datetime
 from sqlalchemy import LargeBinary, Table, select
 
 from hub.container import Hub
-from hub.db.registry import metadata
 from hub.errors import ConfigError
 from hub.security.crypto import Cipher
 from hub.security.keyring import KeyringFile, new_key_id, write_keyring
+from hub.tables import metadata
 
 Progress = Callable[[str, int, int], None]  # column, rows re-wrapped so far, rows looked at
 

@@ -1,4 +1,5 @@
-"""Every model module, imported so that Base.metadata knows every table (Alembic, tests)."""
+"""Every table of the hub: each domain's model module imported, so that Base.metadata knows
+them all (Alembic's migrations, key rotation, tests). It stands above every domain."""
 
 from hub.accounts import models as accounts_models  # noqa: F401
 from hub.agencies import models as agencies_models  # noqa: F401
@@ -9,6 +10,7 @@ from hub.correlate import models as correlate_models  # noqa: F401
 from hub.db.models import Base
 from hub.directory import models as directory_models  # noqa: F401
 from hub.handoffs import models as handoffs_models  # noqa: F401
+from hub.intake import models as intake_models  # noqa: F401
 from hub.notify import models as notify_models  # noqa: F401
 from hub.privacy import models as privacy_models  # noqa: F401
 from hub.reports import models as reports_models  # noqa: F401

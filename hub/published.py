@@ -1,4 +1,5 @@
-"""Writing the shared schema as JSON Schema files, the form partner engineers build against."""
+"""The published JSON Schema files (`hub schemas export`): the clue contract v1 and the
+partner agencies' inbox of hand-offs, the form partner engineers build against."""
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from hub.contract.v1 import BatchResult, BatchSubmission, ClueOut, ClueSubmission
+from hub.contract.v1 import (
+    BatchResult,
+    BatchSubmission,
+    ClueAttachmentOut,
+    ClueOut,
+    ClueSubmission,
+)
 from hub.handoffs.schemas import (
     AckSubmission,
     AttachmentOut,
@@ -25,6 +32,8 @@ PUBLISHED: dict[str, type[BaseModel]] = {
     "clue-batch-submission.schema.json": BatchSubmission,
     "clue.schema.json": ClueOut,
     "clue-batch-result.schema.json": BatchResult,
+    # The bytes of a clue's declared attachments, uploaded after the clue (SPEC §4).
+    "clue-attachment.schema.json": ClueAttachmentOut,
     # The partner agencies' inbox of hand-offs (SPEC §4).
     "handoff.schema.json": HandoffOut,
     "handoff-page.schema.json": HandoffPage,

@@ -1,4 +1,5 @@
-"""The FastAPI application."""
+"""The FastAPI application: every domain's routers assembled (`create_app`), and the ASGI
+entry point `hub run` gives uvicorn (`app_factory`, imported in each worker process)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from hub import log
+from hub.admin.pages import router as admin_pages_router
 from hub.agencies.auth import AgencyGuard
 from hub.api import errors
 from hub.api.responses import JSONResponse
 from hub.api.security_headers import SecurityHeaders
-from hub.audit.pages import router as audit_pages_router
 from hub.calendar.pages import router as calendar_pages_router
 from hub.collect.endpoints import router as collect_router
 from hub.container import Hub
@@ -24,11 +26,13 @@ from hub.handoffs.endpoints import office_router as handoffs_office_router
 from hub.handoffs.endpoints import router as handoffs_router
 from hub.handoffs.pages import router as handoffs_pages_router
 from hub.intake.endpoints import router as intake_router
+from hub.intake.pages import router as intake_pages_router
 from hub.intake.recorder import GroupWriter
 from hub.notify.endpoints import clues_router as notify_clues_router
 from hub.notify.endpoints import router as notify_router
 from hub.notify.pages import router as notify_pages_router
 from hub.ops.endpoints import router as ops_router
+from hub.ops.pages import router as ops_pages_router
 from hub.privacy.endpoints import router as privacy_router
 from hub.privacy.pages import router as privacy_pages_router
 from hub.reports.endpoints import router as reports_router
@@ -36,6 +40,7 @@ from hub.reports.pages import router as reports_pages_router
 from hub.review.endpoints import router as review_router
 from hub.review.pages import router as review_pages_router
 from hub.route.pages import router as route_pages_router
+from hub.settings import get_settings
 from hub.web.session import LoginRequired, login_url, refusal_page
 from hub.web.templating import STATIC
 
@@ -54,10 +59,11 @@ def create_app(hub: Hub) -> FastAPI:
     app.state.keys = app.state.agency_guard.keys
     errors.install(app)
     for router in (intake_router, notify_clues_router, collect_router, correlate_router, directory_router,
-                   directory_pages_router, route_pages_router, review_router, review_pages_router,
-                   ops_router, handoffs_router, handoffs_office_router, handoffs_pages_router,
-                   calendar_pages_router, notify_router, notify_pages_router, privacy_router,
-                   privacy_pages_router, audit_pages_router, reports_router, reports_pages_router):
+                   directory_pages_router, route_pages_router, review_router, intake_pages_router,
+                   review_pages_router, ops_router, handoffs_router, handoffs_office_router,
+                   handoffs_pages_router, calendar_pages_router, notify_router, notify_pages_router,
+                   privacy_router, privacy_pages_router, ops_pages_router, reports_router,
+                   reports_pages_router, admin_pages_router):
         app.include_router(router)
     app.mount("/office/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)
@@ -76,6 +82,12 @@ def create_app(hub: Hub) -> FastAPI:
 
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def app_factory() -> FastAPI:
+    settings = get_settings()
+    log.configure(settings.log_level)
+    return create_app(Hub.from_settings(settings))
 
 
 def _openapi(app: FastAPI) -> dict:
