@@ -4,14 +4,13 @@ entry point `hub run` gives uvicorn (`app_factory`, imported in each worker proc
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
-from fastapi.openapi.utils import get_openapi
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from hub import log
 from hub.admin.pages import router as admin_pages_router
 from hub.agencies.auth import AgencyGuard
-from hub.api import errors
+from hub.api import bodies, errors, openapi
 from hub.api.responses import JSONResponse
 from hub.api.security_headers import SecurityHeaders
 from hub.calendar.pages import router as calendar_pages_router
@@ -66,7 +65,8 @@ def create_app(hub: Hub) -> FastAPI:
                    reports_pages_router, admin_pages_router):
         app.include_router(router)
     app.mount("/office/static", StaticFiles(directory=STATIC), name="static")
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(bodies.BodyGate, api=app, settings=hub.settings)
+    app.add_middleware(SecurityHeaders)  # outside the gate: its answers get the headers too
 
     @app.exception_handler(LoginRequired)
     async def _login(_: Request, exc: LoginRequired) -> RedirectResponse:
@@ -91,16 +91,6 @@ def app_factory() -> FastAPI:
 
 
 def _openapi(app: FastAPI) -> dict:
-    """The generated document, plus the request models read from raw bodies by hand."""
-    if app.openapi_schema:
-        return app.openapi_schema
-    schema = get_openapi(title=app.title, version=app.version, description=app.description,
-                         routes=app.routes)
-    components = schema.setdefault("components", {}).setdefault("schemas", {})
-    for model in (ClueSubmission, BatchSubmission):
-        model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-        components.update(model_schema.pop("$defs", {}))
-        components[model.__name__] = model_schema
-    errors.document_errors(schema)
-    app.openapi_schema = schema
-    return schema
+    if not app.openapi_schema:
+        app.openapi_schema = openapi.build(app, (ClueSubmission, BatchSubmission))
+    return app.openapi_schema

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = 1024 * 1024
     batch_max_items: int = 500
+    # Containers nested in one JSON body, counted from the body itself. orjson writes back
+    # only 254 levels; anything accepted must fit inside every answer that embeds it.
+    max_json_depth: int = 64
     clock_skew_seconds: int = 300
 
     worker_batch_size: int = 200
@@ -93,7 +96,7 @@ class Settings(BaseSettings):
     # Where office users reach the pages (links in e-mails).
     public_url: str = "http://127.0.0.1:8000"
     # Personal data and the audit trail (hub.audit, hub.privacy).
-    audit_sign_interval_minutes: int = 60  # the chain head is signed at least daily
+    audit_sign_seconds: int = 30  # the chain head is signed this soon after an append (≤ 60)
     reveal_valid_hours: int = 24  # an approved reveal request lets its requester see this long
     retention_days: int = 1825  # raw records and reporter data purged after this (5 years)
     # Per-channel overrides, e.g. HUB_RETENTION_CHANNEL_DAYS='{"hotline": 730}'

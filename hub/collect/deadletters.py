@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 from connectors.registry import CONNECTORS
 from hub.collect import repository
 from hub.collect.models import DeadLetter
-from hub.collect.service import clue_id, prepare
+from hub.collect.service import clue_id, prepare_raw
 from hub.container import Hub
+from hub.contract import jsonbody
 from hub.db.models import RawRecord
 from hub.db.types import utcnow
 from hub.errors import NotFound
@@ -92,7 +93,7 @@ def _prepare(hub: Hub, dead: DeadLetter, raw: RawRecord):  # noqa: ANN202
         purged_on = raw.purged_at.astimezone(SHANGHAI).date().isoformat()
         return f"原始记录已于 {purged_on} 按保存期限清除，无法重放"
     plain = hub.cipher.decrypt(raw.body_enc, raw_aad(raw.agency_id))
-    return prepare(hub, spec, raw.agency_id, "replay", orjson.loads(plain), raw=plain)
+    return prepare_raw(hub, spec, raw.agency_id, "replay", plain)
 
 
 def _settle(session: Session, attempts: list, clue_by_dead: dict[int, dict]) -> list[ReplayResult]:
@@ -121,7 +122,11 @@ def _settle(session: Session, attempts: list, clue_by_dead: dict[int, dict]) -> 
 def _native(hub: Hub, raw: RawRecord | None) -> Any:
     if raw is None or raw.purged_at is not None:
         return None
-    return orjson.loads(hub.cipher.decrypt(raw.body_enc, raw_aad(raw.agency_id)))
+    plain = hub.cipher.decrypt(raw.body_enc, raw_aad(raw.agency_id))
+    try:
+        return jsonbody.loads(plain, hub.settings.max_json_depth)
+    except jsonbody.JsonRefused:  # kept as sent (too deep, a key repeated): shown as text
+        return plain.decode("utf-8", "replace")
 
 
 def native_records(hub: Hub, dead_id: int) -> tuple[Any, Any, DeadLetter]:

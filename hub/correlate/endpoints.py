@@ -115,7 +115,7 @@ def lead_page(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, For
 
 class MergeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    into_cluster: int | None = Field(None, description="要并入的线索组编号")
+    into_cluster: int | None = Field(None, strict=True, description="要并入的线索组编号")
     into_clue: str | None = Field(None, max_length=40, description="或：要并入其线索组的线索编号")
 
 

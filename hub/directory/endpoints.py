@@ -1,5 +1,5 @@
-"""The directory as JSON for office integrations (`/api/v1/office/...`, office session and
-`X-CSRF-Token`): search the directory, pick the body a clue's subject is.
+"""The directory as JSON for office integrations (`/api/v1/office/...`, office session): search
+the directory for the body a clue's subject is (the pick itself: hub.review.endpoints).
 
 Partner agencies see subjects only as they sent them.
 """

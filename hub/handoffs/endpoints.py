@@ -98,7 +98,8 @@ def acknowledge(number: str, agency: HandoffWriter, hub: HubDep,
 
 
 @router.post("/{number}/replies", status_code=201, response_model=ReplyOut,
-             responses={200: {"description": "同一 source_ref 已收到：返回已有回复"}, **_ERRORS},
+             responses={200: {"description": "同一 source_ref 已收到：返回已有回复", "model": ReplyOut},
+                        **_ERRORS},
              summary="进展或办结反馈（含办理结果）")
 def post_reply(number: str, body: ReplySubmission, agency: HandoffWriter, hub: HubDep) -> JSONResponse:
     with hub.uow() as uow:
@@ -158,7 +159,7 @@ class OfficeAction(BaseModel):
     reason: str | None = Field(None, max_length=2000)
     target: str | None = Field(None, max_length=200, description="改送（redirect）的单位")
     due_on: date | None = None
-    complete_days: int | None = Field(None, ge=1, le=365)
+    complete_days: int | None = Field(None, ge=1, le=365, strict=True)
 
 
 def listed_json(row: office.ListedHandoff) -> dict:

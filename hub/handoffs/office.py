@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.accounts.service import OfficePrincipal
@@ -65,8 +64,7 @@ def listing(session: Session, f: repository.OfficeFilter, *, today: date | None 
     calendar = calendar or load_calendar(session)
     today = today or shanghai_today()
     handoffs = repository.office_list(session, f)
-    clues = {c.id: c for c in session.scalars(select(Clue).where(
-        Clue.id.in_({h.clue_id for h in handoffs})))} if handoffs else {}
+    clues = repository.clues_by_id(session, {h.clue_id for h in handoffs})
     rows = [ListedHandoff(h, deadlines.days_overdue(h, today, calendar), deadlines.next_due(h),
                           clue_no(h.clue_id, clues[h.clue_id].received_at),
                           clues[h.clue_id].title) for h in handoffs]

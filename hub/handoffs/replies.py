@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.db.types import utcnow
@@ -13,6 +12,7 @@ from hub.normalize.codes import mask_name
 from hub.security.attachments import seal
 from hub.security.crypto import Cipher
 
+from . import repository
 from .models import Handoff, HandoffAttachment, HandoffReply, HandoffReplyPerson
 from .schemas import ReplySubmission
 from .service import apply
@@ -32,8 +32,7 @@ def add_reply(session: Session, handoff: Handoff, body: ReplySubmission, *, acto
     """The reply and whether it is new; the same `source_ref` again returns the first one.
     Persons named in the outcome need `cipher` (their names are encrypted)."""
     if body.source_ref is not None:
-        existing = session.scalar(select(HandoffReply).where(
-            HandoffReply.handoff_id == handoff.id, HandoffReply.source_ref == body.source_ref))
+        existing = repository.reply_with_source_ref(session, handoff.id, body.source_ref)
         if existing is not None:
             return existing, False
     now = now or utcnow()
@@ -66,8 +65,7 @@ def add_reply(session: Session, handoff: Handoff, body: ReplySubmission, *, acto
 def _unattached(session: Session, handoff: Handoff, ids: list[int]) -> list[HandoffAttachment]:
     if not ids:
         return []
-    rows = {a.id: a for a in session.scalars(select(HandoffAttachment).where(
-        HandoffAttachment.id.in_(ids), HandoffAttachment.handoff_id == handoff.id))}
+    rows = repository.attachments_by_id(session, handoff.id, ids)
     errors = [FieldError(["body", "attachments", i],
                          f"附件（attachments.{i}）：编号 {a} 不是本移交已上传且未使用的附件")
               for i, a in enumerate(ids) if a not in rows or rows[a].reply_id is not None]

@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 from hub.contract.v1 import ClueOut
 
@@ -148,7 +148,7 @@ class Outcome(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     kind: OutcomeKind
-    persons: int | None = Field(None, ge=0, le=100000, description="涉及人数")
+    persons: int | None = Field(None, ge=0, le=100000, strict=True, description="涉及人数")
     people: list[Person] = Field(default_factory=list, max_length=200,
                                  description="逐人登记：姓名、职务、职级、处理类别与措施")
     amount_yuan: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=2,
@@ -175,10 +175,10 @@ class ReplySubmission(BaseModel):
     model_config = ConfigDict(extra="forbid")
     source_ref: str | None = Field(None, min_length=1, max_length=128,
                                    description="发送方的回复编号：重复发送返回已有回复")
-    final: bool = False
+    final: bool = Field(False, strict=True)
     text: str = Field(min_length=1, max_length=20000)
     outcome: Outcome | None = None
-    attachments: list[int] = Field(default_factory=list, max_length=50,
+    attachments: list[StrictInt] = Field(default_factory=list, max_length=50,
                                    description="先上传附件得到的编号")
 
 

@@ -18,7 +18,6 @@ from datetime import date, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub import audit
@@ -30,7 +29,7 @@ from hub.security.crypto import Cipher
 from hub.settings import get_settings
 from hub.workdays import WorkCalendar, shanghai_today
 
-from . import deadlines
+from . import deadlines, repository
 from .kinds import HANDOFF_KINDS, KINDS
 from .models import Handoff, HandoffEvent
 from .numbers import handoff_no
@@ -204,7 +203,7 @@ def _sync_clue(session: Session, handoff: Handoff, actor: str, now: datetime,
     clue = session.get(Clue, handoff.clue_id)
     if shared:
         clue.updated_at = max(clue.updated_at, now) if clue.updated_at else now
-    states = list(session.scalars(select(Handoff.state).where(Handoff.clue_id == clue.id)))
+    states = repository.states_of_clue(session, clue.id)
     done = all(s in ("closed", "cancelled") for s in states) and "closed" in states
     if done and clue.status != "closed":
         _clue_status(session, clue, "closed", actor, now)

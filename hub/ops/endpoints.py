@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
+from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from hub.api.deps import HubDep
@@ -18,7 +19,8 @@ def healthz() -> dict:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="数据库与消息队列可用")
+@router.get("/readyz", summary="数据库与消息队列可用",
+            responses={503: {"description": "数据库或消息队列不可用（checks 说明哪一个）"}})
 def readyz(hub: HubDep) -> JSONResponse:
     checks: dict[str, str] = {}
     try:
@@ -36,7 +38,8 @@ def readyz(hub: HubDep) -> JSONResponse:
                           status_code=200 if ready else 503)
 
 
-@router.get("/metrics", summary="Prometheus 指标")
+@router.get("/metrics", summary="Prometheus 指标", response_class=PlainTextResponse,
+            responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}})
 def metrics(hub: HubDep) -> Response:
     registry = CollectorRegistry(auto_describe=False)
     registry.register(DatabaseCollector(hub))

@@ -1,5 +1,6 @@
-"""SQL of the report pages and answers: the records behind a figure, the agencies to share with.
-(The figures' own counting is in `figures.py`, the ledger's in `ledger.py`.)"""
+"""SQL of the report pages and answers: the records behind a figure, the agencies to share with,
+and the one database snapshot a report is read in. (The figures' own counting is in
+`figures.py`, the ledger's in `ledger.py`.)"""
 
 from __future__ import annotations
 
@@ -13,6 +14,23 @@ from hub.handoffs.models import Handoff
 from hub.intake.present import clue_no
 
 CHUNK = 5000
+
+
+def begin_snapshot(session: Session) -> None:
+    """Make every read of `session` from here to its end see one snapshot of the database,
+    so the figures, the ledger and the .docx of one report agree with each other.
+
+    PostgreSQL: a REPEATABLE READ transaction (the session must not have run a statement
+    yet; when it has, its transaction is left as it is). SQLite: an explicit read transaction
+    (pysqlite runs each SELECT on its own otherwise), whose snapshot is taken by the first read.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        if not session.in_transaction():
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        return
+    raw = session.connection().connection.driver_connection
+    if raw is not None and not raw.in_transaction:
+        raw.execute("BEGIN")
 
 
 def active_agencies(session: Session) -> list[Agency]:

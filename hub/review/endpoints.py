@@ -10,7 +10,7 @@ from datetime import date
 from typing import Literal
 
 from fastapi import APIRouter, Header, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from hub.accounts import service as accounts
 from hub.api.deps import HubDep
@@ -42,11 +42,11 @@ class DecisionIn(BaseModel):
     reason: str | None = Field(None, max_length=2000)
     co_handlers: list[str] = Field(default_factory=list, max_length=20, description="协办单位")
     instructions: str | None = Field(None, max_length=5000, description="办理要求")
-    reply_days: int | None = Field(None, ge=0, le=365, description="初步反馈期限（工作日）")
-    complete_days: int | None = Field(None, ge=0, le=365, description="办结期限（工作日）")
+    reply_days: int | None = Field(None, ge=0, le=365, strict=True, description="初步反馈期限（工作日）")
+    complete_days: int | None = Field(None, ge=0, le=365, strict=True, description="办结期限（工作日）")
     reply_due_on: date | None = None
     due_on: date | None = None
-    share_reporter: bool = Field(False, description="随移交提供反映人联系方式（仅接收单位可见）")
+    share_reporter: bool = Field(False, strict=True, description="随移交提供反映人联系方式（仅接收单位可见）")
 
 
 @router.post("/session", summary="办公室用户登录（取得会话 Cookie 与 CSRF 令牌）")
@@ -85,7 +85,7 @@ def queue(user: ApiUser, hub: HubDep, channel: str | None = None, category: str 
                          "next_cursor": page.next_cursor})
 
 
-@router.post("/decisions", summary="对一条或多条线索作出决定")
+@router.post("/decisions", status_code=201, summary="对一条或多条线索作出决定")
 def decide(body: DecisionIn, request: Request, user: ApiUser, hub: HubDep,
            x_csrf_token: str | None = Header(None)) -> JSONResponse:
     check_csrf(user, x_csrf_token)
@@ -109,7 +109,7 @@ def decide(body: DecisionIn, request: Request, user: ApiUser, hub: HubDep,
 
 class PickIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    body_id: int
+    body_id: StrictInt
 
 
 @router.post("/clues/{number}/subjects/{index}",
