@@ -18,19 +18,26 @@ from .discipline import simulator as discipline_simulator
 from .hotline import client as hotline_client
 from .hotline import columns as hotline_columns
 from .hotline import mapper as hotline_mapper
+from .hotline import reply as hotline_reply
 from .hotline import simulator as hotline_simulator
 from .petition import client as petition_client
 from .petition import columns as petition_columns
 from .petition import mapper as petition_mapper
+from .petition import reply as petition_reply
 from .petition import simulator as petition_simulator
 from .procuratorate import client as procuratorate_client
 from .procuratorate import columns as procuratorate_columns
 from .procuratorate import mapper as procuratorate_mapper
 from .procuratorate import simulator as procuratorate_simulator
+from .proposal import client as proposal_client
+from .proposal import columns as proposal_columns
+from .proposal import mapper as proposal_mapper
+from .proposal import reply as proposal_reply
+from .proposal import simulator as proposal_simulator
 
 
 def _spec(name: str, display_name_zh: str, source_ref_field: str, simulator, mapper, client,
-          columns) -> ConnectorSpec:
+          columns, reply=None) -> ConnectorSpec:
     return ConnectorSpec(
         name=name,
         channel=mapper.CHANNEL,
@@ -41,6 +48,7 @@ def _spec(name: str, display_name_zh: str, source_ref_field: str, simulator, map
         to_clue=mapper.to_clue,
         fetch_page=client.fetch_page,
         columns=columns.COLUMNS,
+        reply=reply.to_reply if reply else None,
     )
 
 
@@ -48,9 +56,9 @@ CONNECTORS: dict[str, ConnectorSpec] = {
     spec.name: spec
     for spec in (
         _spec("hotline", "12345政务服务便民热线", "工单编号", hotline_simulator, hotline_mapper,
-              hotline_client, hotline_columns),
+              hotline_client, hotline_columns, hotline_reply),
         _spec("petition", "信访信息系统", "信访件编号", petition_simulator, petition_mapper,
-              petition_client, petition_columns),
+              petition_client, petition_columns, petition_reply),
         _spec("discipline", "纪委监委问题线索", "线索编号", discipline_simulator,
               discipline_mapper, discipline_client, discipline_columns),
         _spec("court", "法院审判执行系统", "案号", court_simulator, court_mapper, court_client,
@@ -59,6 +67,8 @@ CONNECTORS: dict[str, ConnectorSpec] = {
               procuratorate_mapper, procuratorate_client, procuratorate_columns),
         _spec("admin_review", "行政复议决定", "文号", admin_review_simulator,
               admin_review_mapper, admin_review_client, admin_review_columns),
+        _spec("proposal", "建议提案办理系统", "建议提案编号", proposal_simulator,
+              proposal_mapper, proposal_client, proposal_columns, proposal_reply),
     )
 }
 

@@ -35,6 +35,7 @@ from hub.intake.endpoints import router as intake_router
 from hub.intake.pages import router as intake_pages_router
 from hub.intake.recorder import GroupWriter
 from hub.notify import owners
+from hub.notify.endpoints import clues_router as notify_clues_router
 from hub.notify.endpoints import router as notify_router
 from hub.notify.pages import router as notify_pages_router
 from hub.ops.endpoints import router as ops_router
@@ -65,7 +66,7 @@ def create_app(hub: Hub) -> FastAPI:
     app.state.agency_guard = AgencyGuard(hub)
     app.state.keys = app.state.agency_guard.keys
     errors.install(app)
-    for router in (intake_router, collect_router, correlate_router, directory_router,
+    for router in (intake_router, notify_clues_router, collect_router, correlate_router, directory_router,
                    directory_pages_router, route_pages_router, review_router, intake_pages_router,
                    review_pages_router, ops_router, handoffs_router, handoffs_office_router,
                    handoffs_pages_router, calendar_pages_router, notify_router, notify_pages_router,

@@ -18,11 +18,13 @@ from hub.contract.v1 import (
 from hub.handoffs.schemas import (
     AckSubmission,
     AttachmentOut,
+    CluePage,
     HandoffOut,
     HandoffPage,
     ReplyOut,
     ReplySubmission,
     ReturnSubmission,
+    SharedClueOut,
 )
 
 PUBLISHED: dict[str, type[BaseModel]] = {
@@ -40,6 +42,9 @@ PUBLISHED: dict[str, type[BaseModel]] = {
     "handoff-reply.schema.json": ReplyOut,
     "handoff-return-submission.schema.json": ReturnSubmission,
     "handoff-attachment.schema.json": AttachmentOut,
+    # 成果共享: the sender reads its clues back with what came of them (issue 14).
+    "clue-shared.schema.json": SharedClueOut,
+    "clue-page.schema.json": CluePage,
 }
 
 

@@ -4,6 +4,13 @@
     POST /_faults                  {"status": 503, "count": 3, "retry_after": 1, "body": null}
     POST /_grow                    {"count": 20}: new records, after every cursor given so far
     GET  /_stats                   how many requests were served, and how
+
+Partners that take replies on their records (办理结果回复: 12345, 信访, 建议提案) also serve
+
+    POST /records/{ref}/replies    a reply (JSON object with 回复内容); the `X-Hub-Delivery`
+                                   header makes it idempotent: the same delivery again is
+                                   answered 200 with the reply kept, never kept twice
+    GET  /records/{ref}/replies    {"replies": [...]} the replies the record holds
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ import threading
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import FastAPI, HTTPException, Query, Response
+from fastapi import Body, FastAPI, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -51,6 +58,7 @@ class _Simulator:
         self.lock = threading.Lock()
         self.fault: FaultPlan | None = None
         self.counters = _Counters()
+        self.replies: dict[str, list[dict[str, Any]]] = {}
 
     def take_fault(self) -> FaultPlan | None:
         with self.lock:
@@ -72,6 +80,12 @@ class _Simulator:
             self.counters.pages_served += 1
             self.counters.records_served += len(rows)
             return rows
+
+    def knows(self, ref: str) -> bool:
+        """Whether `ref` names a record served so far (replies come for pulled records)."""
+        field = self.profile.reply_to
+        with self.lock:
+            return any(str(row.get(field, "")).strip() == ref for row in self.rows)
 
     def grow(self, count: int) -> int:
         with self.lock:
@@ -106,6 +120,33 @@ def _fault_response(plan: FaultPlan) -> Response:
     return JSONResponse({"detail": "模拟故障"}, status_code=plan.status, headers=headers)
 
 
+def _reply_routes(app: FastAPI, sim: _Simulator) -> None:
+    @app.post("/records/{ref}/replies")
+    def reply(ref: str, request: Request, body: dict[str, Any] = Body(...)) -> Any:
+        plan = sim.take_fault()
+        if plan is not None:
+            return _fault_response(plan)
+        if not sim.knows(ref):
+            raise HTTPException(404, detail=f"没有编号为 {ref} 的记录")
+        text = body.get("回复内容")
+        if not isinstance(text, str) or not text.strip():
+            raise HTTPException(422, detail="回复内容不能为空")
+        key = request.headers.get("x-hub-delivery")
+        with sim.lock:
+            held = sim.replies.setdefault(ref, [])
+            for kept in held:
+                if key and kept["delivery"] == key:
+                    return JSONResponse(kept, status_code=200)
+            kept = {"seq": len(held) + 1, "delivery": key, "body": body}
+            held.append(kept)
+        return JSONResponse(kept, status_code=201)
+
+    @app.get("/records/{ref}/replies")
+    def replies(ref: str) -> dict[str, Any]:
+        with sim.lock:
+            return {"replies": list(sim.replies.get(ref, []))}
+
+
 def create_simulator_app(
     profile: Profile, seed: int = 1, total: int = 500, page_size: int = 50
 ) -> FastAPI:
@@ -131,6 +172,9 @@ def create_simulator_app(
         rows = sim.page(start, limit or page_size)
         next_cursor = sim.encode(start + len(rows)) if rows else None
         return {"records": rows, "next_cursor": next_cursor}
+
+    if profile.reply_to:
+        _reply_routes(app, sim)
 
     @app.post("/_faults")
     def faults(plan: FaultPlan) -> dict[str, Any]:

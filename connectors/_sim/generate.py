@@ -41,6 +41,9 @@ class Profile:
     date_fields: tuple[str, ...]
     optional_fields: tuple[str, ...]  # may go missing without changing what the record means
     breakages: tuple[Breakage, ...]
+    # The field naming a record (e.g. 工单编号): set when the partner accepts replies on its
+    # records (办理结果回复, `POST /records/{ref}/replies`).
+    reply_to: str | None = None
 
 
 @dataclass(frozen=True)

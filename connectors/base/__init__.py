@@ -35,6 +35,11 @@ class ConnectorSpec:
     to_clue: Mapper
     fetch_page: FetchPage
     columns: Mapping[str, str]  # spreadsheet header (and aliases) -> native field
+    # 办理结果回复: the partner takes the verified outcome back on its record. `reply(outcome)`
+    # is pure: the hub's outcome (`connectors._common.reply.OutcomeReply`) -> the native body
+    # posted to `reply_path` (with `{ref}`, the record's id). None: no write-back.
+    reply: Callable[[Any], dict[str, Any]] | None = None
+    reply_path: str = "/records/{ref}/replies"
 
 
 __all__ = [

@@ -130,6 +130,7 @@ PROFILE = Profile(
         Breakage("来电时间", impossible_date),
         Breakage("工单编号", blank),
     ),
+    reply_to="工单编号",
 )
 
 

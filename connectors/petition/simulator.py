@@ -120,6 +120,7 @@ PROFILE = Profile(
         Breakage("登记日期", impossible_date),
         Breakage("信访件编号", blank),
     ),
+    reply_to="信访件编号",
 )
 
 

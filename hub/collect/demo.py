@@ -1,12 +1,12 @@
-"""`hub run --with-simulators`: the six partner systems stood in for, on this machine.
+"""`hub run --with-simulators`: the seven partner systems stood in for, on this machine.
 
-Each simulator is served by uvicorn in a thread on 127.0.0.1 — on HUB_PORT+101 … HUB_PORT+106
-when those are free (8101–8106 for the default hub), otherwise on a port the OS chooses, so a
+Each simulator is served by uvicorn in a thread on 127.0.0.1 — on HUB_PORT+101 … HUB_PORT+107
+when those are free (8101–8107 for the default hub), otherwise on a port the OS chooses, so a
 second hub on the same machine starts too — and its connector is pointed at where it is,
-enabled, every few seconds, so a newcomer sees clues arrive from all six channels within a
+enabled, every few seconds, so a newcomer sees clues arrive from all seven channels within a
 minute. A few records are added now and then, as real systems do.
 
-Each simulator is also its agency on the receiving end (`connectors/_sim/agency.py`): four
+Each simulator is also its agency on the receiving end (`connectors/_sim/agency.py`): five
 take hand-offs by signed webhook at `<simulator>/hub/webhook`, two poll their inbox with
 their API key, and all of them acknowledge, reply (some late, a few return) and report
 outcomes, one step every `AGENCY_EVERY_SECONDS`, so the office sees the whole loop.
@@ -96,7 +96,7 @@ def preferred_port(hub_port: int, offset: int, host: str = "127.0.0.1") -> int:
 
 def start_simulators(base_port: int | None = None, *, hub_port: int = 0,
                      **options: int) -> list[Simulator]:
-    """All six, in the registry's order: on consecutive ports from `base_port` when given
+    """All seven, in the registry's order: on consecutive ports from `base_port` when given
     (an error if one is taken), otherwise each on `hub_port` + 101 + i when free, else on a
     port the OS chooses."""
     started: list[Simulator] = []

@@ -68,5 +68,10 @@ def purge_empty_runs(hub: Hub) -> int:
 
 
 def jobs(hub: Hub) -> list[Job]:
+    from hub.collect.writeback import write_back
+
     return [Job("collect", Collector(hub).tick, args={"seconds": TICK_SECONDS}),
-            Job("collect_purge", lambda: purge_empty_runs(hub), args={"hours": 1})]
+            Job("collect_purge", lambda: purge_empty_runs(hub), args={"hours": 1}),
+            # 办理结果回复 onto pulled records: into the outbox as hub.notify fills it.
+            Job("ticket_replies", lambda: write_back(hub),
+                args={"seconds": hub.settings.webhook_interval_seconds})]

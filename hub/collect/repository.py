@@ -229,3 +229,9 @@ def add_raw(session: Session, raw: RawRecord) -> int:
     session.add(raw)
     session.flush()
     return raw.id
+
+
+def reply_targets(session: Session) -> list[tuple[int, str, str | None]]:
+    """(agency id, connector name, base URL) of every configured connector."""
+    return list(session.execute(select(ConnectorState.agency_id, ConnectorState.name,
+                                       ConnectorState.base_url)).tuples())

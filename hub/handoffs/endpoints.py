@@ -105,7 +105,8 @@ def post_reply(number: str, body: ReplySubmission, agency: HandoffWriter, hub: H
     with hub.uow() as uow:
         handoff = repository.by_number(uow.session, number, agency_id=agency.agency_id,
                                        for_update=True)
-        reply, new = replies.add_reply(uow.session, handoff, body, actor=_actor(agency), via="api")
+        reply, new = replies.add_reply(uow.session, handoff, body, actor=_actor(agency), via="api",
+                                       cipher=hub.cipher)
         uow.commit()
         attachments = repository.attachments(uow.session, [handoff.id])
         return JSONResponse(present.reply_json(reply, attachments), 201 if new else 200)
@@ -216,7 +217,8 @@ def office_reply(number: str, body: ReplySubmission, user: ApiUser, hub: HubDep,
                x_csrf_token: str | None = Header(None)) -> JSONResponse:
     check_csrf(user, x_csrf_token)
     with hub.uow() as uow:
-        reply, new = office.record_reply(uow.session, user, number, body, via="api")
+        reply, new = office.record_reply(uow.session, user, number, body, via="api",
+                                         cipher=hub.cipher)
         uow.commit()
         attachments = repository.attachments(uow.session, [reply.handoff_id])
         return JSONResponse(present.reply_json(reply, attachments), 201 if new else 200)

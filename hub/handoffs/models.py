@@ -117,3 +117,22 @@ class HandoffAttachment(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     content_enc: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class HandoffReplyPerson(Base):
+    """One person a reply's outcome names (held accountable, sanctioned or handled): the name
+    encrypted to this row, a masked copy for pages and answers, the rest as enums."""
+
+    __tablename__ = "handoff_reply_persons"
+    __table_args__ = (UniqueConstraint("reply_id", "position",
+                                       name="uq_handoff_reply_persons_reply_position"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reply_id: Mapped[int] = mapped_column(ForeignKey("handoff_replies.id"), index=True)
+    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)  # order as sent, from 0
+    name_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    name_masked: Mapped[str] = mapped_column(String(50))
+    post: Mapped[str | None] = mapped_column(String(100))  # 职务
+    rank: Mapped[str | None] = mapped_column(String(16))  # hub.handoffs.schemas.PersonRank
+    kind: Mapped[str] = mapped_column(String(32))  # PersonKind
+    measure: Mapped[str] = mapped_column(String(32))  # PersonMeasure

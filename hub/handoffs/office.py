@@ -6,7 +6,7 @@ Services never commit; the caller's unit of work does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -22,9 +22,15 @@ from hub.security.crypto import Cipher
 from hub.workdays import WorkCalendar, shanghai_today
 
 from . import deadlines, repository
-from .models import Handoff, HandoffAttachment, HandoffEvent, HandoffReply
+from .models import Handoff, HandoffAttachment, HandoffEvent, HandoffReply, HandoffReplyPerson
 from .replies import add_reply
-from .schemas import OUTCOME_LABELS, ReplySubmission
+from .schemas import (
+    MEASURES_BY_KIND,
+    OUTCOME_LABELS,
+    PERSON_KIND_LABELS,
+    RANK_LABELS,
+    ReplySubmission,
+)
 from .service import CLOSING_OUTCOMES, apply, create_handoffs, default_deadline_days
 
 OFFICE_ACTIONS = ("verify", "close", "send_back", "cancel", "resend", "reopen", "remind",
@@ -76,6 +82,7 @@ class HandoffView:
     attachments: list[HandoffAttachment]
     days_overdue: int
     final_reply: HandoffReply | None
+    persons: list[HandoffReplyPerson] = field(default_factory=list)  # named in outcomes
 
     @property
     def closes_on_verify(self) -> bool:
@@ -90,7 +97,8 @@ def view(session: Session, number: str, *, today: date | None = None) -> Handoff
         handoff, session.get(Clue, handoff.clue_id), repository.family(session, handoff),
         repository.events(session, handoff.id), replies,
         repository.attachments(session, [handoff.id]),
-        deadlines.days_overdue(handoff, today or shanghai_today(), load_calendar(session)), final)
+        deadlines.days_overdue(handoff, today or shanghai_today(), load_calendar(session)), final,
+        repository.persons(session, [r.id for r in replies]))
 
 
 def act(session: Session, by: OfficePrincipal, number: str, action: str, *, via: str,
@@ -175,13 +183,47 @@ def _deadline(calendar: WorkCalendar, now: datetime, due_on: date | None,
     return None
 
 
+_RANKS_BY_LABEL = {**{label: key for key, label in RANK_LABELS.items()}, "处级": "division",
+                   "科级": "section", "厅级": "bureau", "局级": "bureau", "部级": "provincial"}
+_KINDS_BY_LABEL = {label: key for key, label in PERSON_KIND_LABELS.items()}
+
+
+def parse_people(text: str) -> list[dict[str, Any]]:
+    """The persons an office user typed, one a line: 姓名，职务，职级，类别，措施 (Chinese labels,
+    e.g. `王建军，副局长，科级，政务处分，记过`; 职务 and 职级 may be left empty)."""
+    people, errors = [], []
+    for number, line in enumerate((x for x in text.splitlines() if x.strip()), start=1):
+        parts = [p.strip() for p in line.replace(",", "，").split("，")]
+        if len(parts) != 5:
+            errors.append(FieldError(["people", number - 1], f"逐人登记第 {number} 行应为“姓名，"
+                                     f"职务，职级，类别，措施”五项，用逗号分隔"))
+            continue
+        name, post, rank, kind, measure = parts
+        kind_key = _KINDS_BY_LABEL.get(kind)
+        measures = {label: key for key, label in MEASURES_BY_KIND.get(kind_key or "", {}).items()}
+        if kind_key is None or measure not in measures or (rank and rank not in _RANKS_BY_LABEL):
+            errors.append(FieldError(["people", number - 1], f"逐人登记第 {number} 行：类别应为"
+                                     f"{'、'.join(_KINDS_BY_LABEL)}之一，措施须属于该类别"
+                                     + (f"（{'、'.join(measures)}）" if measures else "")
+                                     + f"，职级应为{'、'.join(RANK_LABELS.values())}之一或留空"))
+            continue
+        people.append({"name": name, "post": post or None,
+                       "rank": _RANKS_BY_LABEL[rank] if rank else None, "kind": kind_key,
+                       "measure": measures[measure]})
+    if errors:
+        raise InvalidInput(errors)
+    return people
+
+
 def record_reply(session: Session, by: OfficePrincipal, number: str, body: ReplySubmission, *,
-                 via: str, now: datetime | None = None) -> tuple[HandoffReply, bool]:
+                 via: str, now: datetime | None = None,
+                 cipher: Cipher | None = None) -> tuple[HandoffReply, bool]:
     """A reply the receiver gave outside the API (letter, phone), recorded by a reviewer."""
     if not by.can_review:
         raise Forbidden("只有科员、科长和领导可以办理移交")
     handoff = repository.by_number(session, number, for_update=True)
-    return add_reply(session, handoff, body, actor=f"user:{by.username}", via=via, now=now)
+    return add_reply(session, handoff, body, actor=f"user:{by.username}", via=via, now=now,
+                     cipher=cipher)
 
 
 def _redirect(session: Session, by: OfficePrincipal, number: str, target: str | None,

@@ -16,7 +16,13 @@ from hub.errors import HubError
 from hub.handoffs import office, repository
 from hub.handoffs.endpoints import attachment_response
 from hub.handoffs.kinds import KIND_LABELS
-from hub.handoffs.schemas import OUTCOME_LABELS, ReplySubmission
+from hub.handoffs.schemas import (
+    OUTCOME_LABELS,
+    PERSON_KIND_LABELS,
+    RANK_LABELS,
+    ReplySubmission,
+    measure_label,
+)
 from hub.handoffs.states import ACTION_LABELS, LABELS, TRANSITIONS, IllegalTransition, next_state
 from hub.intake.present import clue_no
 from hub.web.session import PageUser, check_csrf
@@ -50,7 +56,9 @@ def allowed(handoff, actions: tuple[str, ...]) -> list[str]:  # noqa: ANN001
 add_template_folder(Path(__file__).resolve().parent / "templates")
 register_globals(HANDOFF_STATES=LABELS, HANDOFF_KINDS=KIND_LABELS, HANDOFF_ACTIONS=ACTION_LABELS,
                  OUTCOMES=OUTCOME_LABELS, VIAS=VIA_LABELS, HANDOFF_ROLES=ROLE_LABELS,
-                 allowed_actions=allowed, clue_no=clue_no)
+                 allowed_actions=allowed, clue_no=clue_no,
+                 PERSON_KIND_LABELS=PERSON_KIND_LABELS, RANK_LABELS=RANK_LABELS,
+                 measure_label=measure_label)
 register_event_labels({f"handoff.{action}": f"移交：{label}" for action, label in ACTION_LABELS.items()})
 
 
@@ -109,19 +117,22 @@ def record_reply(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, 
                  text: Annotated[str, Form()] = "", final: Annotated[bool, Form()] = False,
                  outcome: Annotated[str, Form()] = "", persons: Annotated[str, Form()] = "",
                  amount_yuan: Annotated[str, Form()] = "",
-                 outcome_text: Annotated[str, Form()] = "") -> RedirectResponse:
+                 outcome_text: Annotated[str, Form()] = "",
+                 people: Annotated[str, Form(max_length=20000)] = "") -> RedirectResponse:
     """A reply given outside the API (letter, phone), recorded by a reviewer."""
     check_csrf(user, csrf)
     back = f"/office/handoffs/{number}"
     data: dict = {"final": final, "text": text.strip()}
-    if outcome:
-        data["outcome"] = {"kind": outcome, "persons": persons.strip() or None,
-                           "amount_yuan": amount_yuan.strip() or None,
-                           "text": outcome_text.strip() or None}
     try:
+        if outcome:
+            data["outcome"] = {"kind": outcome, "persons": persons.strip() or None,
+                               "amount_yuan": amount_yuan.strip() or None,
+                               "text": outcome_text.strip() or None,
+                               "people": office.parse_people(people)}
         body = ReplySubmission.model_validate(data)
         with hub.uow() as uow:
-            office.record_reply(uow.session, user, number, body, via="page")
+            office.record_reply(uow.session, user, number, body, via="page",
+                                cipher=hub.cipher)
             uow.commit()
     except ValidationError as exc:
         return _with(back, error="；".join(e.msg for e in field_errors(exc, ())))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from hub.db.models import Clue
 from hub.directory.subjects import sent_subjects
@@ -13,7 +13,8 @@ from hub.intake.present import OFFICE_ZONE, clue_no
 from hub.security.crypto import Cipher
 
 from . import repository
-from .models import Handoff, HandoffAttachment, HandoffReply
+from .models import Handoff, HandoffAttachment, HandoffReply, HandoffReplyPerson
+from .schemas import PERSON_KIND_LABELS, measure_label
 from .service import reporter_of
 
 
@@ -30,12 +31,37 @@ def attachment_json(a: HandoffAttachment) -> dict[str, Any]:
             "sha256": a.sha256}
 
 
+def person_json(p: HandoffReplyPerson, *, labels: bool = True) -> dict[str, Any]:
+    """A person of an outcome, name masked: the `PersonOut` shape, or with `labels=False`
+    the `Person` shape a reply was sent in."""
+    data = {"name": p.name_masked, "post": p.post, "rank": p.rank, "kind": p.kind,
+            "measure": p.measure}
+    if labels:
+        data.update(kind_label=PERSON_KIND_LABELS.get(p.kind, p.kind),
+                    measure_label=measure_label(p.kind, p.measure))
+    return data
+
+
+def outcome_json(reply: HandoffReply, people: list[HandoffReplyPerson] | None = None
+                 ) -> dict[str, Any] | None:
+    """The reply's outcome as it was sent (the `Outcome` shape), names masked; `people` only
+    when the reply named persons, so a reply with a bare number answers as it always did."""
+    if not reply.outcome:
+        return None
+    if people is None:
+        session = object_session(reply)
+        people = repository.persons(session, [reply.id]) if session is not None else []
+    data = {"kind": reply.outcome, "persons": reply.persons,
+            "amount_yuan": str(reply.amount_yuan) if reply.amount_yuan is not None else None,
+            "text": reply.outcome_text}
+    named = [person_json(p, labels=False) for p in people if p.reply_id == reply.id]
+    if named:
+        data["people"] = named
+    return data
+
+
 def reply_json(reply: HandoffReply, attachments: list[HandoffAttachment]) -> dict[str, Any]:
-    outcome = None
-    if reply.outcome:
-        outcome = {"kind": reply.outcome, "persons": reply.persons,
-                   "amount_yuan": str(reply.amount_yuan) if reply.amount_yuan is not None else None,
-                   "text": reply.outcome_text}
+    outcome = outcome_json(reply)
     return {"id": reply.id, "source_ref": reply.source_ref, "final": reply.final,
             "text": reply.text, "outcome": outcome,
             "attachments": [attachment_json(a) for a in attachments if a.reply_id == reply.id],

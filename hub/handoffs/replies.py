@@ -8,11 +8,12 @@ from sqlalchemy.orm import Session
 
 from hub.db.types import utcnow
 from hub.errors import FieldError, InvalidInput
+from hub.normalize.codes import mask_name
 from hub.security.attachments import seal
 from hub.security.crypto import Cipher
 
 from . import repository
-from .models import Handoff, HandoffAttachment, HandoffReply
+from .models import Handoff, HandoffAttachment, HandoffReply, HandoffReplyPerson
 from .schemas import ReplySubmission
 from .service import apply
 
@@ -21,9 +22,15 @@ def attachment_aad(handoff_id: int, sha256: str) -> bytes:
     return f"handoff-attachment:{handoff_id}:{sha256}".encode()
 
 
+def person_aad(reply_id: int, position: int) -> bytes:
+    return f"reply-person:{reply_id}:{position}".encode()
+
+
 def add_reply(session: Session, handoff: Handoff, body: ReplySubmission, *, actor: str, via: str,
-              now: datetime | None = None) -> tuple[HandoffReply, bool]:
-    """The reply and whether it is new; the same `source_ref` again returns the first one."""
+              now: datetime | None = None,
+              cipher: Cipher | None = None) -> tuple[HandoffReply, bool]:
+    """The reply and whether it is new; the same `source_ref` again returns the first one.
+    Persons named in the outcome need `cipher` (their names are encrypted)."""
     if body.source_ref is not None:
         existing = repository.reply_with_source_ref(session, handoff.id, body.source_ref)
         if existing is not None:
@@ -39,6 +46,15 @@ def add_reply(session: Session, handoff: Handoff, body: ReplySubmission, *, acto
         outcome_text=outcome.text if outcome else None, received_at=now, actor=actor, via=via)
     session.add(reply)
     session.flush()
+    for position, person in enumerate(outcome.people if outcome else []):
+        if cipher is None:
+            raise ValueError("recording persons by name needs the cipher")
+        session.add(HandoffReplyPerson(
+            reply_id=reply.id, handoff_id=handoff.id, position=position,
+            name_enc=cipher.encrypt(person.name.encode(), person_aad(reply.id, position)),
+            name_masked=mask_name(person.name), post=person.post,
+            rank=person.rank.value if person.rank else None, kind=person.kind.value,
+            measure=person.measure.value))
     for attachment in attachments:
         attachment.reply_id = reply.id
     apply(session, handoff, "reply_final" if body.final else "reply_progress", actor=actor,

@@ -14,7 +14,7 @@ from hub.db.models import Agency, Clue
 from hub.directory.models import Body
 from hub.errors import FieldError, InvalidInput, NotFound
 
-from .models import Handoff, HandoffAttachment, HandoffEvent, HandoffReply
+from .models import Handoff, HandoffAttachment, HandoffEvent, HandoffReply, HandoffReplyPerson
 from .numbers import parse_handoff_no
 
 
@@ -87,6 +87,16 @@ def replies(session: Session, handoff_ids: list[int]) -> list[HandoffReply]:
         return []
     return list(session.scalars(select(HandoffReply).where(HandoffReply.handoff_id.in_(handoff_ids))
                                 .order_by(HandoffReply.received_at, HandoffReply.id)))
+
+
+def persons(session: Session, reply_ids: list[int]) -> list[HandoffReplyPerson]:
+    """The persons named in these replies' outcomes, in reply and then sending order."""
+    if not reply_ids:
+        return []
+    return list(session.scalars(select(HandoffReplyPerson)
+                                .where(HandoffReplyPerson.reply_id.in_(reply_ids))
+                                .order_by(HandoffReplyPerson.reply_id,
+                                          HandoffReplyPerson.position)))
 
 
 def attachments(session: Session, handoff_ids: list[int]) -> list[HandoffAttachment]:

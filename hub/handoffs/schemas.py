@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
+from hub.contract.v1 import ClueOut
+
 
 class OutcomeKind(StrEnum):
     case_opened = "case_opened"
@@ -33,19 +35,133 @@ OUTCOME_LABELS = {
 NEEDS_PERSONS = frozenset({"accountability", "sanction", "org_handling"})
 
 
+class PersonKind(StrEnum):
+    """How a person was dealt with (处理类别)."""
+
+    party_discipline = "party_discipline"
+    government_sanction = "government_sanction"
+    accountability = "accountability"
+    org_handling = "org_handling"
+
+
+class PersonMeasure(StrEnum):
+    """The measure taken (处理措施); which measures go with which kind: `MEASURES_BY_KIND`."""
+
+    # 党纪处分
+    warning = "warning"
+    serious_warning = "serious_warning"
+    removal_from_party_posts = "removal_from_party_posts"
+    party_probation = "party_probation"
+    party_expulsion = "party_expulsion"
+    # 政务处分 (warning as above)
+    demerit = "demerit"
+    major_demerit = "major_demerit"
+    demotion = "demotion"
+    removal_from_office = "removal_from_office"
+    dismissal = "dismissal"
+    # 问责
+    self_criticism = "self_criticism"
+    circulated_criticism = "circulated_criticism"
+    admonishment = "admonishment"
+    org_adjustment = "org_adjustment"
+    disciplinary_action = "disciplinary_action"
+    # 组织处理
+    suspension_for_review = "suspension_for_review"
+    reassignment = "reassignment"
+    ordered_resignation = "ordered_resignation"
+    removal_from_post = "removal_from_post"
+    post_demotion = "post_demotion"
+
+
+class PersonRank(StrEnum):
+    """职级: 省部级 / 厅局级 / 县处级 / 乡科级 / 科员及以下 / 其他 (e.g. 村干部、国企人员)."""
+
+    provincial = "provincial"
+    bureau = "bureau"
+    division = "division"
+    section = "section"
+    staff = "staff"
+    other = "other"
+
+
+PERSON_KIND_LABELS = {"party_discipline": "党纪处分", "government_sanction": "政务处分",
+                      "accountability": "问责", "org_handling": "组织处理"}
+RANK_LABELS = {"provincial": "省部级", "bureau": "厅局级", "division": "县处级",
+               "section": "乡科级", "staff": "科员及以下", "other": "其他"}
+MEASURES_BY_KIND: dict[str, dict[str, str]] = {
+    "party_discipline": {"warning": "警告", "serious_warning": "严重警告",
+                         "removal_from_party_posts": "撤销党内职务",
+                         "party_probation": "留党察看", "party_expulsion": "开除党籍"},
+    "government_sanction": {"warning": "警告", "demerit": "记过", "major_demerit": "记大过",
+                            "demotion": "降级", "removal_from_office": "撤职",
+                            "dismissal": "开除"},
+    "accountability": {"self_criticism": "检查", "circulated_criticism": "通报",
+                       "admonishment": "诫勉", "org_adjustment": "组织调整",
+                       "disciplinary_action": "纪律处分"},
+    "org_handling": {"suspension_for_review": "停职检查", "reassignment": "调整职务",
+                     "ordered_resignation": "责令辞职", "removal_from_post": "免职",
+                     "post_demotion": "降职"},
+}
+
+
+def measure_label(kind: str, measure: str) -> str:
+    return MEASURES_BY_KIND.get(kind, {}).get(measure, measure)
+
+
+class Person(BaseModel):
+    """One person held accountable, sanctioned or handled. The name is personal data:
+    encrypted at rest and masked in every answer."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    name: str = Field(min_length=1, max_length=50, description="姓名（加密保存，答复中脱敏）")
+    post: str | None = Field(None, max_length=100, description="职务")
+    rank: PersonRank | None = Field(None, description="职级")
+    kind: PersonKind = Field(description="处理类别：党纪处分、政务处分、问责、组织处理")
+    measure: PersonMeasure = Field(description="处理措施，须属于该处理类别")
+
+    @model_validator(mode="after")
+    def _measure_of_kind(self) -> Person:
+        allowed = MEASURES_BY_KIND[self.kind]
+        if self.measure not in allowed:
+            raise ValueError(f"处理措施（measure）“{self.measure}”不属于"
+                             f"“{PERSON_KIND_LABELS[self.kind]}”，应为以下之一："
+                             + "、".join(f"{k}（{v}）" for k, v in allowed.items()))
+        return self
+
+
+class PersonOut(BaseModel):
+    """A person as answers show it: the name masked (`张*`), with the labels in Chinese."""
+
+    name: str
+    post: str | None
+    rank: PersonRank | None
+    kind: PersonKind
+    measure: PersonMeasure
+    kind_label: str
+    measure_label: str
+
+
 class Outcome(BaseModel):
-    """办理结果. `persons` is required for accountability, sanction and org_handling;
+    """办理结果. For accountability, sanction and org_handling either `persons` (how many) or
+    `people` (each person, one by one; `persons` then defaults to their number);
     `text` (the reason) for cannot_rectify."""
 
     model_config = ConfigDict(extra="forbid")
     kind: OutcomeKind
     persons: int | None = Field(None, ge=0, le=100000, strict=True, description="涉及人数")
+    people: list[Person] = Field(default_factory=list, max_length=200,
+                                 description="逐人登记：姓名、职务、职级、处理类别与措施")
     amount_yuan: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=2,
                                         description="金额（元），如挽回的经济损失")
     text: str | None = Field(None, max_length=5000)
 
     @model_validator(mode="after")
     def _required_by_kind(self) -> Outcome:
+        if self.people and self.persons is None:
+            self.persons = len(self.people)
+        if self.people and self.persons < len(self.people):
+            raise ValueError(f"涉及人数（persons）为 {self.persons}，少于逐人登记的 "
+                             f"{len(self.people)} 人（people）")
         if self.kind in NEEDS_PERSONS and self.persons is None:
             raise ValueError(f"办理结果为“{OUTCOME_LABELS[self.kind]}”时必须填写涉及人数（persons）")
         if self.kind == "cannot_rectify" and not (self.text or "").strip():
@@ -93,7 +209,7 @@ class ReplyOut(BaseModel):
     source_ref: str | None
     final: bool
     text: str
-    outcome: Outcome | None
+    outcome: Outcome | None = Field(description="答复中 people 的姓名已脱敏；没有逐人登记时不含 people")
     attachments: list[AttachmentOut]
     received_at: datetime
 
@@ -179,4 +295,67 @@ class HandoffPage(BaseModel):
     `updated_since` is inclusive (changed at or after it): compare `version` to skip repeats."""
 
     handoffs: list[HandoffOut]
+    next_cursor: str | None
+
+
+# -- 成果共享: what the agency that sent a clue sees of it (GET /api/v1/clues…) --------------
+
+
+class Disposition(BaseModel):
+    """The office's decision on the clue (研判结果): 受理、不予受理、交办、移送、转交、抄送、合并."""
+
+    kind: Literal["accept", "decline", "assign", "refer", "transfer", "cc", "merge"]
+    label: str
+    decided_at: datetime
+
+
+class SharedHandoff(BaseModel):
+    """A hand-off of the clue as its sender sees it: state and dates, never instructions,
+    replies or the receiver's own data."""
+
+    id: str = Field(description="移交编号，如 JB-2026-000001")
+    kind: Literal["assign", "refer", "transfer", "cc"]
+    role: Literal["lead", "co"]
+    status: str
+    status_label: str
+    receiver: str
+    sent_at: datetime | None
+    acknowledged_at: datetime | None
+    replied_at: datetime | None
+    verified_at: datetime | None
+    closed_at: datetime | None
+    reply_due_on: date | None
+    due_on: date | None
+
+
+class SharedOutcome(BaseModel):
+    """The outcome once the office verified it (验收): its kind, the persons dealt with (names
+    masked) and a summary the sender can pass on (e.g. to answer a 12345 caller)."""
+
+    kind: OutcomeKind
+    kind_label: str
+    persons: int | None
+    people: list[PersonOut] = Field(default_factory=list)
+    amount_yuan: Decimal | None = None
+    summary: str
+    handoff: str = Field(description="给出此结果的移交编号")
+    receiver: str
+    verified_at: datetime
+
+
+class SharedClueOut(ClueOut):
+    """`GET /api/v1/clues/{id}` and the items of `GET /api/v1/clues`: the clue as sent (the
+    fields of `clue.schema.json`) plus what came of it. Reporter data stays masked."""
+
+    updated_at: datetime = Field(description="最近一次对发送方可见的变更时间")
+    disposition: Disposition | None = None
+    handoffs: list[SharedHandoff] = Field(default_factory=list)
+    outcome: SharedOutcome | None = Field(None, description="办公室验收后才出现")
+
+
+class CluePage(BaseModel):
+    """`GET /api/v1/clues`: the caller's clues in (updated_at, id) order; pass `next_cursor`
+    back as `cursor`. `updated_since` is inclusive (changed at or after it)."""
+
+    clues: list[SharedClueOut]
     next_cursor: str | None

@@ -157,7 +157,7 @@ def apply(session: Session, handoff: Handoff, action: str, *, actor: str, via: s
     handoff.updated_at = now
     event = _record(session, handoff, action, before, after, actor, via, now,
                     {k: _iso(v) for k, v in detail.items()})
-    _sync_clue(session, handoff, actor, now)
+    _sync_clue(session, handoff, actor, now, shared=action not in ("remind", "escalate"))
     _notify(session, handoff, event)
     return event
 
@@ -201,9 +201,14 @@ def sync_clue(session: Session, handoff: Handoff, actor: str, now: datetime) -> 
     _sync_clue(session, handoff, actor, now)
 
 
-def _sync_clue(session: Session, handoff: Handoff, actor: str, now: datetime) -> None:
-    """办结 when every hand-off is closed or cancelled (one closed at least); back on reopen."""
+def _sync_clue(session: Session, handoff: Handoff, actor: str, now: datetime,
+               shared: bool = True) -> None:
+    """办结 when every hand-off is closed or cancelled (one closed at least); back on reopen.
+    A change of a hand-off's state is a change the clue's sender may read (成果共享): the
+    clue's `updated_at` moves with it (reminders and escalations are the receiver's alone)."""
     clue = session.get(Clue, handoff.clue_id)
+    if shared:
+        clue.updated_at = max(clue.updated_at, now) if clue.updated_at else now
     states = repository.states_of_clue(session, clue.id)
     done = all(s in ("closed", "cancelled") for s in states) and "closed" in states
     if done and clue.status != "closed":

@@ -9,13 +9,13 @@ from fastapi import APIRouter, File, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from hub import audit
-from hub.api.deps import ClueReader, ClueWriter, HubDep, read_body
+from hub.api.deps import ClueWriter, HubDep, read_body
 from hub.api.errors import error_body
 from hub.api.responses import JSONResponse
 from hub.contract.v1 import BatchResult, ClueAttachmentOut, ClueOut
 from hub.errors import InvalidInput, NotFound, PayloadTooLarge
 from hub.intake import attachments, repository, service
-from hub.intake.present import clue_json, clue_no, parse_clue_no
+from hub.intake.present import clue_no, parse_clue_no
 from hub.intake.recorder import GroupWriter
 
 router = APIRouter(prefix="/api/v1", tags=["clues 线索"])
@@ -78,14 +78,7 @@ async def post_batch(request: Request, agency: ClueWriter, hub: HubDep) -> JSONR
     return JSONResponse({"results": results})
 
 
-@router.get("/clues/{clue_id}", response_model=ClueOut, responses=_ERRORS, summary="读取本单位推送的线索")
-def get_clue(clue_id: str, agency: ClueReader, hub: HubDep) -> JSONResponse:
-    parsed = parse_clue_no(clue_id)
-    with hub.uow(write=False) as uow:
-        clue = repository.get_clue(uow.session, agency.agency_id, parsed[1]) if parsed else None
-        if clue is None or clue_no(clue.id, clue.received_at) != clue_id:
-            raise NotFound(f"没有找到线索 {clue_id}（或不属于本单位）")
-        return JSONResponse(clue_json(clue))
+# Reading clues back (with what came of them: 成果共享) is hub.notify.endpoints.
 
 
 @router.post(

@@ -58,10 +58,11 @@ def webhooks() -> None:
 @click.option("--json", "as_json", is_flag=True)
 def webhooks_failed(as_json: bool) -> None:
     from hub.notify.dispatch import list_failed
+    from hub.notify.webhooks import delivery_subject
 
     with make_hub().uow(write=False) as uow:
         rows = [{"id": d.id, "delivery_id": d.delivery_id, "agency": name, "event": d.event,
-                 "handoff": (d.payload.get("handoff") or {}).get("id"),
+                 "handoff": delivery_subject(d.payload),
                  "attempts": d.attempts, "last_status": d.last_status,
                  "last_error": d.last_error} for d, name in list_failed(uow.session)]
     if as_json:

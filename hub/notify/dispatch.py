@@ -24,7 +24,7 @@ from hub.container import Hub
 from hub.db.types import utcnow
 from hub.notify.models import AgencyWebhook, WebhookAttempt, WebhookDelivery
 from hub.notify.signature import signature_headers
-from hub.notify.webhooks import events_waiting, fill_outbox
+from hub.notify.webhooks import delivery_subject, events_waiting, fill_outbox
 from hub.review import models as _review_models  # noqa: F401  (hand-offs point at decisions)
 from hub.settings import Settings
 
@@ -85,7 +85,8 @@ def claim(session: Session, now: datetime, limit: int = CLAIM_LIMIT,
         update(WebhookDelivery).where(WebhookDelivery.id.in_(due.scalar_subquery()))
         .values(state=SENDING, claimed_at=now, attempts=WebhookDelivery.attempts + 1)
         .returning(WebhookDelivery.id, WebhookDelivery.delivery_id, WebhookDelivery.event,
-                   WebhookDelivery.payload, WebhookDelivery.attempts, WebhookDelivery.agency_id)
+                   WebhookDelivery.payload, WebhookDelivery.attempts, WebhookDelivery.agency_id,
+                   WebhookDelivery.target_url)
         .execution_options(synchronize_session=False)
     ).all()
     if not rows:
@@ -93,7 +94,8 @@ def claim(session: Session, now: datetime, limit: int = CLAIM_LIMIT,
     urls = {agency_id: url for agency_id, url in session.execute(
         select(AgencyWebhook.agency_id, AgencyWebhook.url)
         .where(AgencyWebhook.agency_id.in_({r[5] for r in rows}))).all()}
-    return [Claimed(r[0], r[1], r[2], r[3], r[4], urls.get(r[5])) for r in rows]
+    # A ticket reply goes to the partner's record (target_url), the rest to the agency's webhook.
+    return [Claimed(r[0], r[1], r[2], r[3], r[4], r[6] or urls.get(r[5])) for r in rows]
 
 
 def post(client: httpx.Client, hub: Hub, item: Claimed) -> Outcome:
@@ -142,10 +144,12 @@ def _tell_the_office(session: Session, item: Claimed, outcome: Outcome, now: dat
                           .where(WebhookDelivery.id == item.id))
     users = list(session.scalars(select(OfficeUser.id).where(
         OfficeUser.active.is_(True), OfficeUser.role.in_(["admin", "section_head"]))))
-    handoff = (item.payload.get("handoff") or {}).get("id", "")
+    subject = delivery_subject(item.payload) or ""
+    what = {"clue.updated": f"线索 {subject} 的办理情况",
+            "ticket.reply": f"线索 {subject} 的办理结果回复"}.get(item.event, f"移交 {subject} 的变更")
     why = f"HTTP {outcome.status}" if outcome.status else "无应答"
-    notify(session, users, kind="webhook_failed", title=f"推送失败：{name} {handoff}",
-           body=f"向{name}推送移交 {handoff} 的变更，{item.attempts} 次尝试均未成功（{why}）。"
+    notify(session, users, kind="webhook_failed", title=f"推送失败：{name} {subject}",
+           body=f"向{name}推送{what}，{item.attempts} 次尝试均未成功（{why}）。"
                 f"对方恢复后可在“推送失败”页面重新推送。",
            handoff_id=None, now=now, link="/office/webhooks")
 

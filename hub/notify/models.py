@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.db.models import Base
+from hub.db.models import Base, Clue
 from hub.db.types import JSONType, UTCDateTime, utcnow
 
 
@@ -60,7 +60,10 @@ class WebhookDelivery(Base):
     event_key: Mapped[str] = mapped_column(String(64))  # e.g. handoff_event:42
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     handoff_id: Mapped[int | None] = mapped_column(ForeignKey("handoffs.id"), index=True)
-    event: Mapped[str] = mapped_column(String(32))  # handoff.created | handoff.updated | ...
+    event: Mapped[str] = mapped_column(String(32))  # handoff.created | clue.updated | ...
+    # Where to post instead of the agency's webhook URL: a pulled source's ticket reply
+    # (办理结果回复, event `ticket.reply`), e.g. <12345 platform>/records/<工单编号>/replies.
+    target_url: Mapped[str | None] = mapped_column(String(500))
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
     state: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -166,3 +169,7 @@ class RobotMessage(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+# A sending agency reads its clues back by change (GET /api/v1/clues?updated_since=…).
+Index("ix_clues_agency_updated", Clue.agency_id, Clue.updated_at, Clue.id)

@@ -12,6 +12,7 @@ from hub.api.deps import HubDep
 from hub.db.types import utcnow
 from hub.errors import Forbidden
 from hub.notify import dispatch, office
+from hub.notify.webhooks import delivery_subject
 from hub.web.session import PageUser, check_csrf
 from hub.web.templating import add_template_folder, register_globals, templates
 
@@ -21,7 +22,8 @@ WEBHOOK_ROLES = frozenset({"admin", "section_head", "leader"})
 KIND_LABELS = {"reminder": "催办", "escalation": "督办", "leader_escalation": "领导介入",
                "followup": "回头看", "webhook_failed": "推送失败"}
 EVENT_LABELS = {"handoff.created": "新移交", "handoff.updated": "移交变更",
-                "handoff.reminder": "催办", "handoff.escalated": "督办"}
+                "handoff.reminder": "催办", "handoff.escalated": "督办",
+                "clue.updated": "线索办理情况", "ticket.reply": "办理结果回复"}
 
 
 def unread_notifications(request: Request, user) -> int:  # noqa: ANN001
@@ -65,7 +67,7 @@ def webhooks_page(request: Request, user: PageUser, hub: HubDep) -> HTMLResponse
         rows = [(d, name, dispatch.attempts_of(uow.session, d.id)[-1:])
                 for d, name in dispatch.list_failed(uow.session)]
     return templates.TemplateResponse(request, "webhooks.html", {
-        "user": user, "rows": rows, "events": EVENT_LABELS,
+        "user": user, "rows": rows, "events": EVENT_LABELS, "subject": delivery_subject,
         "message": request.query_params.get("message")})
 
 

@@ -1,5 +1,11 @@
 """Agencies' webhook URLs, and the outbox: one delivery row per hand-off event to push.
 
+Readers fill it, each past its own cursor: hand-off events (`handoff.*`, to the receiver),
+clue events (成果共享: `clue.updated` to the agency that sent the clue), and hub.collect's
+write-back (`ticket.reply`: the verified outcome posted onto a pulled partner record, at
+`target_url`; hub/collect/writeback.py). All are signed, retried and listed when failed
+alike (hub.notify.dispatch).
+
 The outbox is filled by reading `handoff_events` past a saved cursor, so nothing depends on a
 message arriving: an event committed is an event delivered, sooner or later. Event ids are
 not committed in id order on PostgreSQL (a transaction may commit after a later one), so the
@@ -16,13 +22,15 @@ from urllib.parse import urlparse
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from hub.db.models import Agency
+from hub.db.models import Agency, Clue, ClueEvent
 from hub.errors import FieldError, InvalidInput, NotFound
 from hub.handoffs.models import Handoff, HandoffEvent
+from hub.notify import repository
 from hub.notify.models import AgencyWebhook, OutboxCursor, WebhookAttempt, WebhookDelivery
 from hub.notify.present import handoff_payload
 
 CURSOR = "handoff_events"
+CLUE_CURSOR = "clue_events"
 SETTLE_SECONDS = 120.0
 SCAN_LIMIT = 1000
 EVENTS = {"create": "handoff.created", "remind": "handoff.reminder",
@@ -69,28 +77,38 @@ def _insert(session: Session):  # noqa: ANN202
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
-def _cursor(session: Session, now: datetime) -> OutboxCursor:
+def outbox_cursor(session: Session, now: datetime, name: str = CURSOR) -> OutboxCursor:
     """The cursor row, locked: its first statement writes, so on SQLite this transaction holds
     the write lock from the start, and on PostgreSQL other readers wait for the row."""
-    session.execute(_insert(session)(OutboxCursor).values(name=CURSOR, position=0, updated_at=now)
+    session.execute(_insert(session)(OutboxCursor).values(name=name, position=0, updated_at=now)
                     .on_conflict_do_nothing())
-    session.execute(update(OutboxCursor).where(OutboxCursor.name == CURSOR).values(updated_at=now))
-    return session.scalars(select(OutboxCursor).where(OutboxCursor.name == CURSOR)
+    session.execute(update(OutboxCursor).where(OutboxCursor.name == name).values(updated_at=now))
+    return session.scalars(select(OutboxCursor).where(OutboxCursor.name == name)
                            .execution_options(populate_existing=True)).one()
 
 
 def events_waiting(session: Session) -> bool:
-    """Whether any hand-off event lies past the cursor (a read: the idle tick writes nothing)."""
+    """Whether any hand-off or clue event lies past its cursor (a read: the idle tick writes
+    nothing)."""
     from sqlalchemy import func
 
-    position = session.scalar(select(OutboxCursor.position).where(OutboxCursor.name == CURSOR))
-    newest = session.scalar(select(func.max(HandoffEvent.id)))
-    return newest is not None and newest > (position or 0)
+    positions = dict(session.execute(select(OutboxCursor.name, OutboxCursor.position)
+                                     .where(OutboxCursor.name.in_([CURSOR, CLUE_CURSOR]))).all())
+    for name, table in ((CURSOR, HandoffEvent), (CLUE_CURSOR, ClueEvent)):
+        newest = session.scalar(select(func.max(table.id)))
+        if newest is not None and newest > (positions.get(name) or 0):
+            return True
+    return False
 
 
 def fill_outbox(session: Session, now: datetime) -> int:
-    """Create a delivery for each new event of a hand-off whose agency has a webhook."""
-    cursor = _cursor(session, now)
+    """Create the deliveries of new hand-off events, then of new clue events."""
+    return _fill_handoff_events(session, now) + _fill_clue_events(session, now)
+
+
+def _fill_handoff_events(session: Session, now: datetime) -> int:
+    """A delivery for each new event of a hand-off whose agency has a webhook."""
+    cursor = outbox_cursor(session, now)
     rows = session.execute(
         select(HandoffEvent, Handoff).join(Handoff, Handoff.id == HandoffEvent.handoff_id)
         .where(HandoffEvent.id > cursor.position).order_by(HandoffEvent.id).limit(SCAN_LIMIT)
@@ -137,6 +155,69 @@ def _public_detail(event: HandoffEvent) -> dict:
     allowed = ("deadline", "reminder", "deadline_on", "on_date", "overdue_days", "reason", "note",
                "reply_due_on", "due_on")
     return {k: v for k, v in (event.detail or {}).items() if k in allowed}
+
+
+# Clue events the sender hears of (the rest — notes, reveals, holds — are the office's own).
+SHARED_HANDOFF_ACTIONS = frozenset({"create", "acknowledge", "reply_final", "return", "send_back",
+                                    "verify", "close", "resend", "reopen", "cancel"})
+
+
+def shared_action(action: str) -> bool:
+    kind, _, step = action.partition(".")
+    return (kind == "decision" or action in ("closed", "reopened")
+            or (kind == "handoff" and step in SHARED_HANDOFF_ACTIONS))
+
+
+def _fill_clue_events(session: Session, now: datetime) -> int:
+    """`clue.updated` to the clue's sender, when it has a webhook."""
+    cursor = outbox_cursor(session, now, CLUE_CURSOR)
+    rows = repository.clue_events_after(session, cursor.position, SCAN_LIMIT)
+    if not rows:
+        return 0
+    urls = webhook_urls(session)
+    wanted = [(f"clue_event:{event.id}", event, clue) for event, clue in rows
+              if shared_action(event.action) and event.actor != f"agency:{clue.agency_id}"
+              and clue.agency_id in urls]
+    known = repository.known_event_keys(session, [key for key, _, _ in wanted])
+    made = 0
+    for key, event, clue in wanted:
+        if key not in known:
+            session.add(_clue_delivery(session, key, event, clue, now))
+            made += 1
+    settle(cursor, rows, now)
+    return made
+
+
+def settle(cursor: OutboxCursor, rows: list, now: datetime) -> None:
+    """Move the cursor past the events of `rows` (event first in each) old enough to be
+    sure no earlier id commits later."""
+    settled = now - timedelta(seconds=SETTLE_SECONDS)
+    position = cursor.position
+    for event, *_ in rows:
+        if event.at > settled:
+            break
+        position = event.id
+    cursor.position, cursor.updated_at = position, now
+
+
+def _clue_delivery(session: Session, key: str, event: ClueEvent, clue: Clue,
+                   now: datetime) -> WebhookDelivery:
+    from hub.notify.sharing import shared_clue
+
+    delivery_id = str(uuid.uuid4())
+    payload = {"delivery_id": delivery_id, "event": "clue.updated", "action": event.action,
+               "occurred_at": event.at.isoformat(), "clue": shared_clue(session, clue)}
+    return WebhookDelivery(delivery_id=delivery_id, event_key=key, agency_id=clue.agency_id,
+                           handoff_id=None, event="clue.updated", payload=payload,
+                           state="pending", attempts=0, created_at=now, next_attempt_at=now)
+
+
+def delivery_subject(payload: dict) -> str | None:
+    """What a delivery is about, for lists: the hand-off, the clue, or the replied record."""
+    for key in ("handoff", "clue"):
+        if isinstance(payload.get(key), dict):
+            return payload[key].get("id")
+    return payload.get("平台线索编号")
 
 
 def check_email(email: str) -> str:

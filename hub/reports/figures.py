@@ -30,7 +30,8 @@ from hub.contract.v1 import CATEGORY_LABELS, CHANNEL_LABELS
 from hub.correlate.models import ClueCluster, Cluster
 from hub.db.models import Clue
 from hub.directory.models import Body
-from hub.handoffs.models import Handoff, HandoffEvent, HandoffReply
+from hub.handoffs.models import Handoff, HandoffEvent, HandoffReply, HandoffReplyPerson
+from hub.handoffs.schemas import PERSON_KIND_LABELS, measure_label
 from hub.normalize.classify import FIELD_LABELS
 from hub.normalize.codes import load_divisions
 from hub.review.decisions import KINDS as DECISION_KINDS
@@ -357,6 +358,38 @@ add(Figure("outcome_amount_recovered", "挽回（追缴）金额", "本月收到
            members=lambda c: _outcome(c, "*", HandoffReply.amount_yuan).where(
                HandoffReply.amount_yuan.is_not(None))))
 
+
+
+def _persons(ctx: Ctx, grp: ColumnElement) -> Select:
+    """One row per person named in an outcome received this month (人次), traced to its
+    hand-off. Replies that gave only a number have no rows here: the sums above count them."""
+    s = ctx.scope
+    return _handoffs_in_area(ctx, select(grp.label("grp"), Handoff.id.label("id"))
+                             .join(HandoffReply, HandoffReply.handoff_id == Handoff.id)
+                             .join(HandoffReplyPerson, HandoffReplyPerson.reply_id == HandoffReply.id)
+                             .where(HandoffReply.received_at >= s.start,
+                                    HandoffReply.received_at < s.end))
+
+
+def _measure_labels(_session: Session, groups: list[str]) -> dict[str, str]:
+    out = {}
+    for group in groups:
+        kind, _, measure = group.partition(":")
+        out[group] = f"{PERSON_KIND_LABELS.get(kind, kind)}·{measure_label(kind, measure)}"
+    return out
+
+
+add(Figure("outcome_persons_by_kind", "处理人次（按类别）", "本月收到的办理结果中逐人登记的"
+           "被处理人员，按党纪处分、政务处分、问责、组织处理分类计人次（一人受两类处理计两人次；"
+           "只报人数、未逐人登记的不在此列）。", OUTCOMES, "handoff", unit="人次",
+           unique_rows=True, members=lambda c: _persons(c, HandoffReplyPerson.kind),
+           groups=_labels(PERSON_KIND_LABELS)))
+add(Figure("outcome_persons_by_measure", "处理人次（按措施）", "本月收到的办理结果中逐人登记的"
+           "被处理人员，按处理类别和措施（如政务处分·记过、问责·诫勉）计人次。", OUTCOMES,
+           "handoff", unit="人次", unique_rows=True,
+           members=lambda c: _persons(c, HandoffReplyPerson.kind + literal(":")
+                                      + HandoffReplyPerson.measure),
+           groups=_measure_labels))
 
 # -- clusters -------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The registry: six connectors, each complete and speaking for its own channel."""
+"""The registry: seven connectors, each complete and speaking for its own channel."""
 
 from __future__ import annotations
 
@@ -9,9 +9,15 @@ from connectors.registry import CONNECTORS, get
 from hub.contract.v1 import Channel
 
 
-def test_the_six_partner_systems_are_registered():
+def test_the_seven_partner_systems_are_registered():
     assert list(CONNECTORS) == ["hotline", "petition", "discipline", "court", "procuratorate",
-                                "admin_review"]
+                                "admin_review", "proposal"]
+
+
+def test_the_systems_that_take_replies_say_so():
+    """办理结果回复: the verified outcome goes back onto 12345, 信访 and 建议提案 records."""
+    assert [name for name, spec in CONNECTORS.items() if spec.reply] == [
+        "hotline", "petition", "proposal"]
 
 
 @pytest.mark.parametrize("name", list(CONNECTORS))

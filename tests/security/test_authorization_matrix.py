@@ -47,6 +47,7 @@ method path                                                          none   agen
 GET    /                                                             ok     ok       ok       ok       ok           ok     ok      ok     ok
 POST   /api/v1/clues                                                 deny   ok       ok       deny     deny         deny   deny    deny   deny
 POST   /api/v1/clues/batch                                           deny   ok       ok       deny     deny         deny   deny    deny   deny
+GET    /api/v1/clues                                                 deny   ok       ok       deny     deny         deny   deny    deny   deny
 GET    /api/v1/clues/{clue_id}                                       deny   ok       hidden   deny     deny         deny   deny    deny   deny
 POST   /api/v1/clues/{clue_id}/attachments                           deny   ok       hidden   deny     deny         deny   deny    deny   deny
 GET    /api/v1/handoffs                                              deny   ok       ok       deny     deny         deny   deny    deny   deny
@@ -180,8 +181,8 @@ GET    /redoc                                                        ok     ok  
 # the reverse proxy's allow-list in production. Auditors and administrators may read the
 # queue and clues (masked) but never decide. /office redirects everyone to the queue, whose
 # own line says who gets in. GET /api/v1/keys is the hub's public key, public on purpose.
-# Partner agencies: only their own inbox (another agency's hand-off is `hidden`, its inbox
-# lists nothing of A's) and reports shared with them (JSON only; figures' records never).
+# Partner agencies: only their own clues (B's list of sent clues shows nothing of A's) and
+# inbox (another agency's hand-off is `hidden`, its inbox lists nothing of A's) and reports shared with them (JSON only; figures' records never).
 # Hand-offs: reviewers, section heads and leaders work them; auditors read them (and their
 # attachments) but never act; administrators do not see them. Clusters and subject picks
 # are clue work (reviewer, section head, leader). Reveals: section heads and leaders ask,
@@ -569,3 +570,7 @@ def test_an_agency_sees_only_its_own_clues(world):
     # The same answer as for a number that does not exist: nothing to learn by probing.
     unknown = httpx.get(f"{world.base}/api/v1/clues/XS-2026-999999", headers=b.headers)
     assert unknown.status_code == 404 and unknown.json()["message"].endswith("（或不属于本单位）")
+    # The list of sent clues (成果共享) holds the caller's own, never another agency's.
+    listed = httpx.get(f"{world.base}/api/v1/clues", headers=a.headers).json()["clues"]
+    assert number in [c["id"] for c in listed]
+    assert httpx.get(f"{world.base}/api/v1/clues", headers=b.headers).json()["clues"] == []
