@@ -61,7 +61,7 @@ def test_a_generated_client_drives_a_partners_whole_day(desk, agencies, tmp_path
     assert [r.status for r in batch.results] == [201, 422]
     assert "渠道" in batch.results[1].errors[0].msg
     read = _module(clues + "get_clue_api_v1_clues_clue_id_get").sync(pushed.id, client=partner)
-    assert isinstance(read, models.ClueOut) and read.title == pushed.title
+    assert isinstance(read, models.SharedClueOut) and read.title == pushed.title
 
     # the office hands two clues to the commission, which works its inbox
     first, second = (desk.decide(clue, "assign", COMMISSION).json()["decisions"][0]["handoffs"][0]
