@@ -125,7 +125,9 @@ def record_reply(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, 
     data: dict = {"final": final, "text": text.strip()}
     try:
         if outcome:
-            data["outcome"] = {"kind": outcome, "persons": persons.strip() or None,
+            count = persons.strip()  # a form sends text; the contract takes a whole number
+            data["outcome"] = {"kind": outcome,
+                               "persons": int(count) if count.isdigit() else (count or None),
                                "amount_yuan": amount_yuan.strip() or None,
                                "text": outcome_text.strip() or None,
                                "people": office.parse_people(people)}

@@ -100,3 +100,18 @@ def test_the_office_enters_persons_on_the_page_and_sees_them_masked(desk):
     assert entered.status_code == 200
     assert "王**（副局长，乡科级）：政务处分·记过" in entered.text
     assert "刘*：党纪处分·警告" in entered.text and "王建军" not in entered.text
+
+
+def test_the_office_enters_only_how_many_persons_on_the_page(desk):
+    handoff = desk.handoff()
+    csrf = desk.office.headers["X-CSRF-Token"]
+    entered = desk.office.post(f"/office/handoffs/{handoff}/reply", data={
+        "csrf": csrf, "text": "电话反馈：已问责三人。", "final": "true",
+        "outcome": "accountability", "persons": "3"}, follow_redirects=True)
+    assert entered.status_code == 200 and "已登记办结反馈" in entered.text, entered.text[-800:]
+    inbox = desk.commission.get(f"/api/v1/handoffs/{handoff}").json()
+    assert inbox["replies"][-1]["outcome"]["persons"] == 3
+    wrong = desk.office.post(f"/office/handoffs/{handoff}/reply", data={
+        "csrf": csrf, "text": "再次反馈", "final": "true", "outcome": "accountability",
+        "persons": "三"}, follow_redirects=True)
+    assert "涉及人数" in wrong.text or "persons" in wrong.text
