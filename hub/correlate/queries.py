@@ -118,10 +118,11 @@ def profile_rows(connection: Connection, clue_ids: Sequence[int]) -> Iterable[tu
 
 _KEYS_PG = (
     "WITH b AS (INSERT INTO correlate_band_keys (key, day, clue_id) "
-    "SELECT * FROM unnest(%(keys)s::bigint[], %(days)s::int[], %(ids)s::int[])) "
+    "SELECT * FROM unnest(%(keys)s::bigint[], %(days)s::int[], %(ids)s::int[]) "
+    "ON CONFLICT DO NOTHING) "
     "INSERT INTO correlate_field_keys (kind, value, day, clue_id) "
     "SELECT * FROM unnest(%(kinds)s::text[], %(values)s::text[], %(field_days)s::int[], "
-    "%(field_ids)s::int[])")
+    "%(field_ids)s::int[]) ON CONFLICT DO NOTHING")
 
 
 def insert_keys(connection: Connection, bands: Sequence[tuple[int, int, int]],
@@ -140,10 +141,11 @@ def insert_keys(connection: Connection, bands: Sequence[tuple[int, int, int]],
         return
     if bands:
         connection.exec_driver_sql(
-            "INSERT INTO correlate_band_keys (key, day, clue_id) VALUES (?, ?, ?)", list(bands))
+            "INSERT OR IGNORE INTO correlate_band_keys (key, day, clue_id) VALUES (?, ?, ?)", list(bands))
     if fields:
         connection.exec_driver_sql(
-            "INSERT INTO correlate_field_keys (kind, value, day, clue_id) VALUES (?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO correlate_field_keys (kind, value, day, clue_id) "
+            "VALUES (?, ?, ?, ?)",
             list(fields))
 
 
@@ -164,3 +166,45 @@ def standing(connection: Connection, clue_ids: Sequence[int],
         f"SELECT clue_id, cluster_id, 0 FROM clue_clusters WHERE clue_id IN ({marks}) "
         f"UNION ALL SELECT clue_id, cluster_id, 1 FROM cluster_links WHERE clue_id IN ({marks}) "
         "AND detached_by IS NOT NULL AND detached_by <> ?", (*clue_ids, *clue_ids, system))
+
+
+# --- a whole batch at once (hub.correlate.repository runs these) ---------------------------
+
+LAST_BATCH = "SELECT coalesce(max(seq), 0) FROM correlate_batches"
+BATCHES_AFTER_PG = "SELECT seq, clue_ids FROM correlate_batches WHERE seq > %s ORDER BY seq"
+BATCHES_AFTER_LITE = "SELECT seq, clue_ids FROM correlate_batches WHERE seq > ? ORDER BY seq"
+ADD_BATCH_PG = ("INSERT INTO correlate_batches (seq, clue_ids, linked_at) "
+                "VALUES (%s, %s::jsonb, %s)")
+ADD_BATCH_LITE = "INSERT INTO correlate_batches (seq, clue_ids, linked_at) VALUES (?, ?, ?)"
+PRUNE_BATCHES_PG = "DELETE FROM correlate_batches WHERE seq < %s"
+PRUNE_BATCHES_LITE = "DELETE FROM correlate_batches WHERE seq < ?"
+INDEXED_PG = "SELECT clue_id FROM correlate_profiles WHERE clue_id = ANY(%s)"
+INDEXED_LITE = "SELECT clue_id FROM correlate_profiles WHERE clue_id IN (SELECT value FROM json_each(?))"
+
+# The latest `per_band` clues of each (band key, window) a batch asks about: one statement.
+BAND_LISTS_PG = (
+    "SELECT k.key, k.low, k.high, b.day, b.clue_id "
+    "FROM unnest(%(keys)s::bigint[], %(lows)s::int[], %(highs)s::int[]) AS k(key, low, high) "
+    "CROSS JOIN LATERAL (SELECT day, clue_id FROM correlate_band_keys "
+    "WHERE key = k.key AND day BETWEEN k.low AND k.high "
+    "ORDER BY day DESC, clue_id DESC LIMIT %(per_band)s) AS b")
+BAND_LIST_LITE = ("SELECT day, clue_id FROM correlate_band_keys WHERE key = ? "
+                  "AND day BETWEEN ? AND ? ORDER BY day DESC, clue_id DESC LIMIT ?")
+# The latest n clues of each (kind, value, window) a batch asks about.
+FIELD_LISTS_PG = (
+    "SELECT k.kind, k.value, k.low, k.high, f.day, f.clue_id "
+    "FROM unnest(%(kinds)s::text[], %(values)s::text[], %(lows)s::int[], %(highs)s::int[], "
+    "%(limits)s::int[]) AS k(kind, value, low, high, n) "
+    "CROSS JOIN LATERAL (SELECT day, clue_id FROM correlate_field_keys "
+    "WHERE kind = k.kind AND value = k.value AND day BETWEEN k.low AND k.high "
+    "ORDER BY day DESC, clue_id DESC LIMIT k.n) AS f")
+FIELD_LIST_LITE = ("SELECT day, clue_id FROM correlate_field_keys WHERE kind = ? AND value = ? "
+                   "AND day BETWEEN ? AND ? ORDER BY day DESC, clue_id DESC LIMIT ?")
+# What clues indexed meanwhile (by other workers) hold of a batch's keys.
+BANDS_OF_PG = ("SELECT key, day, clue_id FROM correlate_band_keys WHERE key = ANY(%s) "
+               "AND day BETWEEN %s AND %s AND clue_id = ANY(%s)")
+BANDS_OF_LITE = ("SELECT key, day, clue_id FROM correlate_band_keys WHERE key IN "
+                 "(SELECT value FROM json_each(?)) AND day BETWEEN ? AND ? AND clue_id IN "
+                 "(SELECT value FROM json_each(?))")
+PROFILES_LITE = ("SELECT clue_id, reported_at, channel, region_code, text, facts "
+                 "FROM correlate_profiles WHERE clue_id IN (SELECT value FROM json_each(?))")
