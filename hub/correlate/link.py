@@ -27,6 +27,7 @@ order they were reported (each finds the earlier ones of its batch):
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -39,8 +40,8 @@ from hub.correlate.profile import Profile, facts_of, stored_profile
 
 ACTION = "correlated"
 
-BandList = dict[tuple[int, int, int], list[tuple[int, int]]]
-FieldList = dict[tuple[str, str, int, int], list[tuple[int, int]]]
+BandList = dict[tuple[int, int, int], list[int]]  # holders: day << 32 | clue id, latest first
+FieldList = dict[tuple[str, str, int, int], list[int]]
 
 
 @dataclass
@@ -56,6 +57,7 @@ class Plan:
     found: dict[int, list[int]] = field(default_factory=dict)  # clue -> candidates, best first
     decisions: dict[int, dict[int, Decision]] = field(default_factory=dict)
     rechecked: int = 0  # clues of batches linked meanwhile (re-checked under the lock)
+    events: list[dict[str, Any]] = field(default_factory=list)  # written by apply (record)
 
 
 def index_and_link(session: Session, entries: list[index.Entry], now: datetime,
@@ -90,9 +92,12 @@ def plan(session: Session, entries: list[index.Entry],
     return result
 
 
-def apply(session: Session, planned: Plan, now: datetime) -> dict[int, dict[str, Any]]:
+def apply(session: Session, planned: Plan, now: datetime,
+          record: bool = True) -> dict[int, dict[str, Any]]:
     """Write the batch's index rows, then, under the linking lock, re-check what was linked
-    since the plan, link in memory and write the clusters. Returns each clue's event detail."""
+    since the plan, link in memory and write the clusters. Returns each clue's event detail;
+    the events are written too, or with `record` false left in `planned.events` for the
+    caller to write with its own."""
     connection = session.connection()
     entries = planned.entries
     repository.add_profiles(connection, [
@@ -117,65 +122,71 @@ def apply(session: Session, planned: Plan, now: datetime) -> dict[int, dict[str,
     details = {e.clue_id: linker.link(e) for e in entries}
     linker.write(session)
     repository.add_batch(connection, seq + 1, [e.clue_id for e in entries], now)
-    clusters.record(session, linker.events)
+    planned.events = linker.events
+    if record:
+        clusters.record(session, linker.events)
     return {clue_id: linker.real_detail(detail) for clue_id, detail in details.items()}
 
 
 # --- candidates, in memory --------------------------------------------------------------
 
 
-def _merged(stored: list[tuple[int, int]], extra: list[tuple[int, int]], low: int, high: int,
-            limit: int) -> list[tuple[int, int]]:
-    """The latest `limit` (day, clue id) of both lists within days [low, high]."""
-    extra = [item for item in extra if low <= item[0] <= high]
+# A holder of a key is one number, day << 32 | clue id: sorting numbers sorts by (day, id).
+_ID = (1 << 32) - 1
+
+
+def _holder(day: int, clue_id: int) -> int:
+    return (day << 32) | clue_id
+
+
+def _merged(stored: list[int], extra: list[int], limit: int) -> list[int]:
+    """The latest `limit` holders of both lists (`extra` already within the window)."""
     if not extra:
         return stored
+    if not stored or extra[-1] > stored[0]:  # the usual case: the batch's clues are newer
+        return (extra + stored)[:limit]
     return sorted(set(stored) | set(extra), reverse=True)[:limit]
 
 
-def _mine(mine: list[tuple[int, int]] | None, item: tuple[int, int], low: int,
-          limit: int) -> list[tuple[int, int]]:
+def _mine(mine: list[int] | None, item: int, low: int, limit: int) -> list[int]:
     """The batch's own latest `limit` holders of a key, with `item` added. The batch runs in
     day order, so a window's upper end is never below an earlier clue's day and its lower
     end only rises: what falls out of this list now never comes back."""
     if mine is None:
         return [item]
-    return sorted([x for x in mine if x[0] >= low] + [item], reverse=True)[:limit]
+    floor = low << 32
+    return sorted([x for x in mine if x >= floor] + [item], reverse=True)[:limit]
 
 
 def _rank(planned: Plan) -> None:
     """Each clue's candidates, best first, as the per-clue query ranks them: the clue itself
     and the batch's earlier clues count as indexed."""
     window = planned.window_days
-    mine_bands: dict[int, list[tuple[int, int]]] = {}
-    mine_fields: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    mine_bands: dict[int, list[int]] = {}
+    mine_fields: dict[tuple[str, str], list[int]] = {}
     stored_bands, stored_fields = planned.bands, planned.fields
+    per_band = index.PER_BAND
     planned.found = {}
     for entry in planned.entries:
         day, clue_id = entry.day, entry.clue_id
-        item, low, high = (day, clue_id), day - window, day + window
-        shared: dict[int, int] = {}
+        item, low, high = _holder(day, clue_id), day - window, day + window
+        holders: list[int] = []
         for key in set(entry.band_keys):
-            mine = mine_bands[key] = _mine(mine_bands.get(key), item, low, index.PER_BAND)
-            stored = stored_bands.get((key, low, high))
-            listed = (sorted(set(stored) | set(mine), reverse=True)[:index.PER_BAND]
-                      if stored else mine)
-            for _, c in listed:
-                shared[c] = shared.get(c, 0) + 1
-        best = sorted(shared.items(), key=lambda kv: (-kv[1], -kv[0]))[:index.BAND_CANDIDATES + 1]
-        rank = {c: index.BAND_WEIGHT * n for c, n in best}
+            mine = mine_bands[key] = _mine(mine_bands.get(key), item, low, per_band)
+            holders += _merged(stored_bands.get((key, low, high), []), mine, per_band)
+        shared = Counter(holders)  # a holder is one clue on one day: counts by clue
+        best = sorted(shared.items(), key=lambda kv: (-kv[1], -(kv[0] & _ID)))
+        rank = {h & _ID: index.BAND_WEIGHT * n for h, n in best[:index.BAND_CANDIDATES + 1]}
         limits = {}
         for kind, value in {(k, v[:120]) for k, v in entry.field_keys}:
             n = limits[kind] = index.FIELD_CANDIDATES.get(kind, 20) + 1
             mine_fields[(kind, value)] = _mine(mine_fields.get((kind, value)), item, low, n)
         for kind, value in entry.field_keys:
             value = value[:120]
-            mine = mine_fields[(kind, value)]
-            stored = stored_fields.get((kind, value, low, high))
-            listed = (sorted(set(stored) | set(mine), reverse=True)[:limits[kind]]
-                      if stored else mine)
             weight = index.KEY_WEIGHTS.get(kind, 1.0)
-            for _, c in listed:
+            for h in _merged(stored_fields.get((kind, value, low, high), []),
+                             mine_fields[(kind, value)], limits[kind]):
+                c = h & _ID
                 rank[c] = rank.get(c, 0.0) + weight
         rank.pop(clue_id, None)
         planned.found[clue_id] = sorted(rank, key=lambda c: (-rank[c], -c))[:index.SCORED]
@@ -223,29 +234,36 @@ def _recheck(session: Session, planned: Plan) -> int:
         low = min(e.day for e in planned.entries) - window
         high = max(e.day for e in planned.entries) + window
         keys = sorted({k for e in planned.entries for k in e.band_keys})
-        by_key: dict[int, list[tuple[int, int]]] = {}
+        by_key: dict[int, list[int]] = {}
         for key, day, clue_id in repository.bands_of(connection, keys, low, high, meanwhile):
-            by_key.setdefault(key, []).append((day, clue_id))
+            by_key.setdefault(key, []).append(_holder(day, clue_id))
         for request, listed in planned.bands.items():
-            if request[0] in by_key:
-                planned.bands[request] = _merged(listed, by_key[request[0]], request[1],
-                                                 request[2], index.PER_BAND)
+            extra = _within(by_key.get(request[0], ()), request[1], request[2])
+            planned.bands[request] = _joined(listed, extra, index.PER_BAND)
         others = {row[0]: _profile(row) for row in repository.profile_rows(connection, meanwhile)}
-        by_field: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        by_field: dict[tuple[str, str], list[int]] = {}
         for clue_id, profile in others.items():
             for kind, value in profile.field_keys():
                 by_field.setdefault((kind, value[:120]), []).append(
-                    (index.day_of(profile.reported_at), clue_id))
+                    _holder(index.day_of(profile.reported_at), clue_id))
         for request, listed in planned.fields.items():
             kind, value, lo, hi = request
-            if (kind, value) in by_field:
-                planned.fields[request] = _merged(listed, by_field[(kind, value)], lo, hi,
-                                                  index.FIELD_CANDIDATES.get(kind, 20) + 1)
+            extra = _within(by_field.get((kind, value), ()), lo, hi)
+            planned.fields[request] = _joined(listed, extra,
+                                              index.FIELD_CANDIDATES.get(kind, 20) + 1)
         planned.profiles.update(others)
         _rank(planned)
         _load_profiles(session, planned)
         _score(planned)
     return later[-1][0]
+
+
+def _within(holders: Any, low: int, high: int) -> list[int]:
+    return [h for h in holders if low <= h >> 32 <= high]
+
+
+def _joined(stored: list[int], extra: list[int], limit: int) -> list[int]:
+    return sorted(set(stored) | set(extra), reverse=True)[:limit] if extra else stored
 
 
 # --- linking, in memory ----------------------------------------------------------------

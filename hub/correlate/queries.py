@@ -181,25 +181,29 @@ PRUNE_BATCHES_LITE = "DELETE FROM correlate_batches WHERE seq < ?"
 INDEXED_PG = "SELECT clue_id FROM correlate_profiles WHERE clue_id = ANY(%s)"
 INDEXED_LITE = "SELECT clue_id FROM correlate_profiles WHERE clue_id IN (SELECT value FROM json_each(?))"
 
-# The latest `per_band` clues of each (band key, window) a batch asks about: one statement.
+# The latest `per_band` holders of each (band key, window) a batch asks about, one array per
+# key in the order asked, each holder as one number: day << 32 | clue id (ordered like
+# (day, clue id)). One statement; a few thousand short rows instead of a row per holder.
 BAND_LISTS_PG = (
-    "SELECT k.key, k.low, k.high, b.day, b.clue_id "
-    "FROM unnest(%(keys)s::bigint[], %(lows)s::int[], %(highs)s::int[]) AS k(key, low, high) "
-    "CROSS JOIN LATERAL (SELECT day, clue_id FROM correlate_band_keys "
-    "WHERE key = k.key AND day BETWEEN k.low AND k.high "
-    "ORDER BY day DESC, clue_id DESC LIMIT %(per_band)s) AS b")
-BAND_LIST_LITE = ("SELECT day, clue_id FROM correlate_band_keys WHERE key = ? "
-                  "AND day BETWEEN ? AND ? ORDER BY day DESC, clue_id DESC LIMIT ?")
-# The latest n clues of each (kind, value, window) a batch asks about.
+    "SELECT ARRAY(SELECT (b.day::bigint << 32) | b.clue_id FROM correlate_band_keys AS b "
+    "WHERE b.key = k.key AND b.day BETWEEN k.low AND k.high "
+    "ORDER BY b.day DESC, b.clue_id DESC LIMIT %(per_band)s) "
+    "FROM unnest(%(keys)s::bigint[], %(lows)s::int[], %(highs)s::int[]) "
+    "WITH ORDINALITY AS k(key, low, high, n) ORDER BY k.n")
+BAND_LIST_LITE = (
+    "SELECT group_concat(v) FROM (SELECT (day << 32) | clue_id AS v FROM correlate_band_keys "
+    "WHERE key = ? AND day BETWEEN ? AND ? ORDER BY day DESC, clue_id DESC LIMIT ?)")
+# The latest n holders of each (kind, value, window) a batch asks about (as above).
 FIELD_LISTS_PG = (
-    "SELECT k.kind, k.value, k.low, k.high, f.day, f.clue_id "
+    "SELECT ARRAY(SELECT (f.day::bigint << 32) | f.clue_id FROM correlate_field_keys AS f "
+    "WHERE f.kind = k.kind AND f.value = k.value AND f.day BETWEEN k.low AND k.high "
+    "ORDER BY f.day DESC, f.clue_id DESC LIMIT k.n) "
     "FROM unnest(%(kinds)s::text[], %(values)s::text[], %(lows)s::int[], %(highs)s::int[], "
-    "%(limits)s::int[]) AS k(kind, value, low, high, n) "
-    "CROSS JOIN LATERAL (SELECT day, clue_id FROM correlate_field_keys "
-    "WHERE kind = k.kind AND value = k.value AND day BETWEEN k.low AND k.high "
-    "ORDER BY day DESC, clue_id DESC LIMIT k.n) AS f")
-FIELD_LIST_LITE = ("SELECT day, clue_id FROM correlate_field_keys WHERE kind = ? AND value = ? "
-                   "AND day BETWEEN ? AND ? ORDER BY day DESC, clue_id DESC LIMIT ?")
+    "%(limits)s::int[]) WITH ORDINALITY AS k(kind, value, low, high, n, i) ORDER BY k.i")
+FIELD_LIST_LITE = (
+    "SELECT group_concat(v) FROM (SELECT (day << 32) | clue_id AS v FROM correlate_field_keys "
+    "WHERE kind = ? AND value = ? AND day BETWEEN ? AND ? ORDER BY day DESC, clue_id DESC "
+    "LIMIT ?)")
 # What clues indexed meanwhile (by other workers) hold of a batch's keys.
 BANDS_OF_PG = ("SELECT key, day, clue_id FROM correlate_band_keys WHERE key = ANY(%s) "
                "AND day BETWEEN %s AND %s AND clue_id = ANY(%s)")

@@ -67,50 +67,39 @@ def indexed(connection: Connection, clue_ids: Sequence[int]) -> set[int]:
 
 
 def band_lists(connection: Connection, requests: Sequence[tuple[int, int, int]],
-               per_band: int) -> dict[tuple[int, int, int], list[tuple[int, int]]]:
-    """For each (band key, low day, high day): the latest `per_band` (day, clue id) holding
-    that key in those days, latest first."""
-    found: dict[tuple[int, int, int], list[tuple[int, int]]] = {r: [] for r in requests}
+               per_band: int) -> dict[tuple[int, int, int], list[int]]:
+    """For each (band key, low day, high day): the latest `per_band` holders of that key in
+    those days, latest first, each as day << 32 | clue id."""
     if not requests:
-        return found
+        return {}
     if _postgres(connection):
         keys, lows, highs = (list(c) for c in zip(*requests, strict=True))
         rows = connection.exec_driver_sql(queries.BAND_LISTS_PG, {
             "keys": keys, "lows": lows, "highs": highs, "per_band": per_band})
-        for key, low, high, day, clue_id in rows:
-            found[(key, low, high)].append((day, clue_id))
-        for listed in found.values():
-            listed.sort(reverse=True)
-        return found
+        return {r: listed for r, (listed,) in zip(requests, rows, strict=True)}
     cursor = _cursor(connection)
-    for request in requests:
-        key, low, high = request
-        found[request] = list(cursor.execute(queries.BAND_LIST_LITE, (key, low, high, per_band)))
-    return found
+    return {r: _numbers(cursor.execute(queries.BAND_LIST_LITE, (*r, per_band)).fetchone()[0])
+            for r in requests}
 
 
 def field_lists(connection: Connection, requests: Sequence[tuple[str, str, int, int, int]]
-                ) -> dict[tuple[str, str, int, int], list[tuple[int, int]]]:
-    """For each (kind, value, low day, high day, n): the latest n (day, clue id) holding
-    that field key in those days, latest first."""
-    found: dict[tuple[str, str, int, int], list[tuple[int, int]]] = {
-        r[:4]: [] for r in requests}
+                ) -> dict[tuple[str, str, int, int], list[int]]:
+    """For each (kind, value, low day, high day, n): the latest n holders of that field key
+    in those days, latest first, each as day << 32 | clue id."""
     if not requests:
-        return found
+        return {}
     if _postgres(connection):
         kinds, values, lows, highs, limits = (list(c) for c in zip(*requests, strict=True))
         rows = connection.exec_driver_sql(queries.FIELD_LISTS_PG, {
             "kinds": kinds, "values": values, "lows": lows, "highs": highs, "limits": limits})
-        for kind, value, low, high, day, clue_id in rows:
-            found[(kind, value, low, high)].append((day, clue_id))
-        for listed in found.values():
-            listed.sort(reverse=True)
-        return found
+        return {r[:4]: listed for r, (listed,) in zip(requests, rows, strict=True)}
     cursor = _cursor(connection)
-    for kind, value, low, high, n in requests:
-        found[(kind, value, low, high)] = list(
-            cursor.execute(queries.FIELD_LIST_LITE, (kind, value, low, high, n)))
-    return found
+    return {r[:4]: _numbers(cursor.execute(queries.FIELD_LIST_LITE, r).fetchone()[0])
+            for r in requests}
+
+
+def _numbers(joined: str | None) -> list[int]:
+    return sorted(map(int, joined.split(",")), reverse=True) if joined else []
 
 
 def bands_of(connection: Connection, keys: Sequence[int], low: int, high: int,
