@@ -67,12 +67,14 @@ def index_and_link(session: Session, entries: list[index.Entry], now: datetime,
     return apply(session, plan(session, entries, window_days), now)
 
 
-def plan(session: Session, entries: list[index.Entry],
-         window_days: int = WINDOW_DAYS) -> Plan:
-    """Read the index once for the whole batch and score every candidate pair (no lock)."""
+def plan(session: Session, entries: list[index.Entry], window_days: int = WINDOW_DAYS,
+         fresh_only: bool = True) -> Plan:
+    """Read the index once for the whole batch and score every candidate pair (no lock).
+    `fresh_only` leaves out the entries the index holds already."""
     connection = session.connection()
     seen = repository.last_batch(connection)  # first: what is numbered later is re-checked
-    done = repository.indexed(connection, [e.clue_id for e in entries])
+    done = (repository.indexed(connection, [e.clue_id for e in entries]) if fresh_only
+            else set())
     fresh = sorted((e for e in entries if e.clue_id not in done),
                    key=lambda e: (e.profile.reported_at, e.clue_id))
     result = Plan(fresh, window_days, seen)
@@ -121,7 +123,8 @@ def apply(session: Session, planned: Plan, now: datetime,
     linker = _Linker(planned, repository.standing(connection, sorted(ids), clusters.SYSTEM), now)
     details = {e.clue_id: linker.link(e) for e in entries}
     linker.write(session)
-    repository.add_batch(connection, seq + 1, [e.clue_id for e in entries], now)
+    repository.add_batch(connection, seq + 1, [[e.clue_id, e.day, sorted(set(e.band_keys))]
+                                               for e in entries], now)
     planned.events = linker.events
     if record:
         clusters.record(session, linker.events)
@@ -226,17 +229,22 @@ def _recheck(session: Session, planned: Plan) -> int:
     later = repository.batches_after(connection, planned.seen)
     if not later:
         return planned.seen
-    meanwhile = sorted({c for _, ids in later for c in ids})
+    meanwhile = sorted({entry[0] for _, entries in later for entry in entries})
     planned.rechecked += len(meanwhile)
-    planned.entries = [e for e in planned.entries if e.clue_id not in set(meanwhile)]
+    gone = set(meanwhile)
+    planned.entries = [e for e in planned.entries if e.clue_id not in gone]
+    if later[0][0] != planned.seen + 1:  # the plan is older than the batches kept: plan
+        fresh = plan(session, planned.entries, planned.window_days, fresh_only=False)
+        planned.__dict__.update({k: v for k, v in fresh.__dict__.items() if k != "rechecked"})
+        return later[-1][0]  # under the lock, that plan saw every batch linked
     if planned.entries:
-        window = planned.window_days
-        low = min(e.day for e in planned.entries) - window
-        high = max(e.day for e in planned.entries) + window
-        keys = sorted({k for e in planned.entries for k in e.band_keys})
+        wanted = {request[0] for request in planned.bands}
         by_key: dict[int, list[int]] = {}
-        for key, day, clue_id in repository.bands_of(connection, keys, low, high, meanwhile):
-            by_key.setdefault(key, []).append(_holder(day, clue_id))
+        for _, entries in later:
+            for clue_id, day, keys in entries:
+                for key in keys:
+                    if key in wanted:
+                        by_key.setdefault(key, []).append(_holder(day, clue_id))
         for request, listed in planned.bands.items():
             extra = _within(by_key.get(request[0], ()), request[1], request[2])
             planned.bands[request] = _joined(listed, extra, index.PER_BAND)

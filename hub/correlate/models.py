@@ -101,10 +101,11 @@ class ClueCluster(Base):
 class CorrelateBatch(Base):
     """One linked batch, numbered in the order batches were linked (under the linking lock,
     so in commit order). A worker reads the index outside the lock, noting the last number it
-    saw; under the lock it re-checks only the clues of the batches numbered after it. Old rows
-    are pruned as new ones come (`KEEP_BATCHES`)."""
+    saw; under the lock it re-checks only the clues of the batches numbered after it, with
+    the band keys kept here ([clue id, day, [band keys]] each: no scan of the keys table).
+    Old rows are pruned as new ones come (`KEEP_BATCHES`)."""
 
     __tablename__ = "correlate_batches"
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    clue_ids: Mapped[list[int]] = mapped_column(JSONType)
+    entries: Mapped[list[Any]] = mapped_column(JSONType)
     linked_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -107,13 +107,13 @@ def field_matches(connection: Connection, keys: Sequence[tuple[str, str, int]], 
     return connection.exec_driver_sql(" UNION ALL ".join(parts), tuple(params))
 
 
-def profile_rows(connection: Connection, clue_ids: Sequence[int]) -> Iterable[tuple[Any, ...]]:
+def profile_rows(connection: Connection, entries: Sequence[int]) -> Iterable[tuple[Any, ...]]:
     """(clue id, reported at, channel, region code, text, facts) of these clues."""
     if _postgres(connection):
-        return connection.exec_driver_sql(_PROFILES_PG, (list(clue_ids),))
+        return connection.exec_driver_sql(_PROFILES_PG, (list(entries),))
     return connection.exec_driver_sql(
         "SELECT clue_id, reported_at, channel, region_code, text, facts FROM correlate_profiles "
-        f"WHERE clue_id IN ({', '.join('?' * len(clue_ids))})", tuple(clue_ids))
+        f"WHERE clue_id IN ({', '.join('?' * len(entries))})", tuple(entries))
 
 
 _KEYS_PG = (
@@ -155,27 +155,27 @@ _STANDING_PG = (
     "WHERE clue_id = ANY(%(ids)s) AND detached_by IS NOT NULL AND detached_by <> %(system)s")
 
 
-def standing(connection: Connection, clue_ids: Sequence[int],
+def standing(connection: Connection, entries: Sequence[int],
              system: str) -> Iterable[tuple[int, int, bool]]:
     """(clue id, cluster id, detached) of these clues: the cluster each is in now (detached
     false), and each cluster a reviewer (not `system`) took it out of (detached true)."""
     if _postgres(connection):
-        return connection.exec_driver_sql(_STANDING_PG, {"ids": list(clue_ids), "system": system})
-    marks = ", ".join("?" * len(clue_ids))
+        return connection.exec_driver_sql(_STANDING_PG, {"ids": list(entries), "system": system})
+    marks = ", ".join("?" * len(entries))
     return connection.exec_driver_sql(
         f"SELECT clue_id, cluster_id, 0 FROM clue_clusters WHERE clue_id IN ({marks}) "
         f"UNION ALL SELECT clue_id, cluster_id, 1 FROM cluster_links WHERE clue_id IN ({marks}) "
-        "AND detached_by IS NOT NULL AND detached_by <> ?", (*clue_ids, *clue_ids, system))
+        "AND detached_by IS NOT NULL AND detached_by <> ?", (*entries, *entries, system))
 
 
 # --- a whole batch at once (hub.correlate.repository runs these) ---------------------------
 
 LAST_BATCH = "SELECT coalesce(max(seq), 0) FROM correlate_batches"
-BATCHES_AFTER_PG = "SELECT seq, clue_ids FROM correlate_batches WHERE seq > %s ORDER BY seq"
-BATCHES_AFTER_LITE = "SELECT seq, clue_ids FROM correlate_batches WHERE seq > ? ORDER BY seq"
-ADD_BATCH_PG = ("INSERT INTO correlate_batches (seq, clue_ids, linked_at) "
+BATCHES_AFTER_PG = "SELECT seq, entries FROM correlate_batches WHERE seq > %s ORDER BY seq"
+BATCHES_AFTER_LITE = "SELECT seq, entries FROM correlate_batches WHERE seq > ? ORDER BY seq"
+ADD_BATCH_PG = ("INSERT INTO correlate_batches (seq, entries, linked_at) "
                 "VALUES (%s, %s::jsonb, %s)")
-ADD_BATCH_LITE = "INSERT INTO correlate_batches (seq, clue_ids, linked_at) VALUES (?, ?, ?)"
+ADD_BATCH_LITE = "INSERT INTO correlate_batches (seq, entries, linked_at) VALUES (?, ?, ?)"
 PRUNE_BATCHES_PG = "DELETE FROM correlate_batches WHERE seq < %s"
 PRUNE_BATCHES_LITE = "DELETE FROM correlate_batches WHERE seq < ?"
 INDEXED_PG = "SELECT clue_id FROM correlate_profiles WHERE clue_id = ANY(%s)"
@@ -204,11 +204,5 @@ FIELD_LIST_LITE = (
     "SELECT group_concat(v) FROM (SELECT (day << 32) | clue_id AS v FROM correlate_field_keys "
     "WHERE kind = ? AND value = ? AND day BETWEEN ? AND ? ORDER BY day DESC, clue_id DESC "
     "LIMIT ?)")
-# What clues indexed meanwhile (by other workers) hold of a batch's keys.
-BANDS_OF_PG = ("SELECT key, day, clue_id FROM correlate_band_keys WHERE key = ANY(%s) "
-               "AND day BETWEEN %s AND %s AND clue_id = ANY(%s)")
-BANDS_OF_LITE = ("SELECT key, day, clue_id FROM correlate_band_keys WHERE key IN "
-                 "(SELECT value FROM json_each(?)) AND day BETWEEN ? AND ? AND clue_id IN "
-                 "(SELECT value FROM json_each(?))")
 PROFILES_LITE = ("SELECT clue_id, reported_at, channel, region_code, text, facts "
                  "FROM correlate_profiles WHERE clue_id IN (SELECT value FROM json_each(?))")

@@ -20,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as lite_insert
 from hub.correlate import queries
 from hub.correlate.models import CorrelateProfile
 
-KEEP_BATCHES = 5000  # batch numbers kept for the re-check (a worker is never that far behind)
+KEEP_BATCHES = 1000  # batch numbers kept for the re-check (a plan further behind plans again)
 
 
 def _postgres(connection: Connection) -> bool:
@@ -36,23 +36,25 @@ def last_batch(connection: Connection) -> int:
     return int(connection.exec_driver_sql(queries.LAST_BATCH).scalar_one())
 
 
-def batches_after(connection: Connection, seq: int) -> list[tuple[int, list[int]]]:
-    """(number, clue ids) of the batches linked after `seq`, in order."""
+def batches_after(connection: Connection, seq: int) -> list[tuple[int, list[Any]]]:
+    """(number, [[clue id, day, [band keys]], …]) of the batches linked after `seq`, in
+    order."""
     sql = queries.BATCHES_AFTER_PG if _postgres(connection) else queries.BATCHES_AFTER_LITE
-    return [(int(number), ids if isinstance(ids, list) else json.loads(ids))
-            for number, ids in connection.exec_driver_sql(sql, (seq,))]
+    return [(int(number), entries if isinstance(entries, list) else json.loads(entries))
+            for number, entries in connection.exec_driver_sql(sql, (seq,))]
 
 
-def add_batch(connection: Connection, seq: int, clue_ids: list[int], now: datetime) -> None:
-    """Number a linked batch; forget the numbers far behind."""
+def add_batch(connection: Connection, seq: int, entries: list[Any], now: datetime) -> None:
+    """Number a linked batch ([clue id, day, [band keys]] each); forget the numbers far
+    behind."""
     if _postgres(connection):
-        connection.exec_driver_sql(queries.ADD_BATCH_PG, (seq, json.dumps(clue_ids), now))
-        if seq % 500 == 0:
+        connection.exec_driver_sql(queries.ADD_BATCH_PG, (seq, json.dumps(entries), now))
+        if seq % 100 == 0:
             connection.exec_driver_sql(queries.PRUNE_BATCHES_PG, (seq - KEEP_BATCHES,))
         return
     at = now.replace(tzinfo=None).isoformat(sep=" ")
-    connection.exec_driver_sql(queries.ADD_BATCH_LITE, (seq, json.dumps(clue_ids), at))
-    if seq % 500 == 0:
+    connection.exec_driver_sql(queries.ADD_BATCH_LITE, (seq, json.dumps(entries), at))
+    if seq % 100 == 0:
         connection.exec_driver_sql(queries.PRUNE_BATCHES_LITE, (seq - KEEP_BATCHES,))
 
 
@@ -100,18 +102,6 @@ def field_lists(connection: Connection, requests: Sequence[tuple[str, str, int, 
 
 def _numbers(joined: str | None) -> list[int]:
     return sorted(map(int, joined.split(",")), reverse=True) if joined else []
-
-
-def bands_of(connection: Connection, keys: Sequence[int], low: int, high: int,
-             clue_ids: Sequence[int]) -> Iterable[tuple[int, int, int]]:
-    """(key, day, clue id) of these clues' band keys among `keys`, days [low, high]."""
-    if not keys or not clue_ids:
-        return []
-    if _postgres(connection):
-        return connection.exec_driver_sql(queries.BANDS_OF_PG,
-                                          (list(keys), low, high, list(clue_ids)))
-    return connection.exec_driver_sql(queries.BANDS_OF_LITE, (
-        json.dumps(list(keys)), low, high, json.dumps(list(clue_ids))))
 
 
 def profile_rows(connection: Connection, clue_ids: Sequence[int]) -> Iterable[tuple[Any, ...]]:

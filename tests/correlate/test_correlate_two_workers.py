@@ -11,7 +11,7 @@ import contextlib
 import threading
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from hub.correlate import index, labelled, repository
 from hub.correlate.models import ClueCluster
@@ -56,7 +56,7 @@ def test_two_workers_at_once_cluster_like_one(hub, add_clue, correlate, monkeypa
 
     def spy(connection, seq):  # noqa: ANN001, ANN202
         found = after(connection, seq)
-        rechecked.extend(c for _, ids in found for c in ids)
+        rechecked.extend(entry[0] for _, entries in found for entry in entries)
         return found
 
     monkeypatch.setattr(index, "lock_linking", meet_then_lock)
@@ -78,3 +78,27 @@ def test_two_workers_at_once_cluster_like_one(hub, add_clue, correlate, monkeypa
     assert not errors
     assert rechecked, "the second worker read before the first linked: it must re-check"
     assert _partition(hub, copies) == reference
+
+
+def test_a_plan_older_than_the_batches_kept_is_made_again_under_the_lock(
+        hub, add_clue, correlate, monkeypatch):
+    first = add_clue("S27-1")
+    assert correlate([first]) == 1
+    assert correlate([add_clue("S01-1")]) == 1
+    with hub.uow() as uow:  # the first batch's number was pruned
+        uow.session.execute(text("DELETE FROM correlate_batches WHERE seq = 1"))
+        uow.commit()
+    last, calls = repository.last_batch, []
+
+    def stale(connection) -> int:  # noqa: ANN001 - the plan's read saw no batch at all
+        calls.append(connection)
+        return 0 if len(calls) == 1 else last(connection)
+
+    monkeypatch.setattr(repository, "last_batch", stale)
+    again = add_clue("S27-2")
+    assert correlate([again]) == 1
+    with hub.uow(write=False) as uow:
+        rows = dict(uow.session.execute(select(ClueCluster.clue_id, ClueCluster.cluster_id)
+                                        .where(ClueCluster.clue_id.in_([first, again]))).all())
+    assert rows.get(first) is not None and rows.get(first) == rows.get(again)
+    assert len(calls) == 2  # planned again under the lock

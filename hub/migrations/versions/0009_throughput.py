@@ -23,7 +23,7 @@ def upgrade() -> None:
     op.create_table(
         "correlate_batches",
         sa.Column("seq", sa.BigInteger(), autoincrement=False, nullable=False),
-        sa.Column("clue_ids", J, nullable=False),
+        sa.Column("entries", J, nullable=False),
         sa.Column("linked_at", T, nullable=False),
         sa.PrimaryKeyConstraint("seq"),
     )
