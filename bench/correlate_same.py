@@ -57,7 +57,7 @@ def run(args: argparse.Namespace, url: str, tmp: Path) -> dict[str, list]:
     from bench import synth
     from bench.profile_pipeline import pending
     from hub.agencies.service import add_agency
-    from hub.api.app import create_app
+    from hub.app import create_app
     from hub.container import Hub
     from hub.db.migrate import upgrade
     from hub.pipeline.stages import pipeline

@@ -33,7 +33,7 @@ from sqlalchemy import select  # noqa: E402
 
 from bench import synth  # noqa: E402
 from hub.agencies.service import add_agency  # noqa: E402
-from hub.api.app import create_app  # noqa: E402
+from hub.app import create_app  # noqa: E402
 from hub.container import Hub  # noqa: E402
 from hub.db.migrate import upgrade  # noqa: E402
 from hub.db.models import Task  # noqa: E402

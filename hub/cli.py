@@ -5,21 +5,11 @@ from __future__ import annotations
 import sys
 
 import click
-import orjson
 
 from hub import log
+from hub.commands import echo_json, make_hub
 from hub.errors import ConfigError, HubError
 from hub.settings import get_settings
-
-
-def _hub():
-    from hub.container import Hub
-
-    return Hub.from_settings(get_settings())
-
-
-def _echo_json(data: object) -> None:
-    click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
 
 
 class _Group(click.Group):
@@ -30,6 +20,8 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (HubError, ConfigError) as exc:
             click.echo(f"错误：{exc}", err=True)
+            for problem in getattr(exc, "errors", []):  # InvalidInput: each field's rule
+                click.echo(f"  {problem.msg}", err=True)
             for hint in getattr(exc, "hints", []):
                 click.echo(f"  提示：{hint}", err=True)
             sys.exit(1)
@@ -45,9 +37,9 @@ def main() -> None:
 @click.option("--port", type=int, help="默认取 HUB_PORT（8000）")
 @click.option("--with-simulators", is_flag=True,
               help="同时启动六个协作单位系统的模拟器，并让连接器从中拉取")
-@click.option("--simulator-port", type=int, default=8101, show_default=True,
-              help="模拟器的起始端口（六个连续端口）")
-def run(port: int | None, with_simulators: bool, simulator_port: int) -> None:
+@click.option("--simulator-port", type=int, default=None,
+              help="模拟器的起始端口（六个连续端口）；默认 HUB_PORT+101 起，被占用时自动选择空闲端口")
+def run(port: int | None, with_simulators: bool, simulator_port: int | None) -> None:
     """All in one process: API, queue consumers and scheduler (embedded default)."""
     from hub.runner import prepare, run_all
 
@@ -98,27 +90,11 @@ def migrate() -> None:
     click.echo("数据库已迁移到最新版本")
 
 
-@main.group()
-def keys() -> None:
-    """The encryption keyring."""
-
-
-@keys.command("init")
-def keys_init() -> None:
-    """Create the keyring file (mode 0600) unless it exists."""
-    from hub.security.keyring import ensure_keyring
-    from hub.security.signing import ensure_signing_key, signing_key_path
-
-    path = get_settings().keyring_path
-    ring = ensure_keyring(path)
-    click.echo(f"密钥环 {path}：当前主密钥 {ring.active_id}")
-    signing = ensure_signing_key(signing_key_path(path))
-    click.echo(f"签名密钥 {signing_key_path(path)}：公钥编号 {signing.key_id}")
-
-
-# Each domain registers its own commands (imported last: they use the group defined above).
+# Each domain's commands (module-level click groups in its cli.py).
 from hub import cli_admin  # noqa: E402
 from hub.accounts import cli as accounts_cli  # noqa: E402
+from hub.agencies import cli as agencies_cli  # noqa: E402
+from hub.archive import cli as archive_cli  # noqa: E402
 from hub.audit import cli as audit_cli  # noqa: E402
 from hub.calendar import cli as calendar_cli  # noqa: E402
 from hub.collect import cli as collect_cli  # noqa: E402
@@ -129,6 +105,10 @@ from hub.privacy import cli as privacy_cli  # noqa: E402
 from hub.reports import cli as reports_cli  # noqa: E402
 from hub.route import cli as route_cli  # noqa: E402
 
-for _domain in (cli_admin, accounts_cli, audit_cli, calendar_cli, collect_cli, correlate_cli,
+for _domain in (cli_admin, accounts_cli, agencies_cli, archive_cli,
+                audit_cli, calendar_cli, collect_cli,
                 directory_cli, notify_cli, privacy_cli, reports_cli, route_cli):
-    _domain.register(main, _hub, _echo_json)
+    for _command in _domain.COMMANDS:
+        main.add_command(_command)
+# hub/correlate is being rewritten on another branch; its commands still register themselves.
+correlate_cli.register(main, make_hub, echo_json)

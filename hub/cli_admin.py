@@ -1,226 +1,137 @@
-"""Administrator commands: agencies and their keys, failed tasks, the published schemas."""
+"""Administrator commands: failed tasks, the published schemas, the keyring and master keys
+(`hub keys init|rotate|rewrap|status|retire`)."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 import click
 
 from hub import audit
-from hub.contract.v1 import Channel
-from hub.db.types import utcnow
+from hub.commands import make_hub
+from hub.settings import get_settings
 
 
-def _key_options(command: Callable) -> Callable:
-    """--scopes, --expires, --allow-ip: what a new key may do, until when, from where."""
-    command = click.option("--allow-ip", "allow_ip", multiple=True, metavar="CIDR",
-                           help="只允许从这些地址使用密钥（可重复，如 10.1.0.0/16）")(command)
-    command = click.option("--expires", metavar="WHEN",
-                           help="到期：日期 2027-06-30（当天结束，北京时间）、带时区的时间，或 90d")(command)
-    return click.option("--scopes", metavar="LIST",
-                        help="权限范围，逗号分隔：clues:write,clues:read,handoffs:read,"
-                             "handoffs:write,reports:read（默认全部）")(command)
+@click.group()
+def tasks() -> None:
+    """Pipeline work that failed for good: see it, replay it."""
 
 
-def _policy(scopes: str | None, expires: str | None, allow_ip: tuple[str, ...]):  # noqa: ANN202
-    from hub.agencies.service import DEFAULT_SCOPES, KeyPolicy, parse_networks, parse_scopes
-    from hub.errors import InvalidInput
+@tasks.command("failed")
+def tasks_failed() -> None:
+    from hub.pipeline.tasks import list_failed
 
-    try:
-        return KeyPolicy(scopes=parse_scopes(scopes) if scopes else DEFAULT_SCOPES,
-                         expires_at=_expiry(expires) if expires else None,
-                         allowed_ips=parse_networks(allow_ip))
-    except InvalidInput as exc:
-        hint = {"scopes": "--scopes", "allow_ip": "--allow-ip"}[str(exc.errors[0].loc[0])]
-        raise click.BadParameter(exc.errors[0].msg, param_hint=hint) from None
-
-
-def _expiry(text: str):  # noqa: ANN202
-    from datetime import date, datetime, time, timedelta
-    from zoneinfo import ZoneInfo
-
-    office = ZoneInfo("Asia/Shanghai")
-    try:
-        if text.endswith("d") and text[:-1].isdigit():
-            return utcnow() + timedelta(days=int(text[:-1]))
-        if len(text) == 10:
-            day = date.fromisoformat(text) + timedelta(days=1)
-            return datetime.combine(day, time(), office)
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        when = None
-    if when is None or when.tzinfo is None:
-        raise click.BadParameter(f"“{text}”不是日期（2027-06-30）、带时区的时间或天数（90d）",
-                                 param_hint="--expires")
-    return when
+    with make_hub().uow(write=False) as uow:
+        rows = list_failed(uow.session)
+    for task in rows:
+        click.echo(f"{task.id:>8}  {task.stage}  线索 {task.ref_id}  尝试 {task.attempts} 次  "
+                   f"{task.last_error}")
+    click.echo(f"共 {len(rows)} 项失败")
 
 
-def _key_summary(key: str, policy) -> dict:  # noqa: ANN001
-    return {"api_key": key, "scopes": policy.scopes.split(),
-            "expires_at": policy.expires_at.isoformat() if policy.expires_at else None,
-            "allowed_ips": (policy.allowed_ips or "").split()}
+@tasks.command("replay")
+@click.argument("task_ids", nargs=-1, type=int)
+@click.option("--all", "replay_all", is_flag=True)
+def tasks_replay(task_ids: tuple[int, ...], replay_all: bool) -> None:
+    from hub.admin.service import Actor, replay_tasks
+
+    if not task_ids and not replay_all:
+        raise click.UsageError("请给出任务编号，或用 --all 重放全部失败任务")
+    n = replay_tasks(make_hub(), Actor(audit.cli_actor(), via="cli"),
+                     None if replay_all else list(task_ids))
+    click.echo(f"已重新排队 {n} 项任务")
 
 
-def register(main: click.Group, make_hub: Callable, echo_json: Callable) -> None:
-    @main.group()
-    def agency() -> None:
-        """Partner agencies (协作单位) and their API keys."""
+@click.group()
+def schemas() -> None:
+    """The shared schema v1 as JSON Schema files (schemas/ at the repository top)."""
 
-    @agency.command("add")
-    @click.option("--name", required=True, help="单位全称，如 十堰市中级人民法院")
-    @click.option("--channel", required=True, type=click.Choice([c.value for c in Channel]))
-    @click.option("--region", help="6 位行政区划代码")
-    @_key_options
-    @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
-    def agency_add(name: str, channel: str, region: str | None, scopes: str | None,
-                   expires: str | None, allow_ip: tuple[str, ...], as_json: bool) -> None:
-        """Register an agency; prints its new API key once (only a hash is stored)."""
-        from hub.agencies.service import add_agency
-        from hub.normalize.codes import CodeError, check_region_code
 
-        try:
-            region = check_region_code(region) if region else None
-        except CodeError as exc:
-            raise click.BadParameter(str(exc), param_hint="--region") from None
-        policy = _policy(scopes, expires, allow_ip)
-        with make_hub().uow() as uow:
-            found, key = add_agency(uow.session, name=name, channel=channel, region_code=region,
-                                    policy=policy)
-            audit.record(uow.session, actor=audit.cli_actor(), action="agency.added",
-                         target=f"agency:{found.id}", via="cli",
-                         after={"name": found.name, "channel": channel, "region_code": region})
-            uow.commit()
-        data = {"id": found.id, "name": found.name, "channel": channel, "region_code": region,
-                **_key_summary(key, policy)}
-        if as_json:
-            echo_json(data)
-        else:
-            click.echo(f"已登记协作单位 {found.name}（编号 {found.id}）")
-            click.echo(f"API 密钥（只显示这一次，请妥善转交）：{key}")
+@schemas.command("export")
+@click.option("--out", default="schemas", show_default=True)
+def schemas_export(out: str) -> None:
+    from hub.published import write_schemas
 
-    @agency.command("list")
-    @click.option("--json", "as_json", is_flag=True)
-    def agency_list(as_json: bool) -> None:
-        """Agencies with their keys (ids and state, never secrets)."""
-        from hub.agencies.service import list_agencies
+    for path in write_schemas(out):
+        click.echo(f"已写出 {path}")
 
-        with make_hub().uow(write=False) as uow:
-            rows = [
-                {"id": a.id, "name": a.name, "channel": a.channel, "region_code": a.region_code,
-                 "signed_requests": a.signing_public_key is not None,
-                 "keys": [{"id": k.id, "created_at": k.created_at.isoformat(),
-                           "revoked": k.revoked_at is not None, "scopes": k.scopes.split(),
-                           "expires_at": k.expires_at.isoformat() if k.expires_at else None,
-                           "allowed_ips": (k.allowed_ips or "").split()} for k in keys]}
-                for a, keys in list_agencies(uow.session)
-            ]
-        if as_json:
-            echo_json(rows)
-            return
-        for row in rows:
-            live = [k["id"] for k in row["keys"] if not k["revoked"]]
-            click.echo(f"{row['id']:>4}  {row['name']}  {row['channel']}  "
-                       f"{row['region_code'] or '-'}  有效密钥: {', '.join(live) or '无'}")
 
-    @agency.command("revoke-key")
-    @click.argument("key_id")
-    def agency_revoke_key(key_id: str) -> None:
-        """Revoke one API key at once (by its id, the part after `hub_`)."""
-        from hub.agencies.service import revoke_key
+@click.group()
+def keys() -> None:
+    """The encryption keyring."""
 
-        with make_hub().uow() as uow:
-            revoke_key(uow.session, key_id)
-            audit.record(uow.session, actor=audit.cli_actor(), action="agency.key_revoked",
-                         target=f"api_key:{key_id}", via="cli")
-            uow.commit()
-        click.echo(f"密钥 {key_id} 已吊销")
 
-    @agency.command("rotate-key")
-    @click.argument("agency_ref")
-    @_key_options
-    @click.option("--json", "as_json", is_flag=True)
-    def agency_rotate_key(agency_ref: str, scopes: str | None, expires: str | None,
-                          allow_ip: tuple[str, ...], as_json: bool) -> None:
-        """Issue a new key for an agency (id or name) and revoke its old ones."""
-        from hub.agencies.service import find_agency, rotate_key
+@keys.command("init")
+def keys_init() -> None:
+    """Create the keyring file (mode 0600) unless it exists."""
+    from hub.security.keyring import ensure_keyring
+    from hub.security.signing import ensure_signing_key, signing_key_path
 
-        policy = _policy(scopes, expires, allow_ip)
-        with make_hub().uow() as uow:
-            found = find_agency(uow.session, agency_ref)
-            key, revoked = rotate_key(uow.session, found, policy)
-            audit.record(uow.session, actor=audit.cli_actor(), action="agency.key_rotated",
-                         target=f"agency:{found.id}", via="cli",
-                         after={"new_key": key.split("_")[1], "revoked_key_ids": revoked})
-            uow.commit()
-        if as_json:
-            echo_json({"id": found.id, **_key_summary(key, policy), "revoked_key_ids": revoked})
-        else:
-            click.echo(f"新 API 密钥（只显示这一次）：{key}")
-            click.echo(f"已吊销旧密钥：{', '.join(revoked) or '无'}")
+    path = get_settings().keyring_path
+    ring = ensure_keyring(path)
+    click.echo(f"密钥环 {path}：当前主密钥 {ring.active_id}")
+    signing = ensure_signing_key(signing_key_path(path))
+    click.echo(f"签名密钥 {signing_key_path(path)}：公钥编号 {signing.key_id}")
 
-    @agency.command("signing-key")
-    @click.argument("agency_ref")
-    @click.option("--public-key", "public_key", type=click.Path(exists=True, dir_okay=False),
-                  help="协作单位的 Ed25519 公钥（PEM）；登记后该单位的每个请求都必须签名")
-    @click.option("--remove", is_flag=True, help="取消请求签名要求")
-    def agency_signing_key(agency_ref: str, public_key: str | None, remove: bool) -> None:
-        """Require signed requests from an agency (its Ed25519 public key), or stop requiring."""
-        from pathlib import Path
 
-        from hub.agencies.service import find_agency, set_signing_key
-        from hub.errors import InvalidInput
+def _progress(column: str, done: int, seen: int) -> None:
+    click.echo(f"  {column}: 已查看 {seen}，已重新封装 {done}")
 
-        if bool(public_key) == remove:
-            raise click.UsageError("请给出 --public-key FILE，或用 --remove 取消")
-        pem = Path(public_key).read_text() if public_key else None
-        with make_hub().uow() as uow:
-            found = find_agency(uow.session, agency_ref)
-            try:
-                set_signing_key(uow.session, found, pem)
-            except InvalidInput as exc:
-                raise click.BadParameter(exc.errors[0].msg, param_hint="--public-key") from None
-            uow.commit()
-        click.echo(f"协作单位 {found.name} 的请求" + ("今后必须签名" if pem else "不再要求签名"))
 
-    @main.group()
-    def tasks() -> None:
-        """Pipeline work that failed for good: see it, replay it."""
+@keys.command("rotate")
+@click.option("--batch", default=500, show_default=True, help="每批重新封装的行数")
+def keys_rotate(batch: int) -> None:
+    """Add a new master key (active) and re-wrap every data key, in batches, while running."""
+    from hub.rotation import add_master_key, rewrap_all
 
-    @tasks.command("failed")
-    def tasks_failed() -> None:
-        from hub.pipeline.tasks import list_failed
+    hub = make_hub()
+    key_id = add_master_key(hub)
+    with hub.uow() as uow:
+        audit.record(uow.session, actor=audit.cli_actor(), action="keys.rotated", via="cli",
+                     after={"active": key_id})
+        uow.commit()
+    click.echo(f"新主密钥 {key_id} 已启用；正在重新封装数据密钥……")
+    report = rewrap_all(hub, batch=batch, progress=_progress)
+    click.echo(f"完成：重新封装 {report.rewrapped} 个数据密钥（查看 {report.looked_at} 个值）")
 
-        with make_hub().uow(write=False) as uow:
-            rows = list_failed(uow.session)
-        for task in rows:
-            click.echo(f"{task.id:>8}  {task.stage}  线索 {task.ref_id}  尝试 {task.attempts} 次  "
-                       f"{task.last_error}")
-        click.echo(f"共 {len(rows)} 项失败")
 
-    @tasks.command("replay")
-    @click.argument("task_ids", nargs=-1, type=int)
-    @click.option("--all", "replay_all", is_flag=True)
-    def tasks_replay(task_ids: tuple[int, ...], replay_all: bool) -> None:
-        from hub.pipeline.sweeper import sweep
-        from hub.pipeline.tasks import replay_failed
+@keys.command("rewrap")
+@click.option("--batch", default=500, show_default=True)
+def keys_rewrap(batch: int) -> None:
+    """Re-wrap data keys still under an older master key (e.g. before `retire`)."""
+    from hub.rotation import rewrap_all
 
-        if not task_ids and not replay_all:
-            raise click.UsageError("请给出任务编号，或用 --all 重放全部失败任务")
-        hub = make_hub()
-        with hub.uow() as uow:
-            n = replay_failed(uow.session, utcnow(), None if replay_all else list(task_ids))
-            uow.commit()
-        sweep(hub)
-        click.echo(f"已重新排队 {n} 项任务")
+    report = rewrap_all(make_hub(), batch=batch, progress=_progress)
+    click.echo(f"完成：重新封装 {report.rewrapped} 个数据密钥")
 
-    @main.group()
-    def schemas() -> None:
-        """The shared schema v1 as JSON Schema files (schemas/ at the repository top)."""
 
-    @schemas.command("export")
-    @click.option("--out", default="schemas", show_default=True)
-    def schemas_export(out: str) -> None:
-        from hub.contract.export import write_schemas
+@keys.command("status")
+def keys_status() -> None:
+    """Each master key, whether active, and how many stored values it wraps."""
+    from hub.rotation import _keyring, key_usage
 
-        for path in write_schemas(out):
-            click.echo(f"已写出 {path}")
+    hub = make_hub()
+    ring = _keyring(hub).ring()
+    usage = key_usage(hub)
+    for key_id in ring.keys:
+        mark = "*" if key_id == ring.active_id else " "
+        click.echo(f"{mark} {key_id}  创建于 {ring.created.get(key_id, '')[:19]}  "
+                   f"使用中的值 {usage.get(key_id, 0)}")
+    for key_id, when in ring.retired.items():
+        click.echo(f"  {key_id}  已停用 {when[:19]}")
+
+
+@keys.command("retire")
+@click.argument("key_id")
+def keys_retire(key_id: str) -> None:
+    """Remove an old master key; refused while any stored value still uses it."""
+    from hub.rotation import retire_key
+
+    hub = make_hub()
+    retire_key(hub, key_id)
+    with hub.uow() as uow:
+        audit.record(uow.session, actor=audit.cli_actor(), action="keys.retired", via="cli",
+                     after={"key_id": key_id})
+        uow.commit()
+    click.echo(f"主密钥 {key_id} 已停用并从密钥环移除")
+
+
+COMMANDS = [tasks, schemas, keys]

@@ -8,6 +8,7 @@ import threading
 import uvicorn
 
 from hub import log, scheduler
+from hub.audit.jobs import sign_at_shutdown
 from hub.container import Hub
 from hub.db.migrate import upgrade
 from hub.pipeline.worker import Worker
@@ -59,7 +60,7 @@ def _threads(hub: Hub, stop: threading.Event, workers: int, with_scheduler: bool
 
 def run_all(settings: Settings) -> None:
     """API, queue consumers and scheduler in one process (the embedded default)."""
-    from hub.api.app import create_app  # seconds of imports a worker or scheduler never needs
+    from hub.app import create_app  # seconds of imports a worker or scheduler never needs
 
     prepare(settings)
     hub = Hub.from_settings(settings)
@@ -75,13 +76,21 @@ def run_all(settings: Settings) -> None:
         stop.set()
         for thread in threads:
             thread.join(timeout=10)
+        sign_at_shutdown(hub)
         hub.close()
 
 
 def run_api(settings: Settings, processes: int) -> None:
     check_safe_to_start(settings)
-    uvicorn.run("hub.api.main:app_factory", factory=True, host=settings.host, port=settings.port,
-                workers=processes, log_level="warning", access_log=False)
+    try:
+        uvicorn.run("hub.app:app_factory", factory=True, host=settings.host,
+                    port=settings.port, workers=processes, log_level="warning", access_log=False)
+    finally:  # the API processes have stopped: sign what they appended
+        hub = Hub.from_settings(settings)
+        try:
+            sign_at_shutdown(hub)
+        finally:
+            hub.close()
 
 
 def run_role(settings: Settings, workers: int, with_scheduler: bool) -> None:
@@ -96,4 +105,5 @@ def run_role(settings: Settings, workers: int, with_scheduler: bool) -> None:
         pass
     for thread in threads:
         thread.join(timeout=10)
+    sign_at_shutdown(hub)
     hub.close()

@@ -79,10 +79,12 @@ class LeaderLock:
 
 def jobs(hub: Hub) -> list[Job]:
     """Every periodic job: the sweeper, then each domain's own."""
+    from hub.archive import jobs as archive
     from hub.audit import jobs as audit
     from hub.collect import jobs as collect
     from hub.correlate import jobs as correlate
     from hub.directory import jobs as directory
+    from hub.followups import jobs as followups
     from hub.notify import jobs as notify
     from hub.privacy import jobs as privacy
     from hub.reports import jobs as reports
@@ -90,7 +92,7 @@ def jobs(hub: Hub) -> list[Job]:
 
     own = [Job("sweep", lambda: sweep(hub), args={"seconds": hub.settings.sweep_interval_seconds}),
            Job("purge_done_tasks", lambda: purge_done_tasks(hub), args={"hours": 1})]
-    domains = (audit, collect, correlate, directory, notify, privacy, reports, route)
+    domains = (archive, audit, collect, correlate, directory, followups, notify, privacy, reports, route)
     return own + [job for domain in domains for job in domain.jobs(hub)]
 
 

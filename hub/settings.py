@@ -26,6 +26,8 @@ class Settings(BaseSettings):
 
     office_name: str = "十堰市委依法治市办"
     office_region: str = "420300"
+    # Documents the office issues are numbered <prefix><letter>〔<year>〕<n>号, e.g. 十法督交〔2026〕12号.
+    document_prefix: str = "十法督"
     # Subject units matched approximately below this score (0–100) stay unresolved for review.
     directory_match_threshold: float = 85.0
     # Clues about the same problem are clustered when reported within this many days.
@@ -33,6 +35,9 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = 1024 * 1024
     batch_max_items: int = 500
+    # Containers nested in one JSON body, counted from the body itself. orjson writes back
+    # only 254 levels; anything accepted must fit inside every answer that embeds it.
+    max_json_depth: int = 64
     clock_skew_seconds: int = 300
 
     worker_batch_size: int = 200
@@ -50,6 +55,8 @@ class Settings(BaseSettings):
     handoff_complete_days: int = 10
     handoff_kind_days: dict[str, list[int]] = Field(default_factory=lambda: {"cc": [0, 0]})
     handoff_attachment_max_bytes: int = 10 * 1024 * 1024
+    # The bytes of one attachment of a clue (partners' uploads, the office's registrations).
+    clue_attachment_max_bytes: int = 20 * 1024 * 1024
 
     # How long an API key's record is trusted before it is read again (revocation delay).
     api_key_cache_seconds: float = 2.0
@@ -77,6 +84,8 @@ class Settings(BaseSettings):
     webhook_retention_days: float = 30.0
     # Reminders (催办) and escalation (督办) to the section heads past this many overdue days.
     escalate_after_overdue_days: int = 3
+    # The second step of the ladder: a leader (领导介入) past this many overdue working days.
+    escalate_leader_after_overdue_days: int = 10
     reminders_interval_seconds: float = 600.0
     # Pins the office date the reminders job counts from (YYYY-MM-DD; demos and tests only).
     reminders_today: str | None = None
@@ -90,8 +99,11 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = 10.0
     # Where office users reach the pages (links in e-mails).
     public_url: str = "http://127.0.0.1:8000"
+    # 回头看: months after closing, per kind of the closing hand-off (assign = rectification);
+    # a kind not named gets no follow-up unless the office sets a date at closing.
+    followup_months: dict[str, int] = Field(default_factory=lambda: {"assign": 3})
     # Personal data and the audit trail (hub.audit, hub.privacy).
-    audit_sign_interval_minutes: int = 60  # the chain head is signed at least daily
+    audit_sign_seconds: int = 30  # the chain head is signed this soon after an append (≤ 60)
     reveal_valid_hours: int = 24  # an approved reveal request lets its requester see this long
     retention_days: int = 1825  # raw records and reporter data purged after this (5 years)
     # Per-channel overrides, e.g. HUB_RETENTION_CHANNEL_DAYS='{"hotline": 730}'

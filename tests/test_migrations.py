@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from hub.db.registry import metadata
+from hub.tables import metadata
 
 
 def test_migrations_match_the_models(hub):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jsonschema
 
-from hub.contract.export import PUBLISHED, schema_text
+from hub.published import PUBLISHED, schema_text
 from tests.support import factories
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas" / "v1"

@@ -83,6 +83,31 @@ def check_ip(agency: AgencyPrincipal, ip: str | None) -> None:
         raise Forbidden(f"来源 IP {ip or '未知'} 不在该 API 密钥允许的地址范围内")
 
 
+def parse_expiry(text: str, now: datetime | None = None) -> datetime | None:
+    """`2027-06-30` (the end of that day, Beijing time), a time with its offset, or `90d`;
+    empty for a key that never expires."""
+    from datetime import date, time, timedelta
+
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        if text.endswith("d") and text[:-1].isdigit():
+            return (now or utcnow()) + timedelta(days=int(text[:-1]))
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text) + timedelta(days=1), time(),
+                                    OFFICE_TZ)
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        when = None
+    if when is None or when.tzinfo is None:
+        raise InvalidInput([FieldError(["expires"], f"到期时间“{text}”不是日期（2027-06-30）、"
+                                       "带时区的时间或天数（90d）")])
+    if when <= (now or utcnow()):
+        raise InvalidInput([FieldError(["expires"], f"到期时间“{text}”已经过去")])
+    return when
+
+
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -105,20 +130,77 @@ def new_key(session: Session, agency_id: int, policy: KeyPolicy | None = None) -
     return f"hub_{key_id}_{secret}"
 
 
-def add_agency(
-    session: Session, *, name: str, channel: str, region_code: str | None,
-    policy: KeyPolicy | None = None,
-) -> tuple[Agency, str]:
-    for existing in session.scalars(select(Agency.name)).all():
+def _check_name(session: Session, name: str, except_id: int | None = None) -> str:
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise InvalidInput([FieldError(["name"], "单位名称应为 1–200 个字符")])
+    for agency_id, existing in session.execute(select(Agency.id, Agency.name)).all():
+        if agency_id == except_id:
+            continue
         if existing == name:
             raise Conflict(f"协作单位“{name}”已经登记")
         if same_name(existing, name):
             raise Conflict(f"协作单位“{name}”与已登记的“{existing}”看起来相同"
                            "（含形近字符或不可见字符），不能重复登记")
-    agency = Agency(name=name, channel=channel, region_code=region_code, created_at=utcnow())
+    return name
+
+
+def _check_channel(channel: str) -> str:
+    from hub.contract.v1 import CHANNEL_LABELS
+
+    if channel not in CHANNEL_LABELS:
+        raise InvalidInput([FieldError(["channel"], f"渠道应为以下之一：{'、'.join(CHANNEL_LABELS)}")])
+    return channel
+
+
+def _check_region(region_code: str | None) -> str | None:
+    from hub.normalize.codes import CodeError, check_region_code
+
+    if not region_code:
+        return None
+    try:
+        return check_region_code(region_code.strip())
+    except CodeError as exc:
+        raise InvalidInput([FieldError(["region_code"], str(exc))]) from None
+
+
+def add_agency(
+    session: Session, *, name: str, channel: str, region_code: str | None,
+    policy: KeyPolicy | None = None,
+) -> tuple[Agency, str]:
+    name = _check_name(session, name)
+    agency = Agency(name=name, channel=_check_channel(channel),
+                    region_code=_check_region(region_code), created_at=utcnow())
     session.add(agency)
     session.flush()
     return agency, new_key(session, agency.id, policy)
+
+
+def update_agency(session: Session, agency: Agency, *, name: str, channel: str,
+                  region_code: str | None) -> dict:
+    """Change an agency's name, channel or region; answers what it was before."""
+    before = {"name": agency.name, "channel": agency.channel, "region_code": agency.region_code}
+    agency.name = _check_name(session, name, except_id=agency.id)
+    agency.channel = _check_channel(channel)
+    agency.region_code = _check_region(region_code)
+    return before
+
+
+def set_agency_active(session: Session, agency: Agency, active: bool) -> None:
+    """A disabled agency's keys stop working at once (the guard checks `active`)."""
+    agency.active = active
+
+
+def office_agency(session: Session, name: str, region_code: str | None) -> Agency:
+    """The office itself as a sending agency: what it registers by hand (立项登记) is its
+    own submission. Created on first use, without a key: nothing logs in as the office."""
+    agency = session.scalar(select(Agency).where(Agency.name == name))
+    if agency is None:
+        agency = Agency(name=name, channel="other", region_code=region_code, active=True,
+                        created_at=utcnow())
+        session.add(agency)
+        session.flush()
+    return agency
 
 
 def find_agency(session: Session, ref: str) -> Agency:
@@ -131,9 +213,9 @@ def find_agency(session: Session, ref: str) -> Agency:
     return agency
 
 
-def revoke_key(session: Session, key_id: str) -> ApiKey:
+def revoke_key(session: Session, key_id: str, agency_id: int | None = None) -> ApiKey:
     key = session.get(ApiKey, key_id)
-    if key is None:
+    if key is None or (agency_id is not None and key.agency_id != agency_id):
         raise NotFound(f"没有找到密钥 {key_id}")
     key.revoked_at = key.revoked_at or utcnow()
     return key
@@ -155,6 +237,7 @@ def set_signing_key(session: Session, agency: Agency, public_pem: str | None) ->
     if public_pem is not None:
         from hub.agencies.signing import load_public_key
 
+        public_pem = public_pem.strip() + "\n"
         load_public_key(public_pem)  # refuses anything that is not an Ed25519 public key
     agency.signing_public_key = public_pem
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hub.api.responses import JSONResponse
 from hub.contract.messages import field_errors
@@ -26,28 +27,6 @@ class ErrorOut(BaseModel):
     errors: list[FieldErrorOut] | None = None
 
 
-def document_errors(schema: dict) -> None:
-    """Declares ErrorOut as the body of every 4xx answer in the OpenAPI document."""
-    components = schema.setdefault("components", {}).setdefault("schemas", {})
-    components.update(ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
-                      .pop("$defs", {}))
-    components["ErrorOut"] = ErrorOut.model_json_schema(
-        ref_template="#/components/schemas/{model}")
-    components["ErrorOut"].pop("$defs", None)
-    components.pop("HTTPValidationError", None)
-    components.pop("ValidationError", None)
-    body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
-    for operations in schema.get("paths", {}).values():
-        for operation in operations.values():
-            responses = operation.get("responses", {})
-            for status, answer in responses.items():
-                if str(status).startswith("4"):
-                    answer["content"] = body
-            if any(p.get("in") in ("query", "path") for p in operation.get("parameters", [])) \
-                    or "requestBody" in operation:
-                responses.setdefault("422", {"description": "请求参数有误", "content": body})
-
-
 def error_body(code: str, message: str, errors: list[FieldError] | None = None) -> dict:
     body: dict = {"error": code, "message": message}
     if errors is not None:
@@ -64,6 +43,18 @@ def error_response(exc: HubError) -> JSONResponse:
                         headers=headers)
 
 
+# Starlette's and FastAPI's own refusals (no route, wrong method, a body it could not read),
+# in the hub's shape and words.
+HTTP_ANSWERS = {
+    400: ("bad_request", "请求无法解析，请检查请求体与请求头"),
+    404: ("not_found", "没有这个接口地址"),
+    405: ("method_not_allowed", "该地址不支持这种请求方法"),
+    406: ("not_acceptable", "无法以请求的格式答复"),
+    413: ("payload_too_large", "请求体超过上限"),
+    415: ("unsupported_media_type", "请求体的类型不被接受"),
+}
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(HubError)
     async def _hub_error(_: Request, exc: HubError) -> JSONResponse:
@@ -73,3 +64,8 @@ def install(app: FastAPI) -> None:
     async def _request_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = field_errors(list(exc.errors()), ())
         return JSONResponse(error_body("invalid_input", "请求参数有误", errors), 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, message = HTTP_ANSWERS.get(exc.status_code, ("http_error", "请求未能完成"))
+        return JSONResponse(error_body(code, message), exc.status_code, headers=exc.headers)

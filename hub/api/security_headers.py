@@ -44,7 +44,11 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = list(message.get("headers", [])) + extra
+                # A response that sets its own policy (an attachment's preview, framed by the
+                # hub's own page and sandboxed) keeps it; every other gets the defaults.
+                own = {name.lower() for name, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [
+                    (name, value) for name, value in extra if name not in own]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 
 GENESIS = "0" * 64
+SPAN_HEX = 16  # leading hex digits of each entry's hash a head keeps (64 bits)
 
 
 def canonical_time(at: datetime) -> str:
@@ -36,8 +37,32 @@ def entry_hash(entry: Any) -> str:
     return hashlib.sha256(canonical(entry_fields(entry))).hexdigest()
 
 
-def head_message(seq: int, hash_: str, signed_at: datetime) -> bytes:
-    return canonical({"seq": seq, "hash": hash_, "signed_at": canonical_time(signed_at)})
+def head_message(seq: int, hash_: str, signed_at: datetime, span_start: int | None = None,
+                 span: str | None = None) -> bytes:
+    """What a head's signature covers; with a span, its start and its digest too (heads
+    signed before spans existed keep verifying)."""
+    message: dict[str, Any] = {"seq": seq, "hash": hash_, "signed_at": canonical_time(signed_at)}
+    if span is not None:
+        message["span_start"] = span_start
+        message["span"] = hashlib.sha256(span.encode()).hexdigest()
+    return canonical(message)
+
+
+def make_span(hashes: Iterable[str]) -> str:
+    return ",".join(h[:SPAN_HEX] for h in hashes)
+
+
+def first_changed(span_start: int, span: str, stored: Iterable[tuple[int, str]]) -> int | None:
+    """The first seq whose stored hash differs from the one the head recorded (or that the
+    head recorded and is gone), None when all agree."""
+    recorded = span.split(",") if span else []
+    seen = 0
+    for seq, hash_ in stored:
+        index = seq - span_start
+        if not 0 <= index < len(recorded) or hash_[:SPAN_HEX] != recorded[index]:
+            return seq
+        seen += 1
+    return span_start + seen if seen < len(recorded) else None
 
 
 @dataclass
@@ -51,6 +76,10 @@ class ChainCheck:
     problem: str | None = None
     hashes_at: dict[int, str] = field(default_factory=dict)  # seqs a head points at
     wanted: set[int] = field(default_factory=set)
+    # Checked on the way: seq -> the hash a validly signed head vouches for at that seq.
+    signed: dict[int, str] = field(default_factory=dict)
+    last_matched_head: int = 0  # the newest head whose hash the entries matched
+    recomputed: bool = False  # broken where a head's hash differs: the chain was recomputed
 
     def feed(self, entries: Iterable[Any]) -> bool:
         """False once broken (the caller stops reading)."""
@@ -65,11 +94,16 @@ class ChainCheck:
                 self._break(entry.seq, f"记录 #{entry.seq} 的前一哈希与 #{self.last_seq} 不符")
             elif entry_hash(entry) != entry.hash:
                 self._break(entry.seq, f"记录 #{entry.seq} 的内容与其哈希不符，记录被改动")
+            elif entry.seq in self.signed and self.signed[entry.seq] != entry.hash:
+                self.recomputed = True
+                self._break(entry.seq, f"记录 #{entry.seq} 与已签名链头的哈希不符：链被重算过")
             else:
                 self.checked += 1
                 self.last_seq, self.last_hash = entry.seq, entry.hash
                 if entry.seq in self.wanted:
                     self.hashes_at[entry.seq] = entry.hash
+                if entry.seq in self.signed:
+                    self.last_matched_head = entry.seq
         return self.broken_seq is None
 
     def _break(self, seq: int, problem: str) -> None:

@@ -34,7 +34,12 @@ class AuditEntry(Base):
 
 
 class AuditHead(Base):
-    """A chain head (seq and hash of the newest entry then), signed with the hub's key."""
+    """A chain head (seq and hash of the newest entry then), signed with the hub's key.
+
+    `span` lists the leading hex digits of each entry's hash from `span_start` to `seq` (the
+    entries since the previous head), so a verifier that finds the chain recomputed can name
+    the first entry that was changed. Heads signed before it existed have neither.
+    """
 
     __tablename__ = "audit_heads"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -43,3 +48,5 @@ class AuditHead(Base):
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     key_id: Mapped[str] = mapped_column(String(32))
     signature: Mapped[str] = mapped_column(Text)
+    span_start: Mapped[int | None] = mapped_column(Integer)
+    span: Mapped[str | None] = mapped_column(Text, deferred=True)

@@ -13,10 +13,10 @@ import orjson
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from hub.audit.chain import GENESIS, ChainCheck, entry_hash, head_message
+from hub.audit.chain import GENESIS, ChainCheck, entry_hash, first_changed, head_message, make_span
 from hub.audit.models import AuditEntry, AuditHead
 from hub.db.types import utcnow
-from hub.review.masking import mask_record
+from hub.normalize.codes.raw_masking import mask_record
 from hub.security.signing import SigningKey, verify
 
 # Distinct from the scheduler's leader lock; held until the caller's transaction ends.
@@ -25,8 +25,12 @@ ACTOR_KINDS = ("user", "agency", "system")
 VIAS = ("api", "page", "cli", "system")
 SECRET_WORDS = ("password", "secret", "api_key", "token", "key_material")
 VERIFY_BATCH = 2000
-# The auditor's page re-hashes at most this many entries (the head is signed hourly).
+# The auditor's page re-hashes at most this many entries (the head is signed within a minute
+# of the last append).
 TAIL_LIMIT = 5000
+# A head records the hashes of at most this many entries since the previous head (more only
+# when a trail from before heads carried them is signed for the first time).
+SPAN_LIMIT = 200_000
 
 
 def user_actor(user: Any) -> str:
@@ -100,21 +104,41 @@ def _without_nul(value: Any) -> Any:
 
 
 def sign_head(session: Session, key: SigningKey, now: datetime | None = None) -> AuditHead | None:
-    """Sign the newest entry's seq and hash, unless that head is signed already."""
+    """Sign the newest entry's seq and hash, with the hashes of the entries since the previous
+    head, unless that head is signed already. Signers are serialized (PostgreSQL: the append
+    lock; SQLite: the write lock taken first), so one head is signed once."""
     _lock(session)
+    _write_lock_sqlite(session)
     last = session.execute(select(AuditEntry.seq, AuditEntry.hash)
                            .order_by(AuditEntry.seq.desc()).limit(1)).first()
     if last is None:
         return None
-    signed = session.scalar(select(AuditHead).order_by(AuditHead.seq.desc()).limit(1))
-    if signed is not None and signed.seq == last.seq:
+    signed = session.scalar(select(AuditHead.seq).order_by(AuditHead.seq.desc()).limit(1))
+    if signed is not None and signed == last.seq:
         return None
+    start = (signed or 0) + 1
+    span = None
+    if last.seq - start < SPAN_LIMIT:
+        span = make_span(session.scalars(select(AuditEntry.hash).where(
+            AuditEntry.seq >= start, AuditEntry.seq <= last.seq).order_by(AuditEntry.seq)))
     at = now or utcnow()
     head = AuditHead(seq=last.seq, hash=last.hash, signed_at=at, key_id=key.key_id,
-                     signature=key.sign(head_message(last.seq, last.hash, at)))
+                     span_start=start if span is not None else None, span=span,
+                     signature=key.sign(head_message(last.seq, last.hash, at,
+                                                     start if span is not None else None, span)))
     session.add(head)
     session.flush()
     return head
+
+
+def _write_lock_sqlite(session: Session) -> None:
+    """SQLite: take the write lock before reading (BEGIN IMMEDIATE), so two processes signing
+    at once never both see the head unsigned."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    raw = session.connection().connection.driver_connection
+    if raw is not None and not raw.in_transaction:
+        raw.execute("BEGIN IMMEDIATE")
 
 
 @dataclass(frozen=True)
@@ -149,9 +173,16 @@ class Verdict:
 
 
 def verify_trail(session: Session, key: SigningKey) -> Verdict:
-    """Check every entry's hash and link, then every signed head against the entries."""
-    heads = list(session.scalars(select(AuditHead).order_by(AuditHead.seq, AuditHead.id)))
-    check = ChainCheck(wanted={h.seq for h in heads})
+    """Check every entry's hash and link, and every signed head on the way: where the entries
+    were changed and every later hash recomputed, the first changed entry is named (from the
+    hashes the head recorded). Then the heads that point past the newest entry."""
+    public, heads, bad = key.private.public_key(), [], None
+    for head in _heads(session):  # signatures first: an unsigned head vouches for nothing
+        if _signature_ok(head, public, key.key_id):
+            heads.append((head.seq, head.hash))
+        elif bad is None:
+            bad = head
+    check = ChainCheck(wanted={seq for seq, _ in heads}, signed=dict(heads))
     after = 0
     while True:
         batch = list(session.scalars(select(AuditEntry).where(AuditEntry.seq > after)
@@ -160,16 +191,56 @@ def verify_trail(session: Session, key: SigningKey) -> Verdict:
             break
         after = batch[-1].seq
     if check.broken_seq is not None:
+        if check.recomputed:
+            return _recomputed(session, check)
         return Verdict(False, check.checked, 0, check.broken_seq, check.problem)
-    for n, head in enumerate(heads):
-        broken = _head_broken(head, check, key)
-        if broken:
-            return Verdict(False, check.checked, n, *broken)
-    return Verdict(True, check.checked, len(heads), None, None,
-                   heads[-1].seq if heads else None)
+    if bad is not None:
+        return Verdict(False, check.checked, 0, *_head_broken(bad, check, key))
+    for n, (seq, _hash) in enumerate(heads):
+        if seq > check.last_seq:
+            return Verdict(False, check.checked, n, check.last_seq + 1,
+                           f"链头 #{seq} 已签名，但记录只到 #{check.last_seq}：其后的记录被删除")
+    return Verdict(True, check.checked, len(heads), None, None, heads[-1][0] if heads else None)
 
 
-def _head_broken(head: AuditHead, check: ChainCheck, key: SigningKey) -> tuple[int, str] | None:
+def _heads(session: Session) -> Any:
+    """Every head in seq order, streamed as plain rows (a year of heads is many)."""
+    columns = (AuditHead.seq, AuditHead.hash, AuditHead.signed_at, AuditHead.key_id,
+               AuditHead.signature, AuditHead.span_start, AuditHead.span)
+    return session.execute(select(*columns).order_by(AuditHead.seq, AuditHead.id)
+                           .execution_options(yield_per=1000))
+
+
+def _signature_ok(head: Any, public: Any, key_id: str) -> bool:
+    return head.key_id == key_id and verify(public, head_message(
+        head.seq, head.hash, head.signed_at, head.span_start, head.span), head.signature)
+
+
+def _recomputed(session: Session, check: ChainCheck) -> Verdict:
+    """The entries disagree with a head at `check.broken_seq` though each links to the one
+    before it: something at or before that seq was changed and the hashes after it redone.
+    The head's recorded hashes name the first changed entry; a head without them (signed
+    before they were kept) narrows it to the entries since the previous matching head."""
+    head_seq, since = check.broken_seq, check.last_matched_head
+    head = session.scalar(select(AuditHead).where(AuditHead.seq == head_seq,
+                                                  AuditHead.span.is_not(None))
+                          .order_by(AuditHead.id).limit(1))
+    changed = None
+    if head is not None and head.span_start is not None and head.span_start <= since + 1:
+        changed = first_changed(head.span_start, head.span, session.execute(
+            select(AuditEntry.seq, AuditEntry.hash).where(AuditEntry.seq >= head.span_start,
+                                                          AuditEntry.seq <= head_seq)
+            .order_by(AuditEntry.seq)).tuples())
+    if changed is not None:
+        return Verdict(False, check.checked, 0, changed,
+                       f"记录 #{changed} 的内容被改动，其后各条记录的哈希被重新计算"
+                       f"（链被重算过，与已签名链头 #{head_seq} 不符）")
+    return Verdict(False, check.checked, 0, since + 1,
+                   f"记录 #{since + 1} 至 #{head_seq} 之间有记录被改动，其后各条记录的哈希被重新计算"
+                   f"（链被重算过，与已签名链头 #{head_seq} 不符）")
+
+
+def _head_broken(head: Any, check: ChainCheck, key: SigningKey) -> tuple[int, str] | None:
     """The first broken seq and the problem, when the head does not vouch for the entries."""
     problem = _head_problem(head, check, key.private.public_key(), key.key_id)
     if problem is None:
@@ -177,9 +248,8 @@ def _head_broken(head: AuditHead, check: ChainCheck, key: SigningKey) -> tuple[i
     return (head.seq if head.seq <= check.last_seq else check.last_seq + 1), problem
 
 
-def _head_problem(head: AuditHead, check: ChainCheck, public: Any, key_id: str) -> str | None:
-    if head.key_id != key_id or not verify(public, head_message(head.seq, head.hash,
-                                                                head.signed_at), head.signature):
+def _head_problem(head: Any, check: ChainCheck, public: Any, key_id: str) -> str | None:
+    if not _signature_ok(head, public, key_id):
         return f"链头 #{head.seq}（{head.signed_at:%Y-%m-%d %H:%M}）的签名无效"
     if head.seq > check.last_seq:
         return (f"链头 #{head.seq} 已签名，但记录只到 #{check.last_seq}："

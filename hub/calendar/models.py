@@ -1,4 +1,4 @@
-"""Stored records of hub.calendar (tables join Base.metadata through hub.db.registry)."""
+"""Stored records of hub.calendar (tables join Base.metadata through hub.tables)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,8 @@ from hub import audit
 from hub.api.deps import HubDep
 from hub.calendar import service
 from hub.errors import Forbidden, HubError
-from hub.review.web import PageUser, add_template_folder, check_csrf, templates
+from hub.web.session import PageUser, check_csrf
+from hub.web.templating import add_template_folder, templates
 from hub.workdays import shanghai_today
 
 router = APIRouter(prefix="/office/calendar", include_in_schema=False)

@@ -39,7 +39,7 @@ def configure(hub: Hub, name: str, *, url: str | None = None, interval: int | No
         if enabled is not None:
             state.enabled = enabled
         if state.enabled and not state.base_url:
-            raise _invalid([FieldError(["url"], "启用前请先用 --url 指定合作方系统的地址")])
+            raise _invalid([FieldError(["url"], "启用前请先指定合作方系统的地址（命令行 --url，或页面上的“地址”）")])
         if reset_cursor:
             if not lease_is_free(state, now, LEASE_SECONDS):
                 raise Conflict(f"连接器“{name}”正在运行，请在本次运行结束后再重置游标")

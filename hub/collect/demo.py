@@ -1,8 +1,10 @@
 """`hub run --with-simulators`: the six partner systems stood in for, on this machine.
 
-Each simulator is served by uvicorn in a thread on 127.0.0.1 (8101–8106 by default) and its
-connector is pointed at it, enabled, every few seconds, so a newcomer sees clues arrive from
-all six channels within a minute. A few records are added now and then, as real systems do.
+Each simulator is served by uvicorn in a thread on 127.0.0.1 — on HUB_PORT+101 … HUB_PORT+106
+when those are free (8101–8106 for the default hub), otherwise on a port the OS chooses, so a
+second hub on the same machine starts too — and its connector is pointed at where it is,
+enabled, every few seconds, so a newcomer sees clues arrive from all six channels within a
+minute. A few records are added now and then, as real systems do.
 
 Each simulator is also its agency on the receiving end (`connectors/_sim/agency.py`): four
 take hand-offs by signed webhook at `<simulator>/hub/webhook`, two poll their inbox with
@@ -12,6 +14,7 @@ outcomes, one step every `AGENCY_EVERY_SECONDS`, so the office sees the whole lo
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -27,7 +30,7 @@ from hub.container import Hub
 from hub.errors import ConfigError
 from hub.settings import Settings
 
-BASE_PORT = 8101
+PORT_OFFSET = 101  # the simulators' preferred ports: HUB_PORT + 101 …
 DEMO_TOTAL = 120
 DEMO_PAGE_SIZE = 50
 DEMO_INTERVAL_SECONDS = 10
@@ -61,7 +64,8 @@ def serve(name: str, port: int, *, seed: int = 1, total: int = DEMO_TOTAL,
 
 
 def serve_app(name: str, app: Any, port: int, host: str = "127.0.0.1") -> Simulator:
-    """Serve an ASGI app with uvicorn in a daemon thread; returns once it is listening."""
+    """Serve an ASGI app with uvicorn in a daemon thread; returns once it is listening.
+    Port 0: the OS chooses one; the returned URL names the port actually bound."""
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning",
                                            access_log=False, lifespan="off"))
     thread = threading.Thread(target=server.run, name=f"simulator-{name}", daemon=True)
@@ -70,17 +74,41 @@ def serve_app(name: str, app: Any, port: int, host: str = "127.0.0.1") -> Simula
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise ConfigError(f"模拟器 {name} 无法在 {host}:{port} 上启动（端口是否已被占用？）",
-                              hints=["用 --simulator-port 指定另一个起始端口"])
+                              hints=["用 --simulator-port 指定另一个起始端口，"
+                                     "或不指定（自动选择空闲端口）"])
         time.sleep(0.02)
-    return Simulator(name, f"http://{host}:{port}", server, thread)
+    bound = server.servers[0].sockets[0].getsockname()[1]
+    return Simulator(name, f"http://{host}:{bound}", server, thread)
 
 
-def start_simulators(base_port: int = BASE_PORT, **options: int) -> list[Simulator]:
-    """All six, on consecutive ports from `base_port`, in the registry's order."""
+def preferred_port(hub_port: int, offset: int, host: str = "127.0.0.1") -> int:
+    """HUB_PORT + 101 + offset when it is free right now, else 0 (the OS chooses)."""
+    port = hub_port + PORT_OFFSET + offset
+    if hub_port <= 0 or port > 65535:
+        return 0
+    with socket.socket() as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return 0
+    return port
+
+
+def start_simulators(base_port: int | None = None, *, hub_port: int = 0,
+                     **options: int) -> list[Simulator]:
+    """All six, in the registry's order: on consecutive ports from `base_port` when given
+    (an error if one is taken), otherwise each on `hub_port` + 101 + i when free, else on a
+    port the OS chooses."""
     started: list[Simulator] = []
     try:
         for offset, name in enumerate(CONNECTORS):
-            started.append(serve(name, base_port + offset, **options))
+            if base_port is not None:
+                started.append(serve(name, base_port + offset, **options))
+                continue
+            try:
+                started.append(serve(name, preferred_port(hub_port, offset), **options))
+            except ConfigError:  # taken between the check and the bind: let the OS choose
+                started.append(serve(name, 0, **options))
     except ConfigError:
         for simulator in started:
             simulator.stop()
@@ -88,9 +116,10 @@ def start_simulators(base_port: int = BASE_PORT, **options: int) -> list[Simulat
     return started
 
 
-def start_demo(settings: Settings, base_port: int = BASE_PORT) -> list[Simulator]:
-    """Start the simulators and point the connectors at them (the schema must be migrated)."""
-    simulators = start_simulators(base_port)
+def start_demo(settings: Settings, base_port: int | None = None) -> list[Simulator]:
+    """Start the simulators and point the connectors at where they are (the schema must be
+    migrated). Without `base_port` their ports follow HUB_PORT or are chosen by the OS."""
+    simulators = start_simulators(base_port, hub_port=settings.port)
     hub = Hub.from_settings(settings)
     try:
         agencies = []

@@ -6,9 +6,6 @@ and the answer goes item by item, in the order sent, like `/api/v1/clues/batch`.
 
 from __future__ import annotations
 
-from typing import Any
-
-import orjson
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
@@ -17,6 +14,7 @@ from hub.api.errors import error_body
 from hub.api.responses import JSONResponse
 from hub.collect import service
 from hub.container import Hub
+from hub.contract import jsonbody
 from hub.contract.messages import body_error
 from hub.errors import FieldError, Forbidden
 from hub.intake.recorder import record
@@ -52,21 +50,24 @@ async def post_records(connector: str, request: Request, agency: ClueWriter,
         raise Forbidden(f"该 API 密钥属于“{agency.name}”，不能向连接器“{connector}”"
                         f"（{spec.display_name_zh}）推送原始记录")
     raw = await read_body(request, hub.settings.max_body_bytes)
-    records, errors = _envelope(raw, hub.settings.batch_max_items)
+    records, errors = _envelope(raw, hub.settings.batch_max_items, hub.settings.max_json_depth)
     if errors:
         await run_in_threadpool(_keep_refused_body, hub, agency_id, connector, raw, errors)
         return JSONResponse(error_body("invalid_input", "请求体应为 {\"records\": [...]}",
                                        errors), 422)
-    results = await run_in_threadpool(service.accept_records, hub, spec, agency_id, "push",
+    results = await run_in_threadpool(service.accept_items, hub, spec, agency_id, "push",
                                       records)
     return JSONResponse({"results": [result.as_json() for result in results]})
 
 
-def _envelope(raw: bytes, max_items: int) -> tuple[list[Any], list[FieldError]]:
+def _envelope(raw: bytes, max_items: int, max_depth: int
+              ) -> tuple[list[jsonbody.Item], list[FieldError]]:
+    """The records, each read on its own (one too deep or repeating a key becomes a dead
+    letter, the others go on), or why the body as a whole is refused."""
     try:
-        body = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return [], [body_error("请求体不是合法的 UTF-8 JSON", ("body",), "json_invalid")]
+        body, items = jsonbody.loads_items(raw, "records", max_depth)
+    except jsonbody.JsonRefused as refused:
+        return [], refused.errors
     if not isinstance(body, dict) or not isinstance(body.get("records"), list):
         return [], [body_error("请求体应为 JSON 对象，其中 records 为原始记录数组",
                                ("body", "records"), "model_type")]
@@ -74,10 +75,10 @@ def _envelope(raw: bytes, max_items: int) -> tuple[list[Any], list[FieldError]]:
     if unknown:
         return [], [body_error(f"不认识的字段：{'、'.join(unknown)}", ("body", unknown[0]),
                                "extra_forbidden")]
-    if len(body["records"]) > max_items:
+    if len(items) > max_items:
         return [], [body_error(f"原始记录列表（body.records）：最多 {max_items} 条",
                                ("body", "records"), "too_long")]
-    return body["records"], []
+    return items, []
 
 
 def _keep_refused_body(hub: Hub, agency_id: int, connector: str, raw: bytes,

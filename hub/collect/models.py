@@ -69,7 +69,12 @@ class DeadLetter(Base):
     record_ref: Mapped[str | None] = mapped_column(String(200))  # the native id, if any
     field: Mapped[str | None] = mapped_column(String(200))
     reason: Mapped[str] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(16), default="open")  # open | replayed | resolved
+    # open | replayed | resolved | discarded (by an administrator, with `discard_reason`)
+    state: Mapped[str] = mapped_column(String(16), default="open")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     replayed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     clue_id: Mapped[int | None] = mapped_column(ForeignKey("clues.id"))
+    # An administrator's corrected native record (a raw record of its own, origin
+    # "correction"); replay maps it instead of the original, which stays as received.
+    corrected_raw_record_id: Mapped[int | None] = mapped_column(ForeignKey("raw_records.id"))
+    discard_reason: Mapped[str | None] = mapped_column(Text)

@@ -172,8 +172,11 @@ def list_dead_letters(session: Session, connector: str | None, state: str | None
 
 
 def dead_letters_with_raw(session: Session, ids: list[int]) -> list[tuple[DeadLetter, RawRecord]]:
+    """Each dead letter with the record to map: the administrator's correction when there
+    is one, otherwise the record as received."""
+    to_map = func.coalesce(DeadLetter.corrected_raw_record_id, DeadLetter.raw_record_id)
     rows = session.execute(
-        select(DeadLetter, RawRecord).join(RawRecord, RawRecord.id == DeadLetter.raw_record_id)
+        select(DeadLetter, RawRecord).join(RawRecord, RawRecord.id == to_map)
         .where(DeadLetter.id.in_(ids)).order_by(DeadLetter.id))
     return [(dead, raw) for dead, raw in rows]
 
@@ -193,3 +196,36 @@ def open_counts(session: Session) -> dict[str, int]:
     rows = session.execute(select(DeadLetter.connector, func.count())
                            .where(DeadLetter.state == "open").group_by(DeadLetter.connector))
     return {connector: n for connector, n in rows}
+
+
+def open_by_reason(session: Session) -> list[tuple[str, str, int]]:
+    """Open dead letters counted by connector and the field that failed."""
+    rows = session.execute(
+        select(DeadLetter.connector, DeadLetter.field, func.count())
+        .where(DeadLetter.state == "open").group_by(DeadLetter.connector, DeadLetter.field)
+        .order_by(func.count().desc()))
+    return [(connector, field or "", n) for connector, field, n in rows]
+
+
+def recent_runs(session: Session, per_connector: int) -> dict[str, list[ConnectorRun]]:
+    """The last runs of every connector, newest first."""
+    out: dict[str, list[ConnectorRun]] = {}
+    for name in session.scalars(select(ConnectorState.name)):
+        out[name] = list(session.scalars(
+            select(ConnectorRun).where(ConnectorRun.connector == name)
+            .order_by(ConnectorRun.id.desc()).limit(per_connector)))
+    return out
+
+
+def get_dead_letter(session: Session, dead_id: int) -> DeadLetter | None:
+    return session.get(DeadLetter, dead_id)
+
+
+def get_raw(session: Session, raw_id: int) -> RawRecord | None:
+    return session.get(RawRecord, raw_id)
+
+
+def add_raw(session: Session, raw: RawRecord) -> int:
+    session.add(raw)
+    session.flush()
+    return raw.id

@@ -30,6 +30,7 @@ from hub import log
 from hub.collect import repository
 from hub.collect.models import ConnectorState
 from hub.container import Hub
+from hub.contract import jsonbody
 from hub.contract.v1 import ClueSubmission
 from hub.db.models import Agency
 from hub.db.types import utcnow
@@ -157,6 +158,40 @@ def prepare(hub: Hub, spec: ConnectorSpec, agency_id: int, origin: str, native: 
     if mapped.kind == "not_clue":
         received.raw_outcome = "not_clue"
     return Prepared(native, mapped, received, record_ref(spec, native))
+
+
+def refused_record(hub: Hub, spec: ConnectorSpec, agency_id: int, origin: str, raw: bytes,
+                   errors: list[FieldError], depth: int = 3) -> Prepared:
+    """A record that is not JSON the hub will take (too deep, a key repeated): kept raw as
+    sent and dead-lettered like one its mapper refused. `depth`: how many parts of each
+    error's loc lead to the record (body.records.<i>)."""
+    where = ".".join(str(part) for part in errors[0].loc[depth:]) or None
+    mapped = Mapped("refused", field=where, reason="；".join(e.msg for e in errors), errors=errors)
+    received = receive_items(hub.cipher, agency_id, RAW_ORIGIN[origin], raw, [errors],
+                             connector=spec.name)
+    return Prepared(None, mapped, received)
+
+
+def prepare_raw(hub: Hub, spec: ConnectorSpec, agency_id: int, origin: str,
+                raw: bytes) -> Prepared:
+    """One record kept as bytes (a dead letter's), read with the same checks as a pushed one."""
+    depth = hub.settings.max_json_depth
+    try:
+        native = jsonbody.loads(raw, depth - 2, ("record",), depth)
+    except jsonbody.JsonRefused as refused:
+        return refused_record(hub, spec, agency_id, origin, raw, refused.errors, depth=1)
+    return prepare(hub, spec, agency_id, origin, native, raw=raw)
+
+
+def accept_items(hub: Hub, spec: ConnectorSpec, agency_id: int, origin: str,
+                 items: list[jsonbody.Item]) -> list[RecordResult]:
+    """Pushed records as read from the body: one that could not be read is dead-lettered
+    with its bytes as sent, and the others go on."""
+    prepared = [prepare(hub, spec, agency_id, origin, item.value, raw=item.raw)
+                if item.errors is None
+                else refused_record(hub, spec, agency_id, origin, item.raw or b"", item.errors)
+                for item in items]
+    return record_prepared(hub, spec.name, origin, prepared)
 
 
 def accept_records(hub: Hub, spec: ConnectorSpec, agency_id: int, origin: str,

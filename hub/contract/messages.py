@@ -42,11 +42,69 @@ _SIMPLE = {
     "datetime_type": "时间格式不正确，应为 RFC 3339，例如 2026-10-08T09:30:00+08:00",
     "datetime_from_date_parsing": "时间格式不正确，应为 RFC 3339，例如 2026-10-08T09:30:00+08:00",
     "json_invalid": "不是合法的 JSON",
+    "json_type": "应为 JSON 文本",
+    "none_required": "应为 null",
+    "finite_number": "应为有限的数值",
+    "string_unicode": "应为合法的 Unicode 字符串",
+    "string_not_ascii": "只能含有 ASCII 字符",
+    "mapping_type": "应为 JSON 对象",
+    "iterable_type": "应为数组",
+    "tuple_type": "应为数组",
+    "set_type": "应为数组",
+    "frozen_set_type": "应为数组",
+    "set_item_not_hashable": "数组中含有不能比较的元素",
+    "int_parsing_size": "整数超出可以接受的范围",
+    "float_type": "应为数值",
+    "float_parsing": "应为数值",
+    "bytes_type": "应为字符串",
+    "bytes_invalid_encoding": "编码不正确",
+    "date_type": "日期格式不正确，应为 YYYY-MM-DD，例如 2026-10-08",
+    "date_parsing": "日期格式不正确，应为 YYYY-MM-DD，例如 2026-10-08",
+    "date_from_datetime_parsing": "日期格式不正确，应为 YYYY-MM-DD，例如 2026-10-08",
+    "date_from_datetime_inexact": "应为日期（不带时刻），例如 2026-10-08",
+    "date_past": "应为过去的日期",
+    "date_future": "应为将来的日期",
+    "time_type": "时刻格式不正确，例如 09:30:00",
+    "time_parsing": "时刻格式不正确，例如 09:30:00",
+    "datetime_object_invalid": "时间无效",
+    "datetime_past": "应为过去的时间",
+    "datetime_future": "应为将来的时间",
+    "timezone_naive": "不能带时区",
+    "timezone_offset": "时区偏移不正确",
+    "time_delta_type": "时长格式不正确",
+    "time_delta_parsing": "时长格式不正确",
+    "url_type": "应为网址",
+    "url_parsing": "网址格式不正确",
+    "url_syntax_violation": "网址格式不正确",
+    "url_too_long": "网址太长",
+    "url_scheme": "网址协议不被接受",
+    "uuid_type": "应为 UUID",
+    "uuid_parsing": "UUID 格式不正确",
+    "uuid_version": "UUID 版本不正确",
+    "decimal_type": "应为数值（整数或小数）",
+    "decimal_parsing": "应为数值（整数或小数）",
+    "fraction_type": "应为数值",
+    "fraction_parsing": "应为数值",
+    "complex_type": "应为数值",
+    "complex_str_parsing": "应为数值",
+    "union_tag_invalid": "类型标记不正确",
+    "union_tag_not_found": "缺少类型标记",
+    "missing_argument": "必须填写",
+    "missing_keyword_only_argument": "必须填写",
+    "missing_positional_only_argument": "必须填写",
+    "unexpected_keyword_argument": "不接受这个字段",
+    "unexpected_positional_argument": "不接受这个参数",
+    "multiple_argument_values": "同一字段给了多个值",
+    "recursion_loop": "数据中含有循环引用",
+    "recursion_depth_exceeded": "嵌套层数太多",
+    "frozen_field": "这个字段不能修改",
+    "frozen_instance": "不能修改",
+    "invalid_key": "字段名应为字符串",
 }
 
 
 def reason(err: dict[str, Any], wording: dict[str, str] | None = None,
-           fallback: str = "{msg}") -> str:
+           fallback: str = "取值无效（{type}）") -> str:
     """One pydantic error in plain words. `wording` replaces the simple phrases for another
     context (a YAML rule file says "list" where the JSON contract says "array")."""
     kind, ctx = err["type"], err.get("ctx") or {}
@@ -68,9 +126,31 @@ def reason(err: dict[str, Any], wording: dict[str, str] | None = None,
     if kind in ("greater_than_equal", "less_than_equal"):
         bound = ctx.get("ge", ctx.get("le"))
         return f"不能{'小于' if kind == 'greater_than_equal' else '大于'} {bound}"
-    if kind == "value_error":
-        return str(ctx.get("error", err.get("msg", "")))
-    return fallback.format(msg=err.get("msg", kind))
+    if kind in ("greater_than", "less_than"):
+        bound = ctx.get("gt", ctx.get("lt"))
+        return f"应{'大于' if kind == 'greater_than' else '小于'} {bound}"
+    if kind == "multiple_of":
+        return f"应为 {ctx.get('multiple_of')} 的整数倍"
+    if kind in ("bytes_too_short", "bytes_too_long"):
+        bound = ctx.get("min_length", ctx.get("max_length"))
+        return f"{'至少' if kind == 'bytes_too_short' else '最多'} {bound} 个字节"
+    if kind == "decimal_max_digits":
+        return f"最多 {ctx.get('max_digits')} 位数字"
+    if kind == "decimal_max_places":
+        return f"小数最多 {ctx.get('decimal_places')} 位"
+    if kind == "decimal_whole_digits":
+        return f"整数部分最多 {ctx.get('whole_digits')} 位"
+    if kind in ("value_error", "assertion_error"):
+        return _plain(str(ctx.get("error", err.get("msg", ""))))
+    return fallback.format(msg=err.get("msg", kind), type=kind)
+
+
+def _plain(text: str) -> str:
+    """A validator's own message (written in Chinese here), without pydantic's English
+    prefix; a library's English message is not shown."""
+    for prefix in ("Value error, ", "Assertion failed, "):
+        text = text.removeprefix(prefix)
+    return text if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "取值无效"
 
 
 def _label(loc: tuple[Any, ...]) -> str:

@@ -112,7 +112,7 @@ class Reporter(_Strict):
     name: Annotated[str, Field(min_length=1, max_length=50)] | None = None
     phone: Annotated[str, Field(max_length=30)] | None = None
     id_number: Annotated[str, Field(max_length=30)] | None = None
-    anonymous: bool = False
+    anonymous: Annotated[bool, Field(strict=True)] = False
 
     @field_validator("phone")
     @classmethod
@@ -129,7 +129,7 @@ class Attachment(_Strict):
     filename: Annotated[str, Field(min_length=1, max_length=255)]
     media_type: Annotated[str, Field(min_length=3, max_length=127, pattern=r"^[\w.+-]+/[\w.+-]+$")]
     sha256: Annotated[str, Field(pattern=r"^[0-9a-fA-F]{64}$")]
-    size: Annotated[int, Field(ge=0, le=1024 * 1024 * 1024)]
+    size: Annotated[int, Field(ge=0, le=1024 * 1024 * 1024, strict=True)]
 
 
 EARLIEST_REPORTED_AT = datetime(1949, 9, 30, 16, tzinfo=UTC)  # 1949-10-01 00:00 +08:00
@@ -188,6 +188,18 @@ class ReporterMasked(BaseModel):
     phone: str | None = None
     id_number: str | None = None
     anonymous: bool = False
+
+
+class ClueAttachmentOut(BaseModel):
+    """An attachment's bytes as the hub stored them (`POST /api/v1/clues/{id}/attachments`).
+    `media_type` is what the hub found in the bytes, not what was sent."""
+
+    id: int
+    filename: str
+    media_type: str
+    size: int = Field(description="字节数，与声明一致")
+    sha256: str = Field(description="文件内容的 SHA-256（十六进制小写），与声明一致")
+    received_at: datetime
 
 
 class ClueOut(BaseModel):

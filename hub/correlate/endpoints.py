@@ -2,7 +2,7 @@
 
 Pages post to `/office/clues/{number}/cluster/...` and come back to the clue's page; the API
 is `/api/v1/office/clues/{number}/cluster...` and `/api/v1/office/clusters/{id}/...` with the
-office session cookie and the `X-CSRF-Token` header (see hub.review.api).
+office session cookie and the `X-CSRF-Token` header (see hub.review.endpoints).
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from hub.correlate import service
 from hub.db.types import utcnow
 from hub.errors import FieldError, InvalidInput
 from hub.intake.present import OFFICE_ZONE, clue_no
-from hub.review.actions import act, actor, require_reviewer
-from hub.review.web import ApiUser, PageUser, check_csrf
 from hub.route.service import clue_id_of
+from hub.web.actions import act, actor, require_reviewer
+from hub.web.session import ApiUser, PageUser, check_csrf
 
 router = APIRouter()
 pages = APIRouter(prefix="/office/clues/{number}/cluster", include_in_schema=False)
@@ -115,7 +115,7 @@ def lead_page(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, For
 
 class MergeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    into_cluster: int | None = Field(None, description="要并入的线索组编号")
+    into_cluster: int | None = Field(None, strict=True, description="要并入的线索组编号")
     into_clue: str | None = Field(None, max_length=40, description="或：要并入其线索组的线索编号")
 
 

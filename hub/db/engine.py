@@ -6,7 +6,7 @@ import threading
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -51,6 +51,12 @@ def _sqlite_engine(url: str, durable: bool) -> Engine:
         cursor.close()
 
     return engine
+
+
+def ping(engine: Engine) -> None:
+    """One round trip to the database (raises when it cannot answer)."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

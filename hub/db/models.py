@@ -117,7 +117,7 @@ class Clue(Base):
 
     reporter_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     reporter_masked: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
-    # Blind indexes (keyed HMAC, hub.privacy.blind): "has this person reported before?"
+    # Blind indexes (keyed HMAC, hub.security.blind): "has this person reported before?"
     reporter_phone_index: Mapped[str | None] = mapped_column(String(64), index=True)
     reporter_id_index: Mapped[str | None] = mapped_column(String(64), index=True)
 

@@ -11,12 +11,17 @@ from collections import defaultdict
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.db.engine import WriteGate
 
 if TYPE_CHECKING:
     from hub.queue.bus import Bus
+
+# What a commit raises when another writer took the same unique key first: callers above the
+# repositories catch it from here and never import the driver's exceptions themselves.
+__all__ = ["IntegrityError", "UnitOfWork"]
 
 
 class UnitOfWork:

@@ -1,130 +1,20 @@
-"""The office's side of the directory: the administrator's page (list, search, import a
-CSV/XLSX file, add an alias), the reviewer's pick of the body a clue's subject is, and the
-same as JSON (`/api/v1/office/...`, office session and `X-CSRF-Token`).
+"""The directory as JSON for office integrations (`/api/v1/office/...`, office session): search
+the directory for the body a clue's subject is (the pick itself: hub.review.endpoints).
 
 Partner agencies see subjects only as they sent them.
 """
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-from typing import Annotated
-from urllib.parse import urlencode
-
-from fastapi import APIRouter, File, Form, Header, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import BaseModel, ConfigDict
-from sqlalchemy.orm import Session
+from fastapi import APIRouter
 
 from hub.api.deps import HubDep
 from hub.api.responses import JSONResponse
-from hub.db.types import utcnow
-from hub.errors import FieldError, HubError, InvalidInput
-from hub.review.actions import (
-    act,
-    actor,
-    error_text,
-    redirect_with,
-    require_admin,
-    require_reviewer,
-)
-from hub.review.web import ApiUser, PageUser, check_csrf, templates
-from hub.route.service import clue_id_of
+from hub.web.session import ApiUser
 
-from . import repository, service
-from .importer import import_file
-from .rows import LEVEL_LABELS
-from .sheet import SheetError
+from . import service
 
 router = APIRouter()
-MAX_UPLOAD = 5 * 1024 * 1024
-
-
-@router.get("/office/directory", response_class=HTMLResponse, include_in_schema=False)
-def directory_page(request: Request, user: PageUser, hub: HubDep, q: str = "",
-                   region: str = "") -> HTMLResponse:
-    require_admin(user)
-    with hub.uow() as uow:
-        service.ensure_seeded(uow.session, now=utcnow())
-        bodies, total = repository.find(uow.session, q=q.strip() or None,
-                                        region_code=region.strip() or None)
-        names = repository.names_by_id(uow.session)
-        uow.commit()
-    params = request.query_params
-    return templates.TemplateResponse(request, "directory.html", {
-        "user": user, "bodies": bodies, "total": total, "q": q, "region": region,
-        "names": names, "levels": LEVEL_LABELS, "message": params.get("message"),
-        "error": params.get("error"), "refused": params.getlist("refused")})
-
-
-@router.post("/office/directory/import", include_in_schema=False)
-async def import_page(user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
-                      file: Annotated[UploadFile, File()],
-                      replace: Annotated[bool, Form()] = False) -> RedirectResponse:
-    check_csrf(user, csrf)
-    require_admin(user)
-    data = await file.read(MAX_UPLOAD + 1)
-    if len(data) > MAX_UPLOAD:
-        return redirect_with("/office/directory", error="文件超过 5 MB")
-    suffix = Path(file.filename or "").suffix.lower()
-    try:
-        report = _import(hub, data, suffix, replace)
-    except (SheetError, HubError) as exc:
-        text = error_text(exc) if isinstance(exc, HubError) else str(exc)
-        return redirect_with("/office/directory", error=f"导入失败：{text}")
-    refused = "；".join(f"第 {r.line} 行（{r.name}）：{r.reason}" for r in report.refused[:20])
-    return redirect_with("/office/directory", message=f"导入完成：{report.summary()}",
-                         **({"error": f"未导入的行：{refused}"} if refused else {}))
-
-
-def _import(hub, data: bytes, suffix: str, replace: bool):  # noqa: ANN001, ANN202
-    if suffix not in (".csv", ".xlsx"):
-        raise SheetError(f"不支持的文件类型“{suffix or '无扩展名'}”：请上传 .csv 或 .xlsx 文件")
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"upload{suffix}"
-        path.write_bytes(data)
-        with hub.uow() as uow:
-            report = import_file(uow.session, path, now=utcnow(), replace=replace)
-            uow.commit()
-    return report
-
-
-@router.post("/office/directory/{body_id}/alias", include_in_schema=False)
-def alias_page(body_id: int, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
-               alias: Annotated[str, Form()] = "") -> RedirectResponse:
-    check_csrf(user, csrf)
-    require_admin(user)
-
-    def run(session: Session) -> str:
-        body = service.add_alias(session, body_id, alias, now=utcnow())
-        return f"已为“{body.name}”添加简称“{alias.strip()}”"
-
-    return act(hub, f"/office/directory?{urlencode({'q': alias.strip()})}", run)
-
-
-@router.post("/office/clues/{number}/subjects/{index}", include_in_schema=False)
-def pick_page(number: str, index: int, user: PageUser, hub: HubDep,
-              csrf: Annotated[str, Form()], body_id: Annotated[str, Form()] = "") -> RedirectResponse:
-    check_csrf(user, csrf)
-    require_reviewer(user)
-
-    def run(session: Session) -> str:
-        if not body_id.isdigit():
-            raise InvalidInput([FieldError(["body_id"], "请选择名录中的单位")])
-        made = service.set_subject(session, clue_id_of(session, number), index, int(body_id),
-                                   actor(user), now=utcnow())
-        return f"第 {index + 1} 个被反映单位已确定为“{made['resolved_name']}”"
-
-    return act(hub, f"/office/clues/{number}", run)
-
-
-# --- JSON ---------------------------------------------------------------------------------
-
-class PickIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    body_id: int
-
 
 @router.get("/api/v1/office/directory/search", tags=["office 办公室"],
             summary="在单位名录中查找单位（供选择被反映单位）")
@@ -133,16 +23,3 @@ def search_api(user: ApiUser, hub: HubDep, q: str = "", region: str | None = Non
     with hub.uow(write=False) as uow:
         found = service.search(uow.session, q, region, limit=max(1, min(limit, 50)))
     return JSONResponse({"bodies": found})
-
-
-@router.post("/api/v1/office/clues/{number}/subjects/{index}", tags=["office 办公室"],
-             summary="指定线索第 index 个被反映单位在名录中的单位（index 从 0 起）")
-def pick_api(number: str, index: int, body: PickIn, user: ApiUser, hub: HubDep,
-             x_csrf_token: str | None = Header(None)) -> JSONResponse:
-    check_csrf(user, x_csrf_token)
-    require_reviewer(user)
-    with hub.uow() as uow:
-        made = service.set_subject(uow.session, clue_id_of(uow.session, number), index,
-                                   body.body_id, actor(user), now=utcnow())
-        uow.commit()
-    return JSONResponse({"subject": made})

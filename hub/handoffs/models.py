@@ -1,4 +1,4 @@
-"""Stored records of hub.handoffs (tables join Base.metadata through hub.db.registry).
+"""Stored records of hub.handoffs (tables join Base.metadata through hub.tables).
 
 A hand-off is its own record with its own state and deadlines; every change of state is a
 `HandoffEvent` (never updated or deleted), every answer from the receiver a `HandoffReply`.

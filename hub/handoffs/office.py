@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.accounts.service import OfficePrincipal
@@ -26,7 +25,7 @@ from . import deadlines, repository
 from .models import Handoff, HandoffAttachment, HandoffEvent, HandoffReply
 from .replies import add_reply
 from .schemas import OUTCOME_LABELS, ReplySubmission
-from .service import CLOSING_OUTCOMES, apply, create_handoffs
+from .service import CLOSING_OUTCOMES, apply, create_handoffs, default_deadline_days
 
 OFFICE_ACTIONS = ("verify", "close", "send_back", "cancel", "resend", "reopen", "remind",
                   "acknowledge", "redirect")
@@ -59,8 +58,7 @@ def listing(session: Session, f: repository.OfficeFilter, *, today: date | None 
     calendar = calendar or load_calendar(session)
     today = today or shanghai_today()
     handoffs = repository.office_list(session, f)
-    clues = {c.id: c for c in session.scalars(select(Clue).where(
-        Clue.id.in_({h.clue_id for h in handoffs})))} if handoffs else {}
+    clues = repository.clues_by_id(session, {h.clue_id for h in handoffs})
     rows = [ListedHandoff(h, deadlines.days_overdue(h, today, calendar), deadlines.next_due(h),
                           clue_no(h.clue_id, clues[h.clue_id].received_at),
                           clues[h.clue_id].title) for h in handoffs]
@@ -98,7 +96,8 @@ def view(session: Session, number: str, *, today: date | None = None) -> Handoff
 def act(session: Session, by: OfficePrincipal, number: str, action: str, *, via: str,
         reason: str | None = None, due_on: date | None = None, complete_days: int | None = None,
         target: str | None = None, cipher: Cipher | None = None, settings: Any = None,
-        now: datetime | None = None) -> Handoff:
+        now: datetime | None = None, followup_on: date | None = None,
+        no_followup: bool = False) -> Handoff:
     """One office action on a hand-off; the transition table decides whether it is allowed.
 
     `acknowledge` records a receiver's acknowledgement on its behalf (a body without an
@@ -120,6 +119,9 @@ def act(session: Session, by: OfficePrincipal, number: str, action: str, *, via:
     new_due = _deadline(calendar, now, due_on, complete_days, settings, action)
     if new_due is not None:
         detail["due_on"] = new_due
+    closing = _followup_detail(now, followup_on, no_followup)
+    if action == "close":
+        detail.update(closing)
     if action == "verify":
         final = next((r for r in reversed(repository.replies(session, [handoff.id])) if r.final),
                      None)
@@ -127,8 +129,21 @@ def act(session: Session, by: OfficePrincipal, number: str, action: str, *, via:
     apply(session, handoff, action, actor=actor, via=via, now=now, calendar=calendar, **detail)
     if action == "verify" and detail.get("outcome") in CLOSING_OUTCOMES:
         apply(session, handoff, "close", actor=actor, via=via, now=now,
-              reason=f"验收通过，办理结果为“{OUTCOME_LABELS[detail['outcome']]}”，直接销号")
+              reason=f"验收通过，办理结果为“{OUTCOME_LABELS[detail['outcome']]}”，直接销号",
+              **closing)
     return handoff
+
+
+def _followup_detail(now: datetime, followup_on: date | None, none: bool) -> dict[str, Any]:
+    """What the close says about the follow-up check (hub.followups listens)."""
+    if none:
+        return {"followup": "none"}
+    if followup_on is None:
+        return {}
+    if followup_on <= shanghai_today(now):
+        raise InvalidInput([FieldError(["followup_on"],
+                                       f"回头看日期 {followup_on.isoformat()} 应晚于今天")])
+    return {"followup_on": followup_on}
 
 
 def _check(action: str, reason: str | None, due_on: date | None,
@@ -172,9 +187,7 @@ def record_reply(session: Session, by: OfficePrincipal, number: str, body: Reply
 def _redirect(session: Session, by: OfficePrincipal, number: str, target: str | None,
               reason: str, *, via: str, cipher: Cipher | None, settings: Any,
               now: datetime | None) -> Handoff:
-    from .from_decision import default_deadline_days
     from .receivers import resolve_receiver
-
     now = now or utcnow()
     handoff = repository.by_number(session, number, for_update=True)
     receiver = resolve_receiver(session, target or "", ["target"])

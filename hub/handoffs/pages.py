@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -13,12 +14,44 @@ from hub.api.deps import HubDep
 from hub.contract.messages import field_errors
 from hub.errors import HubError
 from hub.handoffs import office, repository
-from hub.handoffs.office_api import attachment_response
-from hub.handoffs.schemas import ReplySubmission
-from hub.handoffs.web import templates
-from hub.review.web import PageUser, check_csrf
+from hub.handoffs.endpoints import attachment_response
+from hub.handoffs.kinds import KIND_LABELS
+from hub.handoffs.schemas import OUTCOME_LABELS, ReplySubmission
+from hub.handoffs.states import ACTION_LABELS, LABELS, TRANSITIONS, IllegalTransition, next_state
+from hub.intake.present import clue_no
+from hub.web.session import PageUser, check_csrf
+from hub.web.templating import (
+    add_template_folder,
+    register_event_labels,
+    register_globals,
+    templates,
+)
 
 router = APIRouter(prefix="/office/handoffs", include_in_schema=False)
+
+VIA_LABELS = {"api": "接口", "page": "页面", "cli": "命令行", "system": "系统"}
+ROLE_LABELS = {"lead": "主办", "co": "协办"}
+
+
+def allowed(handoff, actions: tuple[str, ...]) -> list[str]:  # noqa: ANN001
+    """Of these actions, the ones the hand-off's state allows (the page shows only those)."""
+    out = []
+    for action in actions:
+        if action not in TRANSITIONS:
+            continue
+        try:
+            next_state(handoff.state, action, handoff.returned_by)
+        except IllegalTransition:
+            continue
+        out.append(action)
+    return out
+
+
+add_template_folder(Path(__file__).resolve().parent / "templates")
+register_globals(HANDOFF_STATES=LABELS, HANDOFF_KINDS=KIND_LABELS, HANDOFF_ACTIONS=ACTION_LABELS,
+                 OUTCOMES=OUTCOME_LABELS, VIAS=VIA_LABELS, HANDOFF_ROLES=ROLE_LABELS,
+                 allowed_actions=allowed, clue_no=clue_no)
+register_event_labels({f"handoff.{action}": f"移交：{label}" for action, label in ACTION_LABELS.items()})
 
 
 @router.get("", response_class=HTMLResponse)
@@ -48,24 +81,24 @@ def handoff_page(request: Request, number: str, user: PageUser, hub: HubDep) -> 
 def action(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
            action: Annotated[str, Form()], reason: Annotated[str, Form()] = "",
            due_on: Annotated[str, Form()] = "", complete_days: Annotated[str, Form()] = "",
-           target: Annotated[str, Form()] = "") -> RedirectResponse:
+           target: Annotated[str, Form()] = "", followup_on: Annotated[str, Form()] = "",
+           no_followup: Annotated[bool, Form()] = False) -> RedirectResponse:
     check_csrf(user, csrf)
     back = f"/office/handoffs/{number}"
     try:
         day = date.fromisoformat(due_on) if due_on.strip() else None
+        look = date.fromisoformat(followup_on) if followup_on.strip() else None
         days = int(complete_days) if complete_days.strip().isdigit() else None
         with hub.uow() as uow:
             h = office.act(uow.session, user, number, action, via="page", reason=reason,
                            due_on=day, complete_days=days, target=target, cipher=hub.cipher,
-                           settings=hub.settings)
+                           settings=hub.settings, followup_on=look, no_followup=no_followup)
             uow.commit()
     except ValueError:
-        return _with(back, error="新期限的日期格式不对，应为 2026-10-13 这样的年-月-日")
+        return _with(back, error="日期格式不对，应为 2026-10-13 这样的年-月-日")
     except HubError as exc:
         detail = "；".join(e.msg for e in getattr(exc, "errors", [])) or exc.message
         return _with(back, error=detail)
-    from hub.handoffs.web import ACTION_LABELS, LABELS
-
     if h.number != number:  # redirected: show the new hand-off
         return _with(f"/office/handoffs/{h.number}", message=f"已改送{h.receiver_name}（原移交 {number} 已撤销）")
     return _with(back, message=f"已{ACTION_LABELS.get(action, action)}，移交当前状态：{LABELS[h.state]}")

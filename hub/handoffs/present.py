@@ -59,6 +59,14 @@ def clue_summary(clue: Clue) -> dict[str, Any]:
             "references": clue.references or []}
 
 
+_sections: dict[str, Any] = {}
+
+
+def add_section(name: str, section: Any) -> None:
+    """A higher floor adds a part of the receiver's hand-off: `section(session, handoff)`."""
+    _sections[name] = section
+
+
 def handoff_json(session: Session, cipher: Cipher, h: Handoff) -> dict[str, Any]:
     """The full hand-off for its receiving agency: clue summary, reporter only if handed over."""
     data = summary_json(h)
@@ -73,7 +81,17 @@ def handoff_json(session: Session, cipher: Cipher, h: Handoff) -> dict[str, Any]
         co_handlers=[{"id": x.number, "receiver": x.receiver_name, "role": x.role,
                       "state": x.state} for x in family if x.id != h.id],
         replies=[reply_json(r, attachments) for r in replies])
-    from hub.notify.present import reminders_json  # 催办/督办 (hub.notify)
-
     data["reminders"] = reminders_json(session, h.id)
+    for name, section in _sections.items():  # e.g. documents (hub.documents, a floor above)
+        data[name] = section(session, h)
     return data
+
+
+def reminders_json(session: Session, handoff_id: int) -> list[dict[str, Any]]:
+    """The reminders and escalations (催办/督办, sent by hub.notify) a hand-off has had, oldest
+    first: its inbox and its webhook payload show them."""
+    return [{"kind": e.detail.get("reminder") or e.action, "deadline": e.detail.get("deadline"),
+             "deadline_on": e.detail.get("deadline_on"), "on_date": e.detail.get("on_date"),
+             "overdue_days": e.detail.get("overdue_days"),
+             "at": e.at.astimezone(OFFICE_ZONE).isoformat()}
+            for e in repository.reminder_events(session, handoff_id)]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.db.models import Agency
 from hub.directory.models import Body
 from hub.errors import FieldError, InvalidInput
+
+from . import repository
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ def resolve_receiver(session: Session, ref: str, loc: list[str | int] | None = N
         if found is not None:
             return _receiver(session, found)
     elif text:
-        agency = session.scalar(select(Agency).where(Agency.name == text, Agency.active))
+        agency = repository.active_agency_named(session, text)
         if agency is not None:
             return _receiver(session, agency)
         body = _body_named(session, text)
@@ -47,16 +48,16 @@ def _receiver(session: Session, found: Agency | Body) -> Receiver:
     if isinstance(found, Agency):
         body = _body_named(session, found.name)
         return Receiver(found.name, agency_id=found.id, body_id=body.id if body else None)
-    agency = session.scalar(select(Agency).where(Agency.name == found.name, Agency.active))
+    agency = repository.active_agency_named(session, found.name)
     return Receiver(found.name, agency_id=agency.id if agency else None, body_id=found.id)
 
 
 def _body_named(session: Session, name: str) -> Body | None:
-    body = session.scalar(select(Body).where(Body.name == name, Body.active))
+    body = repository.active_body_named(session, name)
     if body is not None:
         return body
     # Aliases are a short JSON list per body; the directory has thousands of rows at most.
-    for candidate in session.scalars(select(Body).where(Body.active)):
+    for candidate in repository.active_bodies(session):
         if name in (candidate.aliases or []):
             return candidate
     return None

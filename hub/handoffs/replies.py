@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.db.types import utcnow
 from hub.errors import FieldError, InvalidInput
+from hub.security.attachments import seal
 from hub.security.crypto import Cipher
-from hub.security.filenames import safe_filename
-from hub.security.media import Limits, check_attachment
 
+from . import repository
 from .models import Handoff, HandoffAttachment, HandoffReply
 from .schemas import ReplySubmission
 from .service import apply
@@ -27,8 +25,7 @@ def add_reply(session: Session, handoff: Handoff, body: ReplySubmission, *, acto
               now: datetime | None = None) -> tuple[HandoffReply, bool]:
     """The reply and whether it is new; the same `source_ref` again returns the first one."""
     if body.source_ref is not None:
-        existing = session.scalar(select(HandoffReply).where(
-            HandoffReply.handoff_id == handoff.id, HandoffReply.source_ref == body.source_ref))
+        existing = repository.reply_with_source_ref(session, handoff.id, body.source_ref)
         if existing is not None:
             return existing, False
     now = now or utcnow()
@@ -52,8 +49,7 @@ def add_reply(session: Session, handoff: Handoff, body: ReplySubmission, *, acto
 def _unattached(session: Session, handoff: Handoff, ids: list[int]) -> list[HandoffAttachment]:
     if not ids:
         return []
-    rows = {a.id: a for a in session.scalars(select(HandoffAttachment).where(
-        HandoffAttachment.id.in_(ids), HandoffAttachment.handoff_id == handoff.id))}
+    rows = repository.attachments_by_id(session, handoff.id, ids)
     errors = [FieldError(["body", "attachments", i],
                          f"附件（attachments.{i}）：编号 {a} 不是本移交已上传且未使用的附件")
               for i, a in enumerate(ids) if a not in rows or rows[a].reply_id is not None]
@@ -66,15 +62,11 @@ def add_attachment(session: Session, cipher: Cipher, handoff: Handoff, *, conten
                    filename: str | None, declared_type: str | None, max_bytes: int,
                    now: datetime | None = None) -> HandoffAttachment:
     """Check size and media type (from the bytes), encrypt, store with SHA-256 and size."""
-    if not content:
-        raise InvalidInput([FieldError(["body", "file"], "附件（file）：文件为空")])
-    media_type = check_attachment(content, declared_type, filename or "",
-                                  Limits(max_bytes=max_bytes))
-    digest = hashlib.sha256(content).hexdigest()
+    sealed = seal(cipher, content, filename=filename, declared_type=declared_type,
+                  max_bytes=max_bytes, aad=lambda sha: attachment_aad(handoff.id, sha))
     attachment = HandoffAttachment(
-        handoff_id=handoff.id, filename=safe_filename(filename, media_type),
-        media_type=media_type, size=len(content), sha256=digest,
-        content_enc=cipher.encrypt(content, attachment_aad(handoff.id, digest)),
+        handoff_id=handoff.id, filename=sealed.filename, media_type=sealed.media_type,
+        size=sealed.size, sha256=sealed.sha256, content_enc=sealed.content_enc,
         created_at=now or utcnow())
     session.add(attachment)
     session.flush()

@@ -10,6 +10,8 @@ import orjson
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from hub.db.models import Agency, Clue
+from hub.directory.models import Body
 from hub.errors import FieldError, InvalidInput, NotFound
 
 from .models import Handoff, HandoffAttachment, HandoffEvent, HandoffReply
@@ -144,3 +146,44 @@ def receiver_working(session: Session, limit: int = 1000, after_id: int = 0) -> 
         Handoff.state.in_(RECEIVER_WORKING) | ((Handoff.state == "returned")
                                                & (Handoff.returned_by == "office")))
     return list(session.scalars(query.order_by(Handoff.id).limit(limit)))
+
+
+def reminder_events(session: Session, handoff_id: int) -> list[HandoffEvent]:
+    """A hand-off's reminders and escalations, oldest first."""
+    return list(session.scalars(select(HandoffEvent).where(
+        HandoffEvent.handoff_id == handoff_id, HandoffEvent.action.in_(["remind", "escalate"]))
+        .order_by(HandoffEvent.id)))
+
+
+def states_of_clue(session: Session, clue_id: int) -> list[str]:
+    """The states of every hand-off of a clue."""
+    return list(session.scalars(select(Handoff.state).where(Handoff.clue_id == clue_id)))
+
+
+def clues_by_id(session: Session, ids: set[int]) -> dict[int, Clue]:
+    if not ids:
+        return {}
+    return {c.id: c for c in session.scalars(select(Clue).where(Clue.id.in_(ids)))}
+
+
+def reply_with_source_ref(session: Session, handoff_id: int, source_ref: str) -> HandoffReply | None:
+    return session.scalar(select(HandoffReply).where(
+        HandoffReply.handoff_id == handoff_id, HandoffReply.source_ref == source_ref))
+
+
+def attachments_by_id(session: Session, handoff_id: int, ids: list[int]) -> dict[int, HandoffAttachment]:
+    """Of these attachment ids, the ones uploaded to this hand-off."""
+    return {a.id: a for a in session.scalars(select(HandoffAttachment).where(
+        HandoffAttachment.id.in_(ids), HandoffAttachment.handoff_id == handoff_id))}
+
+
+def active_agency_named(session: Session, name: str) -> Agency | None:
+    return session.scalar(select(Agency).where(Agency.name == name, Agency.active))
+
+
+def active_body_named(session: Session, name: str) -> Body | None:
+    return session.scalar(select(Body).where(Body.name == name, Body.active))
+
+
+def active_bodies(session: Session) -> list[Body]:
+    return list(session.scalars(select(Body).where(Body.active)))

@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 
 class OutcomeKind(StrEnum):
@@ -39,7 +39,7 @@ class Outcome(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     kind: OutcomeKind
-    persons: int | None = Field(None, ge=0, le=100000, description="涉及人数")
+    persons: int | None = Field(None, ge=0, le=100000, strict=True, description="涉及人数")
     amount_yuan: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=2,
                                         description="金额（元），如挽回的经济损失")
     text: str | None = Field(None, max_length=5000)
@@ -59,10 +59,10 @@ class ReplySubmission(BaseModel):
     model_config = ConfigDict(extra="forbid")
     source_ref: str | None = Field(None, min_length=1, max_length=128,
                                    description="发送方的回复编号：重复发送返回已有回复")
-    final: bool = False
+    final: bool = Field(False, strict=True)
     text: str = Field(min_length=1, max_length=20000)
     outcome: Outcome | None = None
-    attachments: list[int] = Field(default_factory=list, max_length=50,
+    attachments: list[StrictInt] = Field(default_factory=list, max_length=50,
                                    description="先上传附件得到的编号")
 
 
@@ -123,13 +123,29 @@ class ClueSummary(BaseModel):
 class ReminderOut(BaseModel):
     """A reminder (催办) or escalation (督办) the hand-off has had (hub.notify)."""
 
-    kind: Literal["before", "overdue", "escalate"] = Field(
-        description="before 到期前提醒 / overdue 逾期催办 / escalate 逾期督办")
+    kind: Literal["before", "overdue", "escalate", "leader"] = Field(
+        description="before 到期前提醒 / overdue 逾期催办 / escalate 逾期督办 / leader 领导介入")
     deadline: Literal["reply", "complete"] = Field(description="reply 初步反馈 / complete 办结")
     deadline_on: date
     on_date: date
     overdue_days: int = Field(description="逾期工作日数")
     at: datetime
+
+
+class DocumentOut(BaseModel):
+    """A document the office issued with the hand-off (一事一文): 交办函, 催办函, 督办函…"""
+
+    id: int
+    number: str = Field(description="文号，如 十法督交〔2026〕12号")
+    kind: Literal["assign", "refer", "transfer", "cc", "reminder", "escalation",
+                  "rectification", "closing"]
+    title: str
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+    issued_at: datetime
+    url: str = Field(description="下载地址（GET，同一 API 密钥）")
 
 
 class HandoffOut(BaseModel):
@@ -155,6 +171,7 @@ class HandoffOut(BaseModel):
     co_handlers: list[CoHandler] = Field(default_factory=list)
     replies: list[ReplyOut] = Field(default_factory=list)
     reminders: list[ReminderOut] = Field(default_factory=list)
+    documents: list[DocumentOut] = Field(default_factory=list)
 
 
 class HandoffPage(BaseModel):

@@ -18,7 +18,6 @@ from datetime import date, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub import audit
@@ -26,17 +25,17 @@ from hub.db.models import Clue, ClueEvent
 from hub.db.types import utcnow
 from hub.errors import FieldError, InvalidInput
 from hub.intake.service import reporter_aad
-from hub.review.decisions import KINDS
 from hub.security.crypto import Cipher
+from hub.settings import get_settings
 from hub.workdays import WorkCalendar, shanghai_today
 
-from . import deadlines
+from . import deadlines, repository
+from .kinds import HANDOFF_KINDS, KINDS
 from .models import Handoff, HandoffEvent
 from .numbers import handoff_no
 from .receivers import Receiver
 from .states import LABELS, next_state
 
-HANDOFF_KINDS = ("assign", "refer", "transfer", "cc")
 # A verified final reply with one of these outcomes closes the hand-off at once (销号);
 # others (case_opened, partially_rectified, cannot_rectify, other) wait for the office.
 CLOSING_OUTCOMES = frozenset({"rectified", "resolved", "no_case", "accountability", "sanction",
@@ -196,10 +195,16 @@ def _record(session: Session, handoff: Handoff, action: str, before: str | None,
     return event
 
 
+def sync_clue(session: Session, handoff: Handoff, actor: str, now: datetime) -> None:
+    """The clue's status in step with its hand-offs (after a hand-off made outside `apply`,
+    e.g. a follow-up check's rebound)."""
+    _sync_clue(session, handoff, actor, now)
+
+
 def _sync_clue(session: Session, handoff: Handoff, actor: str, now: datetime) -> None:
     """办结 when every hand-off is closed or cancelled (one closed at least); back on reopen."""
     clue = session.get(Clue, handoff.clue_id)
-    states = list(session.scalars(select(Handoff.state).where(Handoff.clue_id == clue.id)))
+    states = repository.states_of_clue(session, clue.id)
     done = all(s in ("closed", "cancelled") for s in states) and "closed" in states
     if done and clue.status != "closed":
         _clue_status(session, clue, "closed", actor, now)
@@ -220,3 +225,10 @@ def _iso(value: Any) -> Any:
 
 def state_label(state: str) -> str:
     return LABELS.get(state, state)
+
+
+def default_deadline_days(kind: str, settings: Any = None) -> tuple[int, int]:
+    """(reply, complete) working days for a kind, from the settings."""
+    settings = settings or get_settings()
+    return deadlines.default_days(kind, settings.handoff_reply_days,
+                                  settings.handoff_complete_days, settings.handoff_kind_days)

@@ -9,6 +9,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from hub.db.models import Clue, RawRecord
+from hub.intake.models import ClueAttachment
 
 _RAWS, _CLUES = RawRecord.__table__, Clue.__table__
 # Core statements (not the ORM's bulk insert): one multi-row INSERT … RETURNING per table.
@@ -45,3 +46,23 @@ def insert_clues(session: Session, rows: list[dict[str, Any]]) -> list[int]:
 def get_clue(session: Session, agency_id: int, clue_id: int) -> Clue | None:
     clue = session.get(Clue, clue_id)
     return clue if clue is not None and clue.agency_id == agency_id else None
+
+
+def clue_by_id(session: Session, clue_id: int) -> Clue | None:
+    return session.get(Clue, clue_id)
+
+
+def attachments_of(session: Session, clue_id: int) -> list[ClueAttachment]:
+    return list(session.scalars(select(ClueAttachment).where(ClueAttachment.clue_id == clue_id)
+                                .order_by(ClueAttachment.id)))
+
+
+def attachment_by_sha(session: Session, clue_id: int, sha256: str) -> ClueAttachment | None:
+    return session.scalar(select(ClueAttachment).where(ClueAttachment.clue_id == clue_id,
+                                                       ClueAttachment.sha256 == sha256))
+
+
+def add_attachment(session: Session, attachment: ClueAttachment) -> ClueAttachment:
+    session.add(attachment)
+    session.flush()
+    return attachment

@@ -13,12 +13,14 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
+from hub.contract import jsonbody
 from hub.contract.messages import body_error, field_errors, nul_errors
 from hub.contract.v1 import BatchSubmission, ClueSubmission
 from hub.errors import FieldError
 from hub.normalize.codes import mask_id_number, mask_name, mask_phone
-from hub.privacy.blind import id_index, phone_index
+from hub.security.blind import id_index, phone_index
 from hub.security.crypto import Cipher
+from hub.settings import Settings
 
 
 @dataclass
@@ -33,7 +35,7 @@ class Received:
     """One body as received, checked and ready to record."""
 
     agency_id: int
-    origin: str  # api | api_batch | connector | import
+    origin: str  # api | api_batch | connector | import | office
     raw: bytes
     items: list[ClueSubmission | list[FieldError]] = field(default_factory=list)
     refused_whole: list[FieldError] | None = None  # the body as a whole is not acceptable
@@ -45,6 +47,7 @@ class Received:
     raw_record_id: int | None = None  # set by the recorder once the raw record is inserted
 
 
+DEFAULT_DEPTH = Settings.model_fields["max_json_depth"].default
 PRIORITY = {"normal": 0, "important": 1, "urgent": 2}
 
 
@@ -53,30 +56,47 @@ class _Refused(Exception):
         self.errors = errors
 
 
-def receive_one(cipher: Cipher, agency_id: int, raw: bytes) -> Received:
+def receive_one(cipher: Cipher, agency_id: int, raw: bytes,
+                max_depth: int = DEFAULT_DEPTH) -> Received:
     """`POST /api/v1/clues`."""
     try:
-        items: list = [_validate(_parse(raw), ("body",))]
-    except _Refused as refused:
+        items: list = [_validate(jsonbody.loads(raw, max_depth), ("body",))]
+    except (_Refused, jsonbody.JsonRefused) as refused:
         items = [refused.errors]
     return _prepare(cipher, Received(agency_id, "api", raw, items))
 
 
-def receive_batch(cipher: Cipher, agency_id: int, raw: bytes) -> Received:
-    """`POST /api/v1/clues/batch`: items are checked one by one; a body that is not
-    `{"clues": [...]}` at all is refused as a whole."""
+def receive_office(cipher: Cipher, agency_id: int, raw: bytes) -> Received:
+    """A clue the office registers by hand (立项登记): one submission, checked as
+    `POST /api/v1/clues` checks it, kept as a raw record like any other."""
+    received = receive_one(cipher, agency_id, raw)
+    received.origin = "office"
+    return received
+
+
+def receive_batch(cipher: Cipher, agency_id: int, raw: bytes,
+                  max_depth: int = DEFAULT_DEPTH) -> Received:
+    """`POST /api/v1/clues/batch`: items are checked one by one (one too deep, or repeating a
+    key, is refused alone); a body that is not `{"clues": [...]}` at all is refused whole."""
     received = Received(agency_id, "api_batch", raw)
     try:
-        envelope = BatchSubmission.model_validate(_parse(raw))
+        body, items = jsonbody.loads_items(raw, "clues", max_depth)
+        # The envelope's shape and length; each item is judged below, on its own.
+        BatchSubmission.model_validate(
+            {**body, "clues": [{}] * len(items)} if isinstance(body, dict)
+            and isinstance(body.get("clues"), list) else body)
     except ValidationError as exc:
         received.refused_whole = field_errors(exc)
         return _prepare(cipher, received)
-    except _Refused as refused:
+    except jsonbody.JsonRefused as refused:
         received.refused_whole = refused.errors
         return _prepare(cipher, received)
-    for i, item in enumerate(envelope.clues):
+    for i, item in enumerate(items):
+        if item.errors is not None:
+            received.items.append(item.errors)
+            continue
         try:
-            received.items.append(_validate(item, ("body", "clues", i)))
+            received.items.append(_validate(item.value, ("body", "clues", i)))
         except _Refused as refused:
             received.items.append(refused.errors)
     return _prepare(cipher, received)
@@ -87,13 +107,6 @@ def receive_items(cipher: Cipher, agency_id: int, origin: str, raw: bytes,
                   ) -> Received:
     """Records already checked elsewhere (connectors, spreadsheet imports)."""
     return _prepare(cipher, Received(agency_id, origin, raw, items, connector=connector))
-
-
-def _parse(raw: bytes) -> Any:
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        raise _Refused([body_error("请求体不是合法的 UTF-8 JSON", ("body",), "json_invalid")]) from None
 
 
 def _validate(data: Any, prefix: tuple) -> ClueSubmission:

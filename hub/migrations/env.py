@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from hub.db.registry import metadata
+from hub.tables import metadata
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url")

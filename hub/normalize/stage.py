@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from hub.db.models import Clue, ClueEvent
+from hub.db.models import Agency, Clue, ClueEvent
 from hub.directory.index import DirectoryIndex
 from hub.directory.resolve import DEFAULT_THRESHOLD
 from hub.directory.snapshot import current_index, home_of
@@ -36,6 +36,8 @@ class NormalizeInput:
     subjects: list[dict[str, Any]] = field(default_factory=list)
     # The directory snapshot the stage loaded for this batch (shared, read-only).
     directory: DirectoryIndex | None = field(default=None, repr=False, compare=False)
+    # The sending agency's division: places named in the text inside it are preferred.
+    sender_region: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,8 @@ def _region(item: NormalizeInput, prefer_prefix: str | None) -> tuple[str | None
         if subject.get("region_code"):
             return subject["region_code"], "subject"
     names = " ".join(s.get("name", "") for s in item.subjects)
-    found = region_of_text(f"{names} {item.title} {item.content}", prefer_prefix=prefer_prefix)
+    found = region_of_text(f"{names} {item.title} {item.content}", prefer_prefix=prefer_prefix,
+                           sender_region=item.sender_region)
     return (found, "text") if found else (None, None)
 
 
@@ -122,10 +125,12 @@ class NormalizeStage:
         directory = current_index(session, home_of(self.prefer_prefix))
         rows = session.execute(
             select(Clue.id, Clue.channel, Clue.title, Clue.content, Clue.category,
-                   Clue.region_code, Clue.subjects).where(Clue.id.in_(ref_ids))
+                   Clue.region_code, Clue.subjects, Agency.region_code.label("sender_region"))
+            .outerjoin(Agency, Agency.id == Clue.agency_id).where(Clue.id.in_(ref_ids))
         )
         return {row.id: NormalizeInput(row.channel, row.title, row.content, row.category,
-                                       row.region_code, row.subjects or [], directory)
+                                       row.region_code, row.subjects or [], directory,
+                                       row.sender_region)
                 for row in rows}
 
     def compute(self, item: NormalizeInput) -> NormalizeResult:

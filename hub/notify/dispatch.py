@@ -21,11 +21,11 @@ from sqlalchemy.orm import Session
 
 from hub import log
 from hub.container import Hub
-from hub.db import registry  # noqa: F401  (every mapper known: hand-offs point at decisions)
 from hub.db.types import utcnow
 from hub.notify.models import AgencyWebhook, WebhookAttempt, WebhookDelivery
 from hub.notify.signature import signature_headers
 from hub.notify.webhooks import events_waiting, fill_outbox
+from hub.review import models as _review_models  # noqa: F401  (hand-offs point at decisions)
 from hub.settings import Settings
 
 PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed"
@@ -221,3 +221,20 @@ def retry(session: Session, now: datetime, ids: list[int] | None = None) -> int:
 def attempts_of(session: Session, delivery_id: int) -> list[WebhookAttempt]:
     return list(session.scalars(select(WebhookAttempt).where(WebhookAttempt.delivery_id == delivery_id)
                                 .order_by(WebhookAttempt.id)))
+
+
+TEST_EVENT = "webhook.test"
+
+
+def send_test(hub: Hub, agency_id: int, url: str) -> Outcome:
+    """Post one signed `webhook.test` event to `url` now (the administrator's "send test"):
+    signed exactly as hand-offs are, never stored in the outbox, never retried."""
+    import uuid
+
+    payload = {"event": TEST_EVENT, "agency_id": agency_id, "sent_at": utcnow().isoformat(),
+               "message": "这是问题线索共享协作平台发送的测试事件，无需处理"}
+    item = Claimed(0, str(uuid.uuid4()), TEST_EVENT, payload, 0, url)
+    timeout = hub.settings.webhook_timeout_seconds
+    with httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0)),
+                      follow_redirects=False, trust_env=False) as client:
+        return post(client, hub, item)

@@ -3,6 +3,7 @@
 - `webhooks`: fill the outbox from new hand-off events and send what is due;
 - `reminders`: send the reminders and escalations owed today (at start, then every
   HUB_REMINDERS_INTERVAL_SECONDS; the unique key makes reruns harmless);
+- `robots`: post reminders and escalations to the group robots (企业微信, 钉钉);
 - `mail`: mail office notifications when HUB_SMTP_HOST is set;
 - `purge_delivered_webhooks`: hourly, delete pushes delivered more than
   HUB_WEBHOOK_RETENTION_DAYS ago (the outbox would otherwise grow with every hand-off event).
@@ -17,6 +18,7 @@ from hub.db.types import utcnow
 from hub.notify.dispatch import Dispatcher
 from hub.notify.mail import send_pending
 from hub.notify.reminders import RunReport, run_reminders
+from hub.notify.robots import send_due as send_robot_messages
 from hub.notify.webhooks import purge_delivered
 from hub.pipeline.sweeper import purge_old
 from hub.scheduler_types import Job
@@ -42,6 +44,8 @@ def jobs(hub: Hub) -> list[Job]:
         Job("reminders", lambda: remind(hub),
             args={"seconds": settings.reminders_interval_seconds,
                   "next_run_time": datetime.now(SHANGHAI)}),
+        Job("robots", lambda: send_robot_messages(hub),
+            args={"seconds": settings.webhook_interval_seconds}),
         Job("purge_delivered_webhooks",
             lambda: purge_old(hub, purge_delivered, "hub.notify.webhooks_purged",
                               days=settings.webhook_retention_days), args={"hours": 1}),

@@ -1,4 +1,4 @@
-"""Stored records of hub.notify (tables join Base.metadata through hub.db.registry).
+"""Stored records of hub.notify (tables join Base.metadata through hub.tables).
 
 The database is the record of what is still to be sent: a `webhook_deliveries` row exists for
 every hand-off event an agency must hear of, a `reminders` row for every reminder, before
@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -125,3 +126,43 @@ class NotifyContact(Base):
     __tablename__ = "notify_contacts"
     user_id: Mapped[int] = mapped_column(ForeignKey("office_users.id"), primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
+
+
+class GroupRobot(Base):
+    """A group chat robot (企业微信 or 钉钉) that reminders and escalations are posted to:
+    a partner agency's group (its hand-offs), or an office section's group (every hand-off)."""
+
+    __tablename__ = "group_robots"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    platform: Mapped[str] = mapped_column(String(16))  # wecom | dingtalk
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    section: Mapped[str | None] = mapped_column(String(64))  # an office section, e.g. 督察科
+    url_enc: Mapped[bytes] = mapped_column(LargeBinary)  # holds the key / access token
+    secret_enc: Mapped[bytes | None] = mapped_column(LargeBinary)  # DingTalk's signing secret
+    kinds: Mapped[list[str]] = mapped_column(JSONType)  # before | overdue | escalate | leader
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RobotMessage(Base):
+    """One message to one robot, inserted with the reminder it tells of (exactly once), then
+    posted: pending -> sending -> sent | failed (after the last attempt)."""
+
+    __tablename__ = "robot_messages"
+    __table_args__ = (
+        UniqueConstraint("robot_id", "event_key", name="uq_robot_messages_robot_event"),
+        Index("ix_robot_messages_state_next", "state", "next_attempt_at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    robot_id: Mapped[int] = mapped_column(ForeignKey("group_robots.id"))
+    event_key: Mapped[str] = mapped_column(String(80))  # reminder:<handoff>:<deadline>:<kind>:<day>
+    handoff_id: Mapped[int | None] = mapped_column(ForeignKey("handoffs.id"))
+    text: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)

@@ -13,10 +13,13 @@ from hub.notify.models import Notification, NotifyContact
 from hub.notify.webhooks import check_email
 
 
-def recipients(session: Session, handoff: Handoff, *, escalate: bool) -> list[int]:
-    """Escalations go to the section heads; reminders to whoever sent the hand-off (or, when
-    nobody did, to the reviewers)."""
+def recipients(session: Session, handoff: Handoff, *, escalate: bool,
+               leader: bool = False) -> list[int]:
+    """Escalations go to the section heads, the ladder's second step (领导介入) to the leaders;
+    reminders to whoever sent the hand-off (or, when nobody did, to the reviewers)."""
     active = select(OfficeUser.id).where(OfficeUser.active.is_(True))
+    if leader:
+        return list(session.scalars(active.where(OfficeUser.role == "leader")))
     if escalate:
         return list(session.scalars(active.where(OfficeUser.role == "section_head")))
     if handoff.created_by is not None:

@@ -12,12 +12,14 @@ from hub.api.deps import HubDep
 from hub.db.types import utcnow
 from hub.errors import Forbidden
 from hub.notify import dispatch, office
-from hub.review.web import PageUser, add_template_folder, check_csrf, templates
+from hub.web.session import PageUser, check_csrf
+from hub.web.templating import add_template_folder, register_globals, templates
 
 router = APIRouter(prefix="/office", include_in_schema=False)
 add_template_folder(Path(__file__).resolve().parent / "templates")
 WEBHOOK_ROLES = frozenset({"admin", "section_head", "leader"})
-KIND_LABELS = {"reminder": "催办", "escalation": "督办", "webhook_failed": "推送失败"}
+KIND_LABELS = {"reminder": "催办", "escalation": "督办", "leader_escalation": "领导介入",
+               "followup": "回头看", "webhook_failed": "推送失败"}
 EVENT_LABELS = {"handoff.created": "新移交", "handoff.updated": "移交变更",
                 "handoff.reminder": "催办", "handoff.escalated": "督办"}
 
@@ -28,7 +30,7 @@ def unread_notifications(request: Request, user) -> int:  # noqa: ANN001
         return office.unread_count(uow.session, user.user_id)
 
 
-templates.env.globals["unread_notifications"] = unread_notifications
+register_globals(unread_notifications=unread_notifications)
 
 
 @router.get("/notifications", response_class=HTMLResponse)

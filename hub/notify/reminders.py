@@ -2,7 +2,8 @@
 
 The `reminders` row is inserted with ON CONFLICT DO NOTHING, in the same transaction as the
 hand-off event (`hub.handoffs.service.apply`, action remind / escalate: the state stays, the
-event joins the hand-off's and the clue's history) and the office notifications: whoever
+event joins the hand-off's and the clue's history), the office notifications and the group
+robots' messages (`hub.notify.robots`): whoever
 inserts it sends it, everyone else finds it there. So two schedulers, or a scheduler and
 `hub reminders run`, never remind twice. The agency hears of it through the event (webhook
 `handoff.reminder` / `handoff.escalated`, and `reminders` in its inbox).
@@ -20,13 +21,14 @@ from sqlalchemy.orm import Session
 from hub import log
 from hub.calendar.service import load_calendar
 from hub.container import Hub
-from hub.db import registry  # noqa: F401  (every mapper known: hand-offs point at decisions)
+from hub.documents import service as _documents  # noqa: F401  (issues 催办函 and 督办函)
 from hub.handoffs import repository, service
 from hub.handoffs.deadlines import receiver_works
 from hub.handoffs.models import Handoff
-from hub.notify import office
+from hub.notify import office, robots
 from hub.notify.models import Reminder
-from hub.notify.plan import Planned, describe, plan
+from hub.notify.plan import ESCALATIONS, Planned, describe, plan
+from hub.review import models as _review_models  # noqa: F401  (hand-offs point at decisions)
 from hub.workdays import WorkCalendar
 
 
@@ -38,11 +40,11 @@ class RunReport:
 
     @property
     def reminders(self) -> int:
-        return sum(1 for s in self.sent if s[2] != "escalate")
+        return sum(1 for s in self.sent if s[2] not in ESCALATIONS)
 
     @property
     def escalations(self) -> int:
-        return sum(1 for s in self.sent if s[2] == "escalate")
+        return sum(1 for s in self.sent if s[2] in ESCALATIONS)
 
 
 def _candidates(session: Session) -> list[int]:
@@ -73,21 +75,24 @@ def _insert_once(session: Session, handoff: Handoff, item: Planned, now: datetim
 
 
 def _record(session: Session, handoff: Handoff, item: Planned, now: datetime) -> None:
-    action = "escalate" if item.kind == "escalate" else "remind"
+    action = "escalate" if item.kind in ESCALATIONS else "remind"
     # Not `due_on`: apply() takes that key as a new deadline.
     service.apply(session, handoff, action, actor="system", via="system", now=now,
                   deadline=item.deadline, reminder=item.kind, deadline_on=item.due_on,
                   on_date=item.on_date, overdue_days=item.overdue_days)
     title, body = describe(item, handoff.receiver_name, handoff.number)
-    office.notify(session, office.recipients(session, handoff, escalate=action == "escalate"),
-                  kind="escalation" if action == "escalate" else "reminder", title=title,
-                  body=body, handoff_id=handoff.id, now=now)
+    kind = {"escalate": "escalation", "leader": "leader_escalation"}.get(item.kind, "reminder")
+    office.notify(session, office.recipients(session, handoff, escalate=action == "escalate",
+                                             leader=item.kind == "leader"),
+                  kind=kind, title=title, body=body, handoff_id=handoff.id, now=now)
+    robots.queue_for_reminder(session, handoff, item, title, body, now)
 
 
 def remind_one(session: Session, handoff: Handoff, today: date, calendar: WorkCalendar,
-               escalate_after: int, now: datetime) -> list[Planned]:
+               escalate_after: int, now: datetime,
+               leader_after: int | None = None) -> list[Planned]:
     sent = []
-    for item in plan(handoff, today, calendar, escalate_after):
+    for item in plan(handoff, today, calendar, escalate_after, leader_after):
         if _insert_once(session, handoff, item, now):
             _record(session, handoff, item, now)
             sent.append(item)
@@ -107,7 +112,8 @@ def run_reminders(hub: Hub, today: date, now: datetime) -> RunReport:
                 continue
             report.examined += 1
             sent = remind_one(uow.session, handoff, today, calendar,
-                              hub.settings.escalate_after_overdue_days, now)
+                              hub.settings.escalate_after_overdue_days, now,
+                              hub.settings.escalate_leader_after_overdue_days)
             uow.commit()
         report.sent += [(handoff.number, s.deadline, s.kind, s.overdue_days) for s in sent]
     if report.sent:

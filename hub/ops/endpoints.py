@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
+from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
-from sqlalchemy import text
 
 from hub.api.deps import HubDep
 from hub.api.responses import JSONResponse
+from hub.db.engine import ping
 from hub.ops.metrics import BrokerCollector, DatabaseCollector
 
 router = APIRouter(tags=["ops 运维"])
@@ -18,12 +19,12 @@ def healthz() -> dict:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="数据库与消息队列可用")
+@router.get("/readyz", summary="数据库与消息队列可用",
+            responses={503: {"description": "数据库或消息队列不可用（checks 说明哪一个）"}})
 def readyz(hub: HubDep) -> JSONResponse:
     checks: dict[str, str] = {}
     try:
-        with hub.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        ping(hub.engine)
         checks["database"] = "ok"
     except Exception as exc:
         checks["database"] = f"error: {type(exc).__name__}"
@@ -37,7 +38,8 @@ def readyz(hub: HubDep) -> JSONResponse:
                           status_code=200 if ready else 503)
 
 
-@router.get("/metrics", summary="Prometheus 指标")
+@router.get("/metrics", summary="Prometheus 指标", response_class=PlainTextResponse,
+            responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}})
 def metrics(hub: HubDep) -> Response:
     registry = CollectorRegistry(auto_describe=False)
     registry.register(DatabaseCollector(hub))

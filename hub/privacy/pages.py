@@ -2,24 +2,40 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy import select
 
 from hub import audit
-from hub.accounts.models import OfficeUser
+from hub.accounts import repository as accounts
 from hub.api.deps import HubDep
-from hub.db.models import Clue
 from hub.db.types import utcnow
 from hub.errors import Forbidden, HubError
 from hub.intake.present import clue_no, parse_clue_no
-from hub.privacy import reveal, service
-from hub.privacy.web import back_with, where
-from hub.review.web import PageUser, check_csrf, templates
+from hub.privacy import repository, reveal, service
+from hub.privacy.endpoints import where
+from hub.privacy.reveal import STATE_LABELS
+from hub.web.actions import redirect_with
+from hub.web.session import PageUser, check_csrf
+from hub.web.templating import (
+    add_template_folder,
+    register_event_labels,
+    register_globals,
+    templates,
+)
 
 router = APIRouter(prefix="/office", include_in_schema=False)
+
+add_template_folder(Path(__file__).resolve().parent / "templates")
+register_globals(REVEAL_STATES=STATE_LABELS, clue_no=clue_no)
+register_event_labels({
+    "reporter.reveal_requested": "申请查看反映人身份", "reporter.reveal_approved": "批准查看反映人身份",
+    "reporter.reveal_refused": "不批准查看反映人身份", "reporter.revealed": "查看了反映人身份",
+    "legal_hold.set": "设置法律保留", "legal_hold.released": "解除法律保留",
+    "retention.purged": "按保存期限清除个人信息",
+})
 
 
 def _clue_id(number: str) -> int:
@@ -43,8 +59,8 @@ def request_reveal(request: Request, number: str, user: PageUser, hub: HubDep,
                                   utcnow())
             uow.commit()
     except HubError as exc:
-        return back_with(back, error=_message(exc))
-    return back_with(back, message="已提交查看反映人身份的申请，待领导审批")
+        return redirect_with(back, error=_message(exc))
+    return redirect_with(back, message="已提交查看反映人身份的申请，待领导审批")
 
 
 @router.post("/clues/{number}/reporter", response_class=HTMLResponse)
@@ -55,10 +71,10 @@ def show_reporter(request: Request, number: str, user: PageUser, hub: HubDep,
         with hub.uow() as uow:
             identity = reveal.reveal(uow.session, hub.cipher, user, _clue_id(number),
                                      where(request), utcnow())
-            clue = uow.session.get(Clue, _clue_id(number))
+            clue = repository.clue(uow.session, _clue_id(number))
             uow.commit()
     except HubError as exc:
-        return back_with(f"/office/clues/{number}", error=_message(exc))
+        return redirect_with(f"/office/clues/{number}", error=_message(exc))
     response = templates.TemplateResponse(request, "reporter.html", {
         "user": user, "clue": clue, "number": number, "r": identity})
     response.headers["Cache-Control"] = "no-store"
@@ -70,11 +86,11 @@ def reveals_page(request: Request, user: PageUser, hub: HubDep) -> HTMLResponse:
     if user.role not in reveal.APPROVER_ROLES | reveal.REVEAL_ROLES:
         raise Forbidden("只有科长和领导可以使用身份查看审批")
     with hub.uow(write=False) as uow:
-        pending = reveal.pending_requests(uow.session)
-        decided = reveal.recent_decided(uow.session)
+        pending = repository.pending_requests(uow.session)
+        decided = repository.recent_decided(uow.session)
         ids = {r.clue_id for r in pending + decided}
-        users = {u.id: u for u in uow.session.scalars(select(OfficeUser))}
-        clues = {c.id: c for c in uow.session.scalars(select(Clue).where(Clue.id.in_(ids)))}
+        users = {u.id: u for u in accounts.users(uow.session)}
+        clues = repository.clues_by_id(uow.session, ids)
     return templates.TemplateResponse(request, "reveals.html", {
         "user": user, "pending": pending, "decided": decided, "users": users, "clues": clues,
         "can_approve": user.role in reveal.APPROVER_ROLES, "clue_no": clue_no,
@@ -93,9 +109,9 @@ def decide(request: Request, request_id: int, user: PageUser, hub: HubDep,
                                  where(request), utcnow(), hub.settings.reveal_valid_hours)
             uow.commit()
     except HubError as exc:
-        return back_with("/office/reveals", error=_message(exc))
+        return redirect_with("/office/reveals", error=_message(exc))
     word = "已批准" if decision == "approve" else "未批准"
-    return back_with("/office/reveals", message=f"申请 {request_id} {word}")
+    return redirect_with("/office/reveals", message=f"申请 {request_id} {word}")
 
 
 @router.post("/clues/{number}/hold")
@@ -115,5 +131,5 @@ def set_or_release_hold(request: Request, number: str, user: PageUser, hub: HubD
                 service.set_hold(uow.session, _clue_id(number), reason, **kwargs)
             uow.commit()
     except HubError as exc:
-        return back_with(back, error=_message(exc))
-    return back_with(back, message="已解除法律保留" if action == "release" else "已设置法律保留")
+        return redirect_with(back, error=_message(exc))
+    return redirect_with(back, message="已解除法律保留" if action == "release" else "已设置法律保留")

@@ -13,14 +13,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub import audit
 from hub.accounts.service import OfficePrincipal
-from hub.db.models import Clue, ClueEvent
+from hub.db.models import ClueEvent
 from hub.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from hub.intake.service import reporter_aad
+from hub.privacy import repository
 from hub.privacy.models import RevealRequest
 from hub.security.crypto import Cipher
 
@@ -50,7 +50,7 @@ def request_reveal(session: Session, by: OfficePrincipal, clue_id: int, reason: 
     reason = (reason or "").strip()
     if len(reason) < 4:
         raise InvalidInput([FieldError(["reason"], "请写明查看反映人身份的理由（至少 4 个字）")])
-    clue = session.get(Clue, clue_id)
+    clue = repository.clue(session, clue_id)
     if clue is None:
         raise NotFound(f"没有找到线索 {clue_id}")
     if clue.reporter_enc is None:
@@ -71,7 +71,7 @@ def decide_reveal(session: Session, by: OfficePrincipal, request_id: int, approv
                   valid_hours: int = 24) -> RevealRequest:
     if by.role not in APPROVER_ROLES:
         raise Forbidden("只有领导可以审批查看反映人身份的申请")
-    found = session.get(RevealRequest, request_id, with_for_update=True)
+    found = repository.request_for_update(session, request_id)
     if found is None:
         raise NotFound(f"没有找到申请 {request_id}")
     if found.requested_by == by.user_id:
@@ -93,25 +93,15 @@ def decide_reveal(session: Session, by: OfficePrincipal, request_id: int, approv
     return found
 
 
-def approval_of(session: Session, by: OfficePrincipal, clue_id: int,
-                now: datetime) -> RevealRequest | None:
-    """The requester's approval in force for this clue, if any."""
-    return session.scalar(
-        select(RevealRequest).where(
-            RevealRequest.clue_id == clue_id, RevealRequest.requested_by == by.user_id,
-            RevealRequest.state == "approved", RevealRequest.expires_at > now)
-        .order_by(RevealRequest.decided_at.desc()).limit(1))
-
-
 def reveal(session: Session, cipher: Cipher, by: OfficePrincipal, clue_id: int, where: Where,
            now: datetime) -> dict[str, Any]:
     """The reporter block in clear, for an approved requester only; recorded every time."""
     if by.role not in REVEAL_ROLES:
         raise Forbidden("只有科长和领导经批准后可以查看反映人身份")
-    approval = approval_of(session, by, clue_id, now)
+    approval = repository.approval_of(session, by.user_id, clue_id, now)
     if approval is None:
         raise Forbidden("查看反映人身份须先提出申请并经领导批准（批准在有效期内）")
-    clue = session.get(Clue, clue_id)
+    clue = repository.clue(session, clue_id)
     if clue is None or clue.reporter_enc is None:
         raise Conflict("这条线索的反映人信息已按保存期限清除")
     reporter = orjson.loads(cipher.decrypt(clue.reporter_enc,
@@ -123,18 +113,3 @@ def reveal(session: Session, cipher: Cipher, by: OfficePrincipal, clue_id: int, 
                                                                   if v not in (None, False))})
     return reporter
 
-
-def pending_requests(session: Session) -> list[RevealRequest]:
-    return list(session.scalars(select(RevealRequest).where(RevealRequest.state == "pending")
-                                .order_by(RevealRequest.requested_at)))
-
-
-def recent_decided(session: Session, limit: int = 20) -> list[RevealRequest]:
-    return list(session.scalars(select(RevealRequest).where(RevealRequest.state != "pending")
-                                .order_by(RevealRequest.decided_at.desc()).limit(limit)))
-
-
-def requests_for(session: Session, clue_id: int, user_id: int) -> list[RevealRequest]:
-    return list(session.scalars(select(RevealRequest).where(
-        RevealRequest.clue_id == clue_id, RevealRequest.requested_by == user_id)
-        .order_by(RevealRequest.requested_at.desc())))

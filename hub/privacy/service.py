@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from hub import audit
 from hub.accounts.service import OfficePrincipal
 from hub.db.models import Clue, ClueEvent
 from hub.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from hub.privacy import repository
 from hub.privacy.models import LegalHold, RevealRequest
-from hub.privacy.reveal import REVEAL_ROLES, Where, approval_of, requests_for
+from hub.privacy.reveal import REVEAL_ROLES, Where
 
 HOLD_ROLES = frozenset({"section_head", "leader", "admin"})
 EARLIER_SHOWN = 20
@@ -34,17 +34,7 @@ class PrivacyPanel:
 def earlier_clues(session: Session, clue: Clue) -> tuple[int, list[Clue]]:
     """Clues received before this one whose reporter has the same phone or ID number,
     matched on blind indexes only: nothing is decrypted."""
-    keys = []
-    if clue.reporter_phone_index:
-        keys.append(Clue.reporter_phone_index == clue.reporter_phone_index)
-    if clue.reporter_id_index:
-        keys.append(Clue.reporter_id_index == clue.reporter_id_index)
-    if not keys:
-        return 0, []
-    rows = list(session.scalars(
-        select(Clue).where(or_(*keys), Clue.id != clue.id,
-                           Clue.received_at <= clue.received_at)
-        .order_by(Clue.received_at.desc(), Clue.id.desc())))
+    rows = repository.same_reporter_before(session, clue)
     return len(rows), rows[:EARLIER_SHOWN]
 
 
@@ -53,14 +43,13 @@ def panel(session: Session, clue: Clue, user: OfficePrincipal, now: datetime) ->
     return PrivacyPanel(
         earlier=earlier, earlier_count=count, hold=active_hold(session, clue.id),
         can_request=user.role in REVEAL_ROLES and clue.reporter_enc is not None,
-        can_hold=user.role in HOLD_ROLES, approval=approval_of(session, user, clue.id, now),
-        requests=requests_for(session, clue.id, user.user_id),
+        can_hold=user.role in HOLD_ROLES, approval=repository.approval_of(session, user.user_id, clue.id, now),
+        requests=repository.requests_for(session, clue.id, user.user_id),
         purged=bool(clue.reporter_masked and clue.reporter_masked.get("purged")))
 
 
 def active_hold(session: Session, clue_id: int) -> LegalHold | None:
-    return session.scalar(select(LegalHold).where(LegalHold.clue_id == clue_id,
-                                                  LegalHold.released_at.is_(None)).limit(1))
+    return repository.active_hold(session, clue_id)
 
 
 def set_hold(session: Session, clue_id: int, reason: str, *, actor: str, by_name: str,
@@ -69,7 +58,7 @@ def set_hold(session: Session, clue_id: int, reason: str, *, actor: str, by_name
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput([FieldError(["reason"], "设置法律保留必须填写理由")])
-    if session.get(Clue, clue_id) is None:
+    if repository.clue(session, clue_id) is None:
         raise NotFound(f"没有找到线索 {clue_id}")
     if active_hold(session, clue_id) is not None:
         raise Conflict("这条线索已处于法律保留状态")

@@ -18,14 +18,21 @@ from hub.db.models import Clue
 from hub.handoffs.models import Handoff
 from hub.intake.present import clue_no
 from hub.normalize.codes import load_divisions
+from hub.workdays import SHANGHAI
 
 from . import registry
 from .calendar import report_calendar
 from .figures import HANDOFF_KINDS, REGISTRY, TREND
 from .registry import Ctx, Value
+from .repository import begin_snapshot
 from .scope import Scope, local_day
 
 Progress = Callable[[str], None]
+
+
+def pinned(scope: Scope) -> Scope:
+    """The scope with its "now" fixed, so every figure and row of one report share a cutoff."""
+    return scope if scope.as_of is not None else replace(scope, as_of=datetime.now(UTC))
 
 
 def context(session: Session, scope: Scope) -> Ctx:
@@ -51,6 +58,8 @@ def figure_href(scope: Scope, key: str, group: str | None = None) -> str:
 def build(session: Session, scope: Scope, *, office_name: str,
           progress: Progress | None = None) -> dict[str, Any]:
     say = progress or (lambda _m: None)
+    begin_snapshot(session)
+    scope = pinned(scope)
     ctx = context(session, scope)
     figures: dict[str, Any] = {}
     for key, figure in REGISTRY.figures.items():
@@ -64,7 +73,10 @@ def build(session: Session, scope: Scope, *, office_name: str,
     return {
         "period": scope.key, "label": scope.label, "region": scope.region,
         "area": area_name(scope.region, office_name), "office": office_name,
-        "generated_at": datetime.now(UTC).isoformat(), "as_of": scope.cutoff.isoformat(),
+        # Dates in Beijing time: `as_of` the cutoff instant, `as_of_day` the last day counted.
+        "generated_at": datetime.now(SHANGHAI).isoformat(),
+        "as_of": scope.cutoff.astimezone(SHANGHAI).isoformat(),
+        "as_of_day": scope.cutoff_day.isoformat(),
         "sections": _sections(), "figures": figures, "rates": rates,
         "overdue": overdue, "late": late, "trend": trend(ctx),
     }

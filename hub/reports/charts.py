@@ -1,20 +1,73 @@
-"""The report's charts as PNG bytes (matplotlib, Agg, a CJK font; FACTS.md)."""
+"""The report's charts as PNG bytes (matplotlib, Agg, a CJK font; FACTS.md).
+
+The Chinese font is registered by its file (`fontManager.addfont`), so a font installed after
+matplotlib built its font cache (`~/.cache/matplotlib/fontlist-*.json`) is still used.
+"""
 
 from __future__ import annotations
 
 import io
 import threading
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib import rc_context  # noqa: E402
+from matplotlib import font_manager, rc_context  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-CJK = {"font.sans-serif": ["WenQuanYi Micro Hei", "Noto Sans CJK SC", "DejaVu Sans"],
-       "font.family": "sans-serif", "axes.unicode_minus": False}
+# Debian's fonts-wqy-microhei (what `make run`, `make test` and the image install), then the
+# Noto CJK files of fonts-noto-cjk and of other systems.
+CJK_FONT_FILES = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+)
+CJK_FONT_PATTERNS = ("wqy-microhei*", "wqy-zenhei*", "NotoSansCJK*", "NotoSansSC*",
+                     "SourceHanSans*")
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", str(Path.home() / ".local/share/fonts"))
+FALLBACK = ["WenQuanYi Micro Hei", "Noto Sans CJK SC", "DejaVu Sans"]
+
+
+def find_cjk_font_file() -> Path | None:
+    """The first CJK font file on this system: the known paths, then a search of the font
+    directories."""
+    for name in CJK_FONT_FILES:
+        if Path(name).is_file():
+            return Path(name)
+    for directory in FONT_DIRS:
+        root = Path(directory)
+        if not root.is_dir():
+            continue
+        for pattern in CJK_FONT_PATTERNS:
+            for path in sorted(root.rglob(pattern)):
+                if path.suffix.lower() in (".ttc", ".ttf", ".otf") and path.is_file():
+                    return path
+    return None
+
+
+@cache
+def cjk_families() -> tuple[str, ...]:
+    """The font families to draw with: the CJK font file's own family first, registered
+    with matplotlib whatever its font cache holds."""
+    path = find_cjk_font_file()
+    if path is None:
+        return tuple(FALLBACK)
+    manager = font_manager.fontManager
+    if not any(entry.fname == str(path) for entry in manager.ttflist):
+        manager.addfont(str(path))
+    name = font_manager.FontProperties(fname=str(path)).get_name()
+    return (name, *[f for f in FALLBACK if f != name])
+
+
+def _rc() -> dict[str, Any]:
+    return {"font.sans-serif": list(cjk_families()), "font.family": "sans-serif",
+            "axes.unicode_minus": False}
+
 
 # rc_context swaps matplotlib's one global rcParams: two threads drawing at once (two report
 # requests, two schedulers' jobs) would restore each other's settings mid-chart and draw
@@ -31,7 +84,7 @@ def _png(fig: Figure) -> bytes:
 def trend_chart(report: dict[str, Any]) -> bytes:
     trend = report["trend"]
     months = [m[2:].replace("-", ".") for m in trend["months"]]
-    with _DRAWING, rc_context(CJK):
+    with _DRAWING, rc_context(_rc()):
         fig = Figure(figsize=(7.2, 3.2))
         ax = fig.subplots()
         ax.bar(months, trend["received"], color="#6a8fc7", label=trend["labels"]["received"])
@@ -51,7 +104,7 @@ def bar_chart(figure: dict[str, Any], title: str | None = None) -> bytes:
     groups = figure["groups"][:10]
     labels = [g["label"] for g in groups][::-1]
     values = [g["value"] for g in groups][::-1]
-    with _DRAWING, rc_context(CJK):
+    with _DRAWING, rc_context(_rc()):
         fig = Figure(figsize=(7.2, 0.45 * max(len(groups), 2) + 1.0))
         ax = fig.subplots()
         ax.barh(labels, values, color="#6a8fc7")

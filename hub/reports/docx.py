@@ -100,7 +100,7 @@ def _cover(doc: Any, report: dict[str, Any]) -> None:
     for _ in range(6):
         doc.add_paragraph()
     _para(doc, f"统计范围：{report['area']}", BODY_FONT, 14, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, f"统计截至：{report['as_of'][:10]}（北京时间）", BODY_FONT, 14,
+    _para(doc, f"统计截至：{report.get('as_of_day') or report['as_of'][:10]}（北京时间）", BODY_FONT, 14,
           align=WD_ALIGN_PARAGRAPH.CENTER)
 
 

@@ -18,10 +18,10 @@ from hub.api.deps import HubDep, _bearer
 from hub.api.responses import JSONResponse
 from hub.container import Hub
 from hub.errors import Forbidden, NotFound
-from hub.review.web import api_user
+from hub.web.session import api_user
 
 from . import issue as issued
-from . import registry
+from . import registry, repository
 from .build import build, context
 from .figures import REGISTRY
 from .scope import Scope, parse_month, region_prefix
@@ -37,27 +37,6 @@ def _caller(request: Request) -> OfficePrincipal | AgencyPrincipal:
     if token:
         return request.app.state.keys.authenticate(token)
     return api_user(request)
-
-
-def record_numbers(session, of: str, ids: list[int]) -> list[str]:  # noqa: ANN001
-    """XS-… for clues, JB-… for hand-offs, in id order."""
-    from sqlalchemy import select
-
-    from hub.db.models import Clue
-    from hub.handoffs.models import Handoff
-    from hub.intake.present import clue_no
-
-    out: list[str] = []
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start:start + 5000]
-        if of == "clue":
-            rows = session.execute(select(Clue.id, Clue.received_at).where(Clue.id.in_(chunk))
-                                   .order_by(Clue.id))
-            out += [clue_no(i, at) for i, at in rows]
-        else:
-            out += list(session.scalars(select(Handoff.number).where(Handoff.id.in_(chunk))
-                                        .order_by(Handoff.id)))
-    return out
 
 
 def split_suffix(name: str) -> tuple[str, str]:
@@ -133,7 +112,7 @@ def figure_records(period: str, key: str, request: Request, hub: HubDep,
     with hub.uow(write=False) as uow:
         ctx = context(uow.session, scope)
         ids = registry.ids(figure, ctx, group)
-        numbers = record_numbers(uow.session, figure.of, ids)
+        numbers = repository.record_numbers(uow.session, figure.of, ids)
     return JSONResponse({"figure": key, "label": figure.label, "definition": figure.definition,
                          "group": group, "of": figure.of, "count": len(ids), "records": numbers})
 

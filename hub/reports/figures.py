@@ -390,3 +390,54 @@ add(Figure("recurring_problems", "反复反映的问题（前十位）", "本月
            top=10, unit="组"))
 
 TREND = ("received_total", "handoffs_closed", "handoffs_overdue")
+
+
+# -- follow-up checks (回头看) ----------------------------------------------------------------
+
+FOLLOWUPS = "七、回头看"
+FINDING_LABELS = {"pending": "尚未回头看", "consolidated": "整改巩固", "rebound": "问题反弹"}
+
+
+def _followups(ctx: Ctx, grp: ColumnElement, *where: ColumnElement[bool]) -> Select:
+    from hub.followups.models import FollowUp
+
+    query = select(grp.label("grp"), FollowUp.clue_id.label("id")).where(*where)
+    if ctx.scope.prefix:
+        query = query.join(Clue, Clue.id == FollowUp.clue_id).where(_in_area(ctx))
+    return query
+
+
+def _followups_due(ctx: Ctx) -> Select:
+    from hub.followups.models import FollowUp
+
+    s = ctx.scope
+    pending = or_(FollowUp.done_at.is_(None), FollowUp.done_at >= s.cutoff)
+    grp = case((pending, "pending"), else_=func.coalesce(FollowUp.finding, "pending"))
+    return _followups(ctx, grp, FollowUp.state != "cancelled", FollowUp.due_on >= s.first_day,
+                      FollowUp.due_on <= s.last_day)
+
+
+def _followups_done(ctx: Ctx, *where: ColumnElement[bool]) -> Select:
+    from hub.followups.models import FollowUp
+
+    s = ctx.scope
+    return _followups(ctx, FollowUp.finding, FollowUp.state == "done",
+                      FollowUp.done_at >= s.start, FollowUp.done_at < s.end, *where)
+
+
+add(Figure("followups_due", "本月到期回头看", "回头看日期在本月内的已办结事项（已取消的不计），"
+           "按截至月末的回头看结论分列。", FOLLOWUPS, "clue", members=_followups_due,
+           groups=_labels(FINDING_LABELS), unit="件"))
+add(Figure("followups_done", "本月完成回头看", "本月记录了回头看结论的事项，按结论（整改巩固、"
+           "问题反弹）分列。", FOLLOWUPS, "clue", members=_followups_done,
+           groups=_labels(FINDING_LABELS), unit="件"))
+
+
+def _rebounds(ctx: Ctx) -> Select:
+    from hub.followups.models import FollowUp
+
+    return _followups_done(ctx, FollowUp.finding == "rebound")
+
+
+add(Figure("followups_rebound", "问题反弹", "本月回头看发现问题反弹、已重新交办的事项数。",
+           FOLLOWUPS, "clue", members=_rebounds, groups=_labels(FINDING_LABELS), unit="件"))

@@ -13,8 +13,8 @@ import hashlib
 import io
 import json
 import tempfile
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +25,10 @@ from sqlalchemy.orm import Session
 from hub.db.models import Agency
 from hub.errors import NotFound
 
-from .build import Progress, build, context
+from .build import Progress, build, context, pinned
 from .calendar import report_calendar
 from .models import IssuedReport, ReportShare
+from .repository import begin_snapshot
 from .scope import Scope
 
 PARTNER_DROPS = ("title",)
@@ -42,7 +43,10 @@ class Rendered:
 
 def render(session: Session, scope: Scope, *, office_name: str,
            progress: Progress | None = None) -> Rendered:
+    """The report, its .docx and its .xlsx, all read in one snapshot with one cutoff."""
     say = progress or (lambda _m: None)
+    begin_snapshot(session)
+    scope = pinned(scope)
     report = build(session, scope, office_name=office_name, progress=progress)
     say("生成 Word 月报")
     docx = docx_bytes(report)
@@ -66,8 +70,16 @@ def xlsx_bytes(session: Session, scope: Scope, report: dict[str, Any],
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "ledger.xlsx"
-        write_ledger(session, context(session, scope), report, path, progress)
+        write_ledger(session, context(session, report_scope(scope, report)), report, path,
+                     progress)
         return path.read_bytes()
+
+
+def report_scope(scope: Scope, report: dict[str, Any]) -> Scope:
+    """The scope with the report's own cutoff: the ledger lists what the figures counted."""
+    if scope.as_of is not None or "as_of" not in report:
+        return scope
+    return replace(scope, as_of=datetime.fromisoformat(report["as_of"]))
 
 
 def partner_view(report: dict[str, Any]) -> dict[str, Any]:
@@ -116,13 +128,15 @@ def issue(session: Session, scope: Scope, *, office_name: str, by: str,
     return row
 
 
-def issue_apart(hub: Any, scope: Scope, *, by: str, version: int | None = None) -> IssuedReport:
+def issue_apart(hub: Any, scope: Scope, *, by: str, version: int | None = None,
+                progress: Progress | None = None) -> IssuedReport:
     """Render in a read-only unit of work, then store in a short write (SQLite has one
     writer: rendering a large month must not hold it). IntegrityError when the version was
     taken meanwhile."""
     with hub.uow(write=False) as uow:
+        begin_snapshot(uow.session)
         row = make_issued(uow.session, scope, office_name=hub.settings.office_name, by=by,
-                          version=version or next_version(uow.session, scope))
+                          version=version or next_version(uow.session, scope), progress=progress)
     with hub.uow() as uow:
         uow.session.add(row)
         uow.commit()

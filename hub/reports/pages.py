@@ -9,20 +9,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from hub.api.deps import HubDep
-from hub.db.models import Agency, Clue
+from hub.db.uow import IntegrityError
 from hub.errors import Forbidden, HubError, NotFound
-from hub.handoffs.models import Handoff
 from hub.handoffs.states import LABELS as STATE_LABELS
 from hub.intake.present import clue_no
-from hub.review.web import PageUser, add_template_folder, check_csrf, templates
+from hub.web.session import PageUser, check_csrf
+from hub.web.templating import add_template_folder, templates
 from hub.workdays import shanghai_today
 
 from . import issue as issued
-from . import registry
+from . import registry, repository
 from .build import build, context, subject_name
 from .endpoints import scope_of
 from .figures import HANDOFF_KINDS, REGISTRY
@@ -44,8 +42,7 @@ def issued_page(request: Request, user: PageUser, hub: HubDep) -> HTMLResponse:
     with hub.uow(write=False) as uow:
         rows = issued.issued_list(uow.session)
         shares = issued.shares_of(uow.session, [r.id for r in rows])
-        agencies = list(uow.session.scalars(select(Agency).where(Agency.active.is_(True))
-                                            .order_by(Agency.name)))
+        agencies = repository.active_agencies(uow.session)
     return templates.TemplateResponse(request, "reports.html", {
         "user": user, "rows": rows, "shares": shares, "agencies": agencies,
         "last_month": _last_month(), "can_issue": user.role in ISSUERS,
@@ -79,7 +76,7 @@ def share(report_id: int, user: PageUser, hub: HubDep, csrf: Annotated[str, Form
         raise Forbidden("只有科长和领导可以共享月报")
     with hub.uow() as uow:
         made = issued.share(uow.session, report_id, agency, f"user:{user.user_id}")
-        name = uow.session.get(Agency, agency).name
+        name = repository.agency_name(uow.session, agency)
         uow.commit()
     return _back(message=f"已与{name}共享" if made else f"此前已与{name}共享")
 
@@ -127,12 +124,11 @@ def _records(session, of: str, ids: list[int]) -> list[dict]:  # noqa: ANN001
     if not ids:
         return []
     if of == "clue":
-        clues = session.scalars(select(Clue).where(Clue.id.in_(ids)).order_by(Clue.id))
+        clues = repository.clues(session, ids)
         return [{"no": clue_no(c.id, c.received_at), "title": c.title, "channel": c.channel,
                  "when": c.received_at, "subject": subject_name(c.subjects),
                  "href": f"/office/clues/{clue_no(c.id, c.received_at)}"} for c in clues]
-    rows = session.execute(select(Handoff, Clue).join(Clue, Clue.id == Handoff.clue_id)
-                           .where(Handoff.id.in_(ids)).order_by(Handoff.id)).tuples()
+    rows = repository.handoffs_with_clues(session, ids)
     return [{"no": h.number, "title": c.title, "kind": HANDOFF_KINDS.get(h.kind, h.kind),
              "receiver": h.receiver_name, "state": STATE_LABELS.get(h.state, h.state),
              "due_on": h.due_on, "when": h.sent_at, "subject": subject_name(c.subjects),

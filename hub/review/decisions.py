@@ -6,14 +6,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from hub.errors import FieldError, InvalidInput
+from hub.handoffs.kinds import KINDS as HANDOFF_KIND_TABLE
 
 KINDS = {
     "accept": ("受理", "accepted"),
     "decline": ("不予受理", "declined"),
-    "assign": ("交办", "assigned"),
-    "refer": ("移送", "referred"),
-    "transfer": ("转交", "transferred"),
-    "cc": ("抄送", "copied"),
+    **HANDOFF_KIND_TABLE,  # assign, refer, transfer, cc: each creates hand-offs
     "merge": ("合并", "merged"),
 }
 NEEDS_TARGET = {"assign", "refer", "transfer", "cc", "merge"}
@@ -22,7 +20,6 @@ STATUS_LABELS = {
     **{status: label for label, status in KINDS.values()},
     "closed": "办结",
 }
-HANDOFF_KINDS = ("assign", "refer", "transfer", "cc")  # each creates hand-offs
 REVIEWABLE = {"pending_review"}
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import secrets
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -15,22 +16,41 @@ from hub.api.deps import HubDep
 from hub.correlate import service as correlation
 from hub.db.types import utcnow
 from hub.directory import service as directory
-from hub.errors import HubError, Unauthorized
-from hub.intake.present import parse_clue_no
+from hub.errors import FieldError, HubError, InvalidInput, Unauthorized
+from hub.intake.present import clue_no, parse_clue_no
+from hub.normalize.classify import FIELD_LABELS
 from hub.privacy import service as privacy_service
 from hub.review import repository, service
-from hub.review.decisions import DecisionRequest
-from hub.review.web import (
-    SESSION_COOKIE,
-    PageUser,
-    check_csrf,
-    cookie_secure,
+from hub.review.decisions import KINDS, STATUS_LABELS, DecisionRequest
+from hub.route.service import clue_id_of, rules_in_force
+from hub.web.actions import act, actor, require_reviewer
+from hub.web.session import SESSION_COOKIE, PageUser, check_csrf, cookie_secure
+from hub.web.templating import (
+    add_template_folder,
     region_name,
+    register_event_labels,
+    register_globals,
     templates,
 )
-from hub.route.service import rules_in_force
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 router = APIRouter(prefix="/office", include_in_schema=False)
+
+add_template_folder(Path(__file__).resolve().parent / "templates")
+register_globals(FIELDS=FIELD_LABELS, STATUSES=STATUS_LABELS, clue_no=clue_no,
+                 KINDS={k: label for k, (label, _) in KINDS.items()})
+# A clue's timeline: the pipeline's stages, then the office's decisions.
+register_event_labels({
+    "normalized": "规范化完成", "normalize_failed": "规范化失败", "correlated": "完成相似线索关联",
+    "routed": "规则提出处置建议", "correlate_failed": "相似线索关联失败",
+    **{f"decision.{kind}": f"作出决定：{label}" for kind, (label, _) in KINDS.items()},
+    "closed": "线索办结", "reopened": "回头看：线索重新打开",
+    # the clue's cluster, changed from the clue page's panel (hub.correlate)
+    "cluster_merged": "线索组合并", "cluster_detached": "移出线索组", "cluster_dissolved": "线索组解散",
+    "cluster_split": "拆分为新线索组", "cluster_attached": "加入线索组", "cluster_lead_set": "设为主线索",
+})
 LOGIN_CSRF = "hub_login_csrf"
 
 
@@ -206,3 +226,19 @@ def _with(url: str, **params: str) -> RedirectResponse:
 
     sep = "&" if "?" in url else "?"
     return RedirectResponse(f"{url}{sep}{urlencode(params)}", status_code=303)
+
+
+@router.post("/clues/{number}/subjects/{index}")
+def pick_page(number: str, index: int, user: PageUser, hub: HubDep,
+              csrf: Annotated[str, Form()], body_id: Annotated[str, Form()] = "") -> RedirectResponse:
+    check_csrf(user, csrf)
+    require_reviewer(user)
+
+    def run(session: Session) -> str:
+        if not body_id.isdigit():
+            raise InvalidInput([FieldError(["body_id"], "请选择名录中的单位")])
+        made = directory.set_subject(session, clue_id_of(session, number), index, int(body_id),
+                                     actor(user), now=utcnow())
+        return f"第 {index + 1} 个被反映单位已确定为“{made['resolved_name']}”"
+
+    return act(hub, f"/office/clues/{number}", run)

@@ -15,18 +15,17 @@ from hub.calendar.service import load_calendar
 from hub.db.models import Agency, Clue, ClueEvent, RawRecord
 from hub.db.types import utcnow
 from hub.errors import Conflict, Forbidden, NotFound
-from hub.handoffs import from_decision
+from hub.handoffs.kinds import HANDOFF_KINDS
 from hub.handoffs.repository import for_clue as handoffs_of_clue
 from hub.intake.service import raw_aad
-from hub.review import repository
+from hub.normalize.codes.raw_masking import mask_record
+from hub.review import hand_off, repository
 from hub.review.decisions import (
-    HANDOFF_KINDS,
     KINDS,
     REVIEWABLE,
     STATUS_LABELS,
     DecisionRequest,
 )
-from hub.review.masking import mask_record
 from hub.review.models import Decision
 from hub.route.service import proposal_for
 from hub.security.crypto import Cipher
@@ -87,7 +86,7 @@ def decide(session: Session, by: OfficePrincipal, clue_ids: list[int], request: 
         raise Conflict(f"这些线索当前不是待研判状态：{names}")
     handing_off = request.kind in HANDOFF_KINDS
     if handing_off:
-        receivers = from_decision.receivers_for(session, request)
+        receivers = hand_off.receivers_for(session, request)
         calendar = load_calendar(session)
     now = utcnow()
     bulk_id = secrets.token_hex(8) if len(clues) > 1 else None
@@ -106,7 +105,7 @@ def decide(session: Session, by: OfficePrincipal, clue_ids: list[int], request: 
         made.append(decision)
         if handing_off:
             session.flush()
-            from_decision.create_for_decision(
+            hand_off.create_for_decision(
                 session, clue=clue, decision=decision, request=request, receivers=receivers,
                 calendar=calendar, by=by, via=via, cipher=cipher, settings=settings, now=now)
     session.flush()

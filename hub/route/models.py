@@ -1,4 +1,4 @@
-"""Stored records of hub.route (tables join Base.metadata by being imported in hub.db.registry).
+"""Stored records of hub.route (tables join Base.metadata by being imported in hub.tables).
 
 `rule_sets` keeps every version of the office's rules as the YAML text it was saved from;
 versions are never changed or deleted, one of them is active. `route_proposals` holds each

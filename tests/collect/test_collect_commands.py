@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -137,3 +138,37 @@ def test_each_demo_start_leaves_one_live_key_per_simulated_agency(hub, settings,
         keys = uow.session.execute(select(ApiKey.revoked_at.is_(None)).where(
             ApiKey.agency_id == agency_id)).scalars().all()
     assert sorted(keys) == [False, False, True]
+
+
+def test_two_hubs_with_simulators_start_side_by_side(tmp_path: Path):
+    """A second `hub run --with-simulators` on another HUB_PORT starts too: the simulators
+    take ports that follow HUB_PORT or that the OS chooses, and each hub says where they are."""
+    procs, logs, ports = [], [], []
+    try:
+        for name in ("first", "second"):
+            ports.append(free_port())
+            env = {**os.environ, "HUB_PORT": str(ports[-1]), "HUB_LOG_LEVEL": "WARNING",
+                   "HUB_DATABASE_URL": f"sqlite:///{tmp_path / name}.db",
+                   "HUB_BROKER_URL": "memory://",
+                   "HUB_KEYRING_PATH": str(tmp_path / f"{name}-keyring.json")}
+            logs.append(tmp_path / f"{name}.log")
+            procs.append(subprocess.Popen([sys.executable, "-m", "hub", "run", "--with-simulators"],
+                                          env=env, stdout=logs[-1].open("wb"),
+                                          stderr=subprocess.STDOUT))
+        for proc, log, port in zip(procs, logs, ports, strict=True):
+            wait_for(lambda p=proc, o=log, u=f"http://127.0.0.1:{port}/healthz": (
+                p.poll() is None or pytest.fail(o.read_text())) and _answers(u), 90,
+                "both hubs answering")
+        urls = []
+        for log in logs:
+            lines = [line for line in log.read_text().splitlines() if line.startswith("模拟器 ")]
+            assert len(lines) == len(CONNECTORS), log.read_text()
+            urls += [line.split("：", 1)[1] for line in lines]
+        assert len(set(urls)) == 2 * len(CONNECTORS)
+        for url in urls:  # each simulator answers where its hub said it is
+            wait_for(lambda u=url: _answers(f"{u}/"), 30, f"the simulator at {url}")
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(20)

@@ -106,3 +106,36 @@ def test_unknown_connector_missing_key_bad_body_and_size(hub, pusher, live):
     huge = {"records": [{**planted("clue")[0], "诉求内容": "很长" * 300_000}]}
     response = client.post(PATH, json=huge)
     assert response.status_code == 413 and "KiB" in response.json()["message"]
+
+
+def test_a_record_too_deep_or_repeating_a_key_is_dead_lettered_and_the_rest_go_on(hub, pusher,
+                                                                                  settings):
+    import orjson
+
+    from hub.collect.deadletters import replay
+
+    _, client = pusher
+    clue_a, clue_b = planted("clue", 2)
+    deep = b'{"\xe5\xb7\xa5\xe5\x8d\x95\xe7\xbc\x96\xe5\x8f\xb7": "SY-DEEP-1", "x": ' \
+        + b"[" * 1100 + b"]" * 1100 + b"}"
+    doubled = b'{"a": 1, "a": 2}'
+    body = b'{"records": [' + b", ".join([orjson.dumps(clue_a), deep, doubled,
+                                         orjson.dumps(clue_b)]) + b"]}"
+
+    response = client.post(PATH, content=body, headers={"Content-Type": "application/json"})
+
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == [201, 422, 422, 201]
+    assert results[1]["errors"][0]["loc"][:4] == ["body", "records", 1, "x"]
+    assert "嵌套超过 64 层" in results[1]["errors"][0]["msg"]
+    assert results[2]["errors"][0]["loc"] == ["body", "records", 2, "a"]
+    letters = dead_letters(hub, "hotline")
+    assert [d.id for d in letters] == [results[1]["dead_letter_id"], results[2]["dead_letter_id"]]
+    assert "嵌套超过" in letters[0].reason and letters[0].field.startswith("x.0.0")
+    listing = cli(settings, "deadletters", "list", "--connector", "hotline").output
+    assert "嵌套超过" in listing and "重复" in listing and "共 2 条" in listing
+
+    replayed = replay(hub, [d.id for d in letters])  # still refused, kept open, no crash
+    assert [r.state for r in replayed] == ["open", "open"]
+    assert "嵌套超过" in replayed[0].reason and "重复" in replayed[1].reason

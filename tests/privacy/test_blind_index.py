@@ -6,8 +6,8 @@ from sqlalchemy import select, text
 
 from hub.db.models import Clue
 from hub.intake.present import parse_clue_no
-from hub.privacy.blind import normalized_phone
 from hub.privacy.service import earlier_clues
+from hub.security.blind import normalized_phone
 from tests.privacy.conftest import wait_for_review
 from tests.support import factories
 

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from hub.db.models import Clue, RawRecord
 from hub.errors import ConfigError
 from hub.intake.service import raw_aad, reporter_aad
+from hub.rotation import add_master_key, key_usage, retire_key
 from hub.security.crypto import Cipher
 from hub.security.keyring import KeyringFile
-from hub.security.rotation import add_master_key, key_usage, retire_key
 from tests.privacy.conftest import wait_for_review
 from tests.support import factories
 from tests.support.cli import run_hub

@@ -4,9 +4,12 @@ scheduler's job can draw at the same moment)."""
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from hub.reports.charts import bar_chart, trend_chart
 
+ROOT = Path(__file__).resolve().parents[2]
+WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 REPORT = {
     "label": "2026年10月",
     "trend": {"months": [f"2026-{m:02d}" for m in range(1, 13)],
@@ -37,3 +40,37 @@ def test_charts_drawn_in_parallel_threads_never_miss_a_chinese_glyph():
     for t in threads:
         t.join()
     assert problems == []
+
+
+STALE_CACHE_DRAW = """
+import warnings
+warnings.simplefilter("error")
+from hub.reports.charts import bar_chart, trend_chart
+from tests.reports.test_charts import FIGURE, REPORT
+trend_chart(REPORT)
+bar_chart(FIGURE)
+print("drawn")
+"""
+
+
+def test_charts_find_the_chinese_font_by_its_file_when_matplotlibs_cache_predates_it(tmp_path):
+    """A font cache built before the font was installed (as on a machine where matplotlib ran
+    before `apt-get install fonts-wqy-microhei`) still draws Chinese, not boxes."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    font = WQY  # what `make setup` (and the image) install
+    assert font.is_file(), "no fonts-wqy-microhei here (make setup installs it)"
+    env = {**os.environ, "MPLCONFIGDIR": str(tmp_path)}
+    subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], env=env, check=True)
+    (cache,) = tmp_path.glob("fontlist-*.json")
+    fonts = json.loads(cache.read_text())
+    fonts["ttflist"] = [f for f in fonts["ttflist"]
+                        if Path(f["fname"]).resolve() != font.resolve()]
+    cache.write_text(json.dumps(fonts))
+    drawn = subprocess.run([sys.executable, "-c", STALE_CACHE_DRAW], env=env, cwd=ROOT,
+                           capture_output=True, text=True)
+    assert drawn.returncode == 0 and "drawn" in drawn.stdout, drawn.stderr[-2000:]
+    assert "Glyph" not in drawn.stderr

@@ -90,3 +90,27 @@ def test_xlsx_cells_that_look_like_formulas_are_inert(xlsx):
     assert formula.startswith("'=")
     assert all(inert(s).startswith("'") for s in ("=1+1", "+1", "-1", "@SUM(A1)"))
     assert inert("正常标题") == "正常标题" and inert(12) == 12
+
+
+def test_the_cover_dates_the_report_in_beijing_time_before_8am(month_hub):
+    """At 01:30 on 5 November in Beijing (17:30 on the 4th in UTC) the running month's report
+    is counted to 5 November, on the cover, the page data and the JSON."""
+    from datetime import datetime
+
+    from hub.reports.build import build
+    from hub.reports.scope import Scope
+    from hub.workdays import SHANGHAI
+
+    early = datetime(2026, 11, 5, 1, 30, tzinfo=SHANGHAI)
+    with month_hub.uow(write=False) as uow:
+        report = build(uow.session, Scope(2026, 11, None, as_of=early), office_name=OFFICE)
+    cover = "\n".join(p.text for p in Document(io.BytesIO(docx_bytes(report))).paragraphs[:20])
+    assert "统计截至：2026-11-05（北京时间）" in cover
+    assert report["as_of_day"] == "2026-11-05"
+    assert report["as_of"].startswith("2026-11-05T01:30:00") and report["as_of"].endswith("+08:00")
+    assert report["generated_at"].endswith("+08:00")
+
+
+def test_a_finished_months_cover_is_dated_its_last_day(docx, report):
+    assert "统计截至：2026-10-31（北京时间）" in "\n".join(p.text for p in docx.paragraphs[:20])
+    assert report["as_of_day"] == "2026-10-31"

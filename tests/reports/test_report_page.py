@@ -9,7 +9,7 @@ import pytest
 
 from hub.accounts.service import add_user
 from hub.agencies.service import add_agency
-from hub.review.web import add_template_folder
+from hub.web.templating import add_template_folder
 from tests.reports.month import insert_month
 from tests.support.browser import browser_page, screenshot
 

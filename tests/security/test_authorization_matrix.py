@@ -24,6 +24,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from hub.accounts.models import OfficeUser
 from hub.accounts.service import ROLES, add_user
 from hub.agencies.service import new_key
 from hub.collect.service import connector_agency, connector_spec
@@ -46,7 +47,9 @@ method path                                                          none   agen
 POST   /api/v1/clues                                                 deny   ok       ok       deny     deny         deny   deny    deny   deny
 POST   /api/v1/clues/batch                                           deny   ok       ok       deny     deny         deny   deny    deny   deny
 GET    /api/v1/clues/{clue_id}                                       deny   ok       hidden   deny     deny         deny   deny    deny   deny
+POST   /api/v1/clues/{clue_id}/attachments                           deny   ok       hidden   deny     deny         deny   deny    deny   deny
 GET    /api/v1/handoffs                                              deny   ok       ok       deny     deny         deny   deny    deny   deny
+GET    /api/v1/handoffs/{number}/documents/{document_id}             deny   ok       hidden   deny     deny         deny   deny    deny   deny
 GET    /api/v1/handoffs/{number}                                     deny   ok       hidden   deny     deny         deny   deny    deny   deny
 POST   /api/v1/handoffs/{number}/ack                                 deny   ok       hidden   deny     deny         deny   deny    deny   deny
 POST   /api/v1/handoffs/{number}/attachments                         deny   ok       hidden   deny     deny         deny   deny    deny   deny
@@ -63,6 +66,9 @@ POST   /api/v1/office/clues/{number}/hold/release                    deny   deny
 POST   /api/v1/office/clues/{number}/reporter                        deny   deny     deny     deny     ok           deny   deny    deny   deny
 POST   /api/v1/office/clues/{number}/subjects/{index}                deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /api/v1/office/decisions                                      deny   deny     deny     ok       ok           ok     deny    deny   deny
+GET    /api/v1/office/followups                                      deny   deny     deny     ok       ok           ok     ok      deny   deny
+POST   /api/v1/office/followups/{followup_id}/finding                deny   deny     deny     ok       ok           ok     deny    deny   deny
+POST   /api/v1/office/followups/{followup_id}/schedule               deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /api/v1/office/directory/search                               deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /api/v1/office/handoffs                                       deny   deny     deny     ok       ok           ok     ok      deny   deny
 GET    /api/v1/office/handoffs/{number}                              deny   deny     deny     ok       ok           ok     ok      deny   deny
@@ -86,10 +92,32 @@ GET    /healthz                                                      ok     ok  
 GET    /metrics                                                      ok     ok       ok       ok       ok           ok     ok      ok     ok
 GET    /office                                                       ok     ok       ok       ok       ok           ok     ok      ok     ok
 GET    /office/                                                      ok     ok       ok       ok       ok           ok     ok      ok     ok
+GET    /office/archive                                               deny   deny     deny     ok       ok           ok     ok      ok     deny
+GET    /office/archive/{number}                                      deny   deny     deny     ok       ok           ok     ok      ok     deny
+GET    /office/archive/{number}/export                               deny   deny     deny     ok       ok           ok     ok      ok     deny
+GET    /office/admin                                                 deny   deny     deny     deny     deny         deny   deny    ok     deny
+GET    /office/admin/                                                deny   deny     deny     deny     deny         deny   deny    ok     deny
+GET    /office/admin/agencies                                        deny   deny     deny     deny     deny         deny   deny    ok     deny
+POST   /office/admin/agencies                                        deny   deny     deny     deny     deny         deny   deny    ok     deny
+GET    /office/admin/agencies/{agency_id}                            deny   deny     deny     deny     deny         deny   deny    ok     deny
+POST   /office/admin/agencies/{agency_id}                            deny   deny     deny     deny     deny         deny   deny    ok     deny
+GET    /office/admin/connectors                                      deny   deny     deny     deny     deny         deny   deny    ok     deny
+POST   /office/admin/connectors/{name}                               deny   deny     deny     deny     deny         deny   deny    ok     deny
+GET    /office/admin/deadletters                                     deny   deny     deny     deny     deny         deny   deny    ok     deny
+POST   /office/admin/deadletters                                     deny   deny     deny     deny     deny         deny   deny    ok     deny
+GET    /office/admin/deadletters/{dead_id}                           deny   deny     deny     deny     deny         deny   deny    ok     deny
+GET    /office/admin/tasks                                           deny   deny     deny     deny     deny         deny   deny    ok     deny
+POST   /office/admin/tasks/replay                                    deny   deny     deny     deny     deny         deny   deny    ok     deny
+GET    /office/admin/users                                           deny   deny     deny     deny     deny         deny   deny    ok     deny
+POST   /office/admin/users                                           deny   deny     deny     deny     deny         deny   deny    ok     deny
+POST   /office/admin/users/{user_id}                                 deny   deny     deny     deny     deny         deny   deny    ok     deny
 GET    /office/audit                                                 deny   deny     deny     deny     deny         deny   ok      deny   deny
 GET    /office/calendar                                              deny   deny     deny     ok       ok           ok     ok      ok     deny
 POST   /office/calendar/days                                         deny   deny     deny     deny     deny         deny   deny    ok     deny
+GET    /office/clues/new                                             deny   deny     deny     ok       ok           ok     deny    deny   deny
+POST   /office/clues/new                                             deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /office/clues/{number}                                        deny   deny     deny     ok       ok           ok     ok      ok     deny
+GET    /office/clues/{number}/attachments/{attachment_id}            deny   deny     deny     ok       ok           ok     ok      ok     deny
 POST   /office/clues/{number}/cluster/detach                         deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /office/clues/{number}/cluster/lead                           deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /office/clues/{number}/cluster/merge                          deny   deny     deny     ok       ok           ok     deny    deny   deny
@@ -102,6 +130,13 @@ POST   /office/clues/{number}/subjects/{index}                       deny   deny
 GET    /office/directory                                             deny   deny     deny     deny     deny         deny   deny    ok     deny
 POST   /office/directory/import                                      deny   deny     deny     deny     deny         deny   deny    ok     deny
 POST   /office/directory/{body_id}/alias                             deny   deny     deny     deny     deny         deny   deny    ok     deny
+GET    /office/documents                                             deny   deny     deny     ok       ok           ok     ok      ok     deny
+GET    /office/documents/templates/{kind}                            deny   deny     deny     ok       ok           ok     ok      ok     deny
+POST   /office/documents/templates/{kind}                            deny   deny     deny     deny     deny         deny   deny    ok     deny
+GET    /office/documents/{document_id}                               deny   deny     deny     ok       ok           ok     ok      ok     deny
+GET    /office/followups                                             deny   deny     deny     ok       ok           ok     ok      deny   deny
+POST   /office/followups/{followup_id}/finding                       deny   deny     deny     ok       ok           ok     deny    deny   deny
+POST   /office/followups/{followup_id}/schedule                      deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /office/handoffs                                              deny   deny     deny     ok       ok           ok     ok      deny   deny
 GET    /office/handoffs/{number}                                     deny   deny     deny     ok       ok           ok     ok      deny   deny
 POST   /office/handoffs/{number}/action                              deny   deny     deny     ok       ok           ok     deny    deny   deny
@@ -164,9 +199,13 @@ NOT_ALLOWED_NOTICES = ("只有科员、科长和领导可以研判线索", "只�
                        "只有科员、科长和领导可以办理移交", "只有科长和领导可以",
                        "只有科长、领导和管理员可以设置或解除法律保留", "只有领导可以审批",
                        "只有管理员可以调整工作日历", "只有管理员、科长和领导可以查看和重发推送",
-                       "只有审计人员可以查看审计记录", "须先提出申请并经领导批准",
+                       "只有审计人员可以查看审计记录", "只有科员、科长和领导可以办理回头看",
+                       "只有科员、科长、领导和审计人员可以查看回头看", "须先提出申请并经领导批准",
                        "只有科长和领导经批准后可以查看反映人身份")
 PASSWORD = "matrix-password-1"
+RECEIPT = "已收到来电，正在核实".encode()
+ATTACHMENT = {"filename": "来电记录.txt", "media_type": "text/plain", "size": len(RECEIPT),
+              "sha256": __import__("hashlib").sha256(RECEIPT).hexdigest()}
 
 
 @dataclass
@@ -228,7 +267,8 @@ def world(hub, live) -> World:
     _, key_b = agency_with(hub, "十堰市中级人民法院")
     a = {"Authorization": f"Bearer {key_a}"}
     sent = httpx.post(f"{live.url}/api/v1/clues/batch", headers=a,
-                      json={"clues": [factories.clue(), factories.clue()]}).json()
+                      json={"clues": [factories.clue(attachments=[ATTACHMENT]),
+                                      factories.clue()]}).json()
     clue, other = (r["clue"]["id"] for r in sent["results"])
     _wait_for_review(hub, 2)
     callers = {"none": Caller("none"), "browser": Caller("browser", {"Accept": "text/html"}),
@@ -275,19 +315,92 @@ def _objects(hub, url: str, callers: dict[str, Caller], a_id: int, clue: str,  #
                            json={"note": "同意"}).status_code == 200
         asked = head.post("/api/v1/office/reveals", json={"clue": clue, "reason": "核实身份"})
         assert asked.status_code == 201, asked.text
+    with httpx.Client(base_url=url, headers=callers["agency_a"].headers, timeout=30) as agency:
+        clue_file = agency.post(f"/api/v1/clues/{clue}/attachments",
+                                files={"file": ("来电记录.txt", RECEIPT, "text/plain")})
+        assert clue_file.status_code == 201, clue_file.text
     with hub.uow() as uow:
         body_id = uow.session.scalar(select(Body.id).order_by(Body.id).limit(1))
         if body_id is None:
             ensure_seeded(uow.session, now=utcnow())
             body_id = uow.session.scalar(select(Body.id).order_by(Body.id).limit(1))
+        dead_id = _dead_letter(uow.session, hub, a_id)
+        user_id = uow.session.scalar(select(OfficeUser.id).where(OfficeUser.username == "matrix"))
         report = issue(uow.session, Scope(2026, 10, None), office_name="十堰市委依法治市办",
                        by="user:1")
         share(uow.session, report.id, a_id, "user:1")
         uow.commit()
         report_id = report.id
+        followup_id = _followup(uow.session, handoff)
+        uow.commit()
+        document_id = _document(uow.session, handoff)
+    archive = _archive(hub, clue)
     return {"handoff": handoff, "attachment_id": str(upload.json()["id"]),
             "request_id": str(asked.json()["id"]), "body_id": str(body_id),
-            "report_id": str(report_id), "name": str(report_id), "a_id": str(a_id)}
+            "report_id": str(report_id), "name": str(report_id), "a_id": str(a_id),
+            "followup_id": str(followup_id), "document_id": str(document_id), "kind": "assign",
+            "archive": archive,
+            "clue_attachment_id": str(clue_file.json()["id"]), "agency_id": str(a_id),
+            "dead_id": str(dead_id), "user_id": str(user_id)}
+
+
+def _archive(hub, clue: str) -> str:  # noqa: ANN001
+    """An archive file of the first clue (no hand-offs of its own), filed."""
+    from hub.archive.models import ArchiveFile
+    from hub.archive.service import build_pending
+
+    with hub.uow() as uow:
+        made = ArchiveFile(number="DA-2026-900001", clue_id=int(clue.rsplit("-", 1)[1]),
+                           title="矩阵测试案卷", state="pending", retention="10y", secrecy="内部")
+        uow.session.add(made)
+        uow.session.flush()
+        build_pending(uow.session, hub.cipher, hub.signing_key, made.id)
+        uow.commit()
+        return made.number
+
+
+def _document(session, number: str) -> int:  # noqa: ANN001
+    """The 交办函 issued with the hand-off."""
+    from hub.documents.models import IssuedDocument
+    from hub.handoffs.models import Handoff
+
+    return session.scalar(select(IssuedDocument.id).join(
+        Handoff, Handoff.id == IssuedDocument.handoff_id).where(Handoff.number == number))
+
+
+def _followup(session, number: str) -> int:  # noqa: ANN001
+    """A follow-up check of the hand-off's clue, scheduled (as if its matter had closed)."""
+    from hub.followups.models import FollowUp
+    from hub.handoffs.models import Handoff
+
+    handoff = session.scalar(select(Handoff).where(Handoff.number == number))
+    made = FollowUp(clue_id=handoff.clue_id, handoff_id=handoff.id, due_on=utcnow().date(),
+                    rule="kind:assign", state="scheduled", created_by="system")
+    session.add(made)
+    session.flush()
+    return made.id
+
+
+
+
+def _dead_letter(session, hub, agency_id: int) -> int:  # noqa: ANN001
+    """A hotline record that could not become a clue, for the dead letter's page."""
+    from hub.collect.models import DeadLetter
+    from hub.db.models import RawRecord
+    from hub.intake.service import raw_aad
+
+    body = "{\"工单编号\": \"RX-1\"}".encode()
+    raw = RawRecord(agency_id=agency_id, origin="connector", connector="hotline",
+                    received_at=utcnow(), sha256="0" * 64, size=len(body),
+                    body_enc=hub.cipher.encrypt(body, raw_aad(agency_id)), outcome="rejected")
+    session.add(raw)
+    session.flush()
+    dead = DeadLetter(connector="hotline", origin="pull", raw_record_id=raw.id,
+                      record_ref="RX-1", field="标题", reason="缺少标题", state="open",
+                      created_at=utcnow())
+    session.add(dead)
+    session.flush()
+    return dead.id
 
 
 def _login_form(client: httpx.Client) -> dict:
@@ -305,8 +418,14 @@ def _url(world: World, path: str) -> str:
     values = dict(world.values)
     if "/handoffs/" in path:  # a hand-off's number, not a clue's
         values["number"] = values["handoff"]
+    if path.startswith("/office/archive/"):
+        values["number"] = values["archive"]
     if path.endswith("/reporter"):  # the clue whose reveal the section head got approved
         values["number"] = values["other"]
+    if path.startswith("/office/clues/{number}/attachments/"):
+        values["attachment_id"] = values["clue_attachment_id"]
+    if path.startswith("/office/admin/connectors/"):
+        values["name"] = "hotline"
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
 
@@ -333,6 +452,9 @@ def _json_body(world: World, path: str) -> dict | None:
         "/api/v1/office/reveals/{request_id}/approve": {"note": "同意"},
         "/api/v1/office/reveals/{request_id}/refuse": {"note": "不同意"},
         "/api/v1/office/clues/{number}/hold": {"reason": "诉讼保全"},
+        "/api/v1/office/followups/{followup_id}/finding": {"finding": "consolidated",
+                                                           "note": "整改巩固"},
+        "/api/v1/office/followups/{followup_id}/schedule": {"due_on": "2099-03-02"},
     }
     return bodies.get(path)
 
@@ -363,6 +485,11 @@ def _form(world: World, caller: Caller, path: str, url: str) -> dict:
         "/office/clues/{number}/hold": {"action": "place", "reason": "诉讼保全"},
         "/office/reports/issue": {"period": "2026-09"},
         "/office/reports/{report_id}/share": {"agency": v["a_id"]},
+        "/office/followups/{followup_id}/finding": {"finding": "consolidated", "note": "巩固"},
+        "/office/followups/{followup_id}/schedule": {"due_on": "2099-03-02"},
+        "/office/admin/users/{user_id}": {"op": "unlock"},
+        "/office/admin/agencies": {"name": ""},
+        "/office/clues/new": {"title": ""},
     }
     return {**form, **forms.get(path, {})}
 
@@ -380,6 +507,8 @@ def call(world: World, caller: Caller, method: str, path: str,
                            files={"file": ("名录.csv", b"not,a,directory\n", "text/csv")})
     if path == "/api/v1/handoffs/{number}/attachments":
         return client.post(url, files={"file": ("说明.txt", "补充材料".encode(), "text/plain")})
+    if path == "/api/v1/clues/{clue_id}/attachments":  # the declared file, once more
+        return client.post(url, files={"file": ("来电记录.txt", RECEIPT, "text/plain")})
     if path.startswith("/office/"):
         return client.post(url, data=_form(world, caller, path, url))
     body = _json_body(world, path)
@@ -394,7 +523,7 @@ def test_every_route_has_a_line_in_the_matrix(app_routes):
 
 @pytest.fixture
 def app_routes(hub):
-    from hub.api.app import create_app
+    from hub.app import create_app
 
     return route_table(create_app(hub))
 

@@ -121,17 +121,71 @@ def _nested(depth: int) -> str:
     return '{"a":' * depth + "1" + "}" * depth
 
 
-@pytest.mark.parametrize("depth", [200, 1100, 100_000])
-def test_deep_json_is_answered_without_a_crash(court, depth):
+def _with_extra(depth: int, **fields: object) -> bytes:
+    """A clue whose `extra` holds `depth` levels of objects (the body itself is one more)."""
+    clue = json.dumps(factories.clue(**fields), ensure_ascii=False)
+    return (clue[:-1] + f', "extra": {_nested(depth)}}}').encode()
+
+
+def _clue_count(hub: Hub) -> int:
+    with hub.uow(write=False) as uow:
+        return uow.session.scalar(select(func.count()).select_from(Clue))
+
+
+def test_extra_nested_up_to_the_limit_is_stored_and_answered_everywhere(shared, court, reviewer):
     tried("hostile")
-    clue = json.dumps(factories.clue(), ensure_ascii=False)
-    body = clue[:-1] + f', "extra": {_nested(depth)}}}'
-    response = court.post("/api/v1/clues", content=body.encode(),
+    made = court.post("/api/v1/clues", content=_with_extra(63),
+                      headers={"Content-Type": "application/json"})
+    assert made.status_code == 201, made.text
+    assert court.get(f"/api/v1/clues/{made.json()['id']}").status_code == 200
+    again = court.post("/api/v1/clues", content=_with_extra(63, source_ref=made.json()["source_ref"]),
+                       headers={"Content-Type": "application/json"})
+    assert again.status_code == 200
+    assert reviewer.get("/api/v1/office/queue", params={"limit": 200}).status_code == 200
+
+
+@pytest.mark.parametrize("depth", [64, 253, 254, 255, 1022, 1100, 100_000])
+def test_json_nested_past_the_limit_is_refused_naming_the_path_and_nothing_stored(shared, court,
+                                                                                 depth):
+    tried("hostile")
+    before = _clue_count(shared.hub)
+    response = court.post("/api/v1/clues", content=_with_extra(depth),
                           headers={"Content-Type": "application/json"})
-    if depth <= 200:
-        assert response.status_code == 201
-    else:
-        assert response.status_code == 422 and "JSON" in _messages(response)
+    assert response.status_code == 422, response.text
+    error = response.json()["errors"][0]
+    assert error["loc"][:3] == ["body", "extra", "a"] and len(error["loc"]) == 65
+    assert "嵌套超过 64 层" in error["msg"] and error["type"] == "json_too_deep"
+    assert _clue_count(shared.hub) == before
+    assert court.get("/api/v1/clues/XS-2026-000001").status_code in (200, 404)
+
+
+def test_one_too_deep_or_doubled_item_never_sinks_a_batch(court):
+    tried("hostile", 3)
+    good = [json.dumps(factories.clue(), ensure_ascii=False).encode() for _ in range(2)]
+    deep = _with_extra(300)
+    doubled = b'{"source_ref": "R-1", "source_ref": "R-2"}'
+    body = b'{"clues": [' + b", ".join([good[0], deep, doubled, good[1]]) + b"]}"
+    response = court.post("/api/v1/clues/batch", content=body,
+                          headers={"Content-Type": "application/json"})
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == [201, 422, 422, 201]
+    assert results[1]["errors"][0]["loc"][:4] == ["body", "clues", 1, "extra"]
+    assert results[2]["errors"][0]["loc"] == ["body", "clues", 2, "source_ref"]
+    assert "重复" in results[2]["errors"][0]["msg"]
+
+
+@pytest.mark.parametrize("body", [
+    b'{"a": 1, "a": 2}',
+    b'{"title": "x", "reporter": {"anonymous": true, "anonymous": false}}',
+    b'{"extra": {"k": [{"x": 1, "\\u0078": 2}]}}',
+])
+def test_a_key_repeated_anywhere_is_refused_naming_it(court, body):
+    tried("hostile")
+    response = court.post("/api/v1/clues", content=body,
+                          headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["type"] == "json_duplicate_key"
 
 
 @pytest.mark.parametrize("raw", [b'{"title": "\xff\xfe"}', b"\xc3\x28", b'{"a": "\xed\xa0\x80"}',
@@ -272,3 +326,79 @@ def test_attachment_metadata_with_traversal_names_is_accepted_as_a_label_only(co
         "filename": filename, "media_type": "application/pdf", "sha256": "0" * 64, "size": 1}]))
     assert made.status_code == 201
     assert "/" not in safe_filename(made.json()["attachments"][0]["filename"])
+
+
+def _english(response: httpx.Response) -> list[str]:
+    """English words a user would read in an error answer: field paths, JSON's own words and
+    the media type the request declared are not prose."""
+    body = response.json()
+    texts = [body.get("message", "")] + [e["msg"] for e in body.get("errors") or []]
+    quoted = (response.request.headers.get("content-type", "") + " Content-Type application json"
+              " JSON UTF true false null")
+    return [word for text in texts for word in re.findall(r"[A-Za-z]{4,}", text)
+            if word not in quoted
+            and not any(word in ".".join(map(str, e["loc"])) for e in body.get("errors") or [])]
+
+
+@pytest.mark.parametrize(("path", "body", "content_type"), [
+    ("/api/v1/clues", b'{"title": 1}', "text/plain"),
+    ("/api/v1/clues/batch", b'{"clues": []}', "application/x-www-form-urlencoded"),
+    ("/api/v1/handoffs/JB-2026-000001/replies", b'{"text": "x"}', "text/plain"),
+    ("/api/v1/handoffs/JB-2026-000001/return", b'{"reason": "x"}', "application/json; charset=gbk"),
+    ("/api/v1/office/decisions", b'{"clues": ["XS-2026-000001"], "kind": "accept"}', "text/plain"),
+])
+def test_a_body_that_is_not_declared_json_is_refused_with_415(court, path, body, content_type):
+    tried("hostile")
+    response = court.post(path, content=body, headers={"Content-Type": content_type})
+    assert response.status_code == 415, response.text
+    assert response.json()["error"] == "unsupported_media_type"
+    assert response.json()["errors"][0]["loc"] == ["header", "content-type"]
+    assert not _english(response)
+
+
+@pytest.mark.parametrize(("path", "body", "field"), [
+    ("/api/v1/handoffs/JB-2026-000001/replies", b'{"text": "x", "text": "y"}', "text"),
+    ("/api/v1/handoffs/JB-2026-000001/replies",
+     b'{"text": "x", "outcome": ' + b'{"a": ' * 70 + b"1" + b"}" * 70 + b"}", "outcome"),
+    ("/api/v1/handoffs/JB-2026-000001/ack", b'{"note": "\xff"}', None),
+    ("/api/v1/handoffs/JB-2026-000001/return", b"{not json", None),
+    ("/api/v1/office/decisions", b'{"kind": "accept", "kind": "decline"}', "kind"),
+])
+def test_hand_off_and_office_bodies_are_read_like_clues(court, path, body, field):
+    tried("hostile")
+    response = court.post(path, content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 422, response.text
+    error = response.json()["errors"][0]
+    assert error["loc"][:2] == (["body", field] if field else ["body"])
+    assert not _english(response) and "detail" not in response.json()
+
+
+@pytest.mark.parametrize(("path", "body", "says"), [
+    ("/api/v1/clues", factories.clue(attachments=[{"filename": "a.pdf", "media_type": "application/pdf",
+                                                   "sha256": "0" * 64, "size": True}]), "应为整数"),
+    ("/api/v1/clues", factories.clue(reporter={"anonymous": 1}), "应为 true 或 false"),
+    ("/api/v1/handoffs/JB-2026-000001/replies", {"text": "x", "final": "true"}, "应为 true 或 false"),
+    ("/api/v1/handoffs/JB-2026-000001/replies",
+     {"text": "x", "outcome": {"kind": "sanction", "persons": True}}, "应为整数"),
+    ("/api/v1/handoffs/JB-2026-000001/replies",
+     {"text": "x", "outcome": {"kind": "rectified", "amount_yuan": "很多"}}, "应为数值"),
+    ("/api/v1/handoffs/JB-2026-000001/replies",
+     {"text": "x", "outcome": {"kind": "rectified", "amount_yuan": 1.234}}, "小数最多 2 位"),
+])
+def test_integers_booleans_and_amounts_are_taken_only_as_such_in_chinese(court, path, body, says):
+    tried("hostile")
+    response = court.post(path, json=body)
+    assert response.status_code == 422, response.text
+    assert says in _messages(response) and not _english(response)
+
+
+def test_oversized_hand_off_bodies_and_unknown_addresses_answer_in_the_hubs_shape(court):
+    tried("hostile", 3)
+    huge = court.post("/api/v1/handoffs/JB-2026-000001/replies",
+                      json={"text": "很长" * 600_000})
+    assert huge.status_code == 413 and "上限" in huge.json()["message"]
+    nowhere = court.get("/api/v1/no-such-thing")
+    assert nowhere.status_code == 404 and nowhere.json()["error"] == "not_found"
+    wrong = court.delete("/api/v1/clues")
+    assert wrong.status_code == 405 and "请求方法" in wrong.json()["message"]
+    assert not _english(nowhere) and not _english(wrong)

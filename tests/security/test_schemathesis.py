@@ -1,7 +1,14 @@
 """schemathesis against the hub's own OpenAPI over a live server, with valid credentials.
 
-Every operation gets a bounded number of generated requests (schema-valid and not); no
-answer may be a 500, and every answer must match the response schema the document declares.
+Every operation (the agency API and the office API) gets a bounded number of generated
+requests, schema-valid and not, under every check schemathesis has: no 500, every status and
+content type documented, every answer matching its declared schema and headers, data that
+breaks the schema refused, methods an operation lacks answered 405.
+
+Schema-valid data may still be refused with 422 or 400 where a rule lies beyond JSON Schema
+(a reported_at in the future, a cc hand-off without its target, a NUL character, a month
+"0"): those refusals are documented and in the hub's error shape, so the positive-data
+check accepts them.
 """
 
 from __future__ import annotations
@@ -10,8 +17,7 @@ import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.config import SchemathesisConfig
 
 from hub.accounts.service import add_user
 from hub.agencies.service import new_key
@@ -24,6 +30,8 @@ from tests.support import factories
 from tests.support.live import LiveHub
 
 EXAMPLES_PER_OPERATION = 20
+CONFIG = SchemathesisConfig.from_dict({"checks": {"positive_data_acceptance": {
+    "expected-statuses": ["2xx", "400", "401", "403", "404", "409", "422", "429"]}}})
 
 
 @pytest.fixture
@@ -58,8 +66,7 @@ def fuzz(operation, base: str, headers: dict[str, str], failures: list[str]) -> 
     @given(case=operation.as_strategy())
     def run(case) -> None:  # noqa: ANN001
         tried("schemathesis_example")
-        case.call_and_validate(base_url=base, headers=headers,
-                               checks=[not_a_server_error, response_schema_conformance])
+        case.call_and_validate(base_url=base, headers=headers)  # every check enabled
 
     try:
         run()
@@ -70,7 +77,7 @@ def fuzz(operation, base: str, headers: dict[str, str], failures: list[str]) -> 
 def test_no_operation_answers_500_or_off_schema(fuzzed_hub):
     with LiveHub(fuzzed_hub, workers=1, with_scheduler=False) as live:
         headers = _credentials(fuzzed_hub, live.url)
-        schema = schemathesis.openapi.from_url(f"{live.url}/openapi.json")
+        schema = schemathesis.openapi.from_url(f"{live.url}/openapi.json", config=CONFIG)
         failures: list[str] = []
         operations = [result.ok() for result in schema.get_all_operations()]
         for operation in operations:

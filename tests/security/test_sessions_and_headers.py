@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from hub.accounts.service import add_user
 from hub.agencies.service import add_agency
-from hub.api.app import create_app
+from hub.app import create_app
 from hub.container import Hub
 from hub.db.models import Clue
 from hub.pipeline.stages import pipeline

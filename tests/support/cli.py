@@ -19,7 +19,7 @@ class Ran:
     stderr: str
 
 
-def run_hub(settings: Settings, *args: str) -> Ran:
+def run_hub(settings: Settings, *args: str, input: str | None = None) -> Ran:  # noqa: A002
     env = {"HUB_DATABASE_URL": settings.database_url, "HUB_BROKER_URL": "memory://",
            "HUB_KEYRING_PATH": str(settings.keyring_path), "HUB_LOG_LEVEL": "WARNING"}
     saved = {k: os.environ.get(k) for k in env}
@@ -28,7 +28,7 @@ def run_hub(settings: Settings, *args: str) -> Ran:
     try:
         from hub.cli import main
 
-        result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+        result = CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
     finally:
         for k, v in saved.items():
             if v is None:

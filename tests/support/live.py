@@ -9,7 +9,7 @@ import time
 import uvicorn
 
 from hub import scheduler
-from hub.api.app import create_app
+from hub.app import create_app
 from hub.container import Hub
 from hub.pipeline.worker import Worker
 

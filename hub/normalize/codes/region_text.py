@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .divisions import DivisionTable, load_divisions
-from .region_words import COMMON_PHRASE_FULL_NAMES, COMMON_WORD_SHORT_FORMS
+from .region_words import COMMON_PHRASE_FULL_NAMES, COMMON_WORD_SHORT_FORMS, SETTLEMENT_AFTER
 
 # Longest first, so 自治县 goes before 县 and 林区 before 区.
 _SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "新区", "矿区",
@@ -55,6 +55,7 @@ class _Entry:
     name: str
     codes: tuple[str, ...]  # more than one when the name is used in several places
     weak: bool  # 和县, 郊区, 老城区: also ordinary runs of text, so they need backing
+    short: bool = False  # a short form (石门, 北京): also the first part of other names
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def _build_index(table: DivisionTable) -> _Index:
     ]
     # A short form is kept only when it points at one place and is nobody's full name.
     entries += [
-        _Entry(name, (next(iter(codes)),), False)
+        _Entry(name, (next(iter(codes)),), False, short=True)
         for name, codes in short.items()
         if len(codes) == 1 and name not in full
     ]
@@ -106,7 +107,9 @@ def _index_of(table: DivisionTable) -> _Index:
 
 
 def _scan(text: str, index: _Index) -> list[_Hit]:
-    """Longest name at each position, minus names inside a longer one (城区 in 新城区)."""
+    """Longest name at each position, minus names inside a longer one (城区 in 新城区), and
+    minus short forms that begin the name of a village, community, group, street or town
+    (石门村, 双河二组, 北京路, 长沙湾: not 石门县, 双河市, 北京市, 长沙市)."""
     get = index.by_bigram.get
     hits = []
     for pos in range(len(text) - 1):
@@ -114,7 +117,9 @@ def _scan(text: str, index: _Index) -> list[_Hit]:
         if entries:
             for entry in entries:
                 if text.startswith(entry.name, pos):
-                    hits.append(_Hit(pos, pos + len(entry.name), entry))
+                    end = pos + len(entry.name)
+                    if not (entry.short and SETTLEMENT_AFTER.match(text, end)):
+                        hits.append(_Hit(pos, end, entry))
                     break
     hits.sort(key=lambda h: (h.start, -h.end))
     kept, reach = [], -1
@@ -125,22 +130,40 @@ def _scan(text: str, index: _Index) -> list[_Hit]:
     return kept
 
 
-def _resolve(hits: list[_Hit], index: _Index, prefix: str) -> dict[str, int]:
-    """Code -> first position, for every hit that names one place with confidence."""
-    found: dict[str, int] = {}
+@dataclass(frozen=True)
+class _Found:
+    start: int
+    short: bool  # found only by a short form
+
+
+def _resolve(hits: list[_Hit], index: _Index, prefixes: list[str]) -> dict[str, _Found]:
+    """Code -> where first named, for every hit that names one place with confidence."""
+    found: dict[str, _Found] = {}
     anchors = {h.entry.codes[0] for h in hits if len(h.entry.codes) == 1 and not h.entry.weak}
     for hit in hits:
         codes = hit.entry.codes
         if len(codes) == 1 and not hit.entry.weak:
-            found.setdefault(codes[0], hit.start)
+            _note(found, codes[0], hit)
             continue
-        # Ambiguous or weak: confirmed by its city/province named in the text, else by prefix.
+        # Ambiguous or weak: confirmed by its city/province named in the text, else by the
+        # sender's area, else by the office's prefix.
         backed = _best_backed(codes, index, anchors)
-        if len(backed) != 1 and prefix:
-            backed = [c for c in backed or codes if c.startswith(prefix)]
+        for prefix in prefixes:
+            if len(backed) == 1:
+                break
+            narrowed = [c for c in backed or codes if c.startswith(prefix)]
+            backed = narrowed or backed
         if len(backed) == 1:
-            found.setdefault(backed[0], hit.start)
+            _note(found, backed[0], hit)
     return found
+
+
+def _note(found: dict[str, _Found], code: str, hit: _Hit) -> None:
+    seen = found.get(code)
+    if seen is None:
+        found[code] = _Found(hit.start, hit.entry.short)
+    elif seen.short and not hit.entry.short:
+        found[code] = _Found(seen.start, False)
 
 
 def _best_backed(codes: tuple[str, ...], index: _Index, anchors: set[str]) -> list[str]:
@@ -163,23 +186,35 @@ def _prefix(prefer_prefix: str | None) -> str:
 
 
 def region_of_text(
-    text: str, prefer_prefix: str | None = None, table: DivisionTable | None = None
+    text: str, prefer_prefix: str | None = None, table: DivisionTable | None = None,
+    sender_region: str | None = None,
 ) -> str | None:
     """The code of the most specific division named in `text`, or None.
 
-    A county beats its city; ties go to the place most backed by other names in the text,
-    then to `prefer_prefix` (e.g. "4203"), then to the first mentioned.
+    `sender_region` is the sending agency's division (e.g. "420325" for a 房县 agency): a
+    place inside it beats any place outside it. Then a county beats its city; ties go to the
+    place most backed by other names in the text, then to `prefer_prefix` (the office's area,
+    e.g. "4203"), then to the first mentioned. When either area is known, a bare short form
+    of a place outside both (石门 for 石门县 in Hunan) is not taken: too many villages, streets
+    and companies share such names.
     """
     if not isinstance(text, str) or len(text) < 2:
         return None
     prefix = _prefix(prefer_prefix)
+    sender = (_prefix(sender_region) if sender_region
+              and re.fullmatch(r"[0-9]{1,6}", sender_region.strip()) else "")
     index = _index_of(load_divisions() if table is None else table)
-    found = _resolve(_scan(text, index), index, prefix)
+    areas = [p for p in (sender, prefix) if p]
+    found = _resolve(_scan(text, index), index, areas)
+    if areas:
+        found = {code: f for code, f in found.items()
+                 if not f.short or any(code.startswith(a) for a in areas)}
     if not found:
         return None
 
-    def score(code: str) -> tuple[int, int, bool, int]:
+    def score(code: str) -> tuple[bool, int, int, bool, int]:
         backing = len(index.ancestors[code] & found.keys())
-        return index.rank[code], backing, bool(prefix) and code.startswith(prefix), -found[code]
+        return (bool(sender) and code.startswith(sender), index.rank[code], backing,
+                bool(prefix) and code.startswith(prefix), -found[code].start)
 
     return max(found, key=score)

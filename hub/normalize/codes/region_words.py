@@ -9,6 +9,8 @@ complaints (日照: sunlight blocked by a new building).
 
 from __future__ import annotations
 
+import re
+
 _WORDS = """
 公安 会同 资源 新建 延长 合作 南部 振兴 安居 乐业 通道 港口 路桥 友好 友谊 惠民 富民 惠农
 爱民 平安 安定 长寿 解放 前进 前锋 红旗 光明 宏伟 东风 工农 回民 民权 民和 民乐 共和
@@ -27,3 +29,13 @@ COMMON_WORD_SHORT_FORMS = frozenset(_WORDS.split())
 # place is under prefer_prefix.
 COMMON_PHRASE_FULL_NAMES = frozenset({"老城区", "城东区", "城西区", "城北区", "城中区", "市中区",
                                       "市北区", "市南区", "新市区"})
+
+# What follows a place's short form when the words name a village, community, group, street or
+# town named after it, not the place: 石门村, 双河二组, 石门社区, 北京路, 上海西路, 南京街, 长沙湾,
+# 双河镇. Not the readings that are about the place: 郧西村民 (villagers of 郧西), 郧西乡村振兴,
+# 郧西组织部, 郧西路段, 郧西街头.
+SETTLEMENT_AFTER = re.compile(
+    r"[一二三四五六七八九十0-9０-９]*"
+    r"(?:村(?!民)|社区|居委会|小区|组(?!织)|街道|大街|大道|[东西南北中]?路(?!段|况|线|费)"
+    r"|[东西南北中]?街(?!头)|巷|弄|胡同|湾|镇|乡(?![镇村])|屯|寨)"
+)

@@ -1,0 +1,1 @@
+"""The administrator's pages (系统管理) and what they do."""

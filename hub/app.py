@@ -1,0 +1,102 @@
+"""The FastAPI application: every domain's routers assembled (`create_app`), and the ASGI
+entry point `hub run` gives uvicorn (`app_factory`, imported in each worker process)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from hub import log
+from hub.admin.pages import router as admin_pages_router
+from hub.agencies.auth import AgencyGuard
+from hub.api import bodies, errors, openapi
+from hub.api.responses import JSONResponse
+from hub.api.security_headers import SecurityHeaders
+from hub.archive.pages import router as archive_pages_router
+from hub.calendar.pages import router as calendar_pages_router
+from hub.collect.endpoints import router as collect_router
+from hub.container import Hub
+from hub.contract.v1 import BatchSubmission, ClueSubmission
+from hub.correlate.endpoints import router as correlate_router
+from hub.directory.endpoints import router as directory_router
+from hub.directory.pages import router as directory_pages_router
+from hub.documents.endpoints import router as documents_router
+from hub.documents.pages import router as documents_pages_router
+from hub.errors import Forbidden
+from hub.followups.endpoints import router as followups_router
+from hub.followups.pages import router as followups_pages_router
+from hub.handoffs.endpoints import office_router as handoffs_office_router
+from hub.handoffs.endpoints import router as handoffs_router
+from hub.handoffs.pages import router as handoffs_pages_router
+from hub.intake.endpoints import router as intake_router
+from hub.intake.pages import router as intake_pages_router
+from hub.intake.recorder import GroupWriter
+from hub.notify.endpoints import router as notify_router
+from hub.notify.pages import router as notify_pages_router
+from hub.ops.endpoints import router as ops_router
+from hub.ops.pages import router as ops_pages_router
+from hub.privacy.endpoints import router as privacy_router
+from hub.privacy.pages import router as privacy_pages_router
+from hub.reports.endpoints import router as reports_router
+from hub.reports.pages import router as reports_pages_router
+from hub.review.endpoints import router as review_router
+from hub.review.pages import router as review_pages_router
+from hub.route.pages import router as route_pages_router
+from hub.settings import get_settings
+from hub.web.session import LoginRequired, login_url, refusal_page
+from hub.web.templating import STATIC
+
+DESCRIPTION = """问题线索共享协作平台对协作单位开放的接口（共享数据规范 v1）。
+
+使用 `Authorization: Bearer <API 密钥>` 认证。字段名是与协作单位的约定，v1 内只增不改。
+"""
+
+
+def create_app(hub: Hub) -> FastAPI:
+    app = FastAPI(title="问题线索共享协作平台 API", version="v1", description=DESCRIPTION,
+                  default_response_class=JSONResponse)
+    app.state.hub = hub
+    app.state.intake_writer = GroupWriter(hub)
+    app.state.agency_guard = AgencyGuard(hub)
+    app.state.keys = app.state.agency_guard.keys
+    errors.install(app)
+    for router in (intake_router, collect_router, correlate_router, directory_router,
+                   directory_pages_router, route_pages_router, review_router, intake_pages_router,
+                   review_pages_router, ops_router, handoffs_router, handoffs_office_router,
+                   handoffs_pages_router, calendar_pages_router, notify_router, notify_pages_router,
+                   privacy_router, privacy_pages_router, ops_pages_router, reports_router,
+                   reports_pages_router, admin_pages_router, followups_router,
+                   followups_pages_router, documents_router, documents_pages_router,
+                   archive_pages_router):
+        app.include_router(router)
+    app.mount("/office/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(bodies.BodyGate, api=app, settings=hub.settings)
+    app.add_middleware(SecurityHeaders)  # outside the gate: its answers get the headers too
+
+    @app.exception_handler(LoginRequired)
+    async def _login(_: Request, exc: LoginRequired) -> RedirectResponse:
+        return RedirectResponse(login_url(exc.next_url), status_code=303)
+
+    @app.exception_handler(Forbidden)
+    def _forbidden(request: Request, exc: Forbidden) -> Response:
+        """The office's pages refuse in their own layout; the API in its JSON shape.
+        (Not async: the page looks up who is logged in, in Starlette's thread pool.)"""
+        if request.url.path.startswith("/office/"):
+            return refusal_page(request, exc)
+        return errors.error_response(exc)
+
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def app_factory() -> FastAPI:
+    settings = get_settings()
+    log.configure(settings.log_level)
+    return create_app(Hub.from_settings(settings))
+
+
+def _openapi(app: FastAPI) -> dict:
+    if not app.openapi_schema:
+        app.openapi_schema = openapi.build(app, (ClueSubmission, BatchSubmission))
+    return app.openapi_schema

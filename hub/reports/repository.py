@@ -1,0 +1,68 @@
+"""SQL of the report pages and answers: the records behind a figure, the agencies to share with,
+and the one database snapshot a report is read in. (The figures' own counting is in
+`figures.py`, the ledger's in `ledger.py`.)"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hub.db.models import Agency, Clue
+from hub.handoffs.models import Handoff
+from hub.intake.present import clue_no
+
+CHUNK = 5000
+
+
+def begin_snapshot(session: Session) -> None:
+    """Make every read of `session` from here to its end see one snapshot of the database,
+    so the figures, the ledger and the .docx of one report agree with each other.
+
+    PostgreSQL: a REPEATABLE READ transaction (the session must not have run a statement
+    yet; when it has, its transaction is left as it is). SQLite: an explicit read transaction
+    (pysqlite runs each SELECT on its own otherwise), whose snapshot is taken by the first read.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        if not session.in_transaction():
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        return
+    raw = session.connection().connection.driver_connection
+    if raw is not None and not raw.in_transaction:
+        raw.execute("BEGIN")
+
+
+def active_agencies(session: Session) -> list[Agency]:
+    return list(session.scalars(select(Agency).where(Agency.active.is_(True))
+                                .order_by(Agency.name)))
+
+
+def agency_name(session: Session, agency_id: int) -> str:
+    return session.get(Agency, agency_id).name
+
+
+def clues(session: Session, ids: list[int]) -> Iterator[Clue]:
+    """The clues of these ids, in id order."""
+    return iter(session.scalars(select(Clue).where(Clue.id.in_(ids)).order_by(Clue.id)))
+
+
+def handoffs_with_clues(session: Session, ids: list[int]) -> Iterator[tuple[Handoff, Clue]]:
+    """The hand-offs of these ids with their clue, in id order."""
+    return iter(session.execute(select(Handoff, Clue).join(Clue, Clue.id == Handoff.clue_id)
+                                .where(Handoff.id.in_(ids)).order_by(Handoff.id)).tuples())
+
+
+def record_numbers(session: Session, of: str, ids: list[int]) -> list[str]:
+    """XS-… for clues, JB-… for hand-offs, in id order."""
+    out: list[str] = []
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        if of == "clue":
+            rows = session.execute(select(Clue.id, Clue.received_at).where(Clue.id.in_(chunk))
+                                   .order_by(Clue.id))
+            out += [clue_no(i, at) for i, at in rows]
+        else:
+            out += list(session.scalars(select(Handoff.number).where(Handoff.id.in_(chunk))
+                                        .order_by(Handoff.id)))
+    return out
