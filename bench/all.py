@@ -91,7 +91,7 @@ def reachable(port: int) -> bool:
 
 class Table:
     def __init__(self) -> None:
-        self.rows: list[tuple[str, str, str, str, str, str]] = []
+        self.rows: list[tuple[str, str, str, str, str, str, str]] = []
         self.limits: dict[str, float] = {}  # measured by one benchmark, used by another
 
     def add(self, figure: str, value: float | str, target: str = "", limit: float | str = "",
@@ -101,18 +101,20 @@ class Table:
         share = (f"{value / limit:.0%}" if ratio and isinstance(value, (int, float))
                  and isinstance(limit, (int, float)) and limit else "")
         mark = "" if verdict is None else ("达到" if verdict else "未达到")
-        self.rows.append((figure, shown, shown_limit, share, target, mark))
+        load = f"{os.getloadavg()[0]:.1f}"  # the 1-minute load average when the figure came
+        self.rows.append((figure, shown, shown_limit, share, target, mark, load))
 
     def text(self) -> str:
-        head = ("figure", "hub", "limit (same run)", "hub/limit", "target", "")
-        widths = [max(_width(str(r[i])) for r in [head, *self.rows]) + 2 for i in range(6)]
+        head = ("figure", "hub", "limit (same run)", "hub/limit", "target", "", "load")
+        widths = [max(_width(str(r[i])) for r in [head, *self.rows]) + 2 for i in range(7)]
         lines = []
         for row in [head, tuple("-" * (w - 2) for w in widths), *self.rows]:
             lines.append("".join(_pad(str(c), w) for c, w in zip(row, widths, strict=True)).rstrip())
         return "\n".join(lines)
 
     def markdown(self) -> str:
-        head = "| figure | hub | limit (same run) | hub/limit | target | |\n|---|---:|---:|---:|---|---|"
+        head = ("| figure | hub | limit (same run) | hub/limit | target | | load |\n"
+                "|---|---:|---:|---:|---|---|---:|")
         return head + "\n" + "\n".join("| " + " | ".join(r) + " |" for r in self.rows)
 
 
@@ -163,9 +165,11 @@ def broker_limit(url: str, bodies: list[dict]) -> dict[str, float]:
 # -- the benchmarks -----------------------------------------------------------------------
 
 def run_ingest(args, table: Table) -> None:
-    n = 3000 * args.scale
-    data = synth.clues(n, seed=random.randint(1, 10**6), prefix=uuid.uuid4().hex[:6])
-    singles, rest = data[: n // 3], data[n // 3 :]
+    n_single, n_batch = 5000 * args.scale, 3000 * args.scale  # ≥ 5,000 single pushes
+    data = synth.clues(n_single + 2 * n_batch, seed=random.randint(1, 10**6),
+                       prefix=uuid.uuid4().hex[:6])
+    singles, rest = data[:n_single], data[n_single:n_single + n_batch]
+    again = data[n_single + n_batch:]  # for the run with one worker
     batches = [{"clues": rest[i : i + 500]} for i in range(0, len(rest), 500)]
     opts = argparse.Namespace(backend=args.backend, api_processes=2, workers=2, concurrency=32,
                               batch_clients=4, keep_running=False)
@@ -173,6 +177,9 @@ def run_ingest(args, table: Table) -> None:
         work = Path(tmp)
         step(f"ingest: hub ({args.backend}), {len(singles)} single pushes, {len(rest)} in batches")
         hub = ingest.bench_hub(opts, work, singles, batches)
+        step(f"ingest: the same hub with one worker, {len(again)} in batches")
+        one = ingest.bench_hub(argparse.Namespace(**{**vars(opts), "workers": 1}), work, [],
+                               [{"clues": again[i : i + 500]} for i in range(0, len(again), 500)])
         step("ingest: bare FastAPI endpoint, one INSERT per request")
         bare = ingest.bench_bare_endpoint(opts, work, singles)
         step("ingest: bare SQLAlchemy INSERT of the same rows")
@@ -193,6 +200,23 @@ def run_ingest(args, table: Table) -> None:
     table.add("  broker publish / consume msg/s", "", "",
               f"{broker['publish']:,.0f} / {broker['consume']:,.0f}")
     table.add("batch of 500, p50 / p99 ms", f"{hub['batch_p50']:,.0f} / {hub['batch_p99']:,.0f}")
+    table.add("batch, clues/s end to end, 1 worker vs 2 workers",
+              f"{one['batch_e2e']:,.0f} vs {hub['batch_e2e']:,.0f}", "2 workers add up",
+              f"load {one['batch_load']:.1f} / {hub['batch_load']:.1f}")
+    for phase, figures in (("batch, 2 workers", hub["batch_cpu_us"]),
+                           ("batch, 1 worker", one["batch_cpu_us"]),
+                           ("single push", hub["single_cpu_us"])):
+        total = sum(figures.values())
+        table.add(f"CPU µs per clue, all processes ({phase})", total, "≤ 1,200",
+                  verdict=total <= 1200 if phase.startswith("batch, 2") else None)
+        table.add("  " + " / ".join(figures), " / ".join(f"{v:,.0f}" for v in figures.values()))
+    if hub["lock_wait_us"] is not None:
+        table.add("lock wait µs per clue, 2 workers (sampled pg_locks)", hub["lock_wait_us"],
+                  "≤ 5% of correlate's time", fmt="{:,.1f}")
+    cpu = sum(hub["batch_cpu_us"].values())  # batch path: every process, broker included
+    cores = cpu * 1e-6 * 10_000_000 / 86_400
+    table.add("capacity: cores for 10 M clues a day (batch path, evenly spread)", cores,
+              "the CPU µs per clue above × 10 M / 86,400 s", fmt="{:,.2f}")
     table.limits["insert"] = many
 
 

@@ -24,8 +24,8 @@ QUERIES = {
     "members": "SELECT clue_id, cluster_id FROM clue_clusters ORDER BY clue_id",
     "links": "SELECT id, cluster_id, clue_id, score, reasons, linked_by FROM cluster_links "
              "ORDER BY id",
-    "events": "SELECT id, clue_id, action, detail FROM clue_events "
-              "WHERE action LIKE 'correlat%' ORDER BY id",
+    "events": "SELECT clue_id, action, detail FROM clue_events "
+              "WHERE action LIKE 'correlat%' ORDER BY clue_id, id",
     "status": "SELECT id, status FROM clues ORDER BY id",
 }
 

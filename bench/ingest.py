@@ -96,6 +96,7 @@ class Hub:
         else:
             roles = [["api", "--processes", str(self.api_processes)], ["scheduler"]]
             roles += [["worker"]] * self.workers
+        self.roles = [role[0] for role in roles]
         for role in roles:
             self.procs.append(subprocess.Popen([sys.executable, "-m", "hub", *role], env=self.env,
                                                stdout=log, stderr=subprocess.STDOUT))
@@ -106,6 +107,33 @@ class Hub:
         metrics = httpx.get(f"{self.url}/metrics", timeout=30).text
         match = re.search(r"^hub_clues_processed_total ([0-9.e+]+)$", metrics, re.M)
         return int(float(match.group(1))) if match else 0
+
+    def meter(self):  # noqa: ANN201
+        """CPU by process kind (bench/proc_cpu.py): API, workers, PostgreSQL, broker."""
+        from bench import proc_cpu
+
+        def role(name: str):  # noqa: ANN202
+            return lambda: [pid for r, p in zip(self.roles, self.procs, strict=True) if r == name
+                            for pid in proc_cpu.tree(p.pid)]
+
+        kinds = {"api": role("api"), "worker": role("worker"), "scheduler": role("scheduler")}
+        if self.backend == "embedded":
+            kinds = {"hub (API + worker)": role("run")}
+        else:
+            engine = create_engine(make_url(PG).set(database="postgres"))
+            database = make_url(self.database_url).database
+            kinds["postgres"] = lambda: proc_cpu.postgres_backends(engine, database)
+            kinds["broker"] = lambda: proc_cpu.named("beam.smp")
+        return proc_cpu.Meter(kinds)
+
+    def lock_waits(self):  # noqa: ANN201
+        """Sampled advisory-lock waits of the hub's database (PostgreSQL), or None."""
+        if self.backend == "embedded":
+            return None
+        from bench import proc_cpu
+
+        engine = create_engine(make_url(PG).set(database="postgres"))
+        return proc_cpu.LockWaits(engine, make_url(self.database_url).database)
 
     def stop(self) -> None:
         for proc in self.procs:
@@ -165,24 +193,49 @@ def wait_processed(hub: Hub, total: int, seconds: float = 1800) -> None:
 def bench_hub(args, work: Path, singles: list, batches: list) -> dict:
     hub = Hub(args.backend, work, args.api_processes, args.workers)
     key = hub.start()
+    meter = hub.meter()
+    in_batches = sum(len(b["clues"]) for b in batches)
+    single_rps = single_e2e = 0.0
+    lat_single: list[float] = []
     try:
+        if singles:
+            meter.start()
+            started = time.perf_counter()
+            lat_single = asyncio.run(push(hub.url, "/api/v1/clues", singles, key, args.concurrency))
+            single_rps = len(singles) / (time.perf_counter() - started)
+            wait_processed(hub, len(singles))
+            single_e2e = len(singles) / (time.perf_counter() - started)
+            single_cpu = meter.stop()
+        load = os.getloadavg()[0]
+        waits = hub.lock_waits()
+        meter.start()
         started = time.perf_counter()
-        lat_single = asyncio.run(push(hub.url, "/api/v1/clues", singles, key, args.concurrency))
-        single_rps = len(singles) / (time.perf_counter() - started)
-        wait_processed(hub, len(singles))
-        single_e2e = len(singles) / (time.perf_counter() - started)
-        started = time.perf_counter()
-        lat_batch = asyncio.run(push(hub.url, "/api/v1/clues/batch", batches, key, args.batch_clients))
-        wait_processed(hub, len(singles) + sum(len(b["clues"]) for b in batches))
-        batch_e2e = sum(len(b["clues"]) for b in batches) / (time.perf_counter() - started)
+        if waits:
+            waits.__enter__()
+        try:
+            lat_batch = asyncio.run(push(hub.url, "/api/v1/clues/batch", batches, key,
+                                         args.batch_clients))
+            wait_processed(hub, len(singles) + in_batches)
+        finally:
+            if waits:
+                waits.__exit__()
+        batch_e2e = in_batches / (time.perf_counter() - started)
+        batch_cpu = meter.stop()
         if args.keep_running:
             input(f"hub at {hub.url}; press Enter to stop")
     finally:
         hub.stop()
-    return {"single_rps": single_rps,
-            "single_e2e": single_e2e, "single_p50": pct(lat_single, 50),
-            "single_p99": pct(lat_single, 99), "batch_e2e": batch_e2e,
-            "batch_p50": pct(lat_batch, 50), "batch_p99": pct(lat_batch, 99)}
+    figures = {"single_rps": single_rps,
+               "single_e2e": single_e2e, "single_p50": pct(lat_single, 50),
+               "single_p99": pct(lat_single, 99), "batch_e2e": batch_e2e,
+               "batch_p50": pct(lat_batch, 50), "batch_p99": pct(lat_batch, 99),
+               "batch_load": load, "workers": args.workers,
+               # CPU µs per clue by process kind (/proc), in the batch phase and the single one
+               "batch_cpu_us": {k: v / in_batches * 1e6 for k, v in batch_cpu.items()},
+               "lock_wait_us": waits.seconds / in_batches * 1e6 if waits else None}
+    if singles:
+        figures["single_cpu_us"] = {k: v / len(singles) * 1e6 for k, v in single_cpu.items()}
+    return figures
 
 
 def bench_bare_endpoint(args, work: Path, singles: list) -> dict:
@@ -265,6 +318,14 @@ def report(args, hub: dict, bare: dict, many: float) -> None:
          f"{hub['batch_e2e'] / many:.0%}", f"≥ {target_batch}"),
         ("batch of 500 p50 / p99 ms", f"{hub['batch_p50']:.0f} / {hub['batch_p99']:.0f}", "", "", ""),
     ]
+    for phase in ("batch", "single"):
+        cpu = hub.get(f"{phase}_cpu_us") or {}
+        rows.append((f"{phase}: CPU µs per clue, all processes", f"{sum(cpu.values()):,.0f}", "",
+                     "", "≤ 1,200"))
+        rows += [(f"  {kind}", f"{us:,.0f}", "", "", "") for kind, us in cpu.items()]
+    if hub.get("lock_wait_us") is not None:
+        rows.append(("batch: lock wait µs per clue (sampled)", f"{hub['lock_wait_us']:,.0f}", "",
+                     "", ""))
     print(f"\nbackend: {args.backend}, {args.n} clues, {args.concurrency} concurrent single clients, "
           f"{os.cpu_count()} cores")
     head = ("figure", "hub", "limit", "hub/limit", "target")

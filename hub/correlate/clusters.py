@@ -48,6 +48,17 @@ def create(session: Session, lead_clue_id: int, now: datetime) -> int:
         created_at=now, updated_at=now).returning(Cluster.id)).scalar_one()
 
 
+def create_many(session: Session, leads: list[int], now: datetime) -> list[int]:
+    """`create` for several clusters at once (one statement): their ids, in order."""
+    if not leads:
+        return []
+    rows = [{"lead_clue_id": lead, "lead_set_by": SYSTEM, "members": 0, "channels": 0,
+             "channel_list": [], "created_at": now, "updated_at": now} for lead in leads]
+    result = session.connection().execute(
+        insert(_CLUSTERS).returning(_CLUSTERS.c.id, sort_by_parameter_order=True), rows)
+    return list(result.scalars())
+
+
 def join(session: Session, cluster_id: int, clue_id: int, *, score: float | None,
          reasons: dict[str, Any], by: str, now: datetime) -> None:
     """Put a clue (in no cluster now) into a cluster, with why and by whom."""
@@ -61,10 +72,11 @@ def join_many(session: Session, memberships: list[dict[str, Any]],
               links: list[dict[str, Any]]) -> None:
     """`join` for many clues at once: rows of clue_clusters and of cluster_links, one
     statement each (the links keep their order, hence their ids)."""
+    connection = session.connection()
     if memberships:
-        session.execute(insert(ClueCluster), memberships)
+        connection.execute(insert(ClueCluster.__table__), memberships)
     if links:
-        session.execute(insert(ClusterLink), links)
+        connection.execute(insert(ClusterLink.__table__), links)
 
 
 def leave(session: Session, clue_id: int, *, by: str, now: datetime) -> int | None:
@@ -165,7 +177,7 @@ def count(session: Session) -> int:
 def record(session: Session, events: list[dict[str, Any]]) -> None:
     """Write clue events (history), one statement."""
     if events:
-        session.execute(insert(ClueEvent), events)
+        session.connection().execute(insert(ClueEvent.__table__), events)
 
 
 def event(clue_id: int, action: str, actor: str, now: datetime, **detail: Any) -> dict[str, Any]:

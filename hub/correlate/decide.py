@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz.distance import Indel
@@ -76,7 +77,12 @@ def regions_conflict(a: str | None, b: str | None) -> bool:
 
 
 def within_window(a: Profile, b: Profile, window_days: int = WINDOW_DAYS) -> bool:
-    return abs(a.reported_at - b.reported_at) <= timedelta(days=window_days)
+    return abs(a.reported_at - b.reported_at) <= _window(window_days)
+
+
+@lru_cache(maxsize=16)
+def _window(days: int) -> timedelta:
+    return timedelta(days=days)
 
 
 def decide(a: Profile, b: Profile, *, window_days: int = WINDOW_DAYS,
@@ -87,8 +93,10 @@ def decide(a: Profile, b: Profile, *, window_days: int = WINDOW_DAYS,
     if not within_window(a, b, window_days):
         reasons["conflicts"].append(f"outside_window:{window_days}d")
         return Decision(False, 0.0, reasons)
-    references = sorted({f"case_number:{v}" for v in a.case_numbers & b.case_numbers}
-                        | {f"document_number:{v}" for v in a.document_numbers & b.document_numbers})
+    cases, documents = a.case_numbers & b.case_numbers, a.document_numbers & b.document_numbers
+    references = (sorted({f"case_number:{v}" for v in cases}
+                         | {f"document_number:{v}" for v in documents})
+                  if cases or documents else [])
     subjects = _shared_subjects(a, b)
     specific = _shared_things(a, b)
     reasons["shared"] = references + [f"subject:{name}" for name in subjects] + specific
@@ -121,7 +129,7 @@ def decide(a: Profile, b: Profile, *, window_days: int = WINDOW_DAYS,
 
 
 def _things(profile: Profile) -> frozenset[str]:
-    return profile.places | profile.entities
+    return profile.things
 
 
 def _different_things(a: Profile, b: Profile) -> bool:
@@ -138,8 +146,11 @@ def _common(key: str) -> bool:
 
 def _shared_things(a: Profile, b: Profile) -> list[str]:
     """Places, organizations and persons both clues name, as reasons (common words left out)."""
-    shown = []
-    for key in sorted(_things(a) & _things(b)):
+    shown: list[str] = []
+    both = a.things & b.things
+    if not both:
+        return shown
+    for key in sorted(both):
         if _common(key):
             continue
         kind = "person" if ":person:" in key else "place" if key in a.places else "organization"
@@ -150,8 +161,11 @@ def _shared_things(a: Profile, b: Profile) -> list[str]:
 def _shared_subjects(a: Profile, b: Profile) -> list[str]:
     """Names of the subject units both clues are about (by credit code or by key)."""
     shown: list[str] = []
-    keys = [f"credit_code:{code}" for code in sorted(a.credit_codes & b.credit_codes)]
-    keys += sorted((a.subjects | a.mentioned) & (b.subjects | b.mentioned))
+    codes, both = a.credit_codes & b.credit_codes, a.keyed & b.keyed
+    if not codes and not both:
+        return shown
+    keys = [f"credit_code:{code}" for code in sorted(codes)]
+    keys += sorted(both)
     for key in keys:
         name = a.names.get(key) or b.names.get(key) or key
         if name not in shown:

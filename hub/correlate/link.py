@@ -7,173 +7,394 @@ candidates in *other* clusters are only named in the event (`other_clusters`), f
 reviewer to merge: the system never merges clusters on its own, and never puts back a clue a
 reviewer took out of a cluster.
 
-Concurrency: indexing and linking take a lock that serializes them across processes until
-the transaction commits, so the second of two workers always sees the first one's clues and
-clusters. On PostgreSQL that is a transaction-level advisory lock (index.lock_linking;
-reviewers' operations take it too); on SQLite the first insert takes the database's one write
-lock (the transaction begins at the first write), and within a process the write gate
-already queues the workers. The alternative, a unique constraint and a retry, would not do:
-two workers that each see no cluster for a new problem would still each open one.
+A batch is linked in two steps, as if its clues were indexed and linked one by one in the
+order they were reported (each finds the earlier ones of its batch):
+
+* `plan` (outside any lock, a read): one question to the index for all the batch's band keys
+  and one for its field keys, the stored candidates' profiles read once, every pair scored.
+  The plan notes the number of the last batch linked that it saw (`correlate_batches`).
+* `apply` (a write): the batch's profiles and keys are inserted, then the linking lock is
+  taken (a transaction-level advisory lock on PostgreSQL, which reviewers' operations take
+  too; SQLite has one writer already) for the short part only: the clues of the batches
+  linked since the plan's read are re-checked (their keys merged into the candidate lists,
+  the new pairs scored), the clusters of the candidates read once, the clues linked in
+  memory, and the memberships, links, counts and events written with one statement each.
+  Batches are numbered under the lock, so in commit order: what the plan missed is exactly
+  what was numbered after it. Two workers therefore give the clusters one worker gives, and
+  neither waits for the other's reading and scoring.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hub.correlate import clusters, index, queries
+from hub.correlate import clusters, index, repository
 from hub.correlate.decide import WINDOW_DAYS, Decision, decide
-from hub.correlate.profile import Profile
+from hub.correlate.profile import Profile, facts_of, stored_profile
 
 ACTION = "correlated"
+
+BandList = dict[tuple[int, int, int], list[int]]  # holders: day << 32 | clue id, latest first
+FieldList = dict[tuple[str, str, int, int], list[int]]
+
+
+@dataclass
+class Plan:
+    """What a batch read and scored before linking."""
+
+    entries: list[index.Entry]  # not indexed yet, in linking order
+    window_days: int
+    seen: int  # the last batch number the reads saw
+    bands: BandList = field(default_factory=dict)
+    fields: FieldList = field(default_factory=dict)
+    profiles: dict[int, Profile] = field(default_factory=dict)  # stored candidates and the batch
+    found: dict[int, list[int]] = field(default_factory=dict)  # clue -> candidates, best first
+    decisions: dict[int, dict[int, Decision]] = field(default_factory=dict)
+    rechecked: int = 0  # clues of batches linked meanwhile (re-checked under the lock)
+    events: list[dict[str, Any]] = field(default_factory=list)  # written by apply (record)
 
 
 def index_and_link(session: Session, entries: list[index.Entry], now: datetime,
                    window_days: int = WINDOW_DAYS) -> dict[int, dict[str, Any]]:
-    """Index the entries not indexed yet and link them, one by one in the order they were
-    reported (each is indexed just before it is linked: a batch's later clues are not yet
-    candidates of its earlier ones, they find them). Returns each one's event detail.
+    """Index the entries not indexed yet and link them (plan and apply in one session).
+    Returns each one's event detail."""
+    return apply(session, plan(session, entries, window_days), now)
 
-    What the batch writes to clusters waits for its end (`Batch`): the memberships and links
-    in one statement each, and each cluster's counts and lead once, not once per clue."""
-    done = index.indexed(session, [e.clue_id for e in entries])
+
+def plan(session: Session, entries: list[index.Entry], window_days: int = WINDOW_DAYS,
+         fresh_only: bool = True) -> Plan:
+    """Read the index once for the whole batch and score every candidate pair (no lock).
+    `fresh_only` leaves out the entries the index holds already."""
+    connection = session.connection()
+    seen = repository.last_batch(connection)  # first: what is numbered later is re-checked
+    done = (repository.indexed(connection, [e.clue_id for e in entries]) if fresh_only
+            else set())
     fresh = sorted((e for e in entries if e.clue_id not in done),
                    key=lambda e: (e.profile.reported_at, e.clue_id))
+    result = Plan(fresh, window_days, seen)
+    if not fresh:
+        return result
+    band_requests = sorted({(key, e.day - window_days, e.day + window_days)
+                            for e in fresh for key in e.band_keys})
+    field_requests = sorted({(kind, value[:120], e.day - window_days, e.day + window_days,
+                              index.FIELD_CANDIDATES.get(kind, 20) + 1)
+                             for e in fresh for kind, value in e.field_keys})
+    result.bands = repository.band_lists(connection, band_requests, index.PER_BAND)
+    result.fields = repository.field_lists(connection, field_requests)
+    result.profiles = {e.clue_id: e.profile for e in fresh}
+    _rank(result)
+    _load_profiles(session, result)
+    _score(result)
+    return result
+
+
+def apply(session: Session, planned: Plan, now: datetime,
+          record: bool = True) -> dict[int, dict[str, Any]]:
+    """Write the batch's index rows, then, under the linking lock, re-check what was linked
+    since the plan, link in memory and write the clusters. Returns each clue's event detail;
+    the events are written too, or with `record` false left in `planned.events` for the
+    caller to write with its own."""
+    connection = session.connection()
+    entries = planned.entries
+    repository.add_profiles(connection, [
+        {"clue_id": e.clue_id, "reported_at": e.profile.reported_at,
+         "channel": e.profile.channel, "region_code": e.profile.region, "text": e.profile.text,
+         "facts": facts_of(e.profile), "indexed_at": now}
+        for e in sorted(entries, key=lambda e: e.clue_id)])
+    repository.add_keys(
+        connection,
+        [(key, e.day, e.clue_id) for e in entries for key in set(e.band_keys)],
+        [(kind, value, e.day, e.clue_id) for e in entries
+         for kind, value in {(k, v[:120]) for k, v in e.field_keys}])
     index.lock_linking(session)
-    index.add_profiles(session, fresh, now)
-    batch = Batch(session)
-    batch.learn([e.clue_id for e in fresh])
-    details, events = {}, []
-    for entry in fresh:
-        index.add_keys(session, [entry])
-        detail, more = link_one(session, entry, now, window_days, batch)
-        details[entry.clue_id] = detail
-        events += [clusters.event(entry.clue_id, ACTION, clusters.SYSTEM, now, **detail), *more]
-    batch.flush(now)
-    clusters.record(session, events)
-    return details
+    seq = _recheck(session, planned)
+    entries = planned.entries
+    if not entries:
+        return {}
+    ids = {e.clue_id for e in entries}
+    for e in entries:
+        ids.update(c for c, d in planned.decisions[e.clue_id].items() if d.linked)
+    linker = _Linker(planned, repository.standing(connection, sorted(ids), clusters.SYSTEM), now)
+    details = {e.clue_id: linker.link(e) for e in entries}
+    linker.write(session)
+    repository.add_batch(connection, seq + 1, [[e.clue_id, e.day, sorted(set(e.band_keys))]
+                                               for e in entries], now)
+    planned.events = linker.events
+    if record:
+        clusters.record(session, linker.events)
+    return {clue_id: linker.real_detail(detail) for clue_id, detail in details.items()}
 
 
-class Batch:
-    """What one batch of linking knows and has yet to write, under the linking lock.
+# --- candidates, in memory --------------------------------------------------------------
 
-    While the lock is held nobody else changes memberships or reviewers' detachments, so
-    what was read once stays true but for the batch's own joins, kept here: `cluster_of`
-    and `detached` ask the database only about clues not asked about yet, and candidates'
-    profiles are decoded once per batch. The joins are written by `flush`, which also counts
-    each grown cluster once with all its arrivals (the lead is the earliest of them all and
-    the members add up, as if grown clue by clue)."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.clusters: dict[int, int | None] = {}  # clue id -> cluster (None: in none)
-        self.detached: dict[int, set[int]] = {}  # clue id -> clusters reviewers took it out of
-        self.profiles: dict[int, Profile] = {}
+# A holder of a key is one number, day << 32 | clue id: sorting numbers sorts by (day, id).
+_ID = (1 << 32) - 1
+
+
+def _holder(day: int, clue_id: int) -> int:
+    return (day << 32) | clue_id
+
+
+def _merged(stored: list[int], extra: list[int], limit: int) -> list[int]:
+    """The latest `limit` holders of both lists (`extra` already within the window)."""
+    if not extra:
+        return stored
+    if not stored or extra[-1] > stored[0]:  # the usual case: the batch's clues are newer
+        return (extra + stored)[:limit]
+    return sorted(set(stored) | set(extra), reverse=True)[:limit]
+
+
+def _mine(mine: list[int] | None, item: int, low: int, limit: int) -> list[int]:
+    """The batch's own latest `limit` holders of a key, with `item` added. The batch runs in
+    day order, so a window's upper end is never below an earlier clue's day and its lower
+    end only rises: what falls out of this list now never comes back."""
+    if mine is None:
+        return [item]
+    floor = low << 32
+    return sorted([x for x in mine if x >= floor] + [item], reverse=True)[:limit]
+
+
+def _rank(planned: Plan) -> None:
+    """Each clue's candidates, best first, as the per-clue query ranks them: the clue itself
+    and the batch's earlier clues count as indexed."""
+    window = planned.window_days
+    mine_bands: dict[int, list[int]] = {}
+    mine_fields: dict[tuple[str, str], list[int]] = {}
+    stored_bands, stored_fields = planned.bands, planned.fields
+    per_band = index.PER_BAND
+    planned.found = {}
+    for entry in planned.entries:
+        day, clue_id = entry.day, entry.clue_id
+        item, low, high = _holder(day, clue_id), day - window, day + window
+        holders: list[int] = []
+        for key in set(entry.band_keys):
+            mine = mine_bands[key] = _mine(mine_bands.get(key), item, low, per_band)
+            holders += _merged(stored_bands.get((key, low, high), []), mine, per_band)
+        shared = Counter(holders)  # a holder is one clue on one day: counts by clue
+        best = sorted(shared.items(), key=lambda kv: (-kv[1], -(kv[0] & _ID)))
+        rank = {h & _ID: index.BAND_WEIGHT * n for h, n in best[:index.BAND_CANDIDATES + 1]}
+        limits = {}
+        for kind, value in {(k, v[:120]) for k, v in entry.field_keys}:
+            n = limits[kind] = index.FIELD_CANDIDATES.get(kind, 20) + 1
+            mine_fields[(kind, value)] = _mine(mine_fields.get((kind, value)), item, low, n)
+        for kind, value in entry.field_keys:
+            value = value[:120]
+            weight = index.KEY_WEIGHTS.get(kind, 1.0)
+            for h in _merged(stored_fields.get((kind, value, low, high), []),
+                             mine_fields[(kind, value)], limits[kind]):
+                c = h & _ID
+                rank[c] = rank.get(c, 0.0) + weight
+        rank.pop(clue_id, None)
+        planned.found[clue_id] = sorted(rank, key=lambda c: (-rank[c], -c))[:index.SCORED]
+
+
+def _load_profiles(session: Session, planned: Plan) -> None:
+    """Read the profiles of stored candidates not known yet (one statement)."""
+    wanted = sorted({c for found in planned.found.values() for c in found}
+                    - planned.profiles.keys())
+    for row in repository.profile_rows(session.connection(), wanted):
+        planned.profiles[row[0]] = _profile(row)
+
+
+def _profile(row: Any) -> Profile:
+    return stored_profile(reported_at=_utc(row[1]), channel=row[2], region_code=row[3],
+                          text=row[4], facts=_json(row[5]))
+
+
+def _score(planned: Plan) -> None:
+    """Decide every pair not decided yet (candidates without a profile are left out)."""
+    for entry in planned.entries:
+        known = planned.decisions.setdefault(entry.clue_id, {})
+        decided = {}
+        for c in planned.found[entry.clue_id]:
+            if c in known:
+                decided[c] = known[c]
+            elif c in planned.profiles:
+                decided[c] = decide(entry.profile, planned.profiles[c],
+                                    window_days=planned.window_days)
+        planned.decisions[entry.clue_id] = decided
+
+
+def _recheck(session: Session, planned: Plan) -> int:
+    """Under the lock: merge the clues of batches linked since the plan's read into the
+    candidate lists, rank again and score the new pairs. Returns the last batch number."""
+    connection = session.connection()
+    later = repository.batches_after(connection, planned.seen)
+    if not later:
+        return planned.seen
+    meanwhile = sorted({entry[0] for _, entries in later for entry in entries})
+    planned.rechecked += len(meanwhile)
+    gone = set(meanwhile)
+    planned.entries = [e for e in planned.entries if e.clue_id not in gone]
+    if later[0][0] != planned.seen + 1:  # the plan is older than the batches kept: plan
+        fresh = plan(session, planned.entries, planned.window_days, fresh_only=False)
+        planned.__dict__.update({k: v for k, v in fresh.__dict__.items() if k != "rechecked"})
+        return later[-1][0]  # under the lock, that plan saw every batch linked
+    if planned.entries:
+        wanted = {request[0] for request in planned.bands}
+        by_key: dict[int, list[int]] = {}
+        for _, entries in later:
+            for clue_id, day, keys in entries:
+                for key in keys:
+                    if key in wanted:
+                        by_key.setdefault(key, []).append(_holder(day, clue_id))
+        for request, listed in planned.bands.items():
+            extra = _within(by_key.get(request[0], ()), request[1], request[2])
+            planned.bands[request] = _joined(listed, extra, index.PER_BAND)
+        others = {row[0]: _profile(row) for row in repository.profile_rows(connection, meanwhile)}
+        by_field: dict[tuple[str, str], list[int]] = {}
+        for clue_id, profile in others.items():
+            for kind, value in profile.field_keys():
+                by_field.setdefault((kind, value[:120]), []).append(
+                    _holder(index.day_of(profile.reported_at), clue_id))
+        for request, listed in planned.fields.items():
+            kind, value, lo, hi = request
+            extra = _within(by_field.get((kind, value), ()), lo, hi)
+            planned.fields[request] = _joined(listed, extra,
+                                              index.FIELD_CANDIDATES.get(kind, 20) + 1)
+        planned.profiles.update(others)
+        _rank(planned)
+        _load_profiles(session, planned)
+        _score(planned)
+    return later[-1][0]
+
+
+def _within(holders: Any, low: int, high: int) -> list[int]:
+    return [h for h in holders if low <= h >> 32 <= high]
+
+
+def _joined(stored: list[int], extra: list[int], limit: int) -> list[int]:
+    return sorted(set(stored) | set(extra), reverse=True)[:limit] if extra else stored
+
+
+# --- linking, in memory ----------------------------------------------------------------
+
+
+class _Linker:
+    """Links a planned batch clue by clue in memory; clusters it starts get temporary
+    (negative) ids until `write` inserts them all at once."""
+
+    def __init__(self, planned: Plan, standing: list[tuple[int, int, bool]],
+                 now: datetime) -> None:
+        self.planned = planned
+        self.now = now
+        self.clusters: dict[int, int] = {}  # clue id -> cluster
+        self.detached: set[tuple[int, int]] = set()  # (clue, cluster) reviewers took apart
+        for clue_id, cluster_id, detached in standing:
+            if detached:
+                self.detached.add((clue_id, cluster_id))
+            else:
+                self.clusters[clue_id] = cluster_id
+        self.created: list[tuple[int, int]] = []  # (temporary id, lead clue)
         self.joins: list[dict[str, Any]] = []
         self.links: list[dict[str, Any]] = []
         self.grown: dict[int, list[tuple[int, str, datetime]]] = {}
+        self.events: list[dict[str, Any]] = []
+        self.real: dict[int, int] = {}
 
-    def learn(self, clue_ids: list[int]) -> None:
-        """Read, in one statement, the clusters and detachments of clues not read yet."""
-        unknown = [c for c in dict.fromkeys(clue_ids) if c not in self.clusters]
-        if not unknown:
-            return
-        for c in unknown:
-            self.clusters[c], self.detached[c] = None, set()
-        rows = queries.standing(self.session.connection(), unknown, clusters.SYSTEM)
-        for clue_id, cluster_id, detached in rows:
-            if detached:
-                self.detached[clue_id].add(cluster_id)
-            else:
-                self.clusters[clue_id] = cluster_id
+    def link(self, entry: index.Entry) -> dict[str, Any]:
+        now, profiles = self.now, self.planned.profiles
+        found = self.planned.found[entry.clue_id]
+        decisions = self.planned.decisions[entry.clue_id]
+        matches = sorted(((d.score, c) for c, d in decisions.items() if d.linked), reverse=True)
+        if not matches:
+            detail = {"cluster_id": None, "candidates": len(found)}
+            self.events.append(clusters.event(entry.clue_id, ACTION, clusters.SYSTEM, now,
+                                              **detail))
+            return detail
+        matched = [c for _, c in matches]
+        current = {c: self.clusters[c] for c in matched if c in self.clusters}
+        best = matched[0]
+        target = current.get(best)
+        pulled, joined = [], []
+        if target is None:
+            target = -(len(self.created) + 1)
+            self.created.append((target, best))
+            self._join(target, best, decisions[best], entry.clue_id)
+            pulled.append(self._pulled(best, target, decisions[best], entry.clue_id))
+            joined.append((best, profiles[best]))
+        if (entry.clue_id, target) in self.detached:
+            self._grow(target, joined)
+            detail = {"cluster_id": None, "candidates": len(found), "refused": target}
+            self.events += [clusters.event(entry.clue_id, ACTION, clusters.SYSTEM, now,
+                                           **detail), *pulled]
+            return detail
+        self._join(target, entry.clue_id, decisions[best], best)
+        joined.append((entry.clue_id, entry.profile))
+        for c in matched[1:]:
+            if c not in current and (c, target) not in self.detached:
+                current[c] = target
+                self._join(target, c, decisions[c], entry.clue_id)
+                pulled.append(self._pulled(c, target, decisions[c], entry.clue_id))
+                joined.append((c, profiles[c]))
+        self._grow(target, joined)
+        others = sorted({current[c] for c in matched if c in current} - {target})
+        detail = {"cluster_id": target, "linked_to": best, "score": decisions[best].score,
+                  "reasons": decisions[best].reasons, "candidates": len(found)}
+        if others:
+            detail["other_clusters"] = others
+        self.events += [clusters.event(entry.clue_id, ACTION, clusters.SYSTEM, now, **detail),
+                        *pulled]
+        return detail
 
-    def cluster_of(self, clue_ids: list[int]) -> dict[int, int]:
-        self.learn(clue_ids)
-        return {c: self.clusters[c] for c in clue_ids if self.clusters[c] is not None}
-
-    def detached_by_reviewers(self, clue_ids: list[int]) -> set[tuple[int, int]]:
-        self.learn(clue_ids)
-        return {(c, k) for c in clue_ids for k in self.detached[c]}
-
-    def profiles_of(self, clue_ids: list[int]) -> dict[int, Profile]:
-        unknown = [c for c in clue_ids if c not in self.profiles]
-        if unknown:
-            self.profiles.update(index.profiles(self.session, unknown))
-        self.session.info.pop(index.READ, None)
-        return {c: self.profiles[c] for c in clue_ids if c in self.profiles}
-
-    def join(self, cluster_id: int, clue_id: int, decision: Decision, other: int,
-             now: datetime) -> None:
+    def _join(self, cluster_id: int, clue_id: int, decision: Decision, other: int) -> None:
         self.clusters[clue_id] = cluster_id
         self.joins.append({"clue_id": clue_id, "cluster_id": cluster_id})
         self.links.append({"cluster_id": cluster_id, "clue_id": clue_id, "score": decision.score,
                            "reasons": {**decision.reasons, "linked_to": other},
-                           "linked_by": clusters.SYSTEM, "created_at": now})
+                           "linked_by": clusters.SYSTEM, "created_at": self.now})
 
-    def grow(self, cluster_id: int, added: list[tuple[int, str, datetime]]) -> None:
-        self.grown.setdefault(cluster_id, []).extend(added)
+    def _grow(self, cluster_id: int, joined: list[tuple[int, Profile]]) -> None:
+        self.grown.setdefault(cluster_id, []).extend(
+            (clue_id, profile.channel, profile.reported_at) for clue_id, profile in joined)
 
-    def flush(self, now: datetime) -> None:
-        clusters.join_many(self.session, self.joins, self.links)
-        clusters.grow_many(self.session, self.grown, now)
-        self.joins, self.links, self.grown = [], [], {}
+    def _pulled(self, clue_id: int, cluster_id: int, decision: Decision,
+                by_clue: int) -> dict[str, Any]:
+        return clusters.event(clue_id, ACTION, clusters.SYSTEM, self.now, cluster_id=cluster_id,
+                              linked_to=by_clue, score=decision.score, reasons=decision.reasons)
 
+    def write(self, session: Session) -> None:
+        """Insert the new clusters (one statement), then the memberships, links, counts."""
+        made = clusters.create_many(session, [lead for _, lead in self.created], self.now)
+        self.real = {temp: real for (temp, _), real in zip(self.created, made, strict=True)}
+        for row in (*self.joins, *self.links):
+            row["cluster_id"] = self._id(row["cluster_id"])
+        grown = {self._id(k): v for k, v in self.grown.items()}
+        for event in self.events:
+            event["detail"] = self.real_detail(event["detail"])
+        clusters.join_many(session, self.joins, self.links)
+        clusters.grow_many(session, grown, self.now)
 
-def link_one(session: Session, entry: index.Entry, now: datetime, window_days: int,
-             batch: Batch | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Link one indexed clue. Returns its event detail and the events of clues it pulled in.
-    Without a `batch` its writes are made at once."""
-    alone = batch is None
-    batch = batch or Batch(session)
-    found = index.candidates(session, entry, window_days)
-    profiles = batch.profiles_of(found)
-    decisions = {cid: decide(entry.profile, profile, window_days=window_days)
-                 for cid, profile in profiles.items()}
-    matches = sorted(((d.score, cid) for cid, d in decisions.items() if d.linked), reverse=True)
-    if not matches:
-        return {"cluster_id": None, "candidates": len(found)}, []
-    matched = [cid for _, cid in matches]
-    current = batch.cluster_of(matched)
-    blocked = batch.detached_by_reviewers([entry.clue_id, *matched])
-    best = matched[0]
-    target = current.get(best)
-    events, joined = [], []
-    if target is None:
-        target = clusters.create(session, best, now)
-        batch.join(target, best, decisions[best], entry.clue_id, now)
-        events.append(_pulled(best, target, decisions[best], entry.clue_id, now))
-        joined.append((best, profiles[best]))
-    if (entry.clue_id, target) in blocked:
-        batch.grow(target, _arrivals(joined))
-        if alone:
-            batch.flush(now)
-        return {"cluster_id": None, "candidates": len(found), "refused": target}, events
-    batch.join(target, entry.clue_id, decisions[best], best, now)
-    joined.append((entry.clue_id, entry.profile))
-    for cid in matched[1:]:
-        if cid not in current and (cid, target) not in blocked:
-            current[cid] = target
-            batch.join(target, cid, decisions[cid], entry.clue_id, now)
-            events.append(_pulled(cid, target, decisions[cid], entry.clue_id, now))
-            joined.append((cid, profiles[cid]))
-    batch.grow(target, _arrivals(joined))
-    if alone:
-        batch.flush(now)
-    others = sorted({current[c] for c in matched if c in current} - {target})
-    detail = {"cluster_id": target, "linked_to": best, "score": decisions[best].score,
-              "reasons": decisions[best].reasons, "candidates": len(found)}
-    if others:
-        detail["other_clusters"] = others
-    return detail, events
+    def _id(self, cluster_id: int | None) -> int | None:
+        return self.real.get(cluster_id, cluster_id) if cluster_id is not None else None
+
+    def real_detail(self, detail: dict[str, Any]) -> dict[str, Any]:
+        if not self.real:
+            return detail
+        detail = dict(detail)
+        for name in ("cluster_id", "refused"):
+            if detail.get(name) is not None:
+                detail[name] = self._id(detail[name])
+        if "other_clusters" in detail:
+            detail["other_clusters"] = sorted(self._id(c) for c in detail["other_clusters"])
+        return detail
 
 
-def _arrivals(joined: list[tuple[int, Any]]) -> list[tuple[int, str, datetime]]:
-    return [(clue_id, profile.channel, profile.reported_at) for clue_id, profile in joined]
+def _utc(value: datetime | str) -> datetime:
+    """A stored time as aware UTC (SQLite hands back text without an offset)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _pulled(clue_id: int, cluster_id: int, decision: Decision, by_clue: int,
-            now: datetime) -> dict[str, Any]:
-    return clusters.event(clue_id, ACTION, clusters.SYSTEM, now, cluster_id=cluster_id,
-                          linked_to=by_clue, score=decision.score, reasons=decision.reasons)
+def _json(value: dict[str, Any] | str | None) -> dict[str, Any]:
+    if isinstance(value, str):
+        return json.loads(value)
+    return value or {}

@@ -96,3 +96,16 @@ class ClueCluster(Base):
     clue_id: Mapped[int] = mapped_column(ForeignKey("clues.id"), primary_key=True,
                                          autoincrement=False)
     cluster_id: Mapped[int] = mapped_column(ForeignKey("clusters.id"), index=True)
+
+
+class CorrelateBatch(Base):
+    """One linked batch, numbered in the order batches were linked (under the linking lock,
+    so in commit order). A worker reads the index outside the lock, noting the last number it
+    saw; under the lock it re-checks only the clues of the batches numbered after it, with
+    the band keys kept here ([clue id, day, [band keys]] each: no scan of the keys table).
+    Old rows are pruned as new ones come (`KEEP_BATCHES`)."""
+
+    __tablename__ = "correlate_batches"
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    entries: Mapped[list[Any]] = mapped_column(JSONType)
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from hub.correlate import fields, text, things
@@ -28,6 +29,16 @@ class Profile:
     places: frozenset[str] = frozenset()  # towns, villages, roads named in the text
     entities: frozenset[str] = frozenset()  # organizations and persons named in the text
     names: dict[str, str] = field(default_factory=dict, compare=False)  # key -> shown name
+
+    @cached_property
+    def keyed(self) -> frozenset[str]:
+        """Keys of the subject units named by the sender or in the text."""
+        return self.subjects | self.mentioned
+
+    @cached_property
+    def things(self) -> frozenset[str]:
+        """Places, organizations and persons named in the text."""
+        return self.places | self.entities
 
     @property
     def signature(self) -> tuple[int, ...]:

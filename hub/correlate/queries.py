@@ -107,21 +107,22 @@ def field_matches(connection: Connection, keys: Sequence[tuple[str, str, int]], 
     return connection.exec_driver_sql(" UNION ALL ".join(parts), tuple(params))
 
 
-def profile_rows(connection: Connection, clue_ids: Sequence[int]) -> Iterable[tuple[Any, ...]]:
+def profile_rows(connection: Connection, entries: Sequence[int]) -> Iterable[tuple[Any, ...]]:
     """(clue id, reported at, channel, region code, text, facts) of these clues."""
     if _postgres(connection):
-        return connection.exec_driver_sql(_PROFILES_PG, (list(clue_ids),))
+        return connection.exec_driver_sql(_PROFILES_PG, (list(entries),))
     return connection.exec_driver_sql(
         "SELECT clue_id, reported_at, channel, region_code, text, facts FROM correlate_profiles "
-        f"WHERE clue_id IN ({', '.join('?' * len(clue_ids))})", tuple(clue_ids))
+        f"WHERE clue_id IN ({', '.join('?' * len(entries))})", tuple(entries))
 
 
 _KEYS_PG = (
     "WITH b AS (INSERT INTO correlate_band_keys (key, day, clue_id) "
-    "SELECT * FROM unnest(%(keys)s::bigint[], %(days)s::int[], %(ids)s::int[])) "
+    "SELECT * FROM unnest(%(keys)s::bigint[], %(days)s::int[], %(ids)s::int[]) "
+    "ON CONFLICT DO NOTHING) "
     "INSERT INTO correlate_field_keys (kind, value, day, clue_id) "
     "SELECT * FROM unnest(%(kinds)s::text[], %(values)s::text[], %(field_days)s::int[], "
-    "%(field_ids)s::int[])")
+    "%(field_ids)s::int[]) ON CONFLICT DO NOTHING")
 
 
 def insert_keys(connection: Connection, bands: Sequence[tuple[int, int, int]],
@@ -140,10 +141,11 @@ def insert_keys(connection: Connection, bands: Sequence[tuple[int, int, int]],
         return
     if bands:
         connection.exec_driver_sql(
-            "INSERT INTO correlate_band_keys (key, day, clue_id) VALUES (?, ?, ?)", list(bands))
+            "INSERT OR IGNORE INTO correlate_band_keys (key, day, clue_id) VALUES (?, ?, ?)", list(bands))
     if fields:
         connection.exec_driver_sql(
-            "INSERT INTO correlate_field_keys (kind, value, day, clue_id) VALUES (?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO correlate_field_keys (kind, value, day, clue_id) "
+            "VALUES (?, ?, ?, ?)",
             list(fields))
 
 
@@ -153,14 +155,54 @@ _STANDING_PG = (
     "WHERE clue_id = ANY(%(ids)s) AND detached_by IS NOT NULL AND detached_by <> %(system)s")
 
 
-def standing(connection: Connection, clue_ids: Sequence[int],
+def standing(connection: Connection, entries: Sequence[int],
              system: str) -> Iterable[tuple[int, int, bool]]:
     """(clue id, cluster id, detached) of these clues: the cluster each is in now (detached
     false), and each cluster a reviewer (not `system`) took it out of (detached true)."""
     if _postgres(connection):
-        return connection.exec_driver_sql(_STANDING_PG, {"ids": list(clue_ids), "system": system})
-    marks = ", ".join("?" * len(clue_ids))
+        return connection.exec_driver_sql(_STANDING_PG, {"ids": list(entries), "system": system})
+    marks = ", ".join("?" * len(entries))
     return connection.exec_driver_sql(
         f"SELECT clue_id, cluster_id, 0 FROM clue_clusters WHERE clue_id IN ({marks}) "
         f"UNION ALL SELECT clue_id, cluster_id, 1 FROM cluster_links WHERE clue_id IN ({marks}) "
-        "AND detached_by IS NOT NULL AND detached_by <> ?", (*clue_ids, *clue_ids, system))
+        "AND detached_by IS NOT NULL AND detached_by <> ?", (*entries, *entries, system))
+
+
+# --- a whole batch at once (hub.correlate.repository runs these) ---------------------------
+
+LAST_BATCH = "SELECT coalesce(max(seq), 0) FROM correlate_batches"
+BATCHES_AFTER_PG = "SELECT seq, entries FROM correlate_batches WHERE seq > %s ORDER BY seq"
+BATCHES_AFTER_LITE = "SELECT seq, entries FROM correlate_batches WHERE seq > ? ORDER BY seq"
+ADD_BATCH_PG = ("INSERT INTO correlate_batches (seq, entries, linked_at) "
+                "VALUES (%s, %s::jsonb, %s)")
+ADD_BATCH_LITE = "INSERT INTO correlate_batches (seq, entries, linked_at) VALUES (?, ?, ?)"
+PRUNE_BATCHES_PG = "DELETE FROM correlate_batches WHERE seq < %s"
+PRUNE_BATCHES_LITE = "DELETE FROM correlate_batches WHERE seq < ?"
+INDEXED_PG = "SELECT clue_id FROM correlate_profiles WHERE clue_id = ANY(%s)"
+INDEXED_LITE = "SELECT clue_id FROM correlate_profiles WHERE clue_id IN (SELECT value FROM json_each(?))"
+
+# The latest `per_band` holders of each (band key, window) a batch asks about, one array per
+# key in the order asked, each holder as one number: day << 32 | clue id (ordered like
+# (day, clue id)). One statement; a few thousand short rows instead of a row per holder.
+BAND_LISTS_PG = (
+    "SELECT ARRAY(SELECT (b.day::bigint << 32) | b.clue_id FROM correlate_band_keys AS b "
+    "WHERE b.key = k.key AND b.day BETWEEN k.low AND k.high "
+    "ORDER BY b.day DESC, b.clue_id DESC LIMIT %(per_band)s) "
+    "FROM unnest(%(keys)s::bigint[], %(lows)s::int[], %(highs)s::int[]) "
+    "WITH ORDINALITY AS k(key, low, high, n) ORDER BY k.n")
+BAND_LIST_LITE = (
+    "SELECT group_concat(v) FROM (SELECT (day << 32) | clue_id AS v FROM correlate_band_keys "
+    "WHERE key = ? AND day BETWEEN ? AND ? ORDER BY day DESC, clue_id DESC LIMIT ?)")
+# The latest n holders of each (kind, value, window) a batch asks about (as above).
+FIELD_LISTS_PG = (
+    "SELECT ARRAY(SELECT (f.day::bigint << 32) | f.clue_id FROM correlate_field_keys AS f "
+    "WHERE f.kind = k.kind AND f.value = k.value AND f.day BETWEEN k.low AND k.high "
+    "ORDER BY f.day DESC, f.clue_id DESC LIMIT k.n) "
+    "FROM unnest(%(kinds)s::text[], %(values)s::text[], %(lows)s::int[], %(highs)s::int[], "
+    "%(limits)s::int[]) WITH ORDINALITY AS k(kind, value, low, high, n, i) ORDER BY k.i")
+FIELD_LIST_LITE = (
+    "SELECT group_concat(v) FROM (SELECT (day << 32) | clue_id AS v FROM correlate_field_keys "
+    "WHERE kind = ? AND value = ? AND day BETWEEN ? AND ? ORDER BY day DESC, clue_id DESC "
+    "LIMIT ?)")
+PROFILES_LITE = ("SELECT clue_id, reported_at, channel, region_code, text, facts "
+                 "FROM correlate_profiles WHERE clue_id IN (SELECT value FROM json_each(?))")

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from hub.correlate import clusters
 from hub.correlate.decide import WINDOW_DAYS
 from hub.correlate.index import Entry
-from hub.correlate.link import index_and_link
+from hub.correlate.link import Plan, apply, plan
 from hub.correlate.profile import build_profile, index_keys
 from hub.db.models import Clue
 
@@ -55,6 +55,14 @@ def load_inputs(session: Session, ref_ids: list[int]) -> dict[int, CorrelateInpu
             for row in rows}
 
 
+class Planned(dict):
+    """A batch's results with the linking plan read for them (CorrelateStage.plan)."""
+
+    def __init__(self, results: dict[int, Entry], planned: Plan) -> None:
+        super().__init__(results)
+        self.plan = planned
+
+
 class CorrelateStage:
     name = "correlate"
 
@@ -68,9 +76,15 @@ class CorrelateStage:
     def compute(self, item: CorrelateInput) -> Entry:
         return prepare(item)
 
+    def plan(self, session: Session, results: dict[int, Entry]) -> Planned:
+        """Read the index for the whole batch and score it, outside any lock (a read)."""
+        return Planned(results, plan(session, list(results.values()), self.window_days))
+
     def store(self, session: Session, results: dict[int, Entry], now: datetime) -> None:
-        index_and_link(session, list(results.values()), now, self.window_days)
-        self._move_on(session, list(results), now)
+        self._move_on(session, list(results), now)  # first: SQLite's write lock from here on
+        planned = (results.plan if isinstance(results, Planned)
+                   else plan(session, list(results.values()), self.window_days))
+        apply(session, planned, now)
 
     def give_up(self, session: Session, ref_id: int, error: str, now: datetime) -> None:
         """Correlation is an aid: a clue it fails on still goes on to review, uncorrelated."""

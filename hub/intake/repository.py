@@ -11,11 +11,14 @@ from sqlalchemy.orm import Session
 from hub.db.models import Clue, RawRecord
 from hub.intake.models import ClueAttachment
 
+_RAWS, _CLUES = RawRecord.__table__, Clue.__table__
+# Core statements (not the ORM's bulk insert): one multi-row INSERT … RETURNING per table.
+_INSERT_RAWS = insert(_RAWS).returning(_RAWS.c.id, sort_by_parameter_order=True)
+_INSERT_CLUES = insert(_CLUES).returning(_CLUES.c.id, sort_by_parameter_order=True)
+
 
 def insert_raws(session: Session, rows: list[dict[str, Any]]) -> list[int]:
-    result = session.execute(insert(RawRecord).returning(RawRecord.id, sort_by_parameter_order=True),
-                             rows)
-    return list(result.scalars())
+    return list(session.connection().execute(_INSERT_RAWS, rows).scalars())
 
 
 def existing_by_keys(session: Session, keys: list[tuple[int, str]]) -> dict[tuple[int, str], Clue]:
@@ -37,8 +40,7 @@ def existing_by_keys(session: Session, keys: list[tuple[int, str]]) -> dict[tupl
 
 
 def insert_clues(session: Session, rows: list[dict[str, Any]]) -> list[int]:
-    result = session.execute(insert(Clue).returning(Clue.id, sort_by_parameter_order=True), rows)
-    return list(result.scalars())
+    return list(session.connection().execute(_INSERT_CLUES, rows).scalars())
 
 
 def get_clue(session: Session, agency_id: int, clue_id: int) -> Clue | None:

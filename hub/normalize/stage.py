@@ -91,6 +91,28 @@ def _region(item: NormalizeInput, prefer_prefix: str | None) -> tuple[str | None
     return (found, "text") if found else (None, None)
 
 
+def store_rows(results: dict[int, NormalizeResult], status: str,
+               now: datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Pure: the clue updates (by id) and the `normalized` events of a batch's results."""
+    updates, events = [], []
+    for ref_id, result in results.items():
+        explanation = {
+            "category": {"source": result.category_source, "matched": list(result.matched)},
+            "region": {"source": result.region_source},
+            "subjects": result.subjects_note,
+        }
+        updates.append({
+            "id": ref_id, "category": result.category,
+            "category_source": result.category_source, "field": result.field,
+            "region_code": result.region_code, "region_source": result.region_source,
+            "subjects": result.subjects, "normalization": explanation, "status": status,
+            "updated_at": now,
+        })
+        events.append({"clue_id": ref_id, "at": now, "actor": "system",
+                       "action": "normalized", "detail": explanation})
+    return updates, events
+
+
 class NormalizeStage:
     name = "normalize"
 
@@ -117,22 +139,7 @@ class NormalizeStage:
 
     def store(self, session: Session, results: dict[int, NormalizeResult], now: datetime) -> None:
         status = "normalized" if self.next_stage else PENDING_REVIEW
-        updates, events = [], []
-        for ref_id, result in results.items():
-            explanation = {
-                "category": {"source": result.category_source, "matched": list(result.matched)},
-                "region": {"source": result.region_source},
-                "subjects": result.subjects_note,
-            }
-            updates.append({
-                "id": ref_id, "category": result.category,
-                "category_source": result.category_source, "field": result.field,
-                "region_code": result.region_code, "region_source": result.region_source,
-                "subjects": result.subjects, "normalization": explanation, "status": status,
-                "updated_at": now,
-            })
-            events.append({"clue_id": ref_id, "at": now, "actor": "system",
-                           "action": "normalized", "detail": explanation})
+        updates, events = store_rows(results, status, now)
         session.execute(update(Clue), updates)
         session.execute(insert(ClueEvent), events)
         index_clues(session, results)  # the search index, in the same transaction

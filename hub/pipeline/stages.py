@@ -15,6 +15,15 @@ from sqlalchemy.orm import Session
 from hub.settings import Settings
 
 
+class StageFailed(Exception):
+    """One stage of a combined unit failed on one item; the text names the stage
+    (`route: RuleSetError: …`) and is what the task's `last_error` shows."""
+
+    def __init__(self, stage: str, exc: Exception) -> None:
+        super().__init__(f"{stage}: {type(exc).__name__}: {exc}")
+        self.stage = stage
+
+
 class Stage(Protocol):
     name: str
     next_stage: str | None
@@ -33,18 +42,23 @@ class Stage(Protocol):
 
 
 def pipeline(settings: Settings) -> dict[str, Stage]:
-    """The clue pipeline in order: normalize, correlate, route; then the clue waits for review."""
+    """The clue pipeline: normalize, correlate, route as one unit per batch (one task per
+    clue, hub.pipeline.chain); then the clue waits for review. Tasks of the three stages'
+    names are all handled by it (a clue resumes where its status says it stopped)."""
     from hub.correlate.stage import CorrelateStage
     from hub.normalize.stage import NormalizeStage
+    from hub.pipeline.chain import ClueStage
     from hub.route.stage import RouteStage
 
-    stages: list[Stage] = [
+    unit = ClueStage(
         NormalizeStage(next_stage="correlate", prefer_prefix=settings.office_region_prefix,
                        match_threshold=settings.directory_match_threshold),
         CorrelateStage(next_stage="route", window_days=settings.correlate_window_days),
-        RouteStage(next_stage=None),
-    ]
-    return {stage.name: stage for stage in stages}
+        RouteStage(next_stage=None))
+    return {name: unit for name in STAGE_NAMES}
+
+
+STAGE_NAMES = ("normalize", "correlate", "route")
 
 
 FIRST_STAGE = "normalize"

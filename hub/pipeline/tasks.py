@@ -12,6 +12,9 @@ from sqlalchemy.orm import Session
 from hub.db.models import Task
 
 PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
+_TASKS = Task.__table__
+# Core, not the ORM's bulk insert: one multi-row INSERT … RETURNING.
+_CREATE = insert(_TASKS).returning(_TASKS.c.id, sort_by_parameter_order=True)
 
 
 @dataclass(frozen=True)
@@ -29,28 +32,25 @@ def create(session: Session, stage: str, ref_ids: list[int], now: datetime) -> l
          "available_at": now, "published_at": now}
         for ref in ref_ids
     ]
-    result = session.execute(
-        insert(Task).returning(Task.id, sort_by_parameter_order=True), rows
-    )
-    return list(result.scalars())
+    return list(session.connection().execute(_CREATE, rows).scalars())
 
 
 def claim(session: Session, task_ids: list[int], worker: str, now: datetime) -> list[Claimed]:
     """Mark pending tasks as running by this worker; a task already taken is skipped."""
-    result = session.execute(
-        update(Task)
-        .where(Task.id.in_(task_ids), Task.state == PENDING, Task.available_at <= now)
-        .values(state=RUNNING, claimed_at=now, claimed_by=worker, attempts=Task.attempts + 1)
-        .returning(Task.id, Task.ref_id, Task.attempts)
+    result = session.connection().execute(
+        update(_TASKS)
+        .where(_TASKS.c.id.in_(task_ids), _TASKS.c.state == PENDING, _TASKS.c.available_at <= now)
+        .values(state=RUNNING, claimed_at=now, claimed_by=worker,
+                attempts=_TASKS.c.attempts + 1)
+        .returning(_TASKS.c.id, _TASKS.c.ref_id, _TASKS.c.attempts)
     )
     return [Claimed(*row) for row in result]
 
 
 def finish(session: Session, task_ids: list[int], now: datetime) -> None:
     if task_ids:
-        session.execute(
-            update(Task).where(Task.id.in_(task_ids)).values(state=DONE, finished_at=now)
-        )
+        session.connection().execute(
+            update(_TASKS).where(_TASKS.c.id.in_(task_ids)).values(state=DONE, finished_at=now))
 
 
 def fail(session: Session, task: Claimed, error: str, max_attempts: int, now: datetime) -> str:

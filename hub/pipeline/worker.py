@@ -19,7 +19,7 @@ from hub import log
 from hub.container import Hub
 from hub.db.types import utcnow
 from hub.pipeline import tasks
-from hub.pipeline.stages import Stage, pipeline
+from hub.pipeline.stages import Stage, StageFailed, pipeline
 from hub.queue.bus import connect, declare_dead_letters, stage_queue
 
 COLLECT_SECONDS = 0.1
@@ -119,17 +119,25 @@ class Worker:
             elif task.ref_id in items:
                 try:
                     results[task.task_id] = stage.compute(items[task.ref_id])
-                except Exception as exc:  # one bad item never sinks the batch
+                except StageFailed as exc:  # one bad item never sinks the batch
+                    errors[task.task_id] = str(exc)
+                except Exception as exc:
                     errors[task.task_id] = f"{type(exc).__name__}: {exc}"
-        self._store(stage, claimed, results, errors)
+        done = [t for t in claimed if t.task_id not in errors]
+        by_ref = {t.ref_id: results[t.task_id] for t in done if t.task_id in results}
+        planner = getattr(stage, "plan", None)
+        if planner is not None and by_ref:  # reads for the whole batch, before the write
+            with self.hub.uow(write=False) as uow:
+                by_ref = planner(uow.session, by_ref)
+        self._store(stage, claimed, results, errors, by_ref)
         return len(results)
 
-    def _store(self, stage: Stage, claimed: list[tasks.Claimed], results: dict, errors: dict) -> None:
+    def _store(self, stage: Stage, claimed: list[tasks.Claimed], results: dict, errors: dict,
+               by_ref: dict) -> None:
         now = utcnow()
         settings = self.hub.settings
         with self.hub.uow(durable=False) as uow:
             done = [t for t in claimed if t.task_id not in errors]
-            by_ref = {t.ref_id: results[t.task_id] for t in done if t.task_id in results}
             if by_ref:
                 stage.store(uow.session, by_ref, now)
             tasks.finish(uow.session, [t.task_id for t in done], now)

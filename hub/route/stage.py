@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Row, insert, update
 from sqlalchemy.orm import Session
@@ -39,6 +40,24 @@ def facts_of(row: Row) -> ClueFacts:
     )
 
 
+def seed_if_default(session: Session, results: dict[int, Routing], now: datetime) -> None:
+    if any(r.rule_set_version == service.DEFAULT_VERSION for r in results.values()):
+        service.seed_default(session, now)  # first use: the default was not saved yet
+
+
+def store_rows(results: dict[int, Routing], status: str, now: datetime) -> tuple[
+        list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Pure: the proposals, the `routed` events and the clue updates of a batch's results."""
+    proposals, events, clues = [], [], []
+    for clue_id, routing in results.items():
+        detail = routing.as_dict()
+        proposals.append({"clue_id": clue_id, "created_at": now, **detail})
+        events.append({"clue_id": clue_id, "at": now, "actor": "system", "action": "routed",
+                       "detail": {**detail, "summary": routing.summary()}})
+        clues.append({"id": clue_id, "status": status, "updated_at": now})
+    return proposals, events, clues
+
+
 class RouteStage:
     name = "route"
 
@@ -57,16 +76,9 @@ class RouteStage:
         return evaluate(item.rules, item.facts)
 
     def store(self, session: Session, results: dict[int, Routing], now: datetime) -> None:
-        if any(r.rule_set_version == service.DEFAULT_VERSION for r in results.values()):
-            service.seed_default(session, now)  # first use: the default was not saved yet
+        seed_if_default(session, results, now)
         status = "routed" if self.next_stage else PENDING_REVIEW
-        proposals, events, clues = [], [], []
-        for clue_id, routing in results.items():
-            detail = routing.as_dict()
-            proposals.append({"clue_id": clue_id, "created_at": now, **detail})
-            events.append({"clue_id": clue_id, "at": now, "actor": "system", "action": "routed",
-                           "detail": {**detail, "summary": routing.summary()}})
-            clues.append({"id": clue_id, "status": status, "updated_at": now})
+        proposals, events, clues = store_rows(results, status, now)
         repository.upsert_proposals(session, proposals)
         session.execute(insert(ClueEvent), events)
         session.execute(update(Clue), clues)
