@@ -36,6 +36,7 @@ from hub.route.evaluate import CompiledRuleSet, Routing, evaluate
 from hub.route.messages import RuleSetError
 from hub.route.stage import RouteStage, seed_if_default
 from hub.route.stage import store_rows as route_rows
+from hub.search.repository import index_clues
 
 PENDING_REVIEW = "pending_review"
 # Where a clue starts, by its status: 0 normalize, 1 correlate, 2 route.
@@ -88,7 +89,8 @@ class ClueStage:
             try:
                 normalized = normalize(
                     NormalizeInput(row.channel, row.title, row.content, row.category,
-                                   row.region_code, row.subjects or [], item.directory),
+                                   row.region_code, row.subjects or [], item.directory,
+                                   row.sender_region),
                     self.normalize.prefer_prefix, self.normalize.match_threshold)
             except Exception as exc:
                 raise StageFailed("normalize", exc) from exc
@@ -126,6 +128,7 @@ class ClueStage:
         repository.update_clues(session, updates,
                                 [{"id": i, "status": PENDING_REVIEW, "updated_at": now}
                                  for i in results if i not in normalized])
+        index_clues(session, normalized)  # the search index, in the same transaction
         routings = {i: r.routing for i, r in results.items()}
         seed_if_default(session, routings, now)
         proposals, routed, _ = route_rows(routings, PENDING_REVIEW, now)

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from hub.db.models import Clue
+from hub.db.models import Agency, Clue
 
 CLUE_COLUMNS = (Clue.id, Clue.status, Clue.channel, Clue.title, Clue.content, Clue.category,
                 Clue.field, Clue.region_code, Clue.urgency, Clue.subjects, Clue.references,
@@ -29,7 +29,9 @@ _STATUS = (update(_CLUES).where(_CLUES.c.id == bindparam("b_id")).values(
 
 def clue_rows(session: Session, clue_ids: list[int]) -> list[Row]:
     """What every stage reads of these clues, in one statement."""
-    return list(session.execute(select(*CLUE_COLUMNS).where(Clue.id.in_(clue_ids))))
+    return list(session.execute(
+        select(*CLUE_COLUMNS, Agency.region_code.label("sender_region"))
+        .outerjoin(Agency, Agency.id == Clue.agency_id).where(Clue.id.in_(clue_ids))))
 
 
 def update_clues(session: Session, normalized: list[dict[str, Any]],
