@@ -11,7 +11,7 @@ import httpx
 from tests.admin.conftest import PASSWORD
 from tests.admin.test_clue_attachments import PDF
 from tests.support import factories
-from tests.support.axe import check_page
+from tests.support.accessibility import check_page
 from tests.support.browser import browser_page, screenshot
 
 

@@ -53,3 +53,20 @@ def assert_fits(page: Page, width: int | None = None) -> None:
     width = width or page.viewport_size["width"]
     wide = scroll_width(page)
     assert wide <= width, f"{page.url}: {wide} px wide at a {width} px viewport"
+
+
+def check_page(page: Page, url: str, phone_width: int = 390) -> list[str]:
+    """axe at the current width and at a phone's, and the phone's horizontal scroll; the
+    problems found (empty: none). The viewport is put back as it was."""
+    problems = []
+    size = page.viewport_size or {"width": 1366, "height": 768}
+    for width in (size["width"], phone_width):
+        page.set_viewport_size({"width": width, "height": size["height"]})
+        page.goto(url)
+        problems += [f"{url} at {width}px: {v['id']}: {v['help']} — {' | '.join(v['nodes'])}"
+                     for v in violations(page)]
+        if width == phone_width and scroll_width(page) > phone_width:
+            problems.append(f"{url} at {width}px scrolls sideways: "
+                            f"{scroll_width(page)} px wide")
+    page.set_viewport_size(size)
+    return problems
