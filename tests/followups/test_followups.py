@@ -51,7 +51,7 @@ def test_closing_schedules_by_rule_and_the_follow_up_is_due_on_its_day(desk):
         expected = service.rule_date(load_calendar(uow.session), today, "assign", hub.settings)
     scheduled = _followups(desk, "scheduled")["followups"]
     assert [(f["clue"], f["handoff"], f["due_on"], f["rule"], f["owner"]) for f in scheduled] == [
-        (clue, number, expected.isoformat(), "kind:assign", "李科员")]
+        (clue, number, expected.isoformat(), "kind:assign", "李科长")]  # the desk works as its section head
     assert expected - today > timedelta(days=85)  # three months on, a working day
     with hub.uow(write=False) as uow:
         assert load_calendar(uow.session).is_workday(expected)
