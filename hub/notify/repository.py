@@ -19,10 +19,12 @@ from hub.errors import FieldError, InvalidInput
 from hub.handoffs.models import Handoff, HandoffEvent, HandoffReply
 from hub.notify.models import (
     AgencyWebhook,
+    GroupRobot,
     Notification,
     NotifyContact,
     OutboxCursor,
     Reminder,
+    RobotMessage,
     WebhookAttempt,
     WebhookDelivery,
 )
@@ -311,3 +313,47 @@ def retry_failed(session: Session, now: datetime, ids: list[int] | None) -> int:
 def attempts_of(session: Session, delivery_id: int) -> list[WebhookAttempt]:
     return list(session.scalars(select(WebhookAttempt).where(WebhookAttempt.delivery_id == delivery_id)
                                 .order_by(WebhookAttempt.id)))
+
+
+# Group robots' messages (robots.py)
+
+def active_robots(session: Session) -> list[GroupRobot]:
+    return list(session.scalars(select(GroupRobot).where(GroupRobot.active.is_(True))
+                                .order_by(GroupRobot.id)))
+
+
+def robots_for(session: Session, agency_id: int | None) -> list[GroupRobot]:
+    """Active robots of a section, or of the given receiving agency."""
+    return list(session.scalars(select(GroupRobot).where(
+        GroupRobot.active.is_(True),
+        or_(GroupRobot.section.is_not(None),
+            (GroupRobot.agency_id == agency_id) if agency_id else False))))
+
+
+def insert_robot_message_once(session: Session, values: dict) -> bool:
+    """A message row unless the robot has the event already: True when this call made it."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return session.execute(insert(RobotMessage).values(**values)
+                           .on_conflict_do_nothing().returning(RobotMessage.id)).scalar() is not None
+
+
+def claim_robot_messages(session: Session, now: datetime, stale: datetime,
+                         limit: int) -> list[tuple]:
+    """Due messages marked sending in one statement: (id, robot_id, text, attempts)."""
+    due = (select(RobotMessage.id)
+           .where(or_(RobotMessage.state == "pending",
+                      (RobotMessage.state == "sending") & (RobotMessage.claimed_at < stale)),
+                  RobotMessage.next_attempt_at <= now)
+           .order_by(RobotMessage.next_attempt_at, RobotMessage.id).limit(limit))
+    if session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    return list(session.execute(
+        update(RobotMessage).where(RobotMessage.id.in_(due.scalar_subquery()))
+        .values(state="sending", claimed_at=now, attempts=RobotMessage.attempts + 1)
+        .returning(RobotMessage.id, RobotMessage.robot_id, RobotMessage.text,
+                   RobotMessage.attempts)
+        .execution_options(synchronize_session=False)).all())
+
+
+def set_robot_message(session: Session, message_id: int, values: dict) -> None:
+    session.execute(update(RobotMessage).where(RobotMessage.id == message_id).values(**values))
