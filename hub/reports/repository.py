@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import select
+from sqlalchemy import Select, String, cast, distinct, func, select
 from sqlalchemy.orm import Session
 
 from hub.db.models import Agency, Clue
@@ -66,3 +66,32 @@ def record_numbers(session: Session, of: str, ids: list[int]) -> list[str]:
             out += list(session.scalars(select(Handoff.number).where(Handoff.id.in_(chunk))
                                         .order_by(Handoff.id)))
     return out
+
+
+def group_counts(session: Session, members: Select, measure: str,
+                 unique_rows: bool) -> dict[str, float]:
+    """A figure's value per group over its members (columns id, grp, amount): the sum of
+    `amount` when measure is "sum", else rows (unique_rows) or distinct ids."""
+    sub = members.subquery()
+    grp = cast(sub.c.grp, String)
+    if measure == "sum":
+        value = func.coalesce(func.sum(sub.c.amount), 0)
+    elif unique_rows:
+        value = func.count()
+    else:
+        value = func.count(distinct(sub.c.id))
+    return {str(g): float(v or 0) for g, v in session.execute(select(grp, value).group_by(grp))}
+
+
+def distinct_member_count(session: Session, members: Select) -> int:
+    sub = members.subquery()
+    return session.scalar(select(func.count(distinct(sub.c.id)))) or 0
+
+
+def member_ids(session: Session, members: Select, group: str | None = None) -> list[int]:
+    """The distinct ids of a figure's members (or one group's), ascending."""
+    sub = members.subquery()
+    query = select(distinct(sub.c.id))
+    if group is not None:
+        query = query.where(cast(sub.c.grp, String) == group)
+    return sorted(session.scalars(query))
