@@ -5,8 +5,9 @@ and the one database snapshot a report is read in. (The figures' own counting is
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from sqlalchemy import Select, String, cast, distinct, func, select
+from sqlalchemy import Select, String, cast, distinct, func, select, text
 from sqlalchemy.orm import Session
 
 from hub.db.models import Agency, Clue
@@ -95,3 +96,29 @@ def member_ids(session: Session, members: Select, group: str | None = None) -> l
     if group is not None:
         query = query.where(cast(sub.c.grp, String) == group)
     return sorted(session.scalars(query))
+
+
+def jit_off(session: Session) -> None:
+    """PostgreSQL: a report is dozens of short queries, and compiling each (JIT) costs more
+    than it saves; for this transaction only."""
+    session.execute(text("SET LOCAL jit = off"))
+
+
+_HANDOFF_ROW = (Handoff.number, Handoff.kind, Handoff.receiver_name, Handoff.due_on,
+                Handoff.replied_at, Clue.id, Clue.received_at, Clue.title, Clue.subjects)
+
+
+def handoff_rows_of_members(session: Session, members: Select) -> list[Any]:
+    """The hand-offs among a figure's members (column `id`) with their clues, in one query."""
+    sub = members.subquery()
+    return list(session.execute(select(*_HANDOFF_ROW).join(Clue, Clue.id == Handoff.clue_id)
+                                .where(Handoff.id.in_(select(sub.c.id)))))
+
+
+def handoff_rows(session: Session, ids: list[int]) -> list[Any]:
+    """The hand-offs of the given ids with their clues (5,000 ids a query)."""
+    query = select(*_HANDOFF_ROW).join(Clue, Clue.id == Handoff.clue_id)
+    rows: list[Any] = []
+    for start in range(0, len(ids), 5000):
+        rows += list(session.execute(query.where(Handoff.id.in_(ids[start:start + 5000]))))
+    return rows
