@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from hub.db.models import Agency, Clue
 from hub.handoffs.models import Handoff
 from hub.intake.present import clue_no
+from hub.reports.models import IssuedReport, ReportShare
 
 CHUNK = 5000
 
@@ -122,3 +123,36 @@ def handoff_rows(session: Session, ids: list[int]) -> list[Any]:
     for start in range(0, len(ids), 5000):
         rows += list(session.execute(query.where(Handoff.id.in_(ids[start:start + 5000]))))
     return rows
+
+
+# Issued reports and their shares (issue.py)
+
+def latest_version(session: Session, period: str, area: str) -> int | None:
+    return session.scalar(select(func.max(IssuedReport.version)).where(
+        IssuedReport.period == period, IssuedReport.area == area))
+
+
+def issued_exists(session: Session, period: str, area: str) -> bool:
+    return session.scalar(select(IssuedReport.id).where(
+        IssuedReport.period == period, IssuedReport.area == area).limit(1)) is not None
+
+
+def issued_reports(session: Session, agency_id: int | None = None) -> list[IssuedReport]:
+    """Issued reports, newest period first (those shared with the agency, when given)."""
+    query = select(IssuedReport).order_by(IssuedReport.period.desc(), IssuedReport.area,
+                                          IssuedReport.version.desc())
+    if agency_id is not None:
+        query = query.join(ReportShare, ReportShare.report_id == IssuedReport.id).where(
+            ReportShare.agency_id == agency_id)
+    return list(session.scalars(query))
+
+
+def is_shared(session: Session, report_id: int, agency_id: int) -> bool:
+    return session.scalar(select(ReportShare.id).where(ReportShare.report_id == report_id,
+                                                       ReportShare.agency_id == agency_id)) is not None
+
+
+def share_names(session: Session, report_ids: list[int]) -> list[tuple[int, str]]:
+    return list(session.execute(select(ReportShare.report_id, Agency.name)
+                                .join(Agency, Agency.id == ReportShare.agency_id)
+                                .where(ReportShare.report_id.in_(report_ids))).tuples())
