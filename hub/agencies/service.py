@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hub.agencies import repository
 from hub.db.models import Agency, ApiKey
 from hub.db.types import utcnow
 from hub.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, Unauthorized
@@ -134,7 +134,7 @@ def _check_name(session: Session, name: str, except_id: int | None = None) -> st
     name = name.strip()
     if not name or len(name) > 200:
         raise InvalidInput([FieldError(["name"], "单位名称应为 1–200 个字符")])
-    for agency_id, existing in session.execute(select(Agency.id, Agency.name)).all():
+    for agency_id, existing in repository.agency_names(session):
         if agency_id == except_id:
             continue
         if existing == name:
@@ -194,7 +194,7 @@ def set_agency_active(session: Session, agency: Agency, active: bool) -> None:
 def office_agency(session: Session, name: str, region_code: str | None) -> Agency:
     """The office itself as a sending agency: what it registers by hand (立项登记) is its
     own submission. Created on first use, without a key: nothing logs in as the office."""
-    agency = session.scalar(select(Agency).where(Agency.name == name))
+    agency = repository.agency_by_name(session, name)
     if agency is None:
         agency = Agency(name=name, channel="other", region_code=region_code, active=True,
                         created_at=utcnow())
@@ -204,10 +204,8 @@ def office_agency(session: Session, name: str, region_code: str | None) -> Agenc
 
 
 def find_agency(session: Session, ref: str) -> Agency:
-    query = select(Agency).where(Agency.id == int(ref)) if ref.isdigit() else select(Agency).where(
-        Agency.name == ref
-    )
-    agency = session.scalar(query)
+    agency = (repository.agency_by_id(session, int(ref)) if ref.isdigit()
+              else repository.agency_by_name(session, ref))
     if agency is None:
         raise NotFound(f"没有找到协作单位 {ref}")
     return agency
@@ -224,9 +222,7 @@ def revoke_key(session: Session, key_id: str, agency_id: int | None = None) -> A
 def rotate_key(session: Session, agency: Agency,
                policy: KeyPolicy | None = None) -> tuple[str, list[str]]:
     """Issue a new key and revoke the agency's other live keys."""
-    live = session.scalars(
-        select(ApiKey).where(ApiKey.agency_id == agency.id, ApiKey.revoked_at.is_(None))
-    ).all()
+    live = repository.live_keys(session, agency.id)
     for key in live:
         key.revoked_at = utcnow()
     return new_key(session, agency.id, policy), [key.id for key in live]
@@ -243,8 +239,8 @@ def set_signing_key(session: Session, agency: Agency, public_pem: str | None) ->
 
 
 def list_agencies(session: Session) -> list[tuple[Agency, list[ApiKey]]]:
-    agencies = session.scalars(select(Agency).order_by(Agency.id)).all()
-    keys = session.scalars(select(ApiKey).order_by(ApiKey.created_at)).all()
+    agencies = repository.all_agencies(session)
+    keys = repository.all_keys(session)
     return [(a, [k for k in keys if k.agency_id == a.id]) for a in agencies]
 
 
@@ -266,12 +262,7 @@ class KeyRecord:
 
 
 def load_key(session: Session, key_id: str) -> KeyRecord | None:
-    row = session.execute(
-        select(ApiKey.id, ApiKey.secret_sha256, ApiKey.scopes, ApiKey.revoked_at.is_not(None),
-               ApiKey.expires_at, Agency.id, Agency.name, Agency.channel, Agency.active,
-               ApiKey.allowed_ips, Agency.signing_public_key)
-        .join(Agency, Agency.id == ApiKey.agency_id).where(ApiKey.id == key_id)
-    ).first()
+    row = repository.key_row(session, key_id)
     return KeyRecord(*row) if row is not None else None
 
 

@@ -31,10 +31,10 @@ from datetime import datetime, timedelta
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from hub.agencies import repository
 from hub.agencies.models import RequestNonce
 from hub.errors import FieldError, InvalidInput, Unauthorized
 
@@ -100,8 +100,7 @@ def check_signed(public_pem: str, method: str, target: str, signed: SignedHeader
 def remember_nonce(session: Session, agency_id: int, nonce: str, expires_at: datetime,
                    now: datetime) -> None:
     """Record a nonce; Unauthorized when the agency already used it (any process)."""
-    session.execute(delete(RequestNonce).where(RequestNonce.agency_id == agency_id,
-                                               RequestNonce.expires_at < now))
+    repository.delete_expired_nonces(session, agency_id, now)
     session.add(RequestNonce(agency_id=agency_id, nonce=nonce, expires_at=expires_at))
     try:
         session.flush()

@@ -7,8 +7,13 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from hub.db.models import Clue
+from hub.audit.models import AuditEntry
+from hub.db.models import Clue, ClueEvent
+from hub.documents.models import IssuedDocument
 from hub.errors import NotFound
+from hub.followups.models import FollowUp
+from hub.handoffs.models import Handoff, HandoffAttachment, HandoffEvent, HandoffReply
+from hub.privacy.models import LegalHold
 
 from .models import ArchiveFile
 
@@ -55,3 +60,78 @@ def expired(session: Session, today: date, held: list[int]) -> list[ArchiveFile]
     if held:
         query = query.where(ArchiveFile.clue_id.not_in(held))
     return list(session.scalars(query))
+
+
+# What a matter's file holds (service.py)
+
+def rebound_pending(session: Session, clue_id: int) -> bool:
+    """A follow-up of the clue found a rebound whose new hand-off is not made yet."""
+    return session.scalar(select(FollowUp.id).where(
+        FollowUp.clue_id == clue_id, FollowUp.finding == "rebound",
+        FollowUp.new_handoff_id.is_(None)).limit(1)) is not None
+
+
+def handoffs_of(session: Session, clue_id: int) -> list[Handoff]:
+    return list(session.scalars(select(Handoff).where(Handoff.clue_id == clue_id)
+                                .order_by(Handoff.id)))
+
+
+def final_outcomes(session: Session, handoff_ids: list[int]) -> set[str]:
+    return set(session.scalars(select(HandoffReply.outcome).where(
+        HandoffReply.handoff_id.in_(handoff_ids), HandoffReply.final.is_(True),
+        HandoffReply.outcome.is_not(None))))
+
+
+def clue_events(session: Session, clue_id: int) -> list[ClueEvent]:
+    return list(session.scalars(select(ClueEvent).where(ClueEvent.clue_id == clue_id)
+                                .order_by(ClueEvent.id)))
+
+
+def handoff_events(session: Session, handoff_ids: list[int]) -> list[HandoffEvent]:
+    if not handoff_ids:
+        return []
+    return list(session.scalars(select(HandoffEvent).where(HandoffEvent.handoff_id.in_(handoff_ids))
+                                .order_by(HandoffEvent.id)))
+
+
+def replies(session: Session, handoff_ids: list[int]) -> list[HandoffReply]:
+    if not handoff_ids:
+        return []
+    return list(session.scalars(select(HandoffReply).where(HandoffReply.handoff_id.in_(handoff_ids))
+                                .order_by(HandoffReply.id)))
+
+
+def attachments(session: Session, handoff_ids: list[int]) -> list[HandoffAttachment]:
+    if not handoff_ids:
+        return []
+    return list(session.scalars(select(HandoffAttachment)
+                                .where(HandoffAttachment.handoff_id.in_(handoff_ids))
+                                .order_by(HandoffAttachment.id)))
+
+
+def documents_of(session: Session, clue_id: int) -> list[IssuedDocument]:
+    return list(session.scalars(select(IssuedDocument).where(IssuedDocument.clue_id == clue_id)
+                                .order_by(IssuedDocument.id)))
+
+
+def trail_of(session: Session, clue_id: int, handoff_ids: list[int]) -> list[AuditEntry]:
+    """The audit entries about the clue and its hand-offs, in the trail's order."""
+    return list(session.scalars(select(AuditEntry).where(or_(
+        (AuditEntry.target_kind == "clue") & (AuditEntry.target_id.in_([f"{clue_id}"])),
+        (AuditEntry.target_kind == "handoff")
+        & (AuditEntry.target_id.in_([str(i) for i in handoff_ids]))))
+        .order_by(AuditEntry.seq)))
+
+
+def pending_for_update(session: Session, file_id: int) -> ArchiveFile | None:
+    return session.scalar(select(ArchiveFile).where(ArchiveFile.id == file_id,
+                                                    ArchiveFile.state == "pending")
+                          .with_for_update())
+
+
+def held_clue_ids(session: Session) -> list[int]:
+    return list(session.scalars(select(LegalHold.clue_id).where(LegalHold.released_at.is_(None))))
+
+
+def clues_by_id(session: Session, ids: set[int]) -> dict[int, Clue]:
+    return {c.id: c for c in session.scalars(select(Clue).where(Clue.id.in_(ids)))}

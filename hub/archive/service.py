@@ -20,23 +20,18 @@ from datetime import date, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from hub import audit
 from hub.accounts.service import OfficePrincipal
-from hub.audit.models import AuditEntry
 from hub.db.models import Clue, ClueEvent, RawRecord
 from hub.db.types import utcnow
-from hub.documents.models import IssuedDocument
 from hub.errors import Conflict, Forbidden
-from hub.followups.models import FollowUp
 from hub.handoffs import service as handoffs
-from hub.handoffs.models import Handoff, HandoffAttachment, HandoffEvent, HandoffReply
+from hub.handoffs.models import Handoff, HandoffEvent
 from hub.handoffs.replies import attachment_content
 from hub.intake.present import clue_no
 from hub.intake.service import raw_aad
-from hub.privacy.models import LegalHold
 from hub.security.crypto import Cipher
 from hub.security.signing import SigningKey
 from hub.workdays import shanghai_today
@@ -64,9 +59,7 @@ def _aad(file_id: int) -> bytes:
 
 def _rebound_now(session: Session, clue_id: int) -> bool:
     """A follow-up check of this matter found a rebound and is making its new hand-off now."""
-    return session.scalar(select(FollowUp.id).where(
-        FollowUp.clue_id == clue_id, FollowUp.finding == "rebound",
-        FollowUp.new_handoff_id.is_(None)).limit(1)) is not None
+    return repository.rebound_pending(session, clue_id)
 
 
 def on_handoff_event(session: Session, handoff: Handoff, event: HandoffEvent) -> None:
@@ -88,10 +81,8 @@ def on_handoff_event(session: Session, handoff: Handoff, event: HandoffEvent) ->
     clue = session.get(Clue, handoff.clue_id)
     if clue.status != "closed":
         return
-    rows = list(session.scalars(select(Handoff).where(Handoff.clue_id == clue.id)))
-    outcomes = set(session.scalars(select(HandoffReply.outcome).where(
-        HandoffReply.handoff_id.in_([h.id for h in rows]), HandoffReply.final.is_(True),
-        HandoffReply.outcome.is_not(None))))
+    rows = repository.handoffs_of(session, clue.id)
+    outcomes = repository.final_outcomes(session, [h.id for h in rows])
     kinds = {h.kind for h in rows}
     retention = rules.retention_for(outcomes, kinds)
     years = rules.RETENTION_YEARS[retention]
@@ -130,36 +121,25 @@ def entries_for(session: Session, cipher: Cipher, file: ArchiveFile) -> dict[str
                        f"保管期限：{rules.RETENTION_LABELS[file.retention]}\n密级：{file.secrecy}\n"
                        f"立卷日期：{shanghai_today(utcnow()).isoformat()}\n").encode()
     out["clue.json"] = _json({**_row(clue), "number": number,
-                              "events": [_row(e) for e in session.scalars(
-                                  select(ClueEvent).where(ClueEvent.clue_id == clue.id)
-                                  .order_by(ClueEvent.id))]})
+                              "events": [_row(e) for e in repository.clue_events(session, clue.id)]})
     raw = session.get(RawRecord, clue.raw_record_id) if clue.raw_record_id else None
     if raw is not None:
         out["raw/record.json"] = _json(_row(raw))
         if raw.purged_at is None and raw.body_enc:
             out["raw/body"] = cipher.decrypt(raw.body_enc, raw_aad(raw.agency_id))
-    rows = list(session.scalars(select(Handoff).where(Handoff.clue_id == clue.id)
-                                .order_by(Handoff.id)))
+    rows = repository.handoffs_of(session, clue.id)
     ids = [h.id for h in rows]
-    events = list(session.scalars(select(HandoffEvent).where(HandoffEvent.handoff_id.in_(ids))
-                                  .order_by(HandoffEvent.id))) if ids else []
-    replies = list(session.scalars(select(HandoffReply).where(HandoffReply.handoff_id.in_(ids))
-                                   .order_by(HandoffReply.id))) if ids else []
+    events = repository.handoff_events(session, ids)
+    replies = repository.replies(session, ids)
     out["handoffs.json"] = _json([{**_row(h), "events": [_row(e) for e in events
                                                          if e.handoff_id == h.id]} for h in rows])
     out["replies.json"] = _json([_row(r) for r in replies])
-    for a in (session.scalars(select(HandoffAttachment).where(HandoffAttachment.handoff_id.in_(ids))
-                              .order_by(HandoffAttachment.id)) if ids else []):
+    for a in repository.attachments(session, ids):
         handoff = next(h for h in rows if h.id == a.handoff_id)
         out[f"attachments/{handoff.number}/{a.id}-{a.filename}"] = attachment_content(cipher, a)
-    for d in session.scalars(select(IssuedDocument).where(IssuedDocument.clue_id == clue.id)
-                             .order_by(IssuedDocument.id)):
+    for d in repository.documents_of(session, clue.id):
         out[f"documents/{d.filename}"] = d.content
-    targets = [f"{clue.id}"]
-    trail = session.scalars(select(AuditEntry).where(or_(
-        (AuditEntry.target_kind == "clue") & (AuditEntry.target_id.in_(targets)),
-        (AuditEntry.target_kind == "handoff") & (AuditEntry.target_id.in_([str(i) for i in ids]))))
-        .order_by(AuditEntry.seq))
+    trail = repository.trail_of(session, clue.id, ids)
     out["audit.json"] = _json([_row(e) for e in trail])
     return out
 
@@ -167,9 +147,7 @@ def entries_for(session: Session, cipher: Cipher, file: ArchiveFile) -> dict[str
 def build_pending(session: Session, cipher: Cipher, key: SigningKey, file_id: int,
                   now: datetime | None = None) -> ArchiveFile | None:
     """Write one pending file (the caller's transaction; the row is locked first)."""
-    file = session.scalar(select(ArchiveFile).where(ArchiveFile.id == file_id,
-                                                    ArchiveFile.state == "pending")
-                          .with_for_update())
+    file = repository.pending_for_update(session, file_id)
     if file is None:
         return None
     now = now or utcnow()
@@ -242,7 +220,7 @@ def _manifest_bytes(cipher: Cipher, file: ArchiveFile) -> bytes:
 
 def destroy_expired(session: Session, today: date, now: datetime | None = None) -> int:
     """Clear files past their retention period; a legal hold on the matter keeps its file."""
-    held = list(session.scalars(select(LegalHold.clue_id).where(LegalHold.released_at.is_(None))))
+    held = repository.held_clue_ids(session)
     made = 0
     for file in repository.expired(session, today, held):
         file.content_enc, file.state = None, "destroyed"
@@ -263,8 +241,7 @@ def view(session: Session, number: str) -> dict[str, Any]:
 
 def listing(session: Session, text: str | None = None) -> list[dict[str, Any]]:
     rows = repository.search(session, (text or "").strip() or None)
-    clues = {c.id: c for c in session.scalars(select(Clue).where(
-        Clue.id.in_({r.clue_id for r in rows})))} if rows else {}
+    clues = repository.clues_by_id(session, {r.clue_id for r in rows}) if rows else {}
     return [{"file": r, "clue_number": clue_no(r.clue_id, clues[r.clue_id].received_at),
              "state_label": STATE_LABELS[r.state],
              "retention_label": rules.RETENTION_LABELS[r.retention]} for r in rows]

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import delete, extract, select
 from sqlalchemy.orm import Session
 
+from hub.calendar import repository
 from hub.calendar.models import CalendarOverride, CalendarYear
 from hub.db.types import utcnow
 from hub.errors import FieldError, InvalidInput, NotFound
@@ -28,20 +28,17 @@ KIND_LABELS = {"holiday": "放假", "workday": "上班"}
 def load_calendar(session: Session) -> WorkCalendar:
     """The working-day calendar with every administrator override and year entered."""
     overrides = [Override(row.day, row.kind, row.note or "")
-                 for row in session.scalars(select(CalendarOverride))]
-    years = session.scalars(select(CalendarYear.year)).all()
+                 for row in repository.overrides(session)]
+    years = repository.years(session)
     return WorkCalendar(overrides, known_years=years)
 
 
 def list_overrides(session: Session, year: int | None = None) -> list[CalendarOverride]:
-    query = select(CalendarOverride).order_by(CalendarOverride.day)
-    if year is not None:
-        query = query.where(extract("year", CalendarOverride.day) == year)
-    return list(session.scalars(query))
+    return repository.overrides(session, year)
 
 
 def years_entered(session: Session) -> list[int]:
-    return list(session.scalars(select(CalendarYear.year).order_by(CalendarYear.year)))
+    return repository.years(session)
 
 
 def set_day(session: Session, day: date, kind: str, *, note: str = "", by: str,
@@ -50,7 +47,7 @@ def set_day(session: Session, day: date, kind: str, *, note: str = "", by: str,
     if kind not in KIND_LABELS:
         raise InvalidInput([FieldError(["kind"], "类型应为 holiday（放假）或 workday（上班）")])
     override = Override(day, kind, note)  # checks and trims
-    row = session.scalar(select(CalendarOverride).where(CalendarOverride.day == day))
+    row = repository.override_on(session, day)
     if row is None:
         row = CalendarOverride(day=day)
         session.add(row)
@@ -61,7 +58,7 @@ def set_day(session: Session, day: date, kind: str, *, note: str = "", by: str,
 
 
 def remove_day(session: Session, day: date) -> None:
-    done = session.execute(delete(CalendarOverride).where(CalendarOverride.day == day)).rowcount
+    done = repository.delete_override(session, day)
     if not done:
         raise NotFound(f"{day.isoformat()} 没有录入过调整")
 
@@ -86,7 +83,7 @@ def import_year(session: Session, text: str, *, by: str, year: int | None = None
     except ValueError as exc:
         raise InvalidInput([FieldError(["file"], str(exc))], str(exc)) from None
     now = now or utcnow()
-    session.execute(delete(CalendarOverride).where(extract("year", CalendarOverride.day) == year))
+    repository.delete_year(session, year)
     for item in parsed:
         session.add(CalendarOverride(day=item.day, kind=item.kind, note=item.name[:50],
                                      entered_by=by, entered_at=now))

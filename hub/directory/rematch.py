@@ -10,11 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from hub.db.models import Clue, ClueEvent
-
+from . import repository
 from .index import DirectoryIndex
 from .resolve import DEFAULT_THRESHOLD
 from .subjects import method_of, resolve_subjects
@@ -34,10 +32,7 @@ def rematch_batch(
     everything: bool = False, threshold: float = DEFAULT_THRESHOLD, batch: int = BATCH,
 ) -> tuple[int | None, int]:
     """One batch of clues after `after_id`: (the last id seen or None when done, changed)."""
-    rows = session.execute(
-        select(Clue.id, Clue.subjects, Clue.region_code, Clue.title, Clue.content)
-        .where(Clue.id > after_id, Clue.status.not_in(_SKIPPED_STATUSES))
-        .order_by(Clue.id).limit(batch)).all()
+    rows = repository.clues_after(session, after_id, _SKIPPED_STATUSES, batch)
     if not rows:
         return None, 0
     updates, events = [], []
@@ -53,6 +48,5 @@ def rematch_batch(
                            "action": "subjects_rematched",
                            "detail": {"methods": [method_of(s) for s in resolved]}})
     if updates:
-        session.execute(update(Clue), updates)
-        session.execute(insert(ClueEvent), events)
+        repository.store_rematched(session, updates, events)
     return rows[-1].id, len(updates)

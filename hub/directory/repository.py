@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, insert, select, update
 from sqlalchemy.orm import Session
+
+from hub.db.models import Clue, ClueEvent
 
 from .index import BodyRecord
 from .models import Body
@@ -63,3 +67,19 @@ def find(session: Session, *, q: str | None = None, region_code: str | None = No
     if q:
         bodies = [b for b in bodies if q in b.name or any(q in a for a in b.aliases or [])]
     return bodies[:limit], len(bodies)
+
+
+def clues_after(session: Session, after_id: int, skipped_statuses: Sequence[str],
+                limit: int) -> Sequence[Row[Any]]:
+    """The next clues by id (id, subjects, region_code, title, content) for a rematch."""
+    return session.execute(
+        select(Clue.id, Clue.subjects, Clue.region_code, Clue.title, Clue.content)
+        .where(Clue.id > after_id, Clue.status.not_in(skipped_statuses))
+        .order_by(Clue.id).limit(limit)).all()
+
+
+def store_rematched(session: Session, updates: list[dict[str, Any]],
+                    events: list[dict[str, Any]]) -> None:
+    """Clues' new subjects (bulk by id) and their events."""
+    session.execute(update(Clue), updates)
+    session.execute(insert(ClueEvent), events)

@@ -6,6 +6,8 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from hub.handoffs.models import Handoff, HandoffReply
+
 from .models import DocumentSequence, DocumentTemplate, IssuedDocument
 
 
@@ -62,3 +64,14 @@ def handoff_numbers(session: Session, rows: list[IssuedDocument]) -> dict[int, s
         return {}
     return dict(session.execute(select(Handoff.id, Handoff.number).where(Handoff.id.in_(ids)))
                 .tuples().all())
+
+
+def handoffs_of_clue(session: Session, clue_id: int) -> list[Handoff]:
+    return list(session.scalars(select(Handoff).where(Handoff.clue_id == clue_id)
+                                .order_by(Handoff.id)))
+
+
+def final_replies(session: Session, handoff_ids: list[int]) -> list[HandoffReply]:
+    return list(session.scalars(select(HandoffReply).where(
+        HandoffReply.handoff_id.in_(handoff_ids), HandoffReply.final.is_(True))
+        .order_by(HandoffReply.id)))

@@ -16,7 +16,6 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub import audit
@@ -26,7 +25,7 @@ from hub.db.types import utcnow
 from hub.errors import FieldError, Forbidden, InvalidInput
 from hub.handoffs import present as handoff_present
 from hub.handoffs import service as handoffs
-from hub.handoffs.models import Handoff, HandoffEvent, HandoffReply
+from hub.handoffs.models import Handoff, HandoffEvent
 from hub.handoffs.states import ACTION_LABELS
 from hub.intake.present import clue_no
 from hub.settings import get_settings
@@ -107,14 +106,11 @@ def _day(value: Any) -> str:
 
 
 def _history(session: Session, clue_id: int) -> tuple[str, str]:
-    rows = list(session.scalars(select(Handoff).where(Handoff.clue_id == clue_id)
-                                .order_by(Handoff.id)))
+    rows = repository.handoffs_of_clue(session, clue_id)
     steps = [f"{h.number}（{h.receiver_name}，{ACTION_LABELS.get('create')}于"
              f"{_day(shanghai_today(h.sent_at or h.created_at))}，"
              f"{handoffs.state_label(h.state)}）" for h in rows]
-    finals = list(session.scalars(select(HandoffReply).where(
-        HandoffReply.handoff_id.in_([h.id for h in rows]), HandoffReply.final.is_(True))
-        .order_by(HandoffReply.id)))
+    finals = repository.final_replies(session, [h.id for h in rows])
     outcomes = [f"{OUTCOME_WORDS.get(r.outcome or '', '已反馈')}：{r.outcome_text or r.text}"
                 for r in finals]
     return "；".join(steps) or "—", "；".join(outcomes) or "—"

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from hub.db.models import Clue
 from hub.errors import NotFound
 
 from .models import FollowUp
@@ -65,3 +66,43 @@ def claim_to_notify(session: Session, today: date) -> list[tuple[int, int | None
         .returning(FollowUp.id, FollowUp.owner_id, FollowUp.clue_id, FollowUp.due_on)
         .execution_options(synchronize_session=False)).all()
     return [tuple(r) for r in rows]
+
+
+def user_id_named(session: Session, username: str) -> int | None:
+    from hub.accounts.models import OfficeUser
+
+    return session.scalar(select(OfficeUser.id).where(OfficeUser.username == username))
+
+
+def clues_by_id(session: Session, ids: set[int]) -> dict[int, Clue]:
+    return {c.id: c for c in session.scalars(select(Clue).where(Clue.id.in_(ids)))}
+
+
+def handoff_numbers_and_receivers(session: Session,
+                                  ids: set[int]) -> tuple[dict[int, str], dict[int, str]]:
+    """Hand-offs' numbers and receivers' names by id."""
+    from hub.handoffs.models import Handoff
+
+    numbers = dict(session.execute(select(Handoff.id, Handoff.number).where(Handoff.id.in_(ids)))
+                   .tuples().all())
+    receivers = dict(session.execute(select(Handoff.id, Handoff.receiver_name)
+                                     .where(Handoff.id.in_(ids))).tuples().all())
+    return numbers, receivers
+
+
+def display_names(session: Session, user_ids: set[int]) -> dict[int, str]:
+    from hub.accounts.models import OfficeUser
+
+    return dict(session.execute(select(OfficeUser.id, OfficeUser.display_name).where(
+        OfficeUser.id.in_(user_ids))).tuples().all())
+
+
+def active_reviewers(session: Session) -> list[int]:
+    from hub.accounts.models import OfficeUser
+
+    return list(session.scalars(select(OfficeUser.id).where(OfficeUser.active.is_(True),
+                                                            OfficeUser.role == "reviewer")))
+
+
+def clue_title(session: Session, clue_id: int) -> str | None:
+    return session.scalar(select(Clue.title).where(Clue.id == clue_id))

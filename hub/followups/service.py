@@ -18,11 +18,9 @@ import calendar as month_calendar
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub import audit
-from hub.accounts.models import OfficeUser
 from hub.accounts.service import OfficePrincipal
 from hub.calendar.service import load_calendar
 from hub.db.models import Clue, ClueEvent
@@ -77,7 +75,7 @@ def _user_id(session: Session, actor: str) -> int | None:
     kind, _, name = actor.partition(":")
     if kind != "user":
         return None
-    return session.scalar(select(OfficeUser.id).where(OfficeUser.username == name))
+    return repository.user_id_named(session, name)
 
 
 def schedule_on_close(session: Session, handoff: Handoff, event: HandoffEvent) -> None:
@@ -232,15 +230,10 @@ def present(session: Session, rows: list[FollowUp], today: date) -> list[dict[st
 
     if not rows:
         return []
-    clues = {c.id: c for c in session.scalars(select(Clue).where(
-        Clue.id.in_({r.clue_id for r in rows})))}
+    clues = repository.clues_by_id(session, {r.clue_id for r in rows})
     ids = {r.handoff_id for r in rows} | {r.new_handoff_id for r in rows if r.new_handoff_id}
-    numbers = dict(session.execute(select(Handoff.id, Handoff.number).where(Handoff.id.in_(ids)))
-                   .tuples().all())
-    receivers = dict(session.execute(select(Handoff.id, Handoff.receiver_name)
-                                     .where(Handoff.id.in_(ids))).tuples().all())
-    owners = dict(session.execute(select(OfficeUser.id, OfficeUser.display_name).where(
-        OfficeUser.id.in_({r.owner_id for r in rows if r.owner_id}))).tuples().all())
+    numbers, receivers = repository.handoff_numbers_and_receivers(session, ids)
+    owners = repository.display_names(session, {r.owner_id for r in rows if r.owner_id})
     out = []
     for r in rows:
         clue = clues[r.clue_id]
@@ -262,10 +255,8 @@ def notify_due(session: Session, today: date, now: datetime) -> int:
 
     made = repository.claim_to_notify(session, today)
     for followup_id, owner_id, clue_id, due_on in made:
-        users = [owner_id] if owner_id else list(session.scalars(
-            select(OfficeUser.id).where(OfficeUser.active.is_(True),
-                                        OfficeUser.role == "reviewer")))
-        title = session.scalar(select(Clue.title).where(Clue.id == clue_id)) or ""
+        users = [owner_id] if owner_id else repository.active_reviewers(session)
+        title = repository.clue_title(session, clue_id) or ""
         notify(session, users, kind="followup", title=f"回头看到期：{title[:60]}",
                body=f"线索“{title}”办结后的回头看定于 {due_on.isoformat()}，请核查整改是否巩固，"
                     f"并记录回头看结论。", handoff_id=None, now=now,

@@ -16,19 +16,20 @@ from datetime import datetime, timedelta
 
 import httpx
 import orjson
-from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from hub import log
 from hub.container import Hub
 from hub.db.types import utcnow
-from hub.notify.models import AgencyWebhook, WebhookAttempt, WebhookDelivery
+from hub.notify import repository
+from hub.notify.models import WebhookAttempt, WebhookDelivery
 from hub.notify.signature import signature_headers
 from hub.notify.webhooks import delivery_subject, events_waiting, fill_outbox
 from hub.review import models as _review_models  # noqa: F401  (hand-offs point at decisions)
 from hub.settings import Settings
 
-PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed"
+PENDING, SENDING, DELIVERED, FAILED = (repository.PENDING, repository.SENDING,
+                                      repository.DELIVERED, repository.FAILED)
 CLAIM_LIMIT = 100
 CLAIM_SECONDS = 120.0  # far above the timeout: a claim this old belongs to a dead process
 # (the default of settings.webhook_claim_seconds)
@@ -63,10 +64,7 @@ def backoff(settings: Settings, attempts: int) -> timedelta:
 
 def anything_due(session: Session, now: datetime, claim_seconds: float = CLAIM_SECONDS) -> bool:
     stale = now - timedelta(seconds=claim_seconds)
-    return session.scalar(select(WebhookDelivery.id).where(
-        or_(WebhookDelivery.state == PENDING,
-            (WebhookDelivery.state == SENDING) & (WebhookDelivery.claimed_at < stale)),
-        WebhookDelivery.next_attempt_at <= now).limit(1)) is not None
+    return repository.any_delivery_due(session, now, stale)
 
 
 def claim(session: Session, now: datetime, limit: int = CLAIM_LIMIT,
@@ -74,26 +72,10 @@ def claim(session: Session, now: datetime, limit: int = CLAIM_LIMIT,
     """Take due deliveries for this process, in one statement (a write first, so SQLite holds
     its write lock throughout; PostgreSQL skips rows another dispatcher has locked)."""
     stale = now - timedelta(seconds=claim_seconds)
-    due = (select(WebhookDelivery.id)
-           .where(or_(WebhookDelivery.state == PENDING,
-                      (WebhookDelivery.state == SENDING) & (WebhookDelivery.claimed_at < stale)),
-                  WebhookDelivery.next_attempt_at <= now)
-           .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(limit))
-    if session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
-    rows = session.execute(
-        update(WebhookDelivery).where(WebhookDelivery.id.in_(due.scalar_subquery()))
-        .values(state=SENDING, claimed_at=now, attempts=WebhookDelivery.attempts + 1)
-        .returning(WebhookDelivery.id, WebhookDelivery.delivery_id, WebhookDelivery.event,
-                   WebhookDelivery.payload, WebhookDelivery.attempts, WebhookDelivery.agency_id,
-                   WebhookDelivery.target_url)
-        .execution_options(synchronize_session=False)
-    ).all()
+    rows = repository.claim_due(session, now, stale, limit)
     if not rows:
         return []
-    urls = {agency_id: url for agency_id, url in session.execute(
-        select(AgencyWebhook.agency_id, AgencyWebhook.url)
-        .where(AgencyWebhook.agency_id.in_({r[5] for r in rows}))).all()}
+    urls = repository.webhook_urls_of(session, {r[5] for r in rows})
     # A ticket reply goes to the partner's record (target_url), the rest to the agency's webhook.
     return [Claimed(r[0], r[1], r[2], r[3], r[4], r[6] or urls.get(r[5])) for r in rows]
 
@@ -129,21 +111,16 @@ def record(session: Session, settings: Settings, item: Claimed, outcome: Outcome
         _tell_the_office(session, item, outcome, now)
     else:
         values.update(state=PENDING, next_attempt_at=now + backoff(settings, item.attempts))
-    session.execute(update(WebhookDelivery).where(WebhookDelivery.id == item.id).values(**values))
+    repository.set_delivery(session, item.id, values)
     return values["state"]
 
 
 def _tell_the_office(session: Session, item: Claimed, outcome: Outcome, now: datetime) -> None:
     """A failed push is the office's to see: administrators and section heads are notified."""
-    from hub.accounts.models import OfficeUser
-    from hub.db.models import Agency
     from hub.notify.office import notify
 
-    name = session.scalar(select(Agency.name).join(WebhookDelivery,
-                                                   WebhookDelivery.agency_id == Agency.id)
-                          .where(WebhookDelivery.id == item.id))
-    users = list(session.scalars(select(OfficeUser.id).where(
-        OfficeUser.active.is_(True), OfficeUser.role.in_(["admin", "section_head"]))))
+    name = repository.delivery_agency_name(session, item.id)
+    users = repository.active_users_with_roles(session, ["admin", "section_head"])
     subject = delivery_subject(item.payload) or ""
     what = {"clue.updated": f"线索 {subject} 的办理情况",
             "ticket.reply": f"线索 {subject} 的办理结果回复"}.get(item.event, f"移交 {subject} 的变更")
@@ -205,26 +182,16 @@ class Dispatcher:
 
 def list_failed(session: Session, limit: int = 200) -> list[tuple[WebhookDelivery, str]]:
     """Failed deliveries, newest first, with the agency's name."""
-    from hub.db.models import Agency
-
-    return list(session.execute(
-        select(WebhookDelivery, Agency.name).join(Agency, Agency.id == WebhookDelivery.agency_id)
-        .where(WebhookDelivery.state == FAILED)
-        .order_by(WebhookDelivery.id.desc()).limit(limit)).tuples())
+    return repository.failed_deliveries(session, limit)
 
 
 def retry(session: Session, now: datetime, ids: list[int] | None = None) -> int:
     """Failed deliveries back to pending, with a fresh count of attempts."""
-    query = update(WebhookDelivery).where(WebhookDelivery.state == FAILED)
-    if ids is not None:
-        query = query.where(WebhookDelivery.id.in_(ids))
-    return session.execute(query.values(state=PENDING, attempts=0, next_attempt_at=now,
-                                        claimed_at=None)).rowcount
+    return repository.retry_failed(session, now, ids)
 
 
 def attempts_of(session: Session, delivery_id: int) -> list[WebhookAttempt]:
-    return list(session.scalars(select(WebhookAttempt).where(WebhookAttempt.delivery_id == delivery_id)
-                                .order_by(WebhookAttempt.id)))
+    return repository.attempts_of(session, delivery_id)
 
 
 TEST_EVENT = "webhook.test"

@@ -10,11 +10,10 @@ from __future__ import annotations
 import smtplib
 from email.message import EmailMessage
 
-from sqlalchemy import select, update
-
 from hub import log
 from hub.container import Hub
-from hub.notify.models import Notification, NotifyContact
+from hub.notify import repository
+from hub.notify.models import Notification
 from hub.settings import Settings
 
 BATCH = 100
@@ -32,17 +31,10 @@ def message(settings: Settings, to: str, title: str, body: str, link: str | None
 
 def _claim(hub: Hub) -> list[tuple[Notification, str]]:
     with hub.uow() as uow:
-        rows = list(uow.session.execute(
-            select(Notification, NotifyContact.email)
-            .join(NotifyContact, NotifyContact.user_id == Notification.user_id)
-            .where(Notification.emailed.is_(False)).order_by(Notification.id).limit(BATCH)).tuples())
+        rows = repository.unmailed(uow.session, BATCH)
         claimed = []
         for notification, email in rows:
-            taken = uow.session.execute(
-                update(Notification).where(Notification.id == notification.id,
-                                           Notification.emailed.is_(False))
-                .values(emailed=True)).rowcount
-            if taken:
+            if repository.take_for_mail(uow.session, notification.id):
                 claimed.append((notification, email))
         uow.commit()
     return claimed
@@ -84,6 +76,5 @@ def _release(hub: Hub, ids: list[int]) -> None:
     if not ids:
         return
     with hub.uow() as uow:
-        uow.session.execute(update(Notification).where(Notification.id.in_(ids))
-                            .values(emailed=False))
+        repository.release_for_mail(uow.session, ids)
         uow.commit()

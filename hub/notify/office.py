@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from hub.accounts.models import OfficeUser
 from hub.handoffs.models import Handoff
+from hub.notify import repository
 from hub.notify.models import Notification, NotifyContact
 from hub.notify.webhooks import check_email
 
@@ -17,20 +16,19 @@ def recipients(session: Session, handoff: Handoff, *, escalate: bool,
                leader: bool = False) -> list[int]:
     """Escalations go to the section heads, the ladder's second step (领导介入) to the leaders;
     reminders to whoever sent the hand-off (or, when nobody did, to the reviewers)."""
-    active = select(OfficeUser.id).where(OfficeUser.active.is_(True))
     if leader:
-        return list(session.scalars(active.where(OfficeUser.role == "leader")))
+        return repository.active_users_with_role(session, "leader")
     if escalate:
-        return list(session.scalars(active.where(OfficeUser.role == "section_head")))
+        return repository.active_users_with_role(session, "section_head")
     if handoff.created_by is not None:
         return [handoff.created_by]
-    return list(session.scalars(active.where(OfficeUser.role == "reviewer")))
+    return repository.active_users_with_role(session, "reviewer")
 
 
 def notify(session: Session, user_ids: list[int], *, kind: str, title: str, body: str,
            handoff_id: int | None, now: datetime, link: str | None = None) -> None:
     if link is None and handoff_id is not None:
-        number = session.scalar(select(Handoff.number).where(Handoff.id == handoff_id))
+        number = repository.handoff_number(session, handoff_id)
         link = f"/office/handoffs/{number}"
     for user_id in dict.fromkeys(user_ids):
         session.add(Notification(user_id=user_id, kind=kind, title=title, body=body, link=link,
@@ -38,21 +36,15 @@ def notify(session: Session, user_ids: list[int], *, kind: str, title: str, body
 
 
 def unread_count(session: Session, user_id: int) -> int:
-    return session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
+    return repository.unread_count(session, user_id)
 
 
 def list_for(session: Session, user_id: int, limit: int = 100) -> list[Notification]:
-    return list(session.scalars(select(Notification).where(Notification.user_id == user_id)
-                                .order_by(Notification.id.desc()).limit(limit)))
+    return repository.notifications_of(session, user_id, limit)
 
 
 def mark_read(session: Session, user_id: int, now: datetime, ids: list[int] | None = None) -> int:
-    query = update(Notification).where(Notification.user_id == user_id,
-                                       Notification.read_at.is_(None))
-    if ids is not None:
-        query = query.where(Notification.id.in_(ids))
-    return session.execute(query.values(read_at=now)).rowcount
+    return repository.mark_read(session, user_id, now, ids)
 
 
 def set_email(session: Session, user_id: int, email: str | None) -> None:

@@ -14,8 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from hub import log
@@ -26,7 +24,7 @@ from hub.handoffs import repository, service
 from hub.handoffs.deadlines import receiver_works
 from hub.handoffs.models import Handoff
 from hub.notify import office, robots
-from hub.notify.models import Reminder
+from hub.notify import repository as notify_repository
 from hub.notify.plan import ESCALATIONS, Planned, describe, plan
 from hub.review import models as _review_models  # noqa: F401  (hand-offs point at decisions)
 from hub.workdays import WorkCalendar
@@ -57,21 +55,15 @@ def _candidates(session: Session) -> list[int]:
 
 
 def _lock(session: Session, handoff_id: int) -> Handoff | None:
-    """The hand-off, locked: a write first (SQLite then holds its write lock for the whole
-    transaction), which on PostgreSQL also waits for anyone changing the same hand-off."""
-    session.execute(update(Handoff).where(Handoff.id == handoff_id)
-                    .values(version=Handoff.version).execution_options(synchronize_session=False))
-    return session.get(Handoff, handoff_id, populate_existing=True)
+    """The hand-off, locked (see `notify.repository.lock_handoff`)."""
+    return notify_repository.lock_handoff(session, handoff_id)
 
 
 def _insert_once(session: Session, handoff: Handoff, item: Planned, now: datetime) -> bool:
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     values = {"handoff_id": handoff.id, "deadline": item.deadline, "kind": item.kind,
               "on_date": item.on_date, "due_on": item.due_on, "overdue_days": item.overdue_days,
               "created_at": now}
-    made = session.execute(insert(Reminder).values(**values).on_conflict_do_nothing()
-                           .returning(Reminder.id)).scalar()
-    return made is not None
+    return notify_repository.insert_reminder_once(session, values)
 
 
 def _record(session: Session, handoff: Handoff, item: Planned, now: datetime) -> None:

@@ -22,13 +22,12 @@ from typing import Any
 from urllib.parse import parse_qs, quote_plus, urlsplit
 
 import httpx
-from sqlalchemy import or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from hub.errors import FieldError, InvalidInput
 from hub.handoffs.models import Handoff
-from hub.notify.models import GroupRobot, RobotMessage
+from hub.notify import repository
+from hub.notify.models import GroupRobot
 from hub.security.crypto import Cipher
 
 PLATFORMS = {"wecom": "企业微信", "dingtalk": "钉钉"}
@@ -111,47 +110,28 @@ def remove_robot(session: Session, robot_id: int) -> bool:
 
 
 def list_robots(session: Session) -> list[GroupRobot]:
-    return list(session.scalars(select(GroupRobot).where(GroupRobot.active.is_(True))
-                                .order_by(GroupRobot.id)))
+    return repository.active_robots(session)
 
 
 def queue_for_reminder(session: Session, handoff: Handoff, item: Any, title: str, text: str,
                        now: datetime) -> int:
     """Message rows for the robots that want this reminder (in its transaction)."""
-    robots = session.scalars(select(GroupRobot).where(
-        GroupRobot.active.is_(True),
-        or_(GroupRobot.section.is_not(None),
-            (GroupRobot.agency_id == handoff.agency_id) if handoff.agency_id else False)))
+    robots = repository.robots_for(session, handoff.agency_id)
     key = f"reminder:{handoff.id}:{item.deadline}:{item.kind}:{item.on_date.isoformat()}"
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     made = 0
     for robot in robots:
         if item.kind not in robot.kinds:
             continue
-        result = session.execute(insert(RobotMessage).values(
+        made += repository.insert_robot_message_once(session, dict(
             robot_id=robot.id, event_key=key, handoff_id=handoff.id, text=f"【{title}】\n{text}",
-            state="pending", attempts=0, created_at=now, next_attempt_at=now)
-            .on_conflict_do_nothing().returning(RobotMessage.id)).scalar()
-        made += result is not None
+            state="pending", attempts=0, created_at=now, next_attempt_at=now))
     return made
 
 
 def claim(session: Session, now: datetime, limit: int = 50) -> list[tuple[int, int, str, int]]:
     """Due messages for this process: (id, robot_id, text, attempts)."""
     stale = now - timedelta(seconds=CLAIM_SECONDS)
-    due = (select(RobotMessage.id)
-           .where(or_(RobotMessage.state == "pending",
-                      (RobotMessage.state == "sending") & (RobotMessage.claimed_at < stale)),
-                  RobotMessage.next_attempt_at <= now)
-           .order_by(RobotMessage.next_attempt_at, RobotMessage.id).limit(limit))
-    if session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
-    rows = session.execute(
-        update(RobotMessage).where(RobotMessage.id.in_(due.scalar_subquery()))
-        .values(state="sending", claimed_at=now, attempts=RobotMessage.attempts + 1)
-        .returning(RobotMessage.id, RobotMessage.robot_id, RobotMessage.text,
-                   RobotMessage.attempts)
-        .execution_options(synchronize_session=False)).all()
+    rows = repository.claim_robot_messages(session, now, stale, limit)
     return sorted(tuple(r) for r in rows)  # in the order they were made
 
 
@@ -185,8 +165,7 @@ def record(session: Session, message_id: int, attempts: int, error: str | None,
     else:
         values = {"state": "pending", "last_error": error,
                   "next_attempt_at": now + timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))}
-    session.execute(update(RobotMessage).where(RobotMessage.id == message_id)
-                    .values(claimed_at=None, **values))
+    repository.set_robot_message(session, message_id, {"claimed_at": None, **values})
     return values["state"]
 
 

@@ -19,14 +19,13 @@ import uuid
 from datetime import datetime, timedelta
 from urllib.parse import urlparse
 
-from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from hub.db.models import Agency, Clue, ClueEvent
 from hub.errors import FieldError, InvalidInput, NotFound
 from hub.handoffs.models import Handoff, HandoffEvent
 from hub.notify import repository
-from hub.notify.models import AgencyWebhook, OutboxCursor, WebhookAttempt, WebhookDelivery
+from hub.notify.models import AgencyWebhook, OutboxCursor, WebhookDelivery
 from hub.notify.present import handoff_payload
 
 CURSOR = "handoff_events"
@@ -67,35 +66,22 @@ def set_webhook(session: Session, agency_id: int, url: str | None, now: datetime
 
 
 def webhook_urls(session: Session) -> dict[int, str]:
-    rows = session.execute(select(AgencyWebhook.agency_id, AgencyWebhook.url)).all()
-    return {agency_id: url for agency_id, url in rows}
-
-
-def _insert(session: Session):  # noqa: ANN202
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return repository.webhook_urls(session)
 
 
 def outbox_cursor(session: Session, now: datetime, name: str = CURSOR) -> OutboxCursor:
     """The cursor row, locked: its first statement writes, so on SQLite this transaction holds
     the write lock from the start, and on PostgreSQL other readers wait for the row."""
-    session.execute(_insert(session)(OutboxCursor).values(name=name, position=0, updated_at=now)
-                    .on_conflict_do_nothing())
-    session.execute(update(OutboxCursor).where(OutboxCursor.name == name).values(updated_at=now))
-    return session.scalars(select(OutboxCursor).where(OutboxCursor.name == name)
-                           .execution_options(populate_existing=True)).one()
+    return repository.lock_cursor(session, name, now)
 
 
 def events_waiting(session: Session) -> bool:
     """Whether any hand-off or clue event lies past its cursor (a read: the idle tick writes
     nothing)."""
-    from sqlalchemy import func
-
-    positions = dict(session.execute(select(OutboxCursor.name, OutboxCursor.position)
-                                     .where(OutboxCursor.name.in_([CURSOR, CLUE_CURSOR]))).all())
-    for name, table in ((CURSOR, HandoffEvent), (CLUE_CURSOR, ClueEvent)):
-        newest = session.scalar(select(func.max(table.id)))
+    positions = repository.cursor_positions(session, [CURSOR, CLUE_CURSOR])
+    for name, newest_id in ((CURSOR, repository.newest_handoff_event_id),
+                            (CLUE_CURSOR, repository.newest_clue_event_id)):
+        newest = newest_id(session)
         if newest is not None and newest > (positions.get(name) or 0):
             return True
     return False
@@ -109,16 +95,12 @@ def fill_outbox(session: Session, now: datetime) -> int:
 def _fill_handoff_events(session: Session, now: datetime) -> int:
     """A delivery for each new event of a hand-off whose agency has a webhook."""
     cursor = outbox_cursor(session, now)
-    rows = session.execute(
-        select(HandoffEvent, Handoff).join(Handoff, Handoff.id == HandoffEvent.handoff_id)
-        .where(HandoffEvent.id > cursor.position).order_by(HandoffEvent.id).limit(SCAN_LIMIT)
-    ).all()
+    rows = repository.handoff_events_after(session, cursor.position, SCAN_LIMIT)
     if not rows:
         return 0
     urls = webhook_urls(session)
     keys = [f"handoff_event:{event.id}" for event, _ in rows]
-    known = set(session.scalars(select(WebhookDelivery.event_key)
-                                .where(WebhookDelivery.event_key.in_(keys))))
+    known = repository.known_event_keys(session, keys)
     settled = now - timedelta(seconds=SETTLE_SECONDS)
     made, position, blocked = 0, cursor.position, False
     for (event, handoff), key in zip(rows, keys, strict=True):
@@ -231,7 +213,4 @@ def check_email(email: str) -> str:
 def purge_delivered(session: Session, delivered_before: datetime) -> int:
     """Delete deliveries delivered before the cutoff, with their attempts; failed and pending
     ones stay. Returns how many deliveries went."""
-    old = select(WebhookDelivery.id).where(WebhookDelivery.state == "delivered",
-                                          WebhookDelivery.delivered_at < delivered_before)
-    session.execute(delete(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(old)))
-    return session.execute(delete(WebhookDelivery).where(WebhookDelivery.id.in_(old))).rowcount
+    return repository.purge_delivered(session, delivered_before)

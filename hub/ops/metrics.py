@@ -6,13 +6,11 @@ from collections.abc import Iterator
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from sqlalchemy import func, select
 
 from hub import log
 from hub.container import Hub
-from hub.db.models import Clue, RawRecord
 from hub.db.types import utcnow
-from hub.notify.models import WebhookDelivery
+from hub.ops import repository
 from hub.pipeline import tasks
 
 IN_PIPELINE = ("received", "normalized", "correlated")  # statuses before review
@@ -25,12 +23,11 @@ class DatabaseCollector(Collector):
     def collect(self) -> Iterator[Metric]:
         with self.hub.uow(write=False) as uow:
             session = uow.session
-            by_status = dict(session.execute(select(Clue.status, func.count()).group_by(Clue.status)).all())
-            raw = dict(session.execute(select(RawRecord.outcome, func.count()).group_by(RawRecord.outcome)).all())
+            by_status = repository.clues_by_status(session)
+            raw = repository.raw_records_by_outcome(session)
             task_counts = tasks.counts(session)
             lag = tasks.oldest_pending_age(session, utcnow())
-            pushes = dict(session.execute(select(WebhookDelivery.state, func.count())
-                                          .group_by(WebhookDelivery.state)).all())
+            pushes = repository.deliveries_by_state(session)
         total = sum(by_status.values())
         failed = by_status.get("failed", 0)
         processed = total - failed - sum(by_status.get(s, 0) for s in IN_PIPELINE)

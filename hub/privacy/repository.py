@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Row, exists, or_, select, update
 from sqlalchemy.orm import Session
 
-from hub.db.models import Clue
+from hub.db.models import Clue, RawRecord
+from hub.handoffs.models import Handoff
 from hub.privacy.models import LegalHold, RevealRequest
 
 
@@ -69,3 +71,55 @@ def same_reporter_before(session: Session, of: Clue) -> list[Clue]:
 def active_hold(session: Session, clue_id: int) -> LegalHold | None:
     return session.scalar(select(LegalHold).where(LegalHold.clue_id == clue_id,
                                                   LegalHold.released_at.is_(None)).limit(1))
+
+
+# Retention (retention.py)
+
+def _held():  # noqa: ANN202
+    return select(LegalHold.clue_id).where(LegalHold.released_at.is_(None))
+
+
+def retention_due(session: Session, channel: str, cutoff: datetime, after: int,
+                  limit: int) -> list[Clue]:
+    """The channel's clues past the cutoff (ids after `after`), not held, with anything left
+    to purge: a reporter, its blind indexes, an unpurged raw record, a hand-off's copy."""
+    unpurged_raw = select(RawRecord.id).where(RawRecord.purged_at.is_(None))
+    carried = select(Handoff.clue_id).where(Handoff.reporter_enc.is_not(None))
+    return list(session.scalars(
+        select(Clue).where(
+            Clue.channel == channel, Clue.received_at < cutoff, Clue.id > after,
+            Clue.id.not_in(_held()),
+            or_(Clue.reporter_enc.is_not(None), Clue.reporter_phone_index.is_not(None),
+                Clue.reporter_id_index.is_not(None), Clue.raw_record_id.in_(unpurged_raw),
+                Clue.id.in_(carried)))
+        .order_by(Clue.id).limit(limit)))
+
+
+def forget_carried_reporters(session: Session, clue_id: int) -> int:
+    """Clear the reporter copies the clue's hand-offs carried; how many there were."""
+    return session.execute(update(Handoff).where(Handoff.clue_id == clue_id,
+                                                 Handoff.reporter_enc.is_not(None))
+                           .values(reporter_enc=None)).rowcount
+
+
+def clues_of_raw(session: Session, raw_id: int) -> list[Row[Any]]:
+    """(id, channel, received_at) of every clue a raw record became."""
+    return list(session.execute(select(Clue.id, Clue.channel, Clue.received_at)
+                                .where(Clue.raw_record_id == raw_id)).all())
+
+
+def held_among(session: Session, clue_ids: list[int]) -> set[int]:
+    return set(session.scalars(_held().where(LegalHold.clue_id.in_(clue_ids))))
+
+
+def orphan_raw_records(session: Session, cutoff: datetime) -> list[RawRecord]:
+    """Unpurged raw records received before the cutoff that never became a clue."""
+    return list(session.scalars(select(RawRecord).where(
+        RawRecord.purged_at.is_(None), RawRecord.received_at < cutoff,
+        ~exists().where(Clue.raw_record_id == RawRecord.id))))
+
+
+def held_clues_received(session: Session) -> list[tuple[str, datetime]]:
+    """(channel, received_at) of every clue under a legal hold."""
+    return [(channel, received) for channel, received in session.execute(
+        select(Clue.channel, Clue.received_at).where(Clue.id.in_(_held())))]

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import orjson
-from sqlalchemy import exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from hub import audit
@@ -24,9 +23,8 @@ from hub.contract.v1 import Channel
 from hub.correlate.models import CorrelateProfile
 from hub.db.models import Clue, ClueEvent, RawRecord
 from hub.db.types import utcnow
-from hub.handoffs.models import Handoff
 from hub.intake.service import reporter_aad
-from hub.privacy.models import LegalHold
+from hub.privacy import repository
 from hub.privacy.redact import redact
 from hub.search.repository import index_clues
 from hub.security.crypto import Cipher
@@ -49,10 +47,6 @@ class RetentionReport:
 
 def period_days(settings: Settings, channel: str) -> int:
     return int(settings.retention_channel_days.get(channel, settings.retention_days))
-
-
-def _held():
-    return select(LegalHold.clue_id).where(LegalHold.released_at.is_(None))
 
 
 def run_retention(hub: Hub, now: datetime | None = None) -> RetentionReport:
@@ -78,16 +72,7 @@ def run_retention(hub: Hub, now: datetime | None = None) -> RetentionReport:
 def _batch(session: Session, settings: Settings, cipher: Cipher, channel: str,
            cutoff: datetime, after: int, now: datetime,
            report: RetentionReport) -> tuple[int, bool]:
-    unpurged_raw = select(RawRecord.id).where(RawRecord.purged_at.is_(None))
-    carried = select(Handoff.clue_id).where(Handoff.reporter_enc.is_not(None))
-    clues = list(session.scalars(
-        select(Clue).where(
-            Clue.channel == channel, Clue.received_at < cutoff, Clue.id > after,
-            Clue.id.not_in(_held()),
-            or_(Clue.reporter_enc.is_not(None), Clue.reporter_phone_index.is_not(None),
-                Clue.reporter_id_index.is_not(None), Clue.raw_record_id.in_(unpurged_raw),
-                Clue.id.in_(carried)))
-        .order_by(Clue.id).limit(settings.retention_batch)))
+    clues = repository.retention_due(session, channel, cutoff, after, settings.retention_batch)
     for clue in clues:
         had_reporter = (clue.reporter_enc is not None or clue.reporter_phone_index is not None
                         or clue.reporter_id_index is not None)
@@ -137,9 +122,7 @@ def _redact_text(session: Session, clue: Clue, reporter: dict) -> int:
 
 def _forget_carried(session: Session, clue_id: int) -> int:
     """Hand-offs that carried the reporter to their receiver keep no copy; how many did."""
-    return session.execute(update(Handoff).where(Handoff.clue_id == clue_id,
-                                                 Handoff.reporter_enc.is_not(None))
-                           .values(reporter_enc=None)).rowcount
+    return repository.forget_carried_reporters(session, clue_id)
 
 
 def _anonymize(clue: Clue) -> None:
@@ -154,9 +137,8 @@ def _purge_raw_if_due(session: Session, settings: Settings, raw_id: int, now: da
     raw = session.get(RawRecord, raw_id)
     if raw is None or raw.purged_at is not None:
         return False
-    siblings = session.execute(select(Clue.id, Clue.channel, Clue.received_at)
-                               .where(Clue.raw_record_id == raw_id)).all()
-    held = set(session.scalars(_held().where(LegalHold.clue_id.in_([s.id for s in siblings]))))
+    siblings = repository.clues_of_raw(session, raw_id)
+    held = repository.held_among(session, [s.id for s in siblings])
     for s in siblings:
         if s.id in held or s.received_at >= now - timedelta(days=period_days(settings, s.channel)):
             return False
@@ -171,9 +153,7 @@ def _purge(raw: RawRecord, now: datetime) -> None:
 
 def _orphans(session: Session, cutoff: datetime, now: datetime, report: RetentionReport) -> None:
     """Raw records that never became a clue (refused bodies), past the default period."""
-    rows = list(session.scalars(select(RawRecord).where(
-        RawRecord.purged_at.is_(None), RawRecord.received_at < cutoff,
-        ~exists().where(Clue.raw_record_id == RawRecord.id))))
+    rows = repository.orphan_raw_records(session, cutoff)
     for raw in rows:
         _purge(raw, now)
         report.raw_purged += 1
@@ -184,8 +164,7 @@ def _orphans(session: Session, cutoff: datetime, now: datetime, report: Retentio
 
 def _count_held(session: Session, settings: Settings, now: datetime) -> int:
     n = 0
-    for channel, received in session.execute(
-            select(Clue.channel, Clue.received_at).where(Clue.id.in_(_held()))):
+    for channel, received in repository.held_clues_received(session):
         n += received < now - timedelta(days=period_days(settings, channel))
     return n
 

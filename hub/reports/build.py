@@ -11,16 +11,13 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from hub.db.models import Clue
-from hub.handoffs.models import Handoff
 from hub.intake.present import clue_no
 from hub.normalize.codes import load_divisions
 from hub.workdays import SHANGHAI
 
-from . import registry
+from . import registry, repository
 from .calendar import report_calendar
 from .figures import HANDOFF_KINDS, REGISTRY, TREND
 from .registry import Ctx, Value
@@ -38,8 +35,7 @@ def pinned(scope: Scope) -> Scope:
 def context(session: Session, scope: Scope) -> Ctx:
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        # Dozens of short queries: compiling each (JIT) costs more than it saves.
-        session.execute(text("SET LOCAL jit = off"))
+        repository.jit_off(session)  # dozens of short queries
     return Ctx(session, replace(scope, dialect=dialect), report_calendar(session))
 
 
@@ -133,17 +129,9 @@ def _plain(number: float) -> int | float:
 def _handoff_rows(ctx: Ctx, key: str) -> list[Any]:
     """The hand-offs behind a figure with what naming them needs (columns, not objects)."""
     figure = REGISTRY[key]
-    columns = (Handoff.number, Handoff.kind, Handoff.receiver_name, Handoff.due_on,
-               Handoff.replied_at, Clue.id, Clue.received_at, Clue.title, Clue.subjects)
-    query = select(*columns).join(Clue, Clue.id == Handoff.clue_id)
     if figure.members is not None:  # one query, however many there are
-        members = figure.members(ctx).subquery()
-        return list(ctx.session.execute(query.where(Handoff.id.in_(select(members.c.id)))))
-    ids = registry.ids(figure, ctx)
-    rows: list[Any] = []
-    for start in range(0, len(ids), 5000):
-        rows += list(ctx.session.execute(query.where(Handoff.id.in_(ids[start:start + 5000]))))
-    return rows
+        return repository.handoff_rows_of_members(ctx.session, figure.members(ctx))
+    return repository.handoff_rows(ctx.session, registry.ids(figure, ctx))
 
 
 def subject_name(subjects: list[Any] | None) -> str:

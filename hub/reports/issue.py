@@ -18,13 +18,13 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hub.db.models import Agency
 from hub.errors import NotFound
 
+from . import repository
 from .build import Progress, build, context, pinned
 from .calendar import report_calendar
 from .models import IssuedReport, ReportShare
@@ -101,8 +101,7 @@ def sha256(data: bytes) -> str:
 
 
 def next_version(session: Session, scope: Scope) -> int:
-    latest = session.scalar(select(func.max(IssuedReport.version)).where(
-        IssuedReport.period == scope.key, IssuedReport.area == (scope.region or "")))
+    latest = repository.latest_version(session, scope.key, scope.region or "")
     return (latest or 0) + 1
 
 
@@ -160,8 +159,7 @@ def issue_due(hub: Any, today: date) -> IssuedReport | None:
     with hub.uow(write=False) as uow:
         if today < first_working_day(uow.session, today.year, today.month):
             return None
-        if uow.session.scalar(select(IssuedReport.id).where(
-                IssuedReport.period == previous.key, IssuedReport.area == "")):
+        if repository.issued_exists(uow.session, previous.key, ""):
             return None
     try:
         return issue_apart(hub, previous, by="system", version=1)
@@ -170,19 +168,13 @@ def issue_due(hub: Any, today: date) -> IssuedReport | None:
 
 
 def issued_list(session: Session, agency_id: int | None = None) -> list[IssuedReport]:
-    query = select(IssuedReport).order_by(IssuedReport.period.desc(), IssuedReport.area,
-                                          IssuedReport.version.desc())
-    if agency_id is not None:
-        query = query.join(ReportShare, ReportShare.report_id == IssuedReport.id).where(
-            ReportShare.agency_id == agency_id)
-    return list(session.scalars(query))
+    return repository.issued_reports(session, agency_id)
 
 
 def get_issued(session: Session, report_id: int, agency_id: int | None = None) -> IssuedReport:
     row = session.get(IssuedReport, report_id)
-    if row is None or (agency_id is not None and not session.scalar(
-            select(ReportShare.id).where(ReportShare.report_id == report_id,
-                                         ReportShare.agency_id == agency_id))):
+    if row is None or (agency_id is not None
+                       and not repository.is_shared(session, report_id, agency_id)):
         raise NotFound("没有这份已印发的月报")
     return row
 
@@ -192,8 +184,7 @@ def share(session: Session, report_id: int, agency_id: int, by: str) -> bool:
     get_issued(session, report_id)
     if session.get(Agency, agency_id) is None:
         raise NotFound("没有这个协作单位")
-    if session.scalar(select(ReportShare.id).where(ReportShare.report_id == report_id,
-                                                   ReportShare.agency_id == agency_id)):
+    if repository.is_shared(session, report_id, agency_id):
         return False
     session.add(ReportShare(report_id=report_id, agency_id=agency_id, shared_by=by))
     session.flush()
@@ -204,9 +195,7 @@ def shares_of(session: Session, report_ids: list[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
     if not report_ids:
         return out
-    rows = session.execute(select(ReportShare.report_id, Agency.name)
-                           .join(Agency, Agency.id == ReportShare.agency_id)
-                           .where(ReportShare.report_id.in_(report_ids))).tuples()
+    rows = repository.share_names(session, report_ids)
     for report_id, name in rows:
         out.setdefault(report_id, []).append(name)
     return out

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, String, cast, distinct, func, select
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from hub.workdays import WorkCalendar
 
+from . import repository
 from .scope import Scope
 
 ALL = "all"
@@ -98,24 +99,15 @@ def _count_rows(figure: Figure, rows: list[Row]) -> tuple[dict[str, float], floa
 
 def _count_sql(figure: Figure, ctx: Ctx) -> tuple[dict[str, float], float]:
     assert figure.members is not None
-    sub = figure.members(ctx).subquery()
-    grp = cast(sub.c.grp, String)
-    if figure.measure == "sum":
-        measure = func.coalesce(func.sum(sub.c.amount), 0)
-    elif figure.unique_rows:
-        measure = func.count()
-    else:
-        measure = func.count(distinct(sub.c.id))
-    by_group = {str(g): _num(v) for g, v in ctx.session.execute(
-        select(grp, measure).group_by(grp))}
+    members = figure.members(ctx)
+    by_group = repository.group_counts(ctx.session, members, figure.measure, figure.unique_rows)
     if figure.measure == "sum":
         return by_group, float(sum(by_group.values()))
     if figure.total == "groups":
         return by_group, float(len(by_group))
     if figure.disjoint:
         return by_group, float(sum(by_group.values()))
-    total = ctx.session.scalar(select(func.count(distinct(sub.c.id))))
-    return by_group, float(total or 0)
+    return by_group, float(repository.distinct_member_count(ctx.session, members))
 
 
 def ids(figure: Figure, ctx: Ctx, group: str | None = None) -> list[int]:
@@ -124,11 +116,7 @@ def ids(figure: Figure, ctx: Ctx, group: str | None = None) -> list[int]:
         found = {i for g, i, _ in _python_rows(figure, ctx) if group is None or g == group}
         return sorted(found)
     assert figure.members is not None
-    sub = figure.members(ctx).subquery()
-    query = select(distinct(sub.c.id))
-    if group is not None:
-        query = query.where(cast(sub.c.grp, String) == group)
-    return sorted(ctx.session.scalars(query))
+    return repository.member_ids(ctx.session, figure.members(ctx), group)
 
 
 def _num(value: Any) -> float:

@@ -5,13 +5,15 @@ and the one database snapshot a report is read in. (The figures' own counting is
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, String, cast, distinct, func, select, text
 from sqlalchemy.orm import Session
 
 from hub.db.models import Agency, Clue
 from hub.handoffs.models import Handoff
 from hub.intake.present import clue_no
+from hub.reports.models import IssuedReport, ReportShare
 
 CHUNK = 5000
 
@@ -66,3 +68,91 @@ def record_numbers(session: Session, of: str, ids: list[int]) -> list[str]:
             out += list(session.scalars(select(Handoff.number).where(Handoff.id.in_(chunk))
                                         .order_by(Handoff.id)))
     return out
+
+
+def group_counts(session: Session, members: Select, measure: str,
+                 unique_rows: bool) -> dict[str, float]:
+    """A figure's value per group over its members (columns id, grp, amount): the sum of
+    `amount` when measure is "sum", else rows (unique_rows) or distinct ids."""
+    sub = members.subquery()
+    grp = cast(sub.c.grp, String)
+    if measure == "sum":
+        value = func.coalesce(func.sum(sub.c.amount), 0)
+    elif unique_rows:
+        value = func.count()
+    else:
+        value = func.count(distinct(sub.c.id))
+    return {str(g): float(v or 0) for g, v in session.execute(select(grp, value).group_by(grp))}
+
+
+def distinct_member_count(session: Session, members: Select) -> int:
+    sub = members.subquery()
+    return session.scalar(select(func.count(distinct(sub.c.id)))) or 0
+
+
+def member_ids(session: Session, members: Select, group: str | None = None) -> list[int]:
+    """The distinct ids of a figure's members (or one group's), ascending."""
+    sub = members.subquery()
+    query = select(distinct(sub.c.id))
+    if group is not None:
+        query = query.where(cast(sub.c.grp, String) == group)
+    return sorted(session.scalars(query))
+
+
+def jit_off(session: Session) -> None:
+    """PostgreSQL: a report is dozens of short queries, and compiling each (JIT) costs more
+    than it saves; for this transaction only."""
+    session.execute(text("SET LOCAL jit = off"))
+
+
+_HANDOFF_ROW = (Handoff.number, Handoff.kind, Handoff.receiver_name, Handoff.due_on,
+                Handoff.replied_at, Clue.id, Clue.received_at, Clue.title, Clue.subjects)
+
+
+def handoff_rows_of_members(session: Session, members: Select) -> list[Any]:
+    """The hand-offs among a figure's members (column `id`) with their clues, in one query."""
+    sub = members.subquery()
+    return list(session.execute(select(*_HANDOFF_ROW).join(Clue, Clue.id == Handoff.clue_id)
+                                .where(Handoff.id.in_(select(sub.c.id)))))
+
+
+def handoff_rows(session: Session, ids: list[int]) -> list[Any]:
+    """The hand-offs of the given ids with their clues (5,000 ids a query)."""
+    query = select(*_HANDOFF_ROW).join(Clue, Clue.id == Handoff.clue_id)
+    rows: list[Any] = []
+    for start in range(0, len(ids), 5000):
+        rows += list(session.execute(query.where(Handoff.id.in_(ids[start:start + 5000]))))
+    return rows
+
+
+# Issued reports and their shares (issue.py)
+
+def latest_version(session: Session, period: str, area: str) -> int | None:
+    return session.scalar(select(func.max(IssuedReport.version)).where(
+        IssuedReport.period == period, IssuedReport.area == area))
+
+
+def issued_exists(session: Session, period: str, area: str) -> bool:
+    return session.scalar(select(IssuedReport.id).where(
+        IssuedReport.period == period, IssuedReport.area == area).limit(1)) is not None
+
+
+def issued_reports(session: Session, agency_id: int | None = None) -> list[IssuedReport]:
+    """Issued reports, newest period first (those shared with the agency, when given)."""
+    query = select(IssuedReport).order_by(IssuedReport.period.desc(), IssuedReport.area,
+                                          IssuedReport.version.desc())
+    if agency_id is not None:
+        query = query.join(ReportShare, ReportShare.report_id == IssuedReport.id).where(
+            ReportShare.agency_id == agency_id)
+    return list(session.scalars(query))
+
+
+def is_shared(session: Session, report_id: int, agency_id: int) -> bool:
+    return session.scalar(select(ReportShare.id).where(ReportShare.report_id == report_id,
+                                                       ReportShare.agency_id == agency_id)) is not None
+
+
+def share_names(session: Session, report_ids: list[int]) -> list[tuple[int, str]]:
+    return list(session.execute(select(ReportShare.report_id, Agency.name)
+                                .join(Agency, Agency.id == ReportShare.agency_id)
+                                .where(ReportShare.report_id.in_(report_ids))).tuples())
