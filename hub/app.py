@@ -21,6 +21,7 @@ from hub.collect.endpoints import router as collect_router
 from hub.container import Hub
 from hub.contract.v1 import BatchSubmission, ClueSubmission
 from hub.correlate.endpoints import router as correlate_router
+from hub.correlate.pages import router as correlate_pages_router
 from hub.directory.endpoints import router as directory_router
 from hub.directory.pages import router as directory_pages_router
 from hub.documents.endpoints import router as documents_router
@@ -66,7 +67,8 @@ def create_app(hub: Hub) -> FastAPI:
     app.state.agency_guard = AgencyGuard(hub)
     app.state.keys = app.state.agency_guard.keys
     errors.install(app)
-    for router in (intake_router, notify_clues_router, collect_router, correlate_router, directory_router,
+    for router in (intake_router, notify_clues_router, collect_router, correlate_pages_router, correlate_router,
+                   directory_router,
                    directory_pages_router, route_pages_router, review_router, intake_pages_router,
                    review_pages_router, ops_router, handoffs_router, handoffs_office_router,
                    handoffs_pages_router, calendar_pages_router, notify_router, notify_pages_router,

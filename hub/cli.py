@@ -7,7 +7,6 @@ import sys
 import click
 
 from hub import log
-from hub.commands import echo_json, make_hub
 from hub.errors import ConfigError, HubError
 from hub.settings import get_settings
 
@@ -107,9 +106,7 @@ from hub.route import cli as route_cli  # noqa: E402
 from hub.search import cli as search_cli  # noqa: E402
 
 for _domain in (cli_admin, accounts_cli, agencies_cli, archive_cli,
-                audit_cli, calendar_cli, collect_cli,
+                audit_cli, calendar_cli, collect_cli, correlate_cli,
                 directory_cli, notify_cli, privacy_cli, reports_cli, route_cli, search_cli):
     for _command in _domain.COMMANDS:
         main.add_command(_command)
-# hub/correlate is being rewritten on another branch; its commands still register themselves.
-correlate_cli.register(main, make_hub, echo_json)

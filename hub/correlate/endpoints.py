@@ -1,20 +1,17 @@
-"""The office's operations on clusters: on a clue's page (forms) and as JSON for integrations.
+"""The office's operations on clusters as JSON for integrations.
 
-Pages post to `/office/clues/{number}/cluster/...` and come back to the clue's page; the API
-is `/api/v1/office/clues/{number}/cluster...` and `/api/v1/office/clusters/{id}/...` with the
-office session cookie and the `X-CSRF-Token` header (see hub.review.endpoints).
+`/api/v1/office/clues/{number}/cluster...` with the office session cookie and the
+`X-CSRF-Token` header (see hub.review.endpoints); the same operations as forms on a clue's
+page are in `pages.py`.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, Form, Header, Request
-from fastapi.responses import RedirectResponse
+from fastapi import APIRouter, Header
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.orm import Session
 
 from hub.accounts.service import OfficePrincipal
 from hub.api.deps import HubDep
@@ -23,92 +20,19 @@ from hub.correlate import service
 from hub.db.types import utcnow
 from hub.errors import FieldError, InvalidInput
 from hub.intake.present import OFFICE_ZONE, clue_no
-from hub.route.service import clue_id_of
-from hub.web.actions import act, actor, require_reviewer
-from hub.web.session import ApiUser, PageUser, check_csrf
+from hub.intake.service import clue_id_of
+from hub.web.actions import actor, require_reviewer
+from hub.web.session import ApiUser, check_csrf
 
-router = APIRouter()
-pages = APIRouter(prefix="/office/clues/{number}/cluster", include_in_schema=False)
-api = APIRouter(prefix="/api/v1/office", tags=["office 办公室"])
-_CLUSTER_NO = re.compile(r"^(?:线索组|组|#)?\s*(\d{1,12})$")
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
-
-def parse_target(text: str, session: Session) -> dict[str, int]:
-    """`XS-2026-000123` (a clue of the cluster) or `17` / `线索组17` (the cluster itself)."""
-    value = (text or "").strip()
-    if not value:
-        raise InvalidInput([FieldError(["into"], "请填写要并入的线索组编号或线索编号")])
-    if value.upper().startswith("XS-"):
-        return {"into_clue_id": clue_id_of(session, value.upper())}
-    match = _CLUSTER_NO.match(value)
-    if not match:
-        raise InvalidInput([FieldError(["into"], f"“{value}”既不是线索编号（如 XS-2026-000123）"
-                                                 "也不是线索组编号（如 17）")])
-    return {"into_cluster_id": int(match.group(1))}
+router = APIRouter(prefix="/api/v1/office", tags=["office 办公室"])
 
 
-def _checked(user: OfficePrincipal, token: str | None) -> None:
+def checked(user: OfficePrincipal, token: str | None) -> None:
     check_csrf(user, token)
     require_reviewer(user)
-
-
-# --- on the clue's page -------------------------------------------------------------------
-
-@pages.post("/merge")
-def merge_page(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
-               into: Annotated[str, Form()] = "") -> RedirectResponse:
-    _checked(user, csrf)
-
-    def run(session: Session) -> str:
-        clue_id = clue_id_of(session, number)
-        merged = service.merge_clue(session, clue_id=clue_id, actor=actor(user), now=utcnow(),
-                                    **parse_target(into, session))
-        return f"已并入线索组 {merged.id}（共 {len(merged.members)} 条线索）"
-
-    return act(hub, f"/office/clues/{number}", run)
-
-
-@pages.post("/detach")
-def detach_page(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
-                reason: Annotated[str, Form()] = "") -> RedirectResponse:
-    _checked(user, csrf)
-
-    def run(session: Session) -> str:
-        cluster_id = service.detach(session, clue_id=clue_id_of(session, number),
-                                    actor=actor(user), now=utcnow(), reason=reason.strip() or None)
-        return f"已将本线索移出线索组 {cluster_id}"
-
-    return act(hub, f"/office/clues/{number}", run)
-
-
-@pages.post("/split")
-async def split_page(number: str, request: Request, user: PageUser,
-                     hub: HubDep) -> RedirectResponse:
-    form = await request.form()
-    _checked(user, str(form.get("csrf") or ""))
-    ids = [int(v) for v in form.getlist("member") if str(v).isdigit()]
-
-    def run(session: Session) -> str:
-        made = service.split(session, clue_ids=ids, actor=actor(user), now=utcnow())
-        return f"已将 {len(made.members)} 条线索拆分为新线索组 {made.id}"
-
-    return act(hub, f"/office/clues/{number}", run)
-
-
-@pages.post("/lead")
-def lead_page(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
-              lead: Annotated[int, Form()]) -> RedirectResponse:
-    _checked(user, csrf)
-
-    def run(session: Session) -> str:
-        cluster_id = service.cluster_of_clue(session, clue_id=clue_id_of(session, number))
-        if cluster_id is None:
-            raise InvalidInput([FieldError(["lead"], "本线索不在任何线索组中")])
-        service.set_lead(session, cluster_id=cluster_id, clue_id=lead, actor=actor(user),
-                         now=utcnow())
-        return f"已设为线索组 {cluster_id} 的主线索"
-
-    return act(hub, f"/office/clues/{number}", run)
 
 
 # --- JSON ---------------------------------------------------------------------------------
@@ -160,7 +84,7 @@ def _panel(hub: Any, clue_id: int) -> dict[str, Any]:
 
 def _api_change(hub: Any, user: OfficePrincipal, token: str | None, number: str,
                 change: Any) -> JSONResponse:
-    _checked(user, token)
+    checked(user, token)
     with hub.uow() as uow:
         clue_id = clue_id_of(uow.session, number)
         change(uow.session, clue_id)
@@ -168,14 +92,14 @@ def _api_change(hub: Any, user: OfficePrincipal, token: str | None, number: str,
     return JSONResponse(_panel(hub, clue_id))
 
 
-@api.get("/clues/{number}/cluster", summary="线索所在的线索组：各渠道线索、主线索、关联理由")
+@router.get("/clues/{number}/cluster", summary="线索所在的线索组：各渠道线索、主线索、关联理由")
 def cluster_api(number: str, user: ApiUser, hub: HubDep) -> JSONResponse:
     with hub.uow(write=False) as uow:
         clue_id = clue_id_of(uow.session, number)
     return JSONResponse(_panel(hub, clue_id))
 
 
-@api.post("/clues/{number}/cluster/merge", summary="把本线索所在线索组并入另一线索组")
+@router.post("/clues/{number}/cluster/merge", summary="把本线索所在线索组并入另一线索组")
 def merge_api(number: str, body: MergeIn, user: ApiUser, hub: HubDep,
               x_csrf_token: str | None = Header(None)) -> JSONResponse:
     def change(session: Session, clue_id: int) -> None:
@@ -190,7 +114,7 @@ def merge_api(number: str, body: MergeIn, user: ApiUser, hub: HubDep,
     return _api_change(hub, user, x_csrf_token, number, change)
 
 
-@api.post("/clues/{number}/cluster/detach", summary="把本线索移出其线索组")
+@router.post("/clues/{number}/cluster/detach", summary="把本线索移出其线索组")
 def detach_api(number: str, body: DetachIn, user: ApiUser, hub: HubDep,
                x_csrf_token: str | None = Header(None)) -> JSONResponse:
     def change(session: Session, clue_id: int) -> None:
@@ -200,10 +124,10 @@ def detach_api(number: str, body: DetachIn, user: ApiUser, hub: HubDep,
     return _api_change(hub, user, x_csrf_token, number, change)
 
 
-@api.post("/clues/{number}/cluster/split", summary="把所选线索从本线索组拆分为新线索组")
+@router.post("/clues/{number}/cluster/split", summary="把所选线索从本线索组拆分为新线索组")
 def split_api(number: str, body: SplitIn, user: ApiUser, hub: HubDep,
               x_csrf_token: str | None = Header(None)) -> JSONResponse:
-    _checked(user, x_csrf_token)
+    checked(user, x_csrf_token)
     with hub.uow() as uow:
         clue_id_of(uow.session, number)
         ids = [clue_id_of(uow.session, n) for n in body.clues]
@@ -212,7 +136,7 @@ def split_api(number: str, body: SplitIn, user: ApiUser, hub: HubDep,
     return JSONResponse(_panel(hub, made.members[0]))
 
 
-@api.post("/clues/{number}/cluster/lead", summary="设定本线索组的主线索")
+@router.post("/clues/{number}/cluster/lead", summary="设定本线索组的主线索")
 def lead_api(number: str, body: LeadIn, user: ApiUser, hub: HubDep,
              x_csrf_token: str | None = Header(None)) -> JSONResponse:
     def change(session: Session, clue_id: int) -> None:
@@ -223,7 +147,3 @@ def lead_api(number: str, body: LeadIn, user: ApiUser, hub: HubDep,
                          actor=actor(user), now=utcnow())
 
     return _api_change(hub, user, x_csrf_token, number, change)
-
-
-router.include_router(pages)
-router.include_router(api)

@@ -19,6 +19,7 @@ from hub.correlate.decide import WINDOW_DAYS
 from hub.correlate.index import Entry
 from hub.correlate.link import Plan, apply, plan
 from hub.correlate.profile import build_profile, index_keys
+from hub.db import tasks  # the sweeper wakes the task give_up creates
 from hub.db.models import Clue
 
 PENDING_REVIEW = "pending_review"
@@ -90,8 +91,6 @@ class CorrelateStage:
         """Correlation is an aid: a clue it fails on still goes on to review, uncorrelated."""
         self._move_on(session, [ref_id], now)
         if self.next_stage:
-            from hub.pipeline import tasks  # the sweeper wakes the task it creates
-
             tasks.create(session, self.next_stage, [ref_id], now)
         clusters.record(session, [clusters.event(ref_id, "correlate_failed", clusters.SYSTEM,
                                                  now, error=error)])

@@ -18,13 +18,13 @@ from sqlalchemy.orm import Session
 
 from hub import log
 from hub.container import Hub
+from hub.db import tasks
 from hub.db.models import Clue
+from hub.db.tasks import FIRST_STAGE
 from hub.db.types import utcnow
 from hub.intake import repository
 from hub.intake.present import clue_json
 from hub.intake.service import ItemOutcome, Received
-from hub.pipeline import tasks
-from hub.pipeline.stages import FIRST_STAGE
 
 Key = tuple[int, str]  # (agency_id, source_ref)
 # Runs inside the transaction, just before its commit, with the outcomes it will commit

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -46,6 +47,10 @@ def insert_clues(session: Session, rows: list[dict[str, Any]]) -> list[int]:
 def get_clue(session: Session, agency_id: int, clue_id: int) -> Clue | None:
     clue = session.get(Clue, clue_id)
     return clue if clue is not None and clue.agency_id == agency_id else None
+
+
+def clue_received_at(session: Session, clue_id: int) -> datetime | None:
+    return session.execute(select(Clue.received_at).where(Clue.id == clue_id)).scalar()
 
 
 def clue_by_id(session: Session, clue_id: int) -> Clue | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from pydantic import ValidationError
@@ -16,11 +16,16 @@ from pydantic import ValidationError
 from hub.contract import jsonbody
 from hub.contract.messages import body_error, field_errors, nul_errors
 from hub.contract.v1 import BatchSubmission, ClueSubmission
-from hub.errors import FieldError
+from hub.errors import FieldError, NotFound
+from hub.intake import repository
+from hub.intake.present import parse_clue_no
 from hub.normalize.codes import mask_id_number, mask_name, mask_phone
 from hub.security.blind import id_index, phone_index
 from hub.security.crypto import Cipher
 from hub.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @dataclass
@@ -174,3 +179,12 @@ def clue_row(cipher: Cipher, agency_id: int, item: ClueSubmission,
             "anonymous": reporter.anonymous,
         },
     }
+
+
+def clue_id_of(session: Session, number: str) -> int:
+    """`XS-2026-000123` → 123, checking that such a clue exists."""
+    parsed = parse_clue_no(number.strip())
+    received_at = repository.clue_received_at(session, parsed[1]) if parsed else None
+    if parsed is None or received_at is None or received_at.year != parsed[0]:
+        raise NotFound(f"没有找到线索 {number}（编号形如 XS-2026-000123）")
+    return parsed[1]

@@ -12,7 +12,10 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from hub.db.tasks import FIRST_STAGE
 from hub.settings import Settings
+
+__all__ = ["FIRST_STAGE", "STAGE_NAMES", "Stage", "StageFailed", "pipeline"]
 
 
 class StageFailed(Exception):
@@ -58,7 +61,4 @@ def pipeline(settings: Settings) -> dict[str, Stage]:
     return {name: unit for name in STAGE_NAMES}
 
 
-STAGE_NAMES = ("normalize", "correlate", "route")
-
-
-FIRST_STAGE = "normalize"
+STAGE_NAMES = (FIRST_STAGE, "correlate", "route")

@@ -6,15 +6,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from hub.db.models import Task
+from hub.db.tasks import DONE, FAILED, PENDING, RUNNING, create
 
-PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
+__all__ = ["DONE", "FAILED", "PENDING", "RUNNING", "Claimed", "create"]
 _TASKS = Task.__table__
-# Core, not the ORM's bulk insert: one multi-row INSERT … RETURNING.
-_CREATE = insert(_TASKS).returning(_TASKS.c.id, sort_by_parameter_order=True)
 
 
 @dataclass(frozen=True)
@@ -22,17 +21,6 @@ class Claimed:
     task_id: int
     ref_id: int
     attempts: int
-
-
-def create(session: Session, stage: str, ref_ids: list[int], now: datetime) -> list[int]:
-    if not ref_ids:
-        return []
-    rows = [
-        {"stage": stage, "ref_id": ref, "state": PENDING, "attempts": 0, "created_at": now,
-         "available_at": now, "published_at": now}
-        for ref in ref_ids
-    ]
-    return list(session.connection().execute(_CREATE, rows).scalars())
 
 
 def claim(session: Session, task_ids: list[int], worker: str, now: datetime) -> list[Claimed]:

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from hub import audit, log
 from hub.db.types import utcnow
 from hub.errors import Conflict, NotFound
-from hub.intake.present import clue_no, parse_clue_no
+from hub.intake.present import clue_no
+from hub.intake.service import clue_id_of as clue_id_of  # the clue a number names
 from hub.route import repository
 from hub.route.evaluate import CompiledRuleSet, compile_rule_set
 from hub.route.language import ACTION_LABELS, RuleSet
@@ -171,15 +172,6 @@ def proposal_for(session: Session, clue_id: int) -> ProposalView | None:
     return ProposalView(row.clue_id, clue_no(row.clue_id, received_at), row.rule_set_version,
                         row.rule_id, row.rule_name, row.action, row.target, row.reason,
                         list(row.matched or []), row.created_at)
-
-
-def clue_id_of(session: Session, number: str) -> int:
-    """`XS-2026-000123` → 123, checking that such a clue exists."""
-    parsed = parse_clue_no(number.strip())
-    received_at = repository.clue_received_at(session, parsed[1]) if parsed else None
-    if parsed is None or received_at is None or received_at.year != parsed[0]:
-        raise NotFound(f"没有找到线索 {number}（编号形如 XS-2026-000123）")
-    return parsed[1]
 
 
 def rules_in_force(session: Session) -> list[tuple[str, str]]:
