@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test soak-ci setup fonts system-deps lint schemas bench bench-ingest report-preview clean
 
-run: setup fonts ## set everything up and run the hub on http://127.0.0.1:$${HUB_PORT:-8000} (SQLite + embedded queue), with the six partner simulators
+run: setup fonts ## set everything up and run the hub on http://127.0.0.1:$${HUB_PORT:-8000} (SQLite + embedded queue), with the seven partner simulators
 	$(BIN)/hub keys init
 	$(BIN)/hub run --with-simulators
 
