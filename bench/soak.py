@@ -386,7 +386,9 @@ class Soak:
                 if name in WEBHOOKS:
                     set_webhook(uow.session, agency.id, f"{self.receiver.url}/{WEBHOOKS[name]}",
                                 utcnow())
-            add_user(uow.session, username="soak", display_name="压测科员", role="reviewer",
+            # a section head: referrals and declines take effect at once (a reviewer's wait
+            # for approval, HUB_DECISION_APPROVAL_KINDS), so the soak's hand-offs include them
+            add_user(uow.session, username="soak", display_name="压测科长", role="section_head",
                      password=PASSWORD)
             uow.commit()
         self.partner.wait_ready()
