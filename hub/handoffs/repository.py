@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from datetime import datetime
 
-import orjson
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hub.contract.cursor import decode_cursor, encode_cursor
 from hub.db.models import Agency, Clue
+from hub.db.paging import page_by_change
 from hub.directory.models import Body
-from hub.errors import FieldError, InvalidInput, NotFound
+from hub.errors import NotFound
 
 from .models import Handoff, HandoffAttachment, HandoffEvent, HandoffReply, HandoffReplyPerson
 from .numbers import parse_handoff_no
@@ -45,29 +45,11 @@ def inbox(session: Session, agency_id: int, *, states: list[str] | None = None,
     query = select(Handoff).where(Handoff.agency_id == agency_id)
     if states:
         query = query.where(Handoff.state.in_(states))
-    if updated_since is not None:
-        query = query.where(Handoff.updated_at >= updated_since)
-    if cursor:
-        at, last_id = decode_cursor(cursor)
-        query = query.where(tuple_(Handoff.updated_at, Handoff.id) > tuple_(at, last_id))
-    rows = list(session.scalars(query.order_by(Handoff.updated_at, Handoff.id).limit(limit + 1)))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return InboxPage(rows, encode_cursor(rows[-1]) if more and rows else None)
+    rows, last = page_by_change(session, query, Handoff, updated_since=updated_since,
+                                after=decode_cursor(cursor) if cursor else None, limit=limit)
+    return InboxPage(rows, encode_cursor(last.updated_at, last.id) if last else None)
 
 
-def encode_cursor(handoff: Handoff) -> str:
-    key = [handoff.updated_at.isoformat(), handoff.id]
-    return base64.urlsafe_b64encode(orjson.dumps(key)).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        at, last_id = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        return datetime.fromisoformat(at), int(last_id)
-    except (ValueError, TypeError, orjson.JSONDecodeError):
-        raise InvalidInput([FieldError(["query", "cursor"],
-                                       "翻页游标（cursor）无效，请使用上一页返回的 next_cursor")]) from None
 
 
 def for_clue(session: Session, clue_id: int) -> list[Handoff]:

@@ -4,18 +4,17 @@ outbox reads to share it (clue events past a cursor, the verified reply)."""
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from datetime import datetime
 
-import orjson
-from sqlalchemy import delete, func, or_, select, tuple_, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from hub.accounts.models import OfficeUser
+from hub.contract.cursor import decode_cursor, encode_cursor
 from hub.db.models import Agency, Clue, ClueEvent
-from hub.errors import FieldError, InvalidInput
+from hub.db.paging import page_by_change
 from hub.handoffs.models import Handoff, HandoffEvent, HandoffReply
 from hub.notify.models import (
     AgencyWebhook,
@@ -41,29 +40,11 @@ def sent_clues(session: Session, agency_id: int, *, updated_since: datetime | No
                cursor: str | None = None, limit: int = 50) -> CluePage:
     """The agency's own clues in (updated_at, id) order; the cursor is opaque to callers."""
     query = select(Clue).where(Clue.agency_id == agency_id)
-    if updated_since is not None:
-        query = query.where(Clue.updated_at >= updated_since)
-    if cursor:
-        at, last_id = decode_cursor(cursor)
-        query = query.where(tuple_(Clue.updated_at, Clue.id) > tuple_(at, last_id))
-    rows = list(session.scalars(query.order_by(Clue.updated_at, Clue.id).limit(limit + 1)))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return CluePage(rows, encode_cursor(rows[-1]) if more and rows else None)
+    rows, last = page_by_change(session, query, Clue, updated_since=updated_since,
+                                after=decode_cursor(cursor) if cursor else None, limit=limit)
+    return CluePage(rows, encode_cursor(last.updated_at, last.id) if last else None)
 
 
-def encode_cursor(clue: Clue) -> str:
-    key = [clue.updated_at.isoformat(), clue.id]
-    return base64.urlsafe_b64encode(orjson.dumps(key)).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        at, last_id = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        return datetime.fromisoformat(at), int(last_id)
-    except (ValueError, TypeError, orjson.JSONDecodeError):
-        raise InvalidInput([FieldError(["query", "cursor"],
-                                       "翻页游标（cursor）无效，请使用上一页返回的 next_cursor")]) from None
 
 
 def last_decision(session: Session, clue_id: int) -> Decision | None:
