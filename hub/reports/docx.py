@@ -14,35 +14,23 @@ from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm
+
+from hub.documents.render import BODY_FONT, TITLE_FONT, east_asian
 
 from .charts import charts
 
-BODY_FONT = "仿宋_GB2312"
 HEADING_FONT = "黑体"
-TITLE_FONT = "方正小标宋简体"
 OVERDUE_SHOWN = 30  # the longest overdue; the ledger lists every one
 
 
-def _east_asian(run_or_style: Any, name: str, size: float | None = None) -> None:
-    font = run_or_style.font
-    font.name = name
-    if size:
-        font.size = Pt(size)
-    rpr = run_or_style.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.append(fonts)
-    for attr in ("w:eastAsia", "w:ascii", "w:hAnsi"):
-        fonts.set(qn(attr), name)
 
 
 def _para(doc: Any, text: str, font: str = BODY_FONT, size: float = 14, bold: bool = False,
           align: Any = None) -> Any:
     p = doc.add_paragraph()
     run = p.add_run(text)
-    _east_asian(run, font, size)
+    east_asian(run, font, size)
     run.bold = bold
     if align is not None:
         p.alignment = align
@@ -56,9 +44,9 @@ def _heading(doc: Any, text: str) -> None:
 def _page_number_footer(section: Any) -> None:
     p = section.footer.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _east_asian(p.add_run("第 "), BODY_FONT, 10.5)
+    east_asian(p.add_run("第 "), BODY_FONT, 10.5)
     run = p.add_run()
-    _east_asian(run, BODY_FONT, 10.5)
+    east_asian(run, BODY_FONT, 10.5)
     for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
         if kind:
             el = OxmlElement("w:fldChar")
@@ -68,7 +56,7 @@ def _page_number_footer(section: Any) -> None:
             el.set(qn("xml:space"), "preserve")
             el.text = text
         run._r.append(el)
-    _east_asian(p.add_run(" 页"), BODY_FONT, 10.5)
+    east_asian(p.add_run(" 页"), BODY_FONT, 10.5)
 
 
 def _table(doc: Any, header: list[str], rows: list[list[Any]]) -> None:
@@ -86,7 +74,7 @@ def _table(doc: Any, header: list[str], rows: list[list[Any]]) -> None:
 def _cell_text(cell: Any, text: str, bold: bool = False) -> None:
     p = cell.paragraphs[0]
     run = p.add_run(text)
-    _east_asian(run, BODY_FONT, 10.5)
+    east_asian(run, BODY_FONT, 10.5)
     run.bold = bold
 
 
@@ -116,7 +104,7 @@ def _figure_rows(f: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
 def write_docx(report: dict[str, Any], path: Path | IO[bytes]) -> Path | IO[bytes]:
     doc = Document()
     normal = doc.styles["Normal"]
-    _east_asian(normal, BODY_FONT, 14)
+    east_asian(normal, BODY_FONT, 14)
     section = doc.sections[0]
     section.left_margin = section.right_margin = Cm(2.6)
     _cover(doc, report)
