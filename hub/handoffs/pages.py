@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from hub.api.deps import HubDep
 from hub.contract.messages import field_errors
-from hub.errors import HubError
+from hub.errors import FieldError, HubError, InvalidInput
 from hub.handoffs import office, repository
 from hub.handoffs.endpoints import attachment_response
 from hub.handoffs.kinds import KIND_LABELS
@@ -66,8 +66,14 @@ register_event_labels({f"handoff.{action}": f"移交：{label}" for action, labe
 def list_page(request: Request, user: PageUser, hub: HubDep) -> HTMLResponse:
     office.require_see(user)
     params = request.query_params
+    due = (params.get("due") or "").strip()
+    if due and not (due.isdigit() and 1 <= int(due) <= 60):
+        raise InvalidInput([FieldError(["due"], "到期天数应为 1 至 60 的工作日数")])
     f = repository.OfficeFilter(params.get("state", "open") or None, params.get("kind") or None,
-                                params.get("receiver") or None)
+                                params.get("receiver") or None, to=params.get("to") or None,
+                                subject=params.get("subject") or None,
+                                overdue=params.get("overdue") == "1",
+                                due_within=int(due) if due else None)
     with hub.uow(write=False) as uow:
         rows = office.listing(uow.session, f)
     return templates.TemplateResponse(request, "handoffs.html", {

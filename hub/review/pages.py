@@ -60,7 +60,7 @@ def _ip(request: Request) -> str | None:
 
 
 def _safe_next(value: str | None) -> str:
-    return value if value and value.startswith("/office") and "//" not in value else "/office/queue"
+    return value if value and value.startswith("/office") and "//" not in value else "/office/"
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -76,7 +76,7 @@ def login_page(request: Request, next: str | None = None, error: str | None = No
 @router.post("/login")
 def login(request: Request, hub: HubDep, username: Annotated[str, Form()],
           password: Annotated[str, Form()], csrf: Annotated[str, Form()],
-          next: Annotated[str, Form()] = "/office/queue") -> RedirectResponse:
+          next: Annotated[str, Form()] = "/office/") -> RedirectResponse:
     if not secrets.compare_digest(csrf, request.cookies.get(LOGIN_CSRF, "")):
         return _back_to_login(next, "页面已过期，请重新登录")
     try:
@@ -115,12 +115,6 @@ def logout(request: Request, user: PageUser, hub: HubDep, csrf: Annotated[str, F
     response = RedirectResponse("/office/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
-
-
-@router.get("", include_in_schema=False)
-@router.get("/", include_in_schema=False)
-def home() -> RedirectResponse:
-    return RedirectResponse("/office/queue", status_code=303)
 
 
 def _filter(params, status: str | None = "pending_review") -> repository.QueueFilter:  # noqa: ANN001

@@ -16,7 +16,7 @@ def login(page, base: str, username: str) -> None:
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r"/office/queue"))
+    page.wait_for_url(re.compile(r"/office/(?!login)"))
 
 
 def test_section_head_asks_leader_approves_then_the_identity_shows(office, hub):

@@ -94,7 +94,7 @@ GET    /docs/oauth2-redirect                                         ok     ok  
 GET    /healthz                                                      ok     ok       ok       ok       ok           ok     ok      ok     ok
 GET    /metrics                                                      ok     ok       ok       ok       ok           ok     ok      ok     ok
 GET    /office                                                       ok     ok       ok       ok       ok           ok     ok      ok     ok
-GET    /office/                                                      ok     ok       ok       ok       ok           ok     ok      ok     ok
+GET    /office/                                                      deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /office/archive                                               deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /office/archive/{number}                                      deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /office/archive/{number}/export                               deny   deny     deny     ok       ok           ok     ok      ok     deny
@@ -179,8 +179,8 @@ GET    /redoc                                                        ok     ok  
 """
 # Notes on the policy: /metrics carries counts only, never a clue or a name; put it behind
 # the reverse proxy's allow-list in production. Auditors and administrators may read the
-# queue and clues (masked) but never decide. /office redirects everyone to the queue, whose
-# own line says who gets in. GET /api/v1/keys is the hub's public key, public on purpose.
+# queue and clues (masked) but never decide. /office redirects everyone to /office/, the overview
+# (工作台), which every office role opens (each sees the figures of the lists it may open). GET /api/v1/keys is the hub's public key, public on purpose.
 # Partner agencies: only their own clues (B's list of sent clues shows nothing of A's) and
 # inbox (another agency's hand-off is `hidden`, its inbox lists nothing of A's) and reports shared with them (JSON only; figures' records never).
 # Hand-offs: reviewers, section heads and leaders work them; auditors read them (and their
