@@ -25,6 +25,7 @@ from hub.handoffs.schemas import (
 )
 from hub.handoffs.states import ACTION_LABELS, LABELS, TRANSITIONS, IllegalTransition, next_state
 from hub.intake.present import clue_no
+from hub.web.actors import actor_names
 from hub.web.session import PageUser, check_csrf
 from hub.web.templating import (
     add_template_folder,
@@ -86,8 +87,9 @@ def handoff_page(request: Request, number: str, user: PageUser, hub: HubDep) -> 
     office.require_see(user)
     with hub.uow(write=False) as uow:
         v = office.view(uow.session, number)
+        actors = actor_names(uow.session)
     return templates.TemplateResponse(request, "handoff.html", {
-        "user": user, "v": v, "h": v.handoff, "message": request.query_params.get("message"),
+        "user": user, "v": v, "h": v.handoff, "actors": actors, "message": request.query_params.get("message"),
         "error": request.query_params.get("error")})
 
 

@@ -25,6 +25,7 @@ from hub.review.decisions import KINDS, STATUS_LABELS, DecisionRequest
 from hub.route.service import clue_id_of, rules_in_force
 from hub.search.present import mark, mark_snippet
 from hub.web.actions import act, actor, error_text, require_reviewer
+from hub.web.actors import actor_names
 from hub.web.session import SESSION_COOKIE, PageUser, check_csrf, cookie_secure
 from hub.web.templating import (
     add_template_folder,
@@ -188,6 +189,7 @@ def _clue(request: Request, number: str, user, hub, *, form: dict | None = None,
         names = repository.user_names(uow.session)
         ids = {u.id: u for u in repository.reviewers(uow.session)}
         people = accounts_names(uow.session)
+        actors = actor_names(uow.session)
         audit.record(uow.session, actor=audit.user_actor(user), action="clue.viewed",
                      target=f"clue:{view.clue.id}", via="page", ip=_ip(request),
                      after={"raw_record": view.raw.id, "shown": "masked"})
@@ -197,7 +199,7 @@ def _clue(request: Request, number: str, user, hub, *, form: dict | None = None,
         "subjects": directory.subject_rows(view.clue.subjects),
         "form": {**proposed, **(form or {})}, "proposed": proposed,
         "waiting": waiting, "owner": people.get(owner.user_id) if owner else None,
-        "names": names, "people": people, "reviewers": list(ids.values()),
+        "names": names, "people": people, "actors": actors, "reviewers": list(ids.values()),
         "approval_kinds": hub.settings.decision_approval_kinds,
         "message": message, "error": error}, status_code=status_code)
 
