@@ -310,7 +310,29 @@ register_event_labels({
     "decision.proposed": "提出决定，待科长审批", "decision.approved": "科长批准决定",
     "decision.returned": "科长退回决定", "owner.assigned": "分配承办人", "owner.taken": "承办",
     "note": "内部备注", "handoff_owner.assigned": "分配移交承办人",
+    "handoff_owner.taken": "承办移交",
 })
+
+
+def handoff_owner(request: Request, handoff) -> service.HandoffOwnerView:  # noqa: ANN001
+    """For a hand-off's page (hub.handoffs knows nothing of owners): its 承办人 and whom a
+    section head may assign."""
+    with request.app.state.hub.uow(write=False) as uow:
+        return service.handoff_owner_view(uow.session, handoff.id, handoff.clue_id)
+
+
+register_globals(handoff_owner=handoff_owner)
+
+
+@router.post("/handoffs/{number}/owner")
+def set_handoff_owner(request: Request, number: str, user: PageUser, hub: HubDep,
+                      csrf: Annotated[str, Form()],
+                      owner: Annotated[str, Form()] = "") -> RedirectResponse:
+    """A section head assigns the hand-off (承办人); a reviewer takes it."""
+    check_csrf(user, csrf)
+    target = int(owner) if owner.isdigit() else None
+    return act(hub, f"/office/handoffs/{number}", lambda session: "移交承办人：" + (
+        service.assign_handoff_owner(session, user, number, target, "page", ip=_ip(request))))
 
 
 def _clue_id(number: str) -> int:

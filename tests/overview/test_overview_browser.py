@@ -253,3 +253,34 @@ def test_each_role_sees_the_figures_it_may_follow(browser, world):
             assert answer.status == 200, href
             assert _rows_of(page) == int(number), href
         page.context.close()
+
+
+def test_a_section_head_assigns_a_hand_off_and_a_reviewer_takes_one(browser, world):
+    base = world["base"]
+    wang = _page(browser, 1366)
+    _log_in(wang, base, "wang")
+    wang.goto(f"{base}/office/handoffs?overdue=1")
+    wang.get_by_role("link", name=re.compile(r"JB-\d{4}-\d+")).first.click()
+    assert "承办人：未分配" in wang.locator(".owner").inner_text()
+    wang.get_by_label("分配给").select_option(label="李科员（科员）")
+    wang.get_by_role("button", name="分配").click()
+    assert "移交承办人：李科员" in wang.get_by_role("status").first.inner_text()
+    assert "承办人：李科员" in wang.locator(".owner").inner_text()
+    assert_accessible(wang)
+    number = wang.locator(".meta .badge").first.inner_text()
+    wang.get_by_role("link", name=re.compile(r"查看线索")).click()
+    assert f"分配移交承办人（王科长）：李科员（{number} {COMMISSION}）" in \
+        wang.locator(".history").inner_text()
+    wang.context.close()
+
+    li = _page(browser, 390)
+    _log_in(li, base, "li")
+    li.goto(f"{base}/office/handoffs?due=3")
+    li.get_by_role("link", name=re.compile(r"JB-\d{4}-\d+")).first.click()
+    assert li.get_by_label("分配给").count() == 0  # a reviewer takes, never assigns
+    li.get_by_role("button", name="由我承办").click()
+    assert "承办人：李科员" in li.locator(".owner").inner_text()
+    assert_fits(li)
+    assert_accessible(li)
+    _clean(li)
+    li.context.close()

@@ -151,6 +151,7 @@ GET    /office/handoffs/{number}                                     deny   deny
 POST   /office/handoffs/{number}/action                              deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /office/handoffs/{number}/attachments/{attachment_id}         deny   deny     deny     ok       ok           ok     ok      deny   deny
 POST   /office/handoffs/{number}/reply                               deny   deny     deny     ok       ok           ok     deny    deny   deny
+POST   /office/handoffs/{number}/owner                               deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /office/login                                                 ok     ok       ok       ok       ok           ok     ok      ok     ok
 POST   /office/login                                                 ok     ok       ok       ok       ok           ok     ok      ok     ok
 POST   /office/logout                                                deny   deny     deny     ok       ok           ok     ok      ok     deny
@@ -212,7 +213,7 @@ NOT_ALLOWED_NOTICES = ("只有科员、科长和领导可以研判线索", "只�
                        "只有管理员可以调整工作日历", "只有管理员、科长和领导可以查看和重发推送",
                        "只有审计人员可以查看审计记录", "只有科员、科长和领导可以办理回头看",
                        "只有科员、科长、领导和审计人员可以查看回头看", "须先提出申请并经领导批准",
-                       "只有科长和领导经批准后可以查看反映人身份")
+                       "只有科长和领导经批准后可以查看反映人身份", "只有科员、科长和领导可以承办移交")
 PASSWORD = "matrix-password-1"
 RECEIPT = "已收到来电，正在核实".encode()
 ATTACHMENT = {"filename": "来电记录.txt", "media_type": "text/plain", "size": len(RECEIPT),
@@ -495,6 +496,7 @@ def _form(world: World, caller: Caller, path: str, url: str) -> dict:
         "/office/reveals/{request_id}/decide": {"decision": "approve", "note": "同意"},
         "/office/clues/{number}/hold": {"action": "place", "reason": "诉讼保全"},
         "/office/clues/{number}/owner": {"owner": ""},
+        "/office/handoffs/{number}/owner": {"owner": ""},
         "/office/clues/{number}/notes": {"note": "矩阵测试备注"},
         "/office/approvals/{proposal_id}/return": {"note": "请补充材料"},
         "/office/reports/issue": {"period": "2026-09"},
