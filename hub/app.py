@@ -35,6 +35,8 @@ from hub.handoffs.pages import router as handoffs_pages_router
 from hub.intake.endpoints import router as intake_router
 from hub.intake.pages import router as intake_pages_router
 from hub.intake.recorder import GroupWriter
+from hub.meetings.endpoints import router as meetings_router
+from hub.meetings.pages import router as meetings_pages_router
 from hub.notify import owners
 from hub.notify.endpoints import clues_router as notify_clues_router
 from hub.notify.endpoints import router as notify_router
@@ -75,7 +77,7 @@ def create_app(hub: Hub) -> FastAPI:
                    privacy_router, privacy_pages_router, ops_pages_router, reports_router,
                    reports_pages_router, admin_pages_router, followups_router,
                    followups_pages_router, documents_router, documents_pages_router,
-                   archive_pages_router):
+                   archive_pages_router, meetings_router, meetings_pages_router):
         app.include_router(router)
     app.mount("/office/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(bodies.BodyGate, api=app, settings=hub.settings)
