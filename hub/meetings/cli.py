@@ -18,7 +18,11 @@ def meeting() -> None:
 @meeting.command("create")
 @click.option("--month", "period", required=True, help="会议所议月份，YYYY-MM，例如 2026-11")
 @click.option("--agency", "agencies", multiple=True, help="参会单位的名称或编号（可重复）")
-def meeting_create(period: str, agencies: tuple[str, ...]) -> None:
+@click.option("--date", "held_on", type=click.DateTime(["%Y-%m-%d"]), help="会议日期，YYYY-MM-DD")
+@click.option("--place", help="会议地点")
+@click.option("--host", help="主持人")
+def meeting_create(period: str, agencies: tuple[str, ...], held_on: object, place: str | None,
+                   host: str | None) -> None:
     from hub.audit.service import cli_actor
     from hub.meetings import service
 
@@ -26,6 +30,11 @@ def meeting_create(period: str, agencies: tuple[str, ...]) -> None:
     with hub.uow(write=False) as uow:
         ids = service.agency_ids(uow.session, list(agencies))
     made = service.create_apart(hub, period, ids, actor=cli_actor(), via="cli")
+    if held_on or place or host:
+        with hub.uow() as uow:
+            service.update_details(uow.session, made, held_on=held_on.date() if held_on else None,
+                                   place=place, host=host, actor=cli_actor(), via="cli")
+            uow.commit()
     with hub.uow(write=False) as uow:
         v = service.view(uow.session, made)
     click.echo(f"已建立{v['meeting'].title}（编号 {made}），参会单位 {len(v['participants'])} 家，"

@@ -39,9 +39,8 @@ def get_meeting(meeting_id: MeetingId, agency: MeetingReader, hub: HubDep) -> JS
 
 
 @router.get("/{meeting_id}/minutes", response_class=Response, summary="下载会议纪要（.docx）",
-            responses={200: {"content": {DOCX: {"schema": {"type": "string",
-                                                             "format": "binary"}}},
-                             "description": "纪要原件；X-Content-Sha256 为其 SHA-256"},
+            responses={200: {"description": "纪要原件（.docx，" + DOCX + "）；"
+                                             "X-Content-Sha256 为其 SHA-256"},
                        404: {"description": "没有这次会议、本单位未参加，或纪要尚未印发"}})
 def get_minutes(meeting_id: MeetingId, agency: MeetingReader, hub: HubDep) -> Response:
     with hub.uow(write=False) as uow:

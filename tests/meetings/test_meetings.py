@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import unquote_plus
 
+import jsonschema
 from docx import Document
 from docx.oxml.ns import qn
 from sqlalchemy import select
@@ -25,6 +28,13 @@ from hub.reports.scope import Scope
 from hub.workdays import shanghai_today
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+SCHEMAS = Path(__file__).resolve().parents[2] / "schemas" / "v1"
+
+
+def _valid(answer: dict, name: str) -> dict:
+    """The answer as the published contract (schemas/v1) describes it."""
+    jsonschema.validate(answer, json.loads((SCHEMAS / name).read_text(encoding="utf-8")))
+    return answer
 
 
 def _said(response) -> str:  # noqa: ANN001
@@ -138,7 +148,8 @@ def test_the_month_s_meeting_from_its_report_to_its_minutes(month):
     listed = desk.commission.get("/api/v1/meetings").json()["meetings"]
     assert [(m["id"], m["title"], m["minutes"]) for m in listed] == [
         (meeting, "2026年10月联席会议", None)]
-    own = desk.commission.get(f"/api/v1/meetings/{meeting}").json()
+    _valid(desk.commission.get("/api/v1/meetings").json(), "meeting-page.schema.json")
+    own = _valid(desk.commission.get(f"/api/v1/meetings/{meeting}").json(), "meeting.schema.json")
     assert [d["text"] for d in own["decisions"]] == ["责成十堰市纪委监委对超期移送事项限期办结并书面报告"]
     assert own["decisions"][0]["handoff"] == number and own["decisions"][0]["position"] == 1
     assert own["attendance"] == {"attendance": "present", "attendee": "王建国", "post": "副主任"}
@@ -175,7 +186,8 @@ def test_the_month_s_meeting_from_its_report_to_its_minutes(month):
     assert "多渠道反映的问题" not in text  # unshared items stay out of the minutes
     run = next(r for p in doc.paragraphs for r in p.runs if "超期未反馈" in r.text)
     assert run.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
-    listed = desk.commission.get("/api/v1/meetings").json()["meetings"][0]
+    listed = _valid(desk.commission.get("/api/v1/meetings").json(),
+                    "meeting-page.schema.json")["meetings"][0]
     assert listed["state"] == "issued" and listed["minutes"]["sha256"] == \
         hashlib.sha256(content).hexdigest()
 
