@@ -97,7 +97,7 @@ def meeting_minutes(meeting_ref: str, out: Path | None) -> None:
     hub = make_hub()
     with hub.uow() as uow:
         meeting_id = service.meeting_id(uow.session, meeting_ref)
-        if service.repository.get(uow.session, meeting_id).minutes_docx is None:
+        if not service.has_minutes(uow.session, meeting_id):
             made = service.issue_minutes(uow.session, meeting_id, actor=cli_actor(), via="cli",
                                          settings=hub.settings)
             number = made.minutes_number

@@ -26,8 +26,7 @@ _ERRORS = {404: {"description": "没有这次联席会议，或本单位未参�
 @router.get("", response_model=MeetingPage, summary="本单位参加的联席会议")
 def list_meetings(agency: MeetingReader, hub: HubDep) -> JSONResponse:
     with hub.uow(write=False) as uow:
-        rows = [service.summary(m) for m in
-                service.repository.listing(uow.session, agency.agency_id)]
+        rows = service.agency_listing(uow.session, agency.agency_id)
     return JSONResponse({"meetings": rows})
 
 

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hub.api.deps import HubDep
 from hub.errors import FieldError, HubError, InvalidInput
+from hub.reports.scope import Scope
 from hub.web.session import PageUser, check_csrf
 from hub.web.templating import add_template_folder, templates
 from hub.workdays import shanghai_today
@@ -71,10 +72,8 @@ def list_page(request: Request, user: PageUser, hub: HubDep) -> HTMLResponse:
     service.require_see(user)
     with hub.uow(write=False) as uow:
         rows = service.listing(uow.session)
-        agencies = service.repository.active_agencies(uow.session)
+        agencies = service.active_agencies(uow.session)
     today = shanghai_today()
-    from hub.reports.scope import Scope
-
     return templates.TemplateResponse(request, "meetings.html", {
         "user": user, "rows": rows, "agencies": agencies,
         "can_edit": user.role in service.EDIT_ROLES,
@@ -233,8 +232,7 @@ def decision_handoff(meeting_id: MeetingId, decision_id: DecisionId, user: PageU
                                      via="page", created_by=user.user_id,
                                      settings=hub.settings, cipher=hub.cipher)
             uow.commit()
-            number = service.repository.handoffs(uow.session, {found.handoff_id})[
-                found.handoff_id].number
+            number = service.handoff_number(uow.session, found)
     except HubError as exc:
         return _back(meeting_id, "decisions", error=_message(exc))
     return _back(meeting_id, "decisions", message=f"议定事项已转为交办，移交编号 {number}")

@@ -527,10 +527,31 @@ def get_for(session: Session, meeting_id: int, agency_id: int | None = None) -> 
     return meeting
 
 
-def listing(session: Session, agency_id: int | None = None) -> list[dict[str, Any]]:
-    rows = repository.listing(session, agency_id)
+def listing(session: Session) -> list[dict[str, Any]]:
+    """The office's list: every meeting, newest month first, with its number of participants."""
+    rows = repository.listing(session)
     counts = repository.participant_counts(session, [m.id for m in rows])
     return [{**summary(m), "participants": counts.get(m.id, 0)} for m in rows]
+
+
+def agency_listing(session: Session, agency_id: int) -> list[dict[str, Any]]:
+    """An agency's list: the meetings it takes part in (GET /api/v1/meetings)."""
+    return [summary(m) for m in repository.listing(session, agency_id)]
+
+
+def active_agencies(session: Session) -> list[Any]:
+    return repository.active_agencies(session)
+
+
+def has_minutes(session: Session, meeting_id: int) -> bool:
+    return repository.get(session, meeting_id).minutes_docx is not None
+
+
+def handoff_number(session: Session, decision: MeetingDecision) -> str | None:
+    """The number of the hand-off a decision became (None: not handed off)."""
+    if decision.handoff_id is None:
+        return None
+    return repository.handoffs(session, {decision.handoff_id})[decision.handoff_id].number
 
 
 def summary(meeting: Meeting) -> dict[str, Any]:
