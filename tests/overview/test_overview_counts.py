@@ -144,3 +144,8 @@ def test_roles_see_the_figures_of_the_lists_they_may_open(desk):
         page = client.get("/office/", headers={"Accept": "text/html"})
         assert page.status_code == 200 and "工作台" in page.text
         client.close()
+
+
+def test_a_bad_filter_on_the_hand_off_list_is_a_chinese_error(desk):
+    answer = desk.office.get("/office/handoffs?due=明天", headers={"Accept": "text/html"})
+    assert answer.status_code == 422 and "到期天数应为 1 至 60 的工作日数" in answer.text
