@@ -138,10 +138,18 @@ def _different_things(a: Profile, b: Profile) -> bool:
                                                   (a.entities, b.entities)))
 
 
-def _common(key: str) -> bool:
+# A road or street is named, not described: 人民路 and 武当路 are one road each in a city,
+# however common 人民 and 武当 are as words (工业园区, 建筑公司 are any such place).
+_NAMED_BY_SUFFIX = ("路", "大道", "街")
+
+
+def _common(key: str, name: str | None = None) -> bool:
     """A thing's key (`city:stem`) whose stem is a common word: it names nothing in particular
-    (工业园区, 建筑公司, 关于项目); persons (`city:person:陈`) are never common."""
-    return ":person:" not in key and common_word(key.rsplit(":", 1)[-1])
+    (工业园区, 建筑公司, 关于项目); persons (`city:person:陈`) and roads (`name`, the shown
+    name, ends with 路, 大道 or 街) are never common."""
+    if ":person:" in key or (name and name.endswith(_NAMED_BY_SUFFIX)):
+        return False
+    return common_word(key.rsplit(":", 1)[-1])
 
 
 def _shared_things(a: Profile, b: Profile) -> list[str]:
@@ -151,10 +159,11 @@ def _shared_things(a: Profile, b: Profile) -> list[str]:
     if not both:
         return shown
     for key in sorted(both):
-        if _common(key):
+        name = a.names.get(key) or b.names.get(key)
+        if _common(key, name):
             continue
         kind = "person" if ":person:" in key else "place" if key in a.places else "organization"
-        shown.append(f"{kind}:{a.names.get(key) or b.names.get(key) or key}")
+        shown.append(f"{kind}:{name or key}")
     return shown
 
 

@@ -63,6 +63,22 @@ def test_a_shared_common_word_is_not_a_shared_thing():
     assert not any(s.startswith("place:") for s in decision.reasons["shared"])
 
 
+def test_a_road_is_named_however_common_its_name_is_as_a_word():
+    # 武当 is a common word in the city's complaints, but 武当路 is one road: a hotline call
+    # about a leaning tree and the news of it falling at the same bus stop share it.
+    blind3 = {c["id"]: c for c in load_clues(BLIND3_CLUES)}
+    decision = decide(profile_of(blind3["C14-1"]), profile_of(blind3["C14-3"]))
+    assert decision.linked and "place:武当路" in decision.reasons["shared"]
+
+
+def test_a_procuratorate_template_about_another_polluter_does_not_link():
+    # Same district, same bureau, the same recommendation form: a pig farm at 茶店镇 and a
+    # sand plant at 柳陂镇 are two problems (the form's own phrases are not compared).
+    blind3 = {c["id"]: c for c in load_clues(BLIND3_CLUES)}
+    decision = decide(profile_of(blind3["C08-3"]), profile_of(labelled("S11-1")))
+    assert not decision.linked and decision.reasons["conflicts"] == ["named_things"]
+
+
 def test_outside_the_window_nothing_links():
     later = (datetime.fromisoformat(labelled("S01-1")["reported_at"]) + timedelta(days=200))
     decision = _decide("S01-1", "S01-2", reported_at=later.isoformat())
