@@ -35,7 +35,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from hub.correlate import clusters, index, repository
-from hub.correlate.decide import WINDOW_DAYS, Decision, decide
+from hub.correlate.decide import WINDOW_DAYS, Decision, decide, links
 from hub.correlate.profile import Profile, facts_of, stored_profile
 
 ACTION = "correlated"
@@ -208,17 +208,24 @@ def _profile(row: Any) -> Profile:
                           text=row[4], facts=_json(row[5]))
 
 
+# A pair that does not link: only the pairs that link are explained (their reasons are kept
+# in the links and events); the others are told apart by `links` alone.
+_APART = Decision(False, 0.0)
+
+
 def _score(planned: Plan) -> None:
     """Decide every pair not decided yet (candidates without a profile are left out)."""
+    window, profiles = planned.window_days, planned.profiles
     for entry in planned.entries:
         known = planned.decisions.setdefault(entry.clue_id, {})
         decided = {}
         for c in planned.found[entry.clue_id]:
             if c in known:
                 decided[c] = known[c]
-            elif c in planned.profiles:
-                decided[c] = decide(entry.profile, planned.profiles[c],
-                                    window_days=planned.window_days)
+            elif c in profiles:
+                other = profiles[c]
+                decided[c] = (decide(entry.profile, other, window_days=window)
+                              if links(entry.profile, other, window_days=window) else _APART)
         planned.decisions[entry.clue_id] = decided
 
 

@@ -139,7 +139,7 @@ def rare_word_similarity(a: str, b: str) -> float:
         return 0.0
     if len(second) < len(first):
         first, second = second, first
-    shared = sum(w for gram, w in first.items() if gram in second)
+    shared = sum(first[gram] for gram in first.keys() & second.keys())
     return shared / (first_norm * second_norm)
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hub.correlate.decide import decide, regions_conflict
+from hub.correlate.decide import decide, links, regions_conflict
 from hub.correlate.labelled import BLIND3_CLUES, load_clues, profile_of
 from hub.correlate.labelled import clue as labelled
 from hub.correlate.profile import build_profile
@@ -110,9 +110,21 @@ def test_any_clue_can_be_profiled_and_compared(title, content, region, subjects,
                       subjects=subjects, references=references, reported_at=when)
     b = build_profile(title="", content=other, channel="court", region_code="420322",
                       subjects=[{"name": other[:30]}], references=[], reported_at=when)
-    for decision in (decide(a, b), decide(b, a), decide(a, a)):
+    for x, y in ((a, b), (b, a), (a, a)):
+        decision = decide(x, y)
         assert 0.0 <= decision.score <= 1.0
         assert isinstance(decision.reasons["shared"], list)
+        assert links(x, y) == decision.linked
+
+
+def test_the_quick_answer_is_the_decision_on_every_labelled_pair():
+    # The linking stage asks `links` for every candidate and `decide` only for those that link.
+    from hub.correlate import labelled as sets
+
+    for path in (sets.PAIRS, sets.BLIND_PAIRS, sets.BLIND3_PAIRS):
+        for pair, decision in sets.judge(sets.load_pairs(path)):
+            a, b = sets.profile_of(pair["a"]), sets.profile_of(pair["b"])
+            assert links(a, b) == decision.linked, (pair["a"]["id"], pair["b"]["id"])
 
 
 @settings(max_examples=60, deadline=None)
