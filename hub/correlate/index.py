@@ -139,9 +139,13 @@ def profiles(session: Session, clue_ids: Iterable[int]) -> dict[int, Profile]:
         rows = [read[clue_id] for clue_id in ids]
     else:
         rows = repository.profile_rows(session.connection(), ids)
-    return {row[0]: stored_profile(reported_at=_utc(row[1]), channel=row[2],
-                                   region_code=row[3], text=row[4], facts=_json(row[5]))
-            for row in rows}
+    return {row[0]: profile_of_row(row) for row in rows}
+
+
+def profile_of_row(row: Any) -> Profile:
+    """A stored profile from its row (clue id, reported at, channel, region, text, facts)."""
+    return stored_profile(reported_at=_utc(row[1]), channel=row[2], region_code=row[3],
+                          text=row[4], facts=_json(row[5]))
 
 
 READ = "correlate.candidate_rows"  # session.info: profile rows read with the candidates
