@@ -138,7 +138,7 @@ def _decisions(hub, made) -> JSONResponse:  # noqa: ANN001
                                         "handoffs": handoffs.get(d.id, [])} for d in made]}, 201)
 
 
-class MergeIn(BaseModel):
+class DuplicateIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     into: str = Field(min_length=1, max_length=40,
                       description="本线索重复的线索编号（保留的线索），如 XS-2026-000123")
@@ -151,7 +151,7 @@ class MergeIn(BaseModel):
                         404: {"description": "本线索不存在"},
                         409: {"description": "本线索不是待研判，或并入的线索本身已合并"},
                         422: {"description": "into 不是线索编号、线索不存在或是本线索自己"}})
-def merge(number: str, body: MergeIn, request: Request, user: ApiUser, hub: HubDep,
+def merge(number: str, body: DuplicateIn, request: Request, user: ApiUser, hub: HubDep,
           x_csrf_token: str | None = Header(None)) -> JSONResponse:
     check_csrf(user, x_csrf_token)
     require_reviewer(user)
