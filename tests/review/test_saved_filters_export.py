@@ -77,18 +77,24 @@ def test_the_queue_exports_as_filtered_with_cells_inert_and_reporters_masked(off
 
 
 def test_all_clues_and_the_hand_offs_export_too(office, hub):
-    numbers, client, _ = office
-    assert client.post("/api/v1/office/decisions", json={
-        "clues": [numbers["petition"]], "kind": "assign", "target": "竹山县城市管理执法局"}
-    ).status_code == 201
+    numbers, client, csrf = office
+    made = client.post("/api/v1/office/decisions", json={
+        "clues": [numbers["petition"]], "kind": "assign", "target": "竹山县城市管理执法局"})
+    assert made.status_code == 201
+    [handoff] = made.json()["decisions"][0]["handoffs"]
+    entered = client.post(f"/office/handoffs/{handoff}/reply", data={
+        "csrf": csrf, "text": "电话反馈：已作出处分决定。", "final": "true", "outcome": "sanction",
+        "people": "王建军，副局长，科级，政务处分，记过"}, follow_redirects=True)
+    assert "王**" in entered.text
     assigned = client.get("/office/clues/export", params={"status": "assigned"})
     rows, _ = _sheet(assigned.content)
     assert [r[0] for r in rows[1:]] == [numbers["petition"]] and rows[1][2] == "交办"
-    handoffs = client.get("/office/handoffs/export", params={"state": "open"})
+    handoffs = client.get("/office/handoffs/export", params={"state": ""})
     assert handoffs.status_code == 200
     rows, _ = _sheet(handoffs.content)
     assert rows[0][:3] == ["移交编号", "线索编号", "线索标题"]
     assert [r[1] for r in rows[1:]] == [numbers["petition"]] and rows[1][5] == "竹山县城市管理执法局"
+    assert rows[1][10] == "王**" and "王建军" not in str(rows)  # masked as on the page
     assert _exports(hub, "handoffs.exported")[0]["rows"] == 1
 
 
