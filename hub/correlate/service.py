@@ -245,3 +245,25 @@ def panel(session: Session, *, clue_id: int, region_name: Any = None) -> Cluster
 def members_of(session: Session, clue_ids: list[int]) -> dict[int, int]:
     """clue id -> cluster id, for pages that show many clues."""
     return clusters.cluster_of(session, clue_ids)
+
+
+def duplicates_of(session: Session, *, clue_id: int) -> list[int]:
+    """The other clues of the cluster `clue_id` is the lead of; [] for a clue that leads none
+    (the office settles a lead's duplicates with the lead's decision)."""
+    cluster_id = cluster_of_clue(session, clue_id=clue_id)
+    if cluster_id is None or _cluster(session, cluster_id).lead_clue_id != clue_id:
+        return []
+    return [m for m in clusters.members(session, cluster_id) if m != clue_id]
+
+
+def leads_of(session: Session, clue_ids: list[int]) -> dict[int, int]:
+    """clue id -> the lead clue of its cluster, for clues in a cluster they do not lead (the
+    clue a duplicate is merged into, as the queue suggests it)."""
+    out = {}
+    found = clusters.cluster_of(session, clue_ids)
+    leads = {cid: clusters.get(session, cid) for cid in set(found.values())}
+    for clue_id, cluster_id in found.items():
+        cluster = leads[cluster_id]
+        if cluster is not None and cluster.lead_clue_id != clue_id:
+            out[clue_id] = cluster.lead_clue_id
+    return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from hub.contract.cursor import decode_cursor, encode_cursor
@@ -131,6 +131,48 @@ def office_list(session: Session, f: OfficeFilter, limit: int = 500, *,
                                           & Handoff.first_replied_at.is_(None)))
     return list(session.scalars(query.order_by(Handoff.updated_at.desc(), Handoff.id.desc())
                                 .limit(limit)))
+
+
+def office_batches(session: Session, f: OfficeFilter, batch: int = 1000):  # noqa: ANN201
+    """Every hand-off of the office's list under `f` (no cap), newest change first, a batch
+    at a time: an export streams them into its file."""
+    last: tuple[datetime, int] | None = None
+    while True:
+        query = select(Handoff)
+        if f.state == "open":
+            from .states import OPEN
+
+            query = query.where(Handoff.state.in_(OPEN))
+        elif f.state:
+            query = query.where(Handoff.state == f.state)
+        if f.kind:
+            query = query.where(Handoff.kind == f.kind)
+        if f.receiver:
+            query = query.where(Handoff.receiver_name.contains(f.receiver, autoescape=True))
+        if last is not None:
+            query = query.where(tuple_(Handoff.updated_at, Handoff.id) < tuple_(*last))
+        rows = list(session.scalars(query.order_by(Handoff.updated_at.desc(), Handoff.id.desc())
+                                    .limit(batch)))
+        if not rows:
+            return
+        yield rows
+        last = (rows[-1].updated_at, rows[-1].id)
+        for done in rows:
+            session.expunge(done)
+        if len(rows) < batch:
+            return
+
+
+def persons_of(session: Session, handoff_ids: list[int]) -> dict[int, list[str]]:
+    """hand-off id -> the masked names of the persons its replies named."""
+    out: dict[int, list[str]] = {}
+    if handoff_ids:
+        for handoff_id, name in session.execute(
+                select(HandoffReplyPerson.handoff_id, HandoffReplyPerson.name_masked)
+                .where(HandoffReplyPerson.handoff_id.in_(handoff_ids))
+                .order_by(HandoffReplyPerson.reply_id, HandoffReplyPerson.position)):
+            out.setdefault(handoff_id, []).append(name)
+    return out
 
 
 def numbers_by_decision(session: Session, decision_ids: list[int]) -> dict[int, list[str]]:

@@ -12,7 +12,14 @@ from sqlalchemy.orm import Session
 
 from hub.correlate.models import ClueCluster, Cluster
 from hub.db.models import Agency, Clue, ClueEvent, RawRecord
-from hub.review.models import ClueOwner, Decision, DecisionProposal, HandoffOwner
+from hub.review.models import (
+    ClueMerge,
+    ClueOwner,
+    Decision,
+    DecisionProposal,
+    HandoffOwner,
+    SavedFilter,
+)
 from hub.route.models import RouteProposal
 from hub.search import repository as search
 
@@ -344,3 +351,72 @@ def returned_proposals(session: Session, user_id: int) -> list[DecisionProposal]
         .where(DecisionProposal.proposed_by == user_id, DecisionProposal.state == "returned",
                Clue.status == "pending_review")
         .order_by(DecisionProposal.settled_at.desc()).limit(100)))
+
+
+# -- merged duplicates ------------------------------------------------------------------------
+
+def add_merge(session: Session, merge: ClueMerge) -> None:
+    session.add(merge)
+
+
+def merged_into(session: Session, clue_id: int) -> ClueMerge | None:
+    return session.get(ClueMerge, clue_id)
+
+
+def absorbed(session: Session, clue_id: int) -> list[ClueMerge]:
+    """The duplicates merged into this clue, in the order they were merged."""
+    return list(session.scalars(select(ClueMerge).where(ClueMerge.into_clue_id == clue_id)
+                                .order_by(ClueMerge.merged_at, ClueMerge.clue_id)))
+
+
+def clue(session: Session, clue_id: int) -> Clue | None:
+    return session.get(Clue, clue_id)
+
+
+# -- saved filters ------------------------------------------------------------------------------
+
+def saved_filters(session: Session, user_id: int, scope: str) -> list[SavedFilter]:
+    return list(session.scalars(select(SavedFilter).where(
+        SavedFilter.user_id == user_id, SavedFilter.scope == scope).order_by(SavedFilter.name)))
+
+
+def saved_filter(session: Session, user_id: int, scope: str, name: str) -> SavedFilter | None:
+    return session.scalar(select(SavedFilter).where(
+        SavedFilter.user_id == user_id, SavedFilter.scope == scope, SavedFilter.name == name))
+
+
+def saved_filter_by_id(session: Session, filter_id: int) -> SavedFilter | None:
+    return session.get(SavedFilter, filter_id)
+
+
+def add_saved_filter(session: Session, saved: SavedFilter) -> None:
+    session.add(saved)
+    session.flush()
+
+
+def delete_saved_filter(session: Session, saved: SavedFilter) -> None:
+    session.delete(saved)
+
+
+def export_pages(session: Session, f: QueueFilter, batch: int = 1000):  # noqa: ANN201
+    """Every clue the filter finds, in the list's order, a batch at a time (an export streams
+    them into its file, never holding the whole list)."""
+    cursor = None
+    while True:
+        page = queue(session, f, cursor, batch)
+        yield page.clues
+        for done in page.clues:
+            session.expunge(done)
+        if not page.next_cursor:
+            return
+        cursor = page.next_cursor
+
+
+def decisions_latest(session: Session, clue_ids: list[int]) -> dict[int, Decision]:
+    """The latest decision of each clue."""
+    out: dict[int, Decision] = {}
+    if clue_ids:
+        for d in session.scalars(select(Decision).where(Decision.clue_id.in_(clue_ids))
+                                 .order_by(Decision.decided_at, Decision.id)):
+            out[d.clue_id] = d
+    return out

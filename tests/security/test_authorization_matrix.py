@@ -68,6 +68,7 @@ POST   /api/v1/office/clues/{number}/cluster/merge                   deny   deny
 POST   /api/v1/office/clues/{number}/cluster/split                   deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /api/v1/office/clues/{number}/hold                            deny   deny     deny     deny     ok           ok     deny    ok     deny
 POST   /api/v1/office/clues/{number}/hold/release                    deny   deny     deny     deny     ok           ok     deny    ok     deny
+POST   /api/v1/office/clues/{number}/merge                           deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /api/v1/office/clues/{number}/reporter                        deny   deny     deny     deny     ok           deny   deny    deny   deny
 POST   /api/v1/office/clues/{number}/subjects/{index}                deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /api/v1/office/decisions                                      deny   deny     deny     ok       ok           ok     deny    deny   deny
@@ -121,6 +122,7 @@ GET    /office/audit                                                 deny   deny
 GET    /office/calendar                                              deny   deny     deny     ok       ok           ok     ok      ok     deny
 POST   /office/calendar/days                                         deny   deny     deny     deny     deny         deny   deny    ok     deny
 GET    /office/clues                                                 deny   deny     deny     ok       ok           ok     ok      ok     deny
+GET    /office/clues/export                                          deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /office/clues/new                                             deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /office/clues/new                                             deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /office/clues/{number}                                        deny   deny     deny     ok       ok           ok     ok      ok     deny
@@ -133,6 +135,7 @@ POST   /office/clues/{number}/decide                                 deny   deny
 POST   /office/clues/{number}/notes                                  deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /office/clues/{number}/owner                                  deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /office/clues/{number}/hold                                   deny   deny     deny     deny     ok           ok     deny    ok     deny
+POST   /office/clues/{number}/merge                                  deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /office/clues/{number}/reporter                               deny   deny     deny     deny     ok           deny   deny    deny   deny
 POST   /office/clues/{number}/reveal-requests                        deny   deny     deny     deny     ok           ok     deny    deny   deny
 POST   /office/clues/{number}/subjects/{index}                       deny   deny     deny     ok       ok           ok     deny    deny   deny
@@ -150,6 +153,7 @@ GET    /office/followups                                             deny   deny
 POST   /office/followups/{followup_id}/finding                       deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /office/followups/{followup_id}/schedule                      deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /office/handoffs                                              deny   deny     deny     ok       ok           ok     ok      deny   deny
+GET    /office/handoffs/export                                       deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /office/handoffs/{number}                                     deny   deny     deny     ok       ok           ok     ok      deny   deny
 POST   /office/handoffs/{number}/action                              deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /office/handoffs/{number}/attachments/{attachment_id}         deny   deny     deny     ok       ok           ok     ok      deny   deny
@@ -173,6 +177,9 @@ GET    /office/notifications                                         deny   deny
 POST   /office/notifications/read                                    deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /office/queue                                                 deny   deny     deny     ok       ok           ok     ok      ok     deny
 POST   /office/queue/decide                                          deny   deny     deny     ok       ok           ok     deny    deny   deny
+GET    /office/queue/export                                          deny   deny     deny     ok       ok           ok     deny    deny   deny
+POST   /office/queue/filters                                         deny   deny     deny     ok       ok           ok     ok      ok     deny
+POST   /office/queue/filters/{filter_id}/delete                      deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /office/reports                                               deny   deny     deny     ok       ok           ok     ok      ok     deny
 POST   /office/reports/issue                                         deny   deny     deny     deny     ok           ok     deny    deny   deny
 GET    /office/reports/monthly/{period}                              deny   deny     deny     ok       ok           ok     ok      ok     deny
@@ -210,6 +217,10 @@ GET    /redoc                                                        ok     ok  
 # page is the auditor's alone. Joint meetings: reviewers and auditors read them, section
 # heads and leaders edit them (a decision handed off is a hand-off); an agency reads only a
 # meeting it takes part in (agency B does not: `hidden`), with the minutes once issued.
+# Merging a duplicate is a decision (reviewer, section head,
+# leader). Exports of the queue, all clues and hand-offs carry many clues at once: those who
+# decide may export, auditors and administrators read on the pages only. Saved filters are
+# each office user's own (any role that sees the queue; another's cannot be deleted).
 
 
 def parse(table: str) -> dict[tuple[str, str], dict[str, str]]:
@@ -308,7 +319,7 @@ def world(hub, live) -> World:
         callers[role] = Caller(role, {"X-CSRF-Token": token}, token,
                                {"hub_session": session.cookies["hub_session"]})
     values = {"clue_id": clue, "number": clue, "connector": "hotline", "path": "hub.css",
-              "other": other, "index": "0", "period": "2026-10", "proposal_id": "999999", "key": next(iter(REGISTRY.figures)),
+              "other": other, "index": "0", "period": "2026-10", "proposal_id": "999999", "filter_id": "999999", "key": next(iter(REGISTRY.figures)),
               **_objects(hub, live.url, callers, a_id, clue, other)}
     return World(live.url, callers, values)
 
@@ -481,6 +492,7 @@ def _json_body(world: World, path: str) -> dict | None:
     v = world.values
     bodies = {
         "/api/v1/office/decisions": {"clues": [v["clue_id"]], "kind": "accept"},
+        "/api/v1/office/clues/{number}/merge": {"into": "XS-2026-999999"},
         "/api/v1/sources/{connector}/records": {"records": []},
         "/api/v1/clues/batch": {"clues": [factories.clue()]},
         "/api/v1/clues": factories.clue(),
@@ -512,6 +524,8 @@ def _form(world: World, caller: Caller, path: str, url: str) -> dict:
     form = {"csrf": caller.csrf or ""}
     forms = {
         "/office/clues/{number}/decide": {"kind": "accept"},
+        "/office/clues/{number}/merge": {"into": "XS-2026-999999"},
+        "/office/queue/filters": {"name": "矩阵筛选", "params": "channel=court"},
         "/office/queue/decide": {"kind": "accept", "clue": str(int(v["number"].rsplit("-", 1)[1]))},
         "/office/clues/{number}/cluster/merge": {"into": v["other"]},
         "/office/clues/{number}/cluster/detach": {"reason": "不是同一件事"},
