@@ -57,6 +57,19 @@ def index_clues(session: Session, clue_ids: Iterable[int]) -> int:
 PENDING = "pending_review"  # the queue's status, whose clues PostgreSQL indexes twice
 
 
+_QUEUE_INDEX: set[str] = set()  # databases known to have clue_search_pending
+
+
+def _has_queue_index(session: Session) -> bool:
+    """Whether clue_search_pending exists yet: migration 0009 indexes the clues of an old
+    database with this code before 0010_bench makes the table (known once, then kept)."""
+    key = session.get_bind().engine.url.render_as_string(hide_password=True)
+    if key not in _QUEUE_INDEX and session.scalar(
+            text("SELECT to_regclass('clue_search_pending') IS NOT NULL")):
+        _QUEUE_INDEX.add(key)
+    return key in _QUEUE_INDEX
+
+
 def store(session: Session, rows: list[tuple[int, str, str]]) -> None:
     """Upsert (clue id, title terms, other terms) rows."""
     if not rows:
@@ -70,6 +83,8 @@ def store(session: Session, rows: list[tuple[int, str, str]]) -> None:
             "array_to_tsvector(string_to_array(:r, ' '))) "
             "ON CONFLICT (clue_id) DO UPDATE SET terms = excluded.terms"),
             [{"id": i, "h": h, "r": r} for i, h, r in rows])
+        if not _has_queue_index(session):
+            return  # migration 0009 indexing an old database: 0010_bench copies them after
         # The clues of these rows already waiting for review (a rebuild, a redaction): their
         # rows in the queue's own index follow (the trigger of 0010_bench follows the status).
         session.execute(text(
@@ -159,6 +174,12 @@ def count(session: Session, query: str, status: str | None, cap: int) -> int | N
 
 def rebuild(session: Session, batch: int = 5000) -> int:
     """Index every clue again (after a restore, or to fill the index of an old database)."""
+    if session.get_bind().dialect.name == "postgresql" and _has_queue_index(session):
+        # The queue's own rows of clues no longer waiting (a restore without the trigger);
+        # store() writes those of the clues that wait.
+        session.execute(text("DELETE FROM clue_search_pending p USING clues c "
+                             "WHERE c.id = p.clue_id AND c.status <> :pending"),
+                        {"pending": PENDING})
     done, last = 0, 0
     while True:
         ids = list(session.scalars(select(Clue.id).where(Clue.id > last).order_by(Clue.id)
