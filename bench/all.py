@@ -242,8 +242,9 @@ def bare_insert_cpu(backend: str, work: Path, rows: list) -> dict[str, float]:
     from hub.db.engine import make_engine
 
     url = ingest.new_database(backend, work, "cpu")
-    engine = make_engine(url)
+    engine = None
     try:
+        engine = make_engine(url)
         metadata.create_all(engine)
         values = [{"source_ref": r["source_ref"], "channel": r["channel"], "title": r["title"],
                    "content": r["content"]} for r in rows]
@@ -263,7 +264,8 @@ def bare_insert_cpu(backend: str, work: Path, rows: list) -> dict[str, float]:
                     conn.execute(insert(bare_clues), values[start:start + 500])
             used = meter.stop()
     finally:
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
         ingest.drop_database(url)
     return {kind: seconds / len(values) * 1e6 for kind, seconds in used.items()}
 
