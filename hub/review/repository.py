@@ -61,7 +61,7 @@ def _conditions(f: QueueFilter, session: Session) -> list:
     if f.subject:
         where.append(cast(Clue.subjects, String).contains(f.subject, autoescape=True))
     if f.q:
-        found = search.matches(session, f.q, ranked=False)
+        found = search.matches(session, f.q, ranked=False, status=f.status)
         if found is None:  # nothing the index holds (punctuation only): the words as typed
             where.append(or_(Clue.title.contains(f.q, autoescape=True),
                              Clue.content.contains(f.q, autoescape=True)))
@@ -137,7 +137,7 @@ def notes(session: Session, clue_ids: list[int]) -> dict[int, QueueNotes]:
 def queue(session: Session, f: QueueFilter, cursor: str | None, limit: int = 50) -> QueuePage:
     """Keyset paging: the next page starts after the last row shown, so page 2,000 of 100,000
     pending clues costs what page 1 costs. A search (`f.q`) is ranked instead (hub.search)."""
-    if f.q and (found := search.matches(session, f.q)) is not None:
+    if f.q and (found := search.matches(session, f.q, status=f.status)) is not None:
         return _ranked(session, f, found.subquery(), cursor, limit)
     order = ([Clue.priority.desc()] if f.sort == "urgent" else []) + [
         Clue.received_at.desc(), Clue.id.desc()]
@@ -154,14 +154,14 @@ def queue(session: Session, f: QueueFilter, cursor: str | None, limit: int = 50)
 
 def _ranked(session: Session, f: QueueFilter, found, cursor: str | None,  # noqa: ANN001
             limit: int) -> QueuePage:
-    """A search's page: best match first (title hits above content hits), then newest; paged
-    by offset ("o100"), since a rank is no key to continue after."""
+    """A search's page: best match first (SQLite: title hits above content hits; PostgreSQL
+    ranks every match the same, hub.search.models), then newest; paged by offset ("o100"),
+    since a rank is no key to continue after."""
     offset = int(cursor[1:]) if cursor and cursor[0] == "o" and cursor[1:].isdigit() else 0
-    if f.status is None and not filtered(replace(f, q=None, status="any")):
-        # Only the words narrow it: the page is ranked inside the index (newest id first
-        # among equals) and only its clues are read, not every match's row in `clues`.
-        top = list(session.execute(select(found.c.clue_id).order_by(
-            found.c.rank.desc(), found.c.clue_id.desc()).offset(offset).limit(limit + 1)).scalars())
+    if (not filtered(replace(f, q=None, status="any"))
+            and (top := search.page(session, f.q, f.status, offset, limit + 1)) is not None):
+        # Only the words (and the status) narrow it: the page is ordered inside the index
+        # and only its clues are read, not every match's row in `clues`.
         by_id = {c.id: c for c in session.scalars(select(Clue).where(Clue.id.in_(top)))}
         rows = [by_id[i] for i in top if i in by_id]
         more = len(rows) > limit
@@ -204,6 +204,9 @@ def _decode(cursor: str | None) -> list | None:
 def count(session: Session, f: QueueFilter, cap: int | None = None) -> int:
     """How many clues the filter finds; with `cap`, at most cap + 1 (enough to say "more
     than cap"): a count over a filter no index covers reads every pending clue."""
+    if (cap is not None and f.q and not filtered(replace(f, q=None, status="any"))
+            and (counted := search.count(session, f.q, f.status, cap)) is not None):
+        return counted  # counted in the index, no clue read
     where = _conditions(f, session)
     if cap is None:
         return session.scalar(select(func.count()).select_from(Clue).where(*where)) or 0
