@@ -7,7 +7,7 @@ Services never commit; the caller's unit of work does.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -56,20 +56,47 @@ class ListedHandoff:
     next_due: date | None
     clue_number: str = ""
     clue_title: str = ""
+    subjects: tuple[str, ...] = ()
 
 
 def listing(session: Session, f: repository.OfficeFilter, *, today: date | None = None,
             calendar: WorkCalendar | None = None) -> list[ListedHandoff]:
-    """Overdue first (most working days first), then by the nearest deadline."""
+    """Overdue first (most working days first), then by the nearest deadline.
+
+    `f.overdue`: only those past a running deadline; `f.due_within`: only those not overdue
+    whose next deadline falls within that many working days from today (today included);
+    `f.subject`: only those whose clue names that subject unit. The overview counts these
+    same rows, so its numbers and the lists they link to agree."""
     calendar = calendar or load_calendar(session)
     today = today or shanghai_today()
-    handoffs = repository.office_list(session, f)
+    soon = calendar.add_working_days(today, f.due_within) if f.due_within else None
+    due_by = soon if soon is not None else (today - timedelta(days=1) if f.overdue else None)
+    handoffs = repository.office_list(session, f, due_by=due_by)
     clues = repository.clues_by_id(session, {h.clue_id for h in handoffs})
     rows = [ListedHandoff(h, deadlines.days_overdue(h, today, calendar), deadlines.next_due(h),
                           clue_no(h.clue_id, clues[h.clue_id].received_at),
-                          clues[h.clue_id].title) for h in handoffs]
+                          clues[h.clue_id].title, subject_names(clues[h.clue_id]))
+            for h in handoffs]
+    if f.overdue:
+        rows = [r for r in rows if r.days_overdue]
+    if soon is not None:
+        rows = [r for r in rows if not r.days_overdue and r.next_due is not None
+                and today <= r.next_due <= soon]
+    if f.subject:
+        rows = [r for r in rows if f.subject in r.subjects]
     rows.sort(key=lambda r: (-r.days_overdue, r.next_due or date.max, -r.handoff.id))
     return rows
+
+
+def subject_names(clue: Clue) -> tuple[str, ...]:
+    """The clue's subject units by name: the directory's name when resolved, else as sent."""
+    names = []
+    for subject in clue.subjects or []:
+        if isinstance(subject, dict):
+            name = subject.get("resolved_name") or subject.get("name")
+            if name and name not in names:
+                names.append(str(name))
+    return tuple(names)
 
 
 @dataclass

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from hub.api.deps import HubDep
 from hub.contract.messages import field_errors
-from hub.errors import HubError
+from hub.errors import FieldError, HubError, InvalidInput
 from hub.handoffs import office, repository
 from hub.handoffs.endpoints import attachment_response
 from hub.handoffs.kinds import KIND_LABELS
@@ -25,6 +25,7 @@ from hub.handoffs.schemas import (
 )
 from hub.handoffs.states import ACTION_LABELS, LABELS, TRANSITIONS, IllegalTransition, next_state
 from hub.intake.present import clue_no
+from hub.web.actors import actor_names
 from hub.web.session import PageUser, check_csrf
 from hub.web.templating import (
     add_template_folder,
@@ -66,8 +67,14 @@ register_event_labels({f"handoff.{action}": f"移交：{label}" for action, labe
 def list_page(request: Request, user: PageUser, hub: HubDep) -> HTMLResponse:
     office.require_see(user)
     params = request.query_params
+    due = (params.get("due") or "").strip()
+    if due and not (due.isdigit() and 1 <= int(due) <= 60):
+        raise InvalidInput([FieldError(["due"], "到期天数应为 1 至 60 的工作日数")])
     f = repository.OfficeFilter(params.get("state", "open") or None, params.get("kind") or None,
-                                params.get("receiver") or None)
+                                params.get("receiver") or None, to=params.get("to") or None,
+                                subject=params.get("subject") or None,
+                                overdue=params.get("overdue") == "1",
+                                due_within=int(due) if due else None)
     with hub.uow(write=False) as uow:
         rows = office.listing(uow.session, f)
     return templates.TemplateResponse(request, "handoffs.html", {
@@ -80,8 +87,9 @@ def handoff_page(request: Request, number: str, user: PageUser, hub: HubDep) -> 
     office.require_see(user)
     with hub.uow(write=False) as uow:
         v = office.view(uow.session, number)
+        actors = actor_names(uow.session)
     return templates.TemplateResponse(request, "handoff.html", {
-        "user": user, "v": v, "h": v.handoff, "message": request.query_params.get("message"),
+        "user": user, "v": v, "h": v.handoff, "actors": actors, "message": request.query_params.get("message"),
         "error": request.query_params.get("error")})
 
 

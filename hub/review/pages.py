@@ -25,6 +25,7 @@ from hub.review.decisions import KINDS, STATUS_LABELS, DecisionRequest
 from hub.route.service import clue_id_of, rules_in_force
 from hub.search.present import mark, mark_snippet
 from hub.web.actions import act, actor, error_text, require_reviewer
+from hub.web.actors import actor_names
 from hub.web.session import SESSION_COOKIE, PageUser, check_csrf, cookie_secure
 from hub.web.templating import (
     add_template_folder,
@@ -60,7 +61,7 @@ def _ip(request: Request) -> str | None:
 
 
 def _safe_next(value: str | None) -> str:
-    return value if value and value.startswith("/office") and "//" not in value else "/office/queue"
+    return value if value and value.startswith("/office") and "//" not in value else "/office/"
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -76,7 +77,7 @@ def login_page(request: Request, next: str | None = None, error: str | None = No
 @router.post("/login")
 def login(request: Request, hub: HubDep, username: Annotated[str, Form()],
           password: Annotated[str, Form()], csrf: Annotated[str, Form()],
-          next: Annotated[str, Form()] = "/office/queue") -> RedirectResponse:
+          next: Annotated[str, Form()] = "/office/") -> RedirectResponse:
     if not secrets.compare_digest(csrf, request.cookies.get(LOGIN_CSRF, "")):
         return _back_to_login(next, "页面已过期，请重新登录")
     try:
@@ -115,12 +116,6 @@ def logout(request: Request, user: PageUser, hub: HubDep, csrf: Annotated[str, F
     response = RedirectResponse("/office/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
-
-
-@router.get("", include_in_schema=False)
-@router.get("/", include_in_schema=False)
-def home() -> RedirectResponse:
-    return RedirectResponse("/office/queue", status_code=303)
 
 
 def _filter(params, status: str | None = "pending_review") -> repository.QueueFilter:  # noqa: ANN001
@@ -194,6 +189,7 @@ def _clue(request: Request, number: str, user, hub, *, form: dict | None = None,
         names = repository.user_names(uow.session)
         ids = {u.id: u for u in repository.reviewers(uow.session)}
         people = accounts_names(uow.session)
+        actors = actor_names(uow.session)
         audit.record(uow.session, actor=audit.user_actor(user), action="clue.viewed",
                      target=f"clue:{view.clue.id}", via="page", ip=_ip(request),
                      after={"raw_record": view.raw.id, "shown": "masked"})
@@ -203,7 +199,7 @@ def _clue(request: Request, number: str, user, hub, *, form: dict | None = None,
         "subjects": directory.subject_rows(view.clue.subjects),
         "form": {**proposed, **(form or {})}, "proposed": proposed,
         "waiting": waiting, "owner": people.get(owner.user_id) if owner else None,
-        "names": names, "people": people, "reviewers": list(ids.values()),
+        "names": names, "people": people, "actors": actors, "reviewers": list(ids.values()),
         "approval_kinds": hub.settings.decision_approval_kinds,
         "message": message, "error": error}, status_code=status_code)
 
@@ -314,7 +310,29 @@ register_event_labels({
     "decision.proposed": "提出决定，待科长审批", "decision.approved": "科长批准决定",
     "decision.returned": "科长退回决定", "owner.assigned": "分配承办人", "owner.taken": "承办",
     "note": "内部备注", "handoff_owner.assigned": "分配移交承办人",
+    "handoff_owner.taken": "承办移交",
 })
+
+
+def handoff_owner(request: Request, handoff) -> service.HandoffOwnerView:  # noqa: ANN001
+    """For a hand-off's page (hub.handoffs knows nothing of owners): its 承办人 and whom a
+    section head may assign."""
+    with request.app.state.hub.uow(write=False) as uow:
+        return service.handoff_owner_view(uow.session, handoff.id, handoff.clue_id)
+
+
+register_globals(handoff_owner=handoff_owner)
+
+
+@router.post("/handoffs/{number}/owner")
+def set_handoff_owner(request: Request, number: str, user: PageUser, hub: HubDep,
+                      csrf: Annotated[str, Form()],
+                      owner: Annotated[str, Form()] = "") -> RedirectResponse:
+    """A section head assigns the hand-off (承办人); a reviewer takes it."""
+    check_csrf(user, csrf)
+    target = int(owner) if owner.isdigit() else None
+    return act(hub, f"/office/handoffs/{number}", lambda session: "移交承办人：" + (
+        service.assign_handoff_owner(session, user, number, target, "page", ip=_ip(request))))
 
 
 def _clue_id(number: str) -> int:

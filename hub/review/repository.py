@@ -273,6 +273,12 @@ def set_handoff_owner(session: Session, handoff_id: int, user_id: int, by: int,
         found.user_id, found.assigned_by, found.assigned_at = user_id, by, now
 
 
+def own_handoff_owner(session: Session, handoff_id: int) -> int | None:
+    """The hand-off's own owner (not its clue's)."""
+    own = session.get(HandoffOwner, handoff_id)
+    return own.user_id if own is not None else None
+
+
 def handoff_owner(session: Session, handoff_id: int, clue_id: int) -> int | None:
     """The hand-off's own owner, else its clue's."""
     own = session.get(HandoffOwner, handoff_id)

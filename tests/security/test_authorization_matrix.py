@@ -97,7 +97,7 @@ GET    /docs/oauth2-redirect                                         ok     ok  
 GET    /healthz                                                      ok     ok       ok       ok       ok           ok     ok      ok     ok
 GET    /metrics                                                      ok     ok       ok       ok       ok           ok     ok      ok     ok
 GET    /office                                                       ok     ok       ok       ok       ok           ok     ok      ok     ok
-GET    /office/                                                      ok     ok       ok       ok       ok           ok     ok      ok     ok
+GET    /office/                                                      deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /office/archive                                               deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /office/archive/{number}                                      deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /office/archive/{number}/export                               deny   deny     deny     ok       ok           ok     ok      ok     deny
@@ -154,6 +154,7 @@ GET    /office/handoffs/{number}                                     deny   deny
 POST   /office/handoffs/{number}/action                              deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /office/handoffs/{number}/attachments/{attachment_id}         deny   deny     deny     ok       ok           ok     ok      deny   deny
 POST   /office/handoffs/{number}/reply                               deny   deny     deny     ok       ok           ok     deny    deny   deny
+POST   /office/handoffs/{number}/owner                               deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /office/login                                                 ok     ok       ok       ok       ok           ok     ok      ok     ok
 POST   /office/login                                                 ok     ok       ok       ok       ok           ok     ok      ok     ok
 POST   /office/logout                                                deny   deny     deny     ok       ok           ok     ok      ok     deny
@@ -192,8 +193,8 @@ GET    /redoc                                                        ok     ok  
 """
 # Notes on the policy: /metrics carries counts only, never a clue or a name; put it behind
 # the reverse proxy's allow-list in production. Auditors and administrators may read the
-# queue and clues (masked) but never decide. /office redirects everyone to the queue, whose
-# own line says who gets in. GET /api/v1/keys is the hub's public key, public on purpose.
+# queue and clues (masked) but never decide. /office redirects everyone to /office/, the overview
+# (工作台), which every office role opens (each sees the figures of the lists it may open). GET /api/v1/keys is the hub's public key, public on purpose.
 # Partner agencies: only their own clues (B's list of sent clues shows nothing of A's) and
 # inbox (another agency's hand-off is `hidden`, its inbox lists nothing of A's) and reports shared with them (JSON only; figures' records never).
 # Hand-offs: reviewers, section heads and leaders work them; auditors read them (and their
@@ -227,7 +228,7 @@ NOT_ALLOWED_NOTICES = ("只有科员、科长和领导可以研判线索", "只�
                        "只有管理员可以调整工作日历", "只有管理员、科长和领导可以查看和重发推送",
                        "只有审计人员可以查看审计记录", "只有科员、科长和领导可以办理回头看",
                        "只有科员、科长、领导和审计人员可以查看回头看", "须先提出申请并经领导批准",
-                       "只有科长和领导经批准后可以查看反映人身份")
+                       "只有科长和领导经批准后可以查看反映人身份", "只有科员、科长和领导可以承办移交")
 PASSWORD = "matrix-password-1"
 RECEIPT = "已收到来电，正在核实".encode()
 ATTACHMENT = {"filename": "来电记录.txt", "media_type": "text/plain", "size": len(RECEIPT),
@@ -531,6 +532,7 @@ def _form(world: World, caller: Caller, path: str, url: str) -> dict:
         "/office/reveals/{request_id}/decide": {"decision": "approve", "note": "同意"},
         "/office/clues/{number}/hold": {"action": "place", "reason": "诉讼保全"},
         "/office/clues/{number}/owner": {"owner": ""},
+        "/office/handoffs/{number}/owner": {"owner": ""},
         "/office/clues/{number}/notes": {"note": "矩阵测试备注"},
         "/office/approvals/{proposal_id}/return": {"note": "请补充材料"},
         "/office/reports/issue": {"period": "2026-09"},
