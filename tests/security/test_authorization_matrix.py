@@ -404,11 +404,12 @@ def _meeting(hub, a_id: int) -> tuple[int, int]:  # noqa: ANN001
     from datetime import date
 
     from hub.meetings import service as meetings
+    from hub.meetings.decisions import add_decision
 
     meeting_id = meetings.create_apart(hub, "2026-10", [a_id], actor="system", via="system")
     with hub.uow() as uow:
-        decision = meetings.add_decision(uow.session, meeting_id, text="限期办结", agency_id=a_id,
-                                         due_on=date(2099, 1, 5), actor="system", via="system")
+        decision = add_decision(uow.session, meeting_id, text="限期办结", agency_id=a_id,
+                                due_on=date(2099, 1, 5), actor="system", via="system")
         meetings.update_details(uow.session, meeting_id, held_on=date(2026, 11, 5),
                                 place="第一会议室", host="主任", actor="system", via="system")
         meetings.issue_minutes(uow.session, meeting_id, actor="system", via="system",
