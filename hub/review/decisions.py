@@ -14,6 +14,7 @@ KINDS = {
     **HANDOFF_KIND_TABLE,  # assign, refer, transfer, cc: each creates hand-offs
     "merge": ("合并", "merged"),
 }
+KIND_LABELS = {kind: label for kind, (label, _) in KINDS.items()}
 NEEDS_TARGET = {"assign", "refer", "transfer", "cc", "merge"}
 STATUS_LABELS = {
     "received": "已接收", "normalized": "已规范化", "correlated": "已关联", "pending_review": "待研判", "failed": "处理失败",

@@ -6,7 +6,7 @@ import pytest
 
 from bench.review_queue import fill
 from hub.review import repository
-from hub.review.repository import QueueFilter
+from hub.review.repository import QueueFilter, lists
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def _walk(session, f: QueueFilter, size: int) -> list[int]:
 
 @pytest.mark.parametrize("few", [1000, 10])  # 10: the common-rule probe path too
 def test_pages_join_up_to_the_whole_queue(queue, few, monkeypatch):
-    monkeypatch.setattr(repository, "FEW", few)
+    monkeypatch.setattr(lists, "FEW", few)
     hub, made = queue
     filters = [QueueFilter(), QueueFilter(sort="urgent"), QueueFilter(cluster="multi"),
                QueueFilter(cluster=str(made["cluster"])), QueueFilter(rule="rule-0"),
