@@ -34,7 +34,7 @@ from hub.review.approvals import (
     send_back,
 )
 from hub.review.deciding import decide
-from hub.review.decisions import KIND_LABELS, KINDS
+from hub.review.decisions import KIND_LABELS, KINDS, REVIEWABLE, STATUS_LABELS, DecisionRequest
 from hub.review.exports import (
     CLUE_EXPORT_HEADERS,
     CLUE_EXPORT_WIDTHS,
@@ -69,8 +69,8 @@ from hub.security.crypto import Cipher
 
 __all__ = [
     "APPROVERS", "CLUE_EXPORT_HEADERS", "CLUE_EXPORT_WIDTHS", "FILTER_KEYS", "FILTER_SCOPES",
-    "KIND_LABELS", "MAX_SAVED_FILTERS", "URGENCY_LABELS", "ClueView", "HandoffOwnerView",
-    "MyWork", "add_note", "approve", "assign_handoff_owner", "assign_owner", "clue_view",
+    "KIND_LABELS", "KINDS", "MAX_SAVED_FILTERS", "REVIEWABLE", "STATUS_LABELS", "URGENCY_LABELS",
+    "ClueView", "DecisionRequest", "HandoffOwnerView", "MyWork", "add_note", "approve", "assign_handoff_owner", "assign_owner", "clue_view",
     "decide", "decide_or_propose", "decision_form", "delete_filter", "duplicates_pending",
     "export_clues", "filter_description", "filter_params", "handoff_owner_view",
     "merge_suggestions", "merged_view", "my_work", "needs_approval", "propose",
