@@ -3,12 +3,14 @@
 A 12345 work order pulled from the hotline simulator is reviewed, assigned, answered with two
 persons sanctioned, verified and closed; the hotline's own ticket then holds the outcome reply
 exactly once, the hotline (as the sending agency) reads the outcome on its clue, the receiver
-does not, and the month's report counts the two 人次 by measure."""
+does not, and the month's report counts the two 人次 by measure; the closed matter's archive
+file verifies, and the follow-up check (回头看) is in its owner's list on its working day."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 
 import httpx
 import pytest
@@ -17,6 +19,8 @@ from sqlalchemy import select
 from connectors.registry import CONNECTORS
 from hub.accounts.service import add_user
 from hub.agencies.service import add_agency, new_key
+from hub.archive import service as archive
+from hub.calendar.service import load_calendar
 from hub.collect.config import configure
 from hub.collect.runner import run_connector
 from hub.collect.service import connector_agency, connector_spec
@@ -110,6 +114,7 @@ def _pulled_clue(hub, hotline_id: int) -> tuple[str, str]:  # noqa: ANN001
 def test_a_12345_ticket_goes_round_the_loop_and_gets_its_answer_once(world):
     hub, office, hotline, bureau = (world[k] for k in ("hub", "office", "hotline", "bureau"))
     number, ticket = _pulled_clue(hub, world["hotline_id"])
+    world["ticket"] = ticket
     seen = hotline.get(f"/api/v1/clues/{number}").json()
     assert seen["disposition"] is None and seen["handoffs"] == [] and seen["outcome"] is None
 
@@ -191,4 +196,36 @@ def test_a_12345_ticket_goes_round_the_loop_and_gets_its_answer_once(world):
 
 
 def _archive_and_follow_up(world: dict, number: str, handoff: str) -> None:
-    """The archive and follow-up assertions of the same story (added with items 4 and 5)."""
+    """The closed matter's archive file verifies (what `hub archive verify` runs), and the
+    follow-up check is in its owner's list on its working day, not the day before."""
+    hub, office = world["hub"], world["office"]
+    assert archive.build_all(hub) == 1
+    listed = office.get("/office/archive", params={"q": number})
+    assert listed.status_code == 200 and number in listed.text
+    with hub.uow(write=False) as uow:
+        [row] = archive.listing(uow.session, world["ticket"])
+        assert row["clue_number"] == number and row["retention_label"] == "永久"
+        verdict = archive.verify_file(uow.session, hub.cipher, hub.signing_key,
+                                      row["file"].number)
+    assert verdict.ok, verdict.problems
+    assert verdict.summary().startswith(f"案卷 {row['file'].number} 校验通过")
+
+    def mine() -> dict:
+        got = office.get("/api/v1/office/followups", params={"view": "due", "mine": "true"})
+        assert got.status_code == 200, got.text
+        return got.json()
+
+    [scheduled] = office.get("/api/v1/office/followups",
+                             params={"view": "scheduled", "mine": "true"}).json()["followups"]
+    assert (scheduled["clue"], scheduled["handoff"], scheduled["owner"]) == (number, handoff,
+                                                                             "李科员")
+    due_on = date.fromisoformat(scheduled["due_on"])
+    with hub.uow(write=False) as uow:
+        assert load_calendar(uow.session).is_workday(due_on)
+    # The office's clock moves to the day before, then to the follow-up's working day.
+    hub.settings.reminders_today = (due_on - timedelta(days=1)).isoformat()
+    assert mine() == {"today": hub.settings.reminders_today, "due": 0, "followups": []}
+    hub.settings.reminders_today = due_on.isoformat()
+    due = mine()
+    assert due["due"] == 1 and [(f["clue"], f["due_on"], f["due"]) for f in due["followups"]] \
+        == [(number, due_on.isoformat(), True)]
