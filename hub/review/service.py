@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from hub import audit
 from hub.accounts.service import OfficePrincipal
 from hub.calendar.service import load_calendar
+from hub.db.guards import check_all_editable, check_editable
 from hub.db.models import Agency, Clue, ClueEvent, RawRecord
 from hub.db.types import utcnow
 from hub.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
@@ -81,6 +82,7 @@ def decide(session: Session, by: OfficePrincipal, clue_ids: list[int], request: 
     missing = set(clue_ids) - {c.id for c in clues}
     if missing:
         raise NotFound(f"没有找到线索 {sorted(missing)}")
+    check_all_editable(session, [c.id for c in clues], "研判")
     done = [c for c in clues if c.status not in REVIEWABLE]
     if done:
         names = "、".join(f"{c.id}（{STATUS_LABELS.get(c.status, c.status)}）" for c in done)
@@ -264,6 +266,7 @@ def _reviewable(session: Session, clue_ids: list[int]) -> list[Clue]:
     missing = set(clue_ids) - {c.id for c in clues}
     if missing:
         raise NotFound(f"没有找到线索 {sorted(missing)}")
+    check_all_editable(session, [c.id for c in clues], "研判")
     done = [c for c in clues if c.status not in REVIEWABLE]
     if done:
         names = "、".join(f"{c.id}（{STATUS_LABELS.get(c.status, c.status)}）" for c in done)
@@ -290,6 +293,7 @@ def assign_owner(session: Session, by: OfficePrincipal, clue_id: int, user_id: i
         raise InvalidInput([FieldError(["owner"], "承办人应为在岗的科员或科长")])
     if session.get(Clue, clue_id) is None:
         raise NotFound(f"没有找到线索 {clue_id}")
+    check_editable(session, clue_id, "更换承办人")
     now = utcnow()
     before = repository.owner_of(session, clue_id)
     before_id = before.user_id if before else None
@@ -317,6 +321,7 @@ def add_note(session: Session, by: OfficePrincipal, clue_id: int, text: str, via
         raise InvalidInput([FieldError(["note"], "备注最多 2000 字，且不能含 NUL 字符")])
     if session.get(Clue, clue_id) is None:
         raise NotFound(f"没有找到线索 {clue_id}")
+    check_editable(session, clue_id, "写内部备注")
     now = utcnow()
     session.add(ClueEvent(clue_id=clue_id, at=now, actor=f"user:{by.username}", action="note",
                           detail={"note": text, "via": via}))
