@@ -8,11 +8,13 @@ file verifies, and the follow-up check (回头看) is in its owner's list on its
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
 import httpx
+import openpyxl
 import pytest
 from sqlalchemy import select
 
@@ -30,8 +32,9 @@ from hub.db.types import utcnow
 from hub.handoffs.models import HandoffReplyPerson
 from hub.notify.dispatch import Dispatcher
 from hub.notify.models import WebhookDelivery
-from hub.reports.build import context
+from hub.reports.build import build, context
 from hub.reports.figures import REGISTRY
+from hub.reports.issue import xlsx_bytes
 from hub.reports.registry import count
 from hub.reports.scope import Scope, local_day
 from tests.connectors.conftest import serving
@@ -189,6 +192,18 @@ def test_a_12345_ticket_goes_round_the_loop_and_gets_its_answer_once(world):
     assert {by_measure.labels[g]: v for g, v in by_measure.by_group.items()} == {
         "政务处分·记过": 1, "党纪处分·警告": 1}
     assert by_kind.by_group == {"government_sanction": 1, "party_discipline": 1}
+    # The ledger lists the two persons of the clue, masked as everywhere, not only a count.
+    with hub.uow(write=False) as uow:
+        scope = Scope(today.year, today.month)
+        month = build(uow.session, scope, office_name="十堰市委依法治市办")
+        book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(uow.session, scope, month)))
+        title = uow.session.scalar(select(Clue.title).where(Clue.source_ref == ticket))
+    persons = [r[:4] + r[5:10] for r in book["处理人员台账"].iter_rows(min_row=2, values_only=True)]
+    assert persons == [
+        (number, title, handoff, BUREAU, "王**", "副局长", "乡科级", "政务处分", "记过"),
+        (number, title, handoff, BUREAU, "刘*", "执法大队队长", "科员及以下", "党纪处分",
+         "警告")]
+    assert "王建军" not in str(list(book["处理人员台账"].values))
 
     # Issue 14's items 4 and 5 continue this story here: the closed matter's archive file
     # verifies, and the follow-up check (回头看) appears on its day.
