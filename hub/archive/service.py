@@ -147,6 +147,8 @@ def entries_for(session: Session, cipher: Cipher, file: ArchiveFile) -> dict[str
     out["handoffs.json"] = _json([{**_row(h), "events": [_row(e) for e in events
                                                          if e.handoff_id == h.id]} for h in rows])
     out["replies.json"] = _json([_row(r) for r in replies])
+    # the persons outcomes name: masked names, post, rank, kind, measure (never the clear name)
+    out["persons.json"] = _json([_row(p) for p in repository.persons(session, ids)])
     for a in repository.attachments(session, ids):
         handoff = next(h for h in rows if h.id == a.handoff_id)
         out[f"attachments/{handoff.number}/{a.id}-{a.filename}"] = attachment_content(cipher, a)
