@@ -126,62 +126,91 @@ async def agency_action(request: Request, agency_id: int, user: Admin,
     revoke, signing_key, signing_key_remove, webhook, webhook_remove, webhook_test)."""
     form = await request.form()
     check_csrf(user, form.get("csrf"))
-    op, who = str(form.get("op", "")), _who(request, user)
-    back = f"/office/admin/agencies/{agency_id}"
-    typed = {k: str(form.get(k, "")) for k in ("expires", "allow_ips")}
-    typed["scopes"] = [str(s) for s in form.getlist("scopes")]
-    edit = {k: str(form.get(k, "")) for k in ("name", "channel", "region_code")}
+    op = str(form.get("op", ""))
     try:
-        if op == "edit":
-            service.edit_agency(hub, who, agency_id, **edit)
-            return _with(back, message="已保存单位信息")
-        if op in ("disable", "enable"):
-            name = service.set_agency_active(hub, who, agency_id, op == "enable")
-            return _with(back, message=f"已{'启用' if op == 'enable' else '停用'}{name}")
-        if op in ("key", "rotate"):
-            policy = service.key_policy(typed["scopes"], typed["expires"], typed["allow_ips"])
-            key, revoked = service.issue_key(hub, who, agency_id, policy, rotate=op == "rotate")
-            return _key_shown(request, user, agency_id,
-                              service.get_agency(hub, agency_id).agency.name, key, revoked)
-        if op == "revoke":
-            key_id = str(form.get("key_id", ""))
-            service.revoke_key(hub, who, agency_id, key_id)
-            return _with(back, message=f"密钥 {key_id} 已吊销")
-        if op == "signing_key":
-            upload = form.get("public_key_file")
-            pem = str(form.get("public_key", "")).strip()
-            if isinstance(upload, UploadFile) and upload.filename:
-                pem = (await upload.read(64 * 1024)).decode("utf-8", "replace").strip()
-            service.set_signing_key(hub, who, agency_id, pem)
-            return _with(back, message="已登记公钥：该单位今后的每个请求都必须签名")
-        if op == "signing_key_remove":
-            service.set_signing_key(hub, who, agency_id, None)
-            return _with(back, message="已删除公钥：不再要求请求签名")
-        if op == "webhook":
-            service.set_webhook(hub, who, agency_id, str(form.get("url", "")))
-            return _with(back, message="已保存回调地址")
-        if op == "webhook_remove":
-            service.set_webhook(hub, who, agency_id, None)
-            return _with(back, message="已删除回调地址")
-        if op == "webhook_test":
-            outcome = service.test_webhook(hub, who, agency_id)
-            if outcome.ok:
-                return _with(back, message=f"测试事件已送达：对方答复 {outcome.status}"
-                                           f"（{outcome.duration_ms:.0f} 毫秒）")
-            said = f"对方答复 {outcome.status}" if outcome.status else "未能连接"
-            return _with(back, error=f"测试事件未送达：{said}；{(outcome.error or '')[:200]}")
-        return _with(back, error=f"不认识的操作“{op}”")
+        return await _change_agency(request, user, hub, agency_id, op, form)
     except HubError as exc:
-        context: dict[str, Any] = {"error": _problem(exc)}
-        if op in ("key", "rotate"):
-            context["form"] = typed
-        if op == "edit":
-            context["edit"] = edit
-        if op == "webhook":
-            context["webhook_typed"] = str(form.get("url", ""))
-        if op == "signing_key":
-            context["pem_typed"] = str(form.get("public_key", ""))
-        return _agency_page(request, user, hub, agency_id, 422, **context)
+        return _agency_page(request, user, hub, agency_id, 422, error=_problem(exc),
+                            **_as_typed(op, form))
+
+
+async def _change_agency(request: Request, user: OfficePrincipal, hub: Any, agency_id: int,
+                         op: str, form: Any) -> Any:
+    who, back = _who(request, user), f"/office/admin/agencies/{agency_id}"
+    if op in ("key", "rotate"):
+        typed = _key_typed(form)
+        policy = service.key_policy(typed["scopes"], typed["expires"], typed["allow_ips"])
+        key, revoked = service.issue_key(hub, who, agency_id, policy, rotate=op == "rotate")
+        return _key_shown(request, user, agency_id,
+                          service.get_agency(hub, agency_id).agency.name, key, revoked)
+    if op == "signing_key":
+        service.set_signing_key(hub, who, agency_id, await _public_key_sent(form))
+        return _with(back, message="已登记公钥：该单位今后的每个请求都必须签名")
+    if op == "webhook_test":
+        return _with(back, **_webhook_test_said(service.test_webhook(hub, who, agency_id)))
+    message = _answered_by_message(hub, who, agency_id, op, form)
+    if message is None:
+        return _with(back, error=f"不认识的操作“{op}”")
+    return _with(back, message=message)
+
+
+def _answered_by_message(hub: Any, who: Actor, agency_id: int, op: str,
+                         form: Any) -> str | None:
+    """The changes answered with a message alone, made; None for an `op` not among them."""
+    if op == "edit":
+        service.edit_agency(hub, who, agency_id, **_agency_typed(form))
+        return "已保存单位信息"
+    if op in ("disable", "enable"):
+        name = service.set_agency_active(hub, who, agency_id, op == "enable")
+        return f"已{'启用' if op == 'enable' else '停用'}{name}"
+    if op == "revoke":
+        key_id = str(form.get("key_id", ""))
+        service.revoke_key(hub, who, agency_id, key_id)
+        return f"密钥 {key_id} 已吊销"
+    if op in ("webhook", "webhook_remove"):
+        service.set_webhook(hub, who, agency_id,
+                            str(form.get("url", "")) if op == "webhook" else None)
+        return "已保存回调地址" if op == "webhook" else "已删除回调地址"
+    if op == "signing_key_remove":
+        service.set_signing_key(hub, who, agency_id, None)
+        return "已删除公钥：不再要求请求签名"
+    return None
+
+
+async def _public_key_sent(form: Any) -> str:
+    """The PEM uploaded as a file, else as typed."""
+    upload = form.get("public_key_file")
+    if isinstance(upload, UploadFile) and upload.filename:
+        return (await upload.read(64 * 1024)).decode("utf-8", "replace").strip()
+    return str(form.get("public_key", "")).strip()
+
+
+def _webhook_test_said(outcome: Any) -> dict[str, str]:
+    if outcome.ok:
+        return {"message": f"测试事件已送达：对方答复 {outcome.status}"
+                           f"（{outcome.duration_ms:.0f} 毫秒）"}
+    said = f"对方答复 {outcome.status}" if outcome.status else "未能连接"
+    return {"error": f"测试事件未送达：{said}；{(outcome.error or '')[:200]}"}
+
+
+def _key_typed(form: Any) -> dict[str, Any]:
+    return {**{k: str(form.get(k, "")) for k in ("expires", "allow_ips")},
+            "scopes": [str(s) for s in form.getlist("scopes")]}
+
+
+def _agency_typed(form: Any) -> dict[str, str]:
+    return {k: str(form.get(k, "")) for k in ("name", "channel", "region_code")}
+
+
+_TYPED = {"key": ("form", _key_typed), "rotate": ("form", _key_typed), "edit": ("edit", _agency_typed),
+          "webhook": ("webhook_typed", lambda f: str(f.get("url", ""))),
+          "signing_key": ("pem_typed", lambda f: str(f.get("public_key", "")))}
+
+
+def _as_typed(op: str, form: Any) -> dict[str, Any]:
+    """What the administrator typed, shown again beside the reason a change was refused."""
+    name, read = _TYPED.get(op, (None, None))
+    return {name: read(form)} if name and read else {}
 
 
 # --- office users --------------------------------------------------------------------------

@@ -58,6 +58,9 @@ POST   /api/v1/handoffs/{number}/attachments                         deny   ok  
 POST   /api/v1/handoffs/{number}/replies                             deny   ok       hidden   deny     deny         deny   deny    deny   deny
 POST   /api/v1/handoffs/{number}/return                              deny   ok       hidden   deny     deny         deny   deny    deny   deny
 GET    /api/v1/keys                                                  ok     ok       ok       ok       ok           ok     ok      ok     ok
+GET    /api/v1/meetings                                              deny   ok       ok       deny     deny         deny   deny    deny   deny
+GET    /api/v1/meetings/{meeting_id}                                 deny   ok       hidden   deny     deny         deny   deny    deny   deny
+GET    /api/v1/meetings/{meeting_id}/minutes                         deny   ok       hidden   deny     deny         deny   deny    deny   deny
 GET    /api/v1/office/clues/{number}/cluster                         deny   deny     deny     ok       ok           ok     ok      ok     deny
 POST   /api/v1/office/clues/{number}/cluster/detach                  deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /api/v1/office/clues/{number}/cluster/lead                    deny   deny     deny     ok       ok           ok     deny    deny   deny
@@ -156,6 +159,16 @@ POST   /office/handoffs/{number}/reply                               deny   deny
 GET    /office/login                                                 ok     ok       ok       ok       ok           ok     ok      ok     ok
 POST   /office/login                                                 ok     ok       ok       ok       ok           ok     ok      ok     ok
 POST   /office/logout                                                deny   deny     deny     ok       ok           ok     ok      ok     deny
+GET    /office/meetings                                              deny   deny     deny     ok       ok           ok     ok      deny   deny
+POST   /office/meetings                                              deny   deny     deny     deny     ok           ok     deny    deny   deny
+GET    /office/meetings/{meeting_id}                                 deny   deny     deny     ok       ok           ok     ok      deny   deny
+POST   /office/meetings/{meeting_id}/agenda                          deny   deny     deny     deny     ok           ok     deny    deny   deny
+POST   /office/meetings/{meeting_id}/decisions                       deny   deny     deny     deny     ok           ok     deny    deny   deny
+POST   /office/meetings/{meeting_id}/decisions/{decision_id}/handoff deny   deny     deny     deny     ok           ok     deny    deny   deny
+POST   /office/meetings/{meeting_id}/details                         deny   deny     deny     deny     ok           ok     deny    deny   deny
+GET    /office/meetings/{meeting_id}/minutes                         deny   deny     deny     ok       ok           ok     ok      deny   deny
+POST   /office/meetings/{meeting_id}/minutes                         deny   deny     deny     deny     ok           ok     deny    deny   deny
+POST   /office/meetings/{meeting_id}/participants                    deny   deny     deny     deny     ok           ok     deny    deny   deny
 GET    /office/mine                                                  deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /office/notifications                                         deny   deny     deny     ok       ok           ok     ok      ok     deny
 POST   /office/notifications/read                                    deny   deny     deny     ok       ok           ok     ok      ok     deny
@@ -196,7 +209,9 @@ GET    /redoc                                                        ok     ok  
 # section heads and leaders issue and share them (sharing hands office data to an agency). Configuration (rules, directory,
 # calendar changes) is the administrator's alone; everyone in the office may read the rules
 # and the calendar. Webhook deliveries: administrators, section heads, leaders. The audit
-# page is the auditor's alone.
+# page is the auditor's alone. Joint meetings: reviewers and auditors read them, section
+# heads and leaders edit them (a decision handed off is a hand-off); an agency reads only a
+# meeting it takes part in (agency B does not: `hidden`), with the minutes once issued.
 
 
 def parse(table: str) -> dict[tuple[str, str], dict[str, str]]:
@@ -359,11 +374,12 @@ def _objects(hub, url: str, callers: dict[str, Caller], a_id: int, clue: str,  #
         uow.commit()
         document_id = _document(uow.session, handoff)
     archive = _archive(hub, clue)
+    meeting_id, decision_id = _meeting(hub, a_id)
     return {"handoff": handoff, "attachment_id": str(upload.json()["id"]),
             "request_id": str(asked.json()["id"]), "body_id": str(body_id),
             "report_id": str(report_id), "name": str(report_id), "a_id": str(a_id),
             "followup_id": str(followup_id), "document_id": str(document_id), "kind": "assign",
-            "archive": archive,
+            "archive": archive, "meeting_id": str(meeting_id), "decision_id": str(decision_id),
             "clue_attachment_id": str(clue_file.json()["id"]), "agency_id": str(a_id),
             "dead_id": str(dead_id), "user_id": str(user_id)}
 
@@ -381,6 +397,25 @@ def _archive(hub, clue: str) -> str:  # noqa: ANN001
         build_pending(uow.session, hub.cipher, hub.signing_key, made.id)
         uow.commit()
         return made.number
+
+
+def _meeting(hub, a_id: int) -> tuple[int, int]:  # noqa: ANN001
+    """October 2026's meeting with agency A taking part, a decision for A, its minutes issued
+    (so every change a page asks for is refused as final, whoever runs first)."""
+    from datetime import date
+
+    from hub.meetings import service as meetings
+
+    meeting_id = meetings.create_apart(hub, "2026-10", [a_id], actor="system", via="system")
+    with hub.uow() as uow:
+        decision = meetings.add_decision(uow.session, meeting_id, text="限期办结", agency_id=a_id,
+                                         due_on=date(2099, 1, 5), actor="system", via="system")
+        meetings.update_details(uow.session, meeting_id, held_on=date(2026, 11, 5),
+                                place="第一会议室", host="主任", actor="system", via="system")
+        meetings.issue_minutes(uow.session, meeting_id, actor="system", via="system",
+                               settings=hub.settings)
+        uow.commit()
+        return meeting_id, decision.id
 
 
 def _document(session, number: str) -> int:  # noqa: ANN001
@@ -511,6 +546,12 @@ def _form(world: World, caller: Caller, path: str, url: str) -> dict:
         "/office/clues/{number}/notes": {"note": "矩阵测试备注"},
         "/office/approvals/{proposal_id}/return": {"note": "请补充材料"},
         "/office/reports/issue": {"period": "2026-09"},
+        "/office/meetings": {"period": "2026-10", "agencies": v["a_id"]},
+        "/office/meetings/{meeting_id}/details": {"place": "第二会议室"},
+        "/office/meetings/{meeting_id}/participants": {"agency": v["a_id"], "attendance": "absent"},
+        "/office/meetings/{meeting_id}/agenda": {"op": "add", "title": "矩阵测试议程"},
+        "/office/meetings/{meeting_id}/decisions": {"text": "矩阵测试", "agency": v["a_id"],
+                                                    "due_on": "2099-01-05"},
         "/office/reports/{report_id}/share": {"agency": v["a_id"]},
         "/office/followups/{followup_id}/finding": {"finding": "consolidated", "note": "巩固"},
         "/office/followups/{followup_id}/schedule": {"due_on": "2099-03-02"},
