@@ -43,6 +43,7 @@ from hub.notify.endpoints import router as notify_router
 from hub.notify.pages import router as notify_pages_router
 from hub.ops.endpoints import router as ops_router
 from hub.ops.pages import router as ops_pages_router
+from hub.overview.pages import router as overview_pages_router
 from hub.privacy.endpoints import router as privacy_router
 from hub.privacy.pages import router as privacy_pages_router
 from hub.reports.endpoints import router as reports_router
@@ -67,7 +68,7 @@ ROUTERS = (intake_router, notify_clues_router, collect_router, correlate_pages_r
            notify_pages_router, privacy_router, privacy_pages_router, ops_pages_router,
            reports_router, reports_pages_router, admin_pages_router, followups_router,
            followups_pages_router, documents_router, documents_pages_router,
-           archive_pages_router, meetings_router, meetings_pages_router)
+           archive_pages_router, meetings_router, meetings_pages_router, overview_pages_router)
 
 
 def create_app(hub: Hub) -> FastAPI:

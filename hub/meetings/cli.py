@@ -24,7 +24,7 @@ def meeting() -> None:
 def meeting_create(period: str, agencies: tuple[str, ...], held_on: object, place: str | None,
                    host: str | None) -> None:
     from hub.audit.service import cli_actor
-    from hub.meetings import service
+    from hub.meetings import present, service
 
     hub = make_hub()
     with hub.uow(write=False) as uow:
@@ -36,7 +36,7 @@ def meeting_create(period: str, agencies: tuple[str, ...], held_on: object, plac
                                    place=place, host=host, actor=cli_actor(), via="cli")
             uow.commit()
     with hub.uow(write=False) as uow:
-        v = service.view(uow.session, made)
+        v = present.view(uow.session, made)
     click.echo(f"已建立{v['meeting'].title}（编号 {made}），参会单位 {len(v['participants'])} 家，"
                f"议程 {len(v['agenda'])} 项")
 
@@ -44,10 +44,10 @@ def meeting_create(period: str, agencies: tuple[str, ...], held_on: object, plac
 @meeting.command("list")
 @click.option("--json", "as_json", is_flag=True)
 def meeting_list(as_json: bool) -> None:
-    from hub.meetings import service
+    from hub.meetings import present
 
     with make_hub().uow(write=False) as uow:
-        rows = service.listing(uow.session)
+        rows = present.listing(uow.session)
     if as_json:
         echo_json(rows)
         return
@@ -62,10 +62,10 @@ def meeting_list(as_json: bool) -> None:
 @click.argument("meeting_ref")
 def meeting_show(meeting_ref: str) -> None:
     """MEETING_REF: the meeting's number or its month (2026-11)."""
-    from hub.meetings import service
+    from hub.meetings import present, service
 
     with make_hub().uow(write=False) as uow:
-        v = service.view(uow.session, service.meeting_id(uow.session, meeting_ref))
+        v = present.view(uow.session, service.meeting_id(uow.session, meeting_ref))
     m = v["meeting"]
     click.echo(f"{m.title}（{v['summary']['state_label']}）\n会议日期：{m.held_on or '未定'}\n"
                f"会议地点：{m.place or '未定'}\n主持人：{m.host or '未定'}")
@@ -92,20 +92,20 @@ def meeting_show(meeting_ref: str) -> None:
 def meeting_minutes(meeting_ref: str, out: Path | None) -> None:
     """Write the minutes (.docx); issue them first if not yet issued."""
     from hub.audit.service import cli_actor
-    from hub.meetings import service
+    from hub.meetings import minutes, present, service
 
     hub = make_hub()
     with hub.uow() as uow:
         meeting_id = service.meeting_id(uow.session, meeting_ref)
-        if not service.has_minutes(uow.session, meeting_id):
+        if not present.has_minutes(uow.session, meeting_id):
             made = service.issue_minutes(uow.session, meeting_id, actor=cli_actor(), via="cli",
                                          settings=hub.settings)
             number = made.minutes_number
             uow.commit()
             click.echo(f"已印发会议纪要 {number}")
     with hub.uow(write=False) as uow:
-        found = service.minutes(uow.session, meeting_id)
-        target = out or Path(service.minutes_name(found))
+        found = present.minutes(uow.session, meeting_id)
+        target = out or Path(minutes.file_name(found))
         content, digest = found.minutes_docx, found.minutes_sha256
     target.write_bytes(content)
     click.echo(f"已写出 {target}（{len(content)} 字节，SHA-256 {digest}）")

@@ -15,7 +15,7 @@ from hub.api.deps import HubDep, MeetingReader
 from hub.api.responses import JSONResponse
 from hub.documents.service import DOCX
 
-from . import service
+from . import minutes, present
 from .schemas import MeetingOut, MeetingPage
 
 router = APIRouter(prefix="/api/v1/meetings", tags=["meetings 联席会议"])
@@ -26,7 +26,7 @@ _ERRORS = {404: {"description": "没有这次联席会议，或本单位未参�
 @router.get("", response_model=MeetingPage, summary="本单位参加的联席会议")
 def list_meetings(agency: MeetingReader, hub: HubDep) -> JSONResponse:
     with hub.uow(write=False) as uow:
-        rows = service.agency_listing(uow.session, agency.agency_id)
+        rows = present.agency_listing(uow.session, agency.agency_id)
     return JSONResponse({"meetings": rows})
 
 
@@ -34,7 +34,7 @@ def list_meetings(agency: MeetingReader, hub: HubDep) -> JSONResponse:
             summary="一次联席会议：共享的议程、本单位出席情况和本单位的议定事项")
 def get_meeting(meeting_id: MeetingId, agency: MeetingReader, hub: HubDep) -> JSONResponse:
     with hub.uow(write=False) as uow:
-        return JSONResponse(service.partner_view(uow.session, meeting_id, agency.agency_id))
+        return JSONResponse(present.partner_view(uow.session, meeting_id, agency.agency_id))
 
 
 @router.get("/{meeting_id}/minutes", response_class=Response, summary="下载会议纪要（.docx）",
@@ -43,12 +43,12 @@ def get_meeting(meeting_id: MeetingId, agency: MeetingReader, hub: HubDep) -> JS
                        404: {"description": "没有这次会议、本单位未参加，或纪要尚未印发"}})
 def get_minutes(meeting_id: MeetingId, agency: MeetingReader, hub: HubDep) -> Response:
     with hub.uow(write=False) as uow:
-        return docx_response(service.minutes(uow.session, meeting_id, agency.agency_id))
+        return docx_response(present.minutes(uow.session, meeting_id, agency.agency_id))
 
 
 def docx_response(meeting: Any) -> Response:
     """The minutes as issued, with their SHA-256 (the office's page downloads the same)."""
-    disposition = f"attachment; filename*=UTF-8''{quote(service.minutes_name(meeting))}"
+    disposition = f"attachment; filename*=UTF-8''{quote(minutes.file_name(meeting))}"
     return Response(meeting.minutes_docx, media_type=DOCX, headers={
         "Content-Disposition": disposition, "X-Content-Sha256": meeting.minutes_sha256,
         "X-Content-Type-Options": "nosniff"})

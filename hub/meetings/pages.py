@@ -21,7 +21,8 @@ from hub.web.session import PageUser, check_csrf
 from hub.web.templating import add_template_folder, templates
 from hub.workdays import shanghai_today
 
-from . import service
+from . import present, service
+from .decisions import add_decision, delete_decision, hand_off, save_decision
 from .endpoints import docx_response
 
 router = APIRouter(prefix="/office/meetings", include_in_schema=False)
@@ -71,8 +72,8 @@ def _day(value: Any, field: str, label: str) -> date | None:
 def list_page(request: Request, user: PageUser, hub: HubDep) -> HTMLResponse:
     service.require_see(user)
     with hub.uow(write=False) as uow:
-        rows = service.listing(uow.session)
-        agencies = service.active_agencies(uow.session)
+        rows = present.listing(uow.session)
+        agencies = present.active_agencies(uow.session)
     today = shanghai_today()
     return templates.TemplateResponse(request, "meetings.html", {
         "user": user, "rows": rows, "agencies": agencies,
@@ -101,11 +102,11 @@ def meeting_page(meeting_id: MeetingId, request: Request, user: PageUser,
                  hub: HubDep) -> HTMLResponse:
     service.require_see(user)
     with hub.uow(write=False) as uow:
-        v = service.view(uow.session, meeting_id)
+        v = present.view(uow.session, meeting_id)
     return templates.TemplateResponse(request, "meeting.html", {
-        "user": user, "v": v, "m": v["meeting"], "ATTENDANCE": service.ATTENDANCE,
+        "user": user, "v": v, "m": v["meeting"], "ATTENDANCE": present.ATTENDANCE,
         "can_edit": user.role in service.EDIT_ROLES and v["editable"],
-        "issued_at": service.local_time(v["meeting"].minutes_issued_at)
+        "issued_at": present.local_time(v["meeting"].minutes_issued_at)
         if v["meeting"].minutes_issued_at else None,
         "message": request.query_params.get("message"), "error": request.query_params.get("error")})
 
@@ -209,16 +210,16 @@ def decisions(meeting_id: MeetingId, user: PageUser, hub: HubDep, csrf: Annotate
             if decision_id is None:
                 raise InvalidInput([FieldError(["decision"], "请指明要删除的议定事项")])
             return _change(hub, meeting_id, "decisions", "已删除议定事项",
-                           lambda s: service.delete_decision(s, meeting_id, decision_id, **kw))
+                           lambda s: delete_decision(s, meeting_id, decision_id, **kw))
         fields = {"text": text, "agency_id": _int(agency, "agency", "责任单位"),
                   "due_on": _day(due_on, "due_on", "完成时限"), "clue": clue}
     except HubError as exc:
         return _back(meeting_id, "decisions", error=_message(exc))
     if op == "save" and decision_id is not None:
         return _change(hub, meeting_id, "decisions", "已保存议定事项",
-                       lambda s: service.save_decision(s, meeting_id, decision_id, **fields, **kw))
+                       lambda s: save_decision(s, meeting_id, decision_id, **fields, **kw))
     return _change(hub, meeting_id, "decisions", "已增加议定事项",
-                   lambda s: service.add_decision(s, meeting_id, **fields, **kw))
+                   lambda s: add_decision(s, meeting_id, **fields, **kw))
 
 
 @router.post("/{meeting_id}/decisions/{decision_id}/handoff")
@@ -228,11 +229,11 @@ def decision_handoff(meeting_id: MeetingId, decision_id: DecisionId, user: PageU
     service.require_edit(user)
     try:
         with hub.uow() as uow:
-            found = service.hand_off(uow.session, meeting_id, decision_id, actor=_actor(user),
-                                     via="page", created_by=user.user_id,
-                                     settings=hub.settings, cipher=hub.cipher)
+            found = hand_off(uow.session, meeting_id, decision_id, actor=_actor(user),
+                             via="page", created_by=user.user_id,
+                             settings=hub.settings, cipher=hub.cipher)
             uow.commit()
-            number = service.handoff_number(uow.session, found)
+            number = present.handoff_number(uow.session, found)
     except HubError as exc:
         return _back(meeting_id, "decisions", error=_message(exc))
     return _back(meeting_id, "decisions", message=f"议定事项已转为交办，移交编号 {number}")
@@ -258,6 +259,6 @@ def issue_minutes(meeting_id: MeetingId, user: PageUser, hub: HubDep,
 def minutes(meeting_id: MeetingId, user: PageUser, hub: HubDep) -> Response:
     service.require_see(user)
     with hub.uow(write=False) as uow:
-        meeting = service.minutes(uow.session, meeting_id)
+        meeting = present.minutes(uow.session, meeting_id)
         return docx_response(meeting)
 

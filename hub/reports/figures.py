@@ -1,5 +1,5 @@
 """Every figure of the monthly report, defined once: key, label, definition, and its members
-(the query is in `repository.py`, named for what it counts).
+(the query is in `repository/members.py`, named for what it counts).
 
 Times are the office's (Asia/Shanghai): a month runs from its first day 00:00 to the next
 month's first day 00:00 there. "At month end" means that instant, or now for a month still

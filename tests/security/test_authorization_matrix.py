@@ -68,6 +68,7 @@ POST   /api/v1/office/clues/{number}/cluster/merge                   deny   deny
 POST   /api/v1/office/clues/{number}/cluster/split                   deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /api/v1/office/clues/{number}/hold                            deny   deny     deny     deny     ok           ok     deny    ok     deny
 POST   /api/v1/office/clues/{number}/hold/release                    deny   deny     deny     deny     ok           ok     deny    ok     deny
+POST   /api/v1/office/clues/{number}/merge                           deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /api/v1/office/clues/{number}/reporter                        deny   deny     deny     deny     ok           deny   deny    deny   deny
 POST   /api/v1/office/clues/{number}/persons                         deny   deny     deny     deny     ok           deny   deny    deny   deny
 POST   /api/v1/office/clues/{number}/subjects/{index}                deny   deny     deny     ok       ok           ok     deny    deny   deny
@@ -98,7 +99,7 @@ GET    /docs/oauth2-redirect                                         ok     ok  
 GET    /healthz                                                      ok     ok       ok       ok       ok           ok     ok      ok     ok
 GET    /metrics                                                      ok     ok       ok       ok       ok           ok     ok      ok     ok
 GET    /office                                                       ok     ok       ok       ok       ok           ok     ok      ok     ok
-GET    /office/                                                      ok     ok       ok       ok       ok           ok     ok      ok     ok
+GET    /office/                                                      deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /office/archive                                               deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /office/archive/{number}                                      deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /office/archive/{number}/export                               deny   deny     deny     ok       ok           ok     ok      ok     deny
@@ -122,6 +123,7 @@ GET    /office/audit                                                 deny   deny
 GET    /office/calendar                                              deny   deny     deny     ok       ok           ok     ok      ok     deny
 POST   /office/calendar/days                                         deny   deny     deny     deny     deny         deny   deny    ok     deny
 GET    /office/clues                                                 deny   deny     deny     ok       ok           ok     ok      ok     deny
+GET    /office/clues/export                                          deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /office/clues/new                                             deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /office/clues/new                                             deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /office/clues/{number}                                        deny   deny     deny     ok       ok           ok     ok      ok     deny
@@ -134,6 +136,7 @@ POST   /office/clues/{number}/decide                                 deny   deny
 POST   /office/clues/{number}/notes                                  deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /office/clues/{number}/owner                                  deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /office/clues/{number}/hold                                   deny   deny     deny     deny     ok           ok     deny    ok     deny
+POST   /office/clues/{number}/merge                                  deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /office/clues/{number}/reporter                               deny   deny     deny     deny     ok           deny   deny    deny   deny
 POST   /office/clues/{number}/persons                                deny   deny     deny     deny     ok           deny   deny    deny   deny
 POST   /office/clues/{number}/reveal-requests                        deny   deny     deny     deny     ok           ok     deny    deny   deny
@@ -152,10 +155,12 @@ GET    /office/followups                                             deny   deny
 POST   /office/followups/{followup_id}/finding                       deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /office/followups/{followup_id}/schedule                      deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /office/handoffs                                              deny   deny     deny     ok       ok           ok     ok      deny   deny
+GET    /office/handoffs/export                                       deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /office/handoffs/{number}                                     deny   deny     deny     ok       ok           ok     ok      deny   deny
 POST   /office/handoffs/{number}/action                              deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /office/handoffs/{number}/attachments/{attachment_id}         deny   deny     deny     ok       ok           ok     ok      deny   deny
 POST   /office/handoffs/{number}/reply                               deny   deny     deny     ok       ok           ok     deny    deny   deny
+POST   /office/handoffs/{number}/owner                               deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /office/login                                                 ok     ok       ok       ok       ok           ok     ok      ok     ok
 POST   /office/login                                                 ok     ok       ok       ok       ok           ok     ok      ok     ok
 POST   /office/logout                                                deny   deny     deny     ok       ok           ok     ok      ok     deny
@@ -174,6 +179,9 @@ GET    /office/notifications                                         deny   deny
 POST   /office/notifications/read                                    deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /office/queue                                                 deny   deny     deny     ok       ok           ok     ok      ok     deny
 POST   /office/queue/decide                                          deny   deny     deny     ok       ok           ok     deny    deny   deny
+GET    /office/queue/export                                          deny   deny     deny     ok       ok           ok     deny    deny   deny
+POST   /office/queue/filters                                         deny   deny     deny     ok       ok           ok     ok      ok     deny
+POST   /office/queue/filters/{filter_id}/delete                      deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /office/reports                                               deny   deny     deny     ok       ok           ok     ok      ok     deny
 POST   /office/reports/issue                                         deny   deny     deny     deny     ok           ok     deny    deny   deny
 GET    /office/reports/monthly/{period}                              deny   deny     deny     ok       ok           ok     ok      ok     deny
@@ -194,8 +202,8 @@ GET    /redoc                                                        ok     ok  
 """
 # Notes on the policy: /metrics carries counts only, never a clue or a name; put it behind
 # the reverse proxy's allow-list in production. Auditors and administrators may read the
-# queue and clues (masked) but never decide. /office redirects everyone to the queue, whose
-# own line says who gets in. GET /api/v1/keys is the hub's public key, public on purpose.
+# queue and clues (masked) but never decide. /office redirects everyone to /office/, the overview
+# (工作台), which every office role opens (each sees the figures of the lists it may open). GET /api/v1/keys is the hub's public key, public on purpose.
 # Partner agencies: only their own clues (B's list of sent clues shows nothing of A's) and
 # inbox (another agency's hand-off is `hidden`, its inbox lists nothing of A's) and reports shared with them (JSON only; figures' records never).
 # Hand-offs: reviewers, section heads and leaders work them; auditors read them (and their
@@ -212,6 +220,10 @@ GET    /redoc                                                        ok     ok  
 # page is the auditor's alone. Joint meetings: reviewers and auditors read them, section
 # heads and leaders edit them (a decision handed off is a hand-off); an agency reads only a
 # meeting it takes part in (agency B does not: `hidden`), with the minutes once issued.
+# Merging a duplicate is a decision (reviewer, section head,
+# leader). Exports of the queue, all clues and hand-offs carry many clues at once: those who
+# decide may export, auditors and administrators read on the pages only. Saved filters are
+# each office user's own (any role that sees the queue; another's cannot be deleted).
 
 
 def parse(table: str) -> dict[tuple[str, str], dict[str, str]]:
@@ -230,7 +242,7 @@ NOT_ALLOWED_NOTICES = ("只有科员、科长和领导可以研判线索", "只�
                        "只有管理员可以调整工作日历", "只有管理员、科长和领导可以查看和重发推送",
                        "只有审计人员可以查看审计记录", "只有科员、科长和领导可以办理回头看",
                        "只有科员、科长、领导和审计人员可以查看回头看", "须先提出申请并经领导批准",
-                       "只有科长和领导经批准后可以查看反映人身份",
+                       "只有科长和领导经批准后可以查看反映人身份", "只有科员、科长和领导可以承办移交",
                        "只有科长和领导经批准后可以查看处理人员姓名")
 PASSWORD = "matrix-password-1"
 RECEIPT = "已收到来电，正在核实".encode()
@@ -311,7 +323,7 @@ def world(hub, live) -> World:
         callers[role] = Caller(role, {"X-CSRF-Token": token}, token,
                                {"hub_session": session.cookies["hub_session"]})
     values = {"clue_id": clue, "number": clue, "connector": "hotline", "path": "hub.css",
-              "other": other, "index": "0", "period": "2026-10", "proposal_id": "999999", "key": next(iter(REGISTRY.figures)),
+              "other": other, "index": "0", "period": "2026-10", "proposal_id": "999999", "filter_id": "999999", "key": next(iter(REGISTRY.figures)),
               **_objects(hub, live.url, callers, a_id, clue, other)}
     return World(live.url, callers, values)
 
@@ -405,11 +417,12 @@ def _meeting(hub, a_id: int) -> tuple[int, int]:  # noqa: ANN001
     from datetime import date
 
     from hub.meetings import service as meetings
+    from hub.meetings.decisions import add_decision
 
     meeting_id = meetings.create_apart(hub, "2026-10", [a_id], actor="system", via="system")
     with hub.uow() as uow:
-        decision = meetings.add_decision(uow.session, meeting_id, text="限期办结", agency_id=a_id,
-                                         due_on=date(2099, 1, 5), actor="system", via="system")
+        decision = add_decision(uow.session, meeting_id, text="限期办结", agency_id=a_id,
+                                due_on=date(2099, 1, 5), actor="system", via="system")
         meetings.update_details(uow.session, meeting_id, held_on=date(2026, 11, 5),
                                 place="第一会议室", host="主任", actor="system", via="system")
         meetings.issue_minutes(uow.session, meeting_id, actor="system", via="system",
@@ -493,6 +506,7 @@ def _json_body(world: World, path: str) -> dict | None:
     v = world.values
     bodies = {
         "/api/v1/office/decisions": {"clues": [v["clue_id"]], "kind": "accept"},
+        "/api/v1/office/clues/{number}/merge": {"into": "XS-2026-999999"},
         "/api/v1/sources/{connector}/records": {"records": []},
         "/api/v1/clues/batch": {"clues": [factories.clue()]},
         "/api/v1/clues": factories.clue(),
@@ -524,6 +538,8 @@ def _form(world: World, caller: Caller, path: str, url: str) -> dict:
     form = {"csrf": caller.csrf or ""}
     forms = {
         "/office/clues/{number}/decide": {"kind": "accept"},
+        "/office/clues/{number}/merge": {"into": "XS-2026-999999"},
+        "/office/queue/filters": {"name": "矩阵筛选", "params": "channel=court"},
         "/office/queue/decide": {"kind": "accept", "clue": str(int(v["number"].rsplit("-", 1)[1]))},
         "/office/clues/{number}/cluster/merge": {"into": v["other"]},
         "/office/clues/{number}/cluster/detach": {"reason": "不是同一件事"},
@@ -543,6 +559,7 @@ def _form(world: World, caller: Caller, path: str, url: str) -> dict:
         "/office/reveals/{request_id}/decide": {"decision": "approve", "note": "同意"},
         "/office/clues/{number}/hold": {"action": "place", "reason": "诉讼保全"},
         "/office/clues/{number}/owner": {"owner": ""},
+        "/office/handoffs/{number}/owner": {"owner": ""},
         "/office/clues/{number}/notes": {"note": "矩阵测试备注"},
         "/office/approvals/{proposal_id}/return": {"note": "请补充材料"},
         "/office/reports/issue": {"period": "2026-09"},
