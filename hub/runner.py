@@ -6,6 +6,7 @@ import multiprocessing
 import signal
 import socket
 import threading
+import time
 
 import uvicorn
 
@@ -122,12 +123,24 @@ def _run_api_processes(settings: Settings, processes: int) -> None:
         return process
 
     children = [start(i) for i in range(processes)]
+    started = [time.monotonic()] * processes
+    pause = [0.0] * processes  # a process that keeps dying at start is started less often
     log.event("hub.api.started", processes=processes, port=settings.port, balance="SO_REUSEPORT")
     while not stop.wait(0.5):
         for i, child in enumerate(children):
-            if not child.is_alive() and not stop.is_set():
-                log.event("hub.api.process_restarted", process=i, exitcode=child.exitcode)
-                children[i] = start(i)
+            if child.is_alive() or stop.is_set():
+                continue
+            now = time.monotonic()
+            if child.exitcode is not None:  # just found dead: decide when to start it again
+                pause[i] = min(max(pause[i] * 2, 1.0), 60.0) if now - started[i] < 60 else 0.0
+                log.warning("hub.api.process_restarted", process=i, exitcode=child.exitcode,
+                            after_seconds=pause[i])
+                started[i] = now + pause[i]
+                children[i] = context.Process(target=_api_process, args=(sockets[i],),
+                                              name=f"hub-api-{i}")
+            if now >= started[i]:
+                children[i].start()
+    children = [child for child in children if child.pid is not None]  # not waiting to start
     for child in children:
         child.terminate()  # SIGTERM: uvicorn finishes the requests under way
     for child in children:
@@ -168,8 +181,12 @@ def _api_process(sock: socket.socket) -> None:
     from hub.settings import get_settings
 
     settings = get_settings()
+    # Idle keep-alive connections are kept longer than clients and proxies keep theirs
+    # (httpx and many others: 5 s, uvicorn's default too), so the client closes first and never
+    # sends a request on a connection the server is closing.
     config = uvicorn.Config("hub.app:app_factory", factory=True, host=settings.host,
-                            port=settings.port, log_level="warning", access_log=False)
+                            port=settings.port, log_level="warning", access_log=False,
+                            timeout_keep_alive=65)
     uvicorn.Server(config).run(sockets=[sock])
 
 

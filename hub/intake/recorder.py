@@ -157,10 +157,10 @@ def _raw_values(received: Received, new: bool | None, now) -> dict[str, Any]:  #
 class GroupWriter:
     """Records bodies handed in from many threads, together when they arrive together.
 
-    Group commit: a transaction takes every body queued when it starts and, for up to
-    `gather_seconds`, those of requests already being received (`arriving`), so that at
-    many concurrent clients one commit answers many requests. With nothing arriving it
-    writes at once.
+    Group commit: a transaction takes every body queued when it starts. While pushes come in
+    together (the last transaction held more than one), it also waits up to `gather_seconds`
+    from its first body for more, so that at many concurrent clients one commit answers many
+    requests; a lone client (transactions of one) is written at once, with no wait.
     """
 
     def __init__(self, hub: Hub, max_items: int = 1000,
@@ -169,16 +169,11 @@ class GroupWriter:
         self.max_items = max_items
         self.gather_seconds = (hub.settings.intake_gather_ms / 1000 if gather_seconds is None
                                else gather_seconds)
-        self.arriving = 0  # requests being received that will hand a body in (approximate)
         self.requests = 0  # bodies written, and the transactions that wrote them
         self.transactions = 0
         self._queue: queue.SimpleQueue[tuple[Received, Future]] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._loop, name="intake-writer", daemon=True)
         self._thread.start()
-
-    def expect(self) -> _Arrival:
-        """`with writer.expect(): …` around receiving a body that will be submitted."""
-        return _Arrival(self)
 
     def submit(self, received: Received) -> Future:
         """Queue a body; the future gives its outcomes once committed."""
@@ -190,25 +185,24 @@ class GroupWriter:
         return self.submit(received).result()
 
     def _loop(self) -> None:
+        together = False  # the last transaction held more than one body
         while True:
             group = [self._queue.get()]
             size = max(1, len(group[0][0].items))
-            deadline = None
+            deadline = time.monotonic() + self.gather_seconds if together else 0.0
             while size < self.max_items:
                 try:
                     group.append(self._queue.get_nowait())
                 except queue.Empty:
-                    if self.arriving <= 0 or self.gather_seconds <= 0:
-                        break
-                    now = time.monotonic()
-                    deadline = deadline or now + self.gather_seconds
-                    if now >= deadline:
+                    wait = deadline - time.monotonic()
+                    if wait <= 0:
                         break
                     try:
-                        group.append(self._queue.get(timeout=deadline - now))
+                        group.append(self._queue.get(timeout=wait))
                     except queue.Empty:
                         break
                 size += max(1, len(group[-1][0].items))
+            together = len(group) > 1
             self._write(group)
             self.requests += len(group)
             self.transactions += 1
@@ -225,16 +219,3 @@ class GroupWriter:
             return
         for (_, future), outcome in zip(group, results, strict=True):
             future.set_result(outcome)
-
-
-class _Arrival:
-    """Counts a request as arriving from its start until its body is handed in (or it ends)."""
-
-    def __init__(self, writer: GroupWriter) -> None:
-        self.writer = writer
-
-    def __enter__(self) -> None:
-        self.writer.arriving += 1
-
-    def __exit__(self, *exc: object) -> None:
-        self.writer.arriving -= 1
