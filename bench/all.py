@@ -192,6 +192,9 @@ def run_ingest(args, table: Table) -> None:
     table.add(f"single push p99 ms (vs bare endpoint), {len(singles):,} requests", hub["single_p99"],
               "≤ 1.5 × bare p99", bare["p99"], ratio=True,
               verdict=hub["single_p99"] <= 1.5 * bare["p99"], fmt="{:,.1f}")
+    api_us = hub["single_cpu_us"].get("api", sum(hub["single_cpu_us"].values()))
+    table.add("single push, API processes' CPU µs per request (vs bare endpoint's)", api_us, "",
+              bare["cpu_us"], ratio=True)
     table.add("single push, requests per write transaction (group commit)",
               hub["single_per_transaction"], fmt="{:,.1f}")
     table.add("single push, CPU share of each API process", ingest.split_text(hub["api_split"]),

@@ -287,15 +287,20 @@ def bench_bare_endpoint(args, work: Path, singles: list) -> dict:
                              str(port), "--log-level", "warning", "--no-access-log"],
                             env=env, cwd=Path(__file__).resolve().parent.parent)
     try:
+        from bench import proc_cpu
+
         wait_http(f"http://127.0.0.1:{port}/docs")
+        cpu = proc_cpu.cpu_seconds(proc.pid)
         started = time.perf_counter()
         lat = asyncio.run(push(f"http://127.0.0.1:{port}", "/clues", singles, None, args.concurrency))
         elapsed = time.perf_counter() - started
+        cpu = proc_cpu.cpu_seconds(proc.pid) - cpu
     finally:
         proc.terminate()
         proc.wait(30)
         drop_database(url)
-    return {"rps": len(singles) / elapsed, "p50": pct(lat, 50), "p99": pct(lat, 99)}
+    return {"rps": len(singles) / elapsed, "p50": pct(lat, 50), "p99": pct(lat, 99),
+            "cpu_us": cpu / len(singles) * 1e6}  # the endpoint's process, µs per request
 
 
 def bench_executemany(args, work: Path, rows: list) -> float:
@@ -355,6 +360,9 @@ def report(args, hub: dict, bare: dict, many: float) -> None:
         ("single push p50 ms", f"{hub['single_p50']:.1f}", f"{bare['p50']:.1f}", "", ""),
         ("single push p99 ms", f"{hub['single_p99']:.1f}", f"{bare['p99']:.1f}",
          f"{hub['single_p99'] / bare['p99']:.2f}×" if bare["p99"] else "", "≤ 1.5 × bare p99"),
+        ("single push, API CPU µs per request", f"{hub['single_cpu_us'].get('api', 0):,.0f}",
+         f"{bare['cpu_us']:,.0f}", f"{hub['single_cpu_us'].get('api', 0) / bare['cpu_us']:.1f}×"
+         if bare["cpu_us"] else "", ""),
         ("single push, requests per write transaction", f"{hub['single_per_transaction']:.1f}",
          "", "", ""),
         ("single push, CPU share of each API process", split_text(hub["api_split"]), "", "",
