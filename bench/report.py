@@ -2,6 +2,8 @@
 
     nice -n 10 .venv/bin/python bench/report.py            # load (once) and measure
     .venv/bin/python bench/report.py --reload              # drop the database and load again
+    .venv/bin/python bench/report.py --clues 100000 --database hub_bench_rep_x --drop
+                                                           # smaller, in a scratch database
 
 Loads its own database (`hub_bench_reports`, bulk COPY), then measures in a fresh child
 process, so the peak memory printed is the report's: the JSON figures, the .docx and the
@@ -181,7 +183,7 @@ def _copy_clusters(conn, rng: random.Random, received: list[datetime]) -> None:
     members, clue_id = [], 1
     with conn.cursor().copy("COPY clusters (id, lead_clue_id, lead_set_by, members, channels, "
                             "channel_list, created_at, updated_at) FROM STDIN") as copy:
-        for cluster_id in range(1, 50_001):
+        for cluster_id in range(1, CLUES // 20 + 1):  # 50,000 at 1 M clues
             size = rng.randint(2, 4)
             ids = list(range(clue_id, clue_id + size))
             clue_id += size + rng.randint(0, 10)
@@ -203,7 +205,7 @@ def _stepper():
     return step
 
 
-def measure(verbose: bool = False) -> None:
+def measure(verbose: bool = False, as_json: bool = False) -> None:
     from hub.container import Hub
     from hub.reports.build import build, context
     from hub.reports.docx import write_docx
@@ -239,8 +241,16 @@ def measure(verbose: bool = False) -> None:
         write_ledger(uow.session, context(uow.session, scope), report, tmp / "r.xlsx")
         rows.append((".xlsx ledger", time.monotonic() - t,
                      f"{(tmp / 'r.xlsx').stat().st_size // 1024} KiB"))
+        rows.append(("bare: one GROUP BY over the month", _bare_month(uow.session),
+                     "the least any figure reads"))
+        rows.append(("bare: empty .docx + plain .xlsx of the ledger's rows",
+                     _bare_writers(tmp / "r.xlsx", tmp), "python-docx and openpyxl alone"))
     hub.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if as_json:
+        print(json.dumps({"rows": [[n, sec] for n, sec, _ in rows], "peak_mib": peak,
+                          "clues": CLUES, "handoffs": HANDOFFS}))
+        return
     print(f"\n{'step':<26}{'seconds':>10}  notes")
     for name, seconds, note in rows:
         print(f"{name:<26}{seconds:>10.2f}  {note}")
@@ -248,24 +258,109 @@ def measure(verbose: bool = False) -> None:
           "< 1 GiB")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--reload", action="store_true")
-    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--verbose", action="store_true", help="time each figure")
-    args = parser.parse_args()
-    if args.measure:
-        measure(args.verbose)
-        return
-    if args.reload or not exists():
+def _bare_month(session) -> float:  # noqa: ANN001
+    """The same run's limit for the figures: one pass over the month's clues, grouped."""
+    start = datetime(*MONTH, 1, tzinfo=UTC)
+    end = datetime(MONTH[0] + MONTH[1] // 12, MONTH[1] % 12 + 1, 1, tzinfo=UTC)
+    t = time.monotonic()
+    session.execute(text("SELECT channel, count(*) FROM clues WHERE received_at >= :s AND "
+                         "received_at < :e GROUP BY channel"), {"s": start, "e": end}).all()
+    return time.monotonic() - t
+
+
+def _bare_writers(ledger: Path, tmp: Path) -> float:
+    """The same run's limit for the documents: an empty .docx saved, and a write-only .xlsx
+    of as many rows and columns as the ledger's sheets hold, with plain values."""
+    import re
+    import zipfile
+
+    from docx import Document
+    from openpyxl import Workbook
+
+    with zipfile.ZipFile(ledger) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+        shapes = []
+        for name in sheets:
+            xml = z.read(name).decode()
+            first = re.search(r"<row [^>]*>(.*?)</row>", xml, re.S)
+            shapes.append((xml.count("<row "), first.group(1).count("<c ") if first else 0))
+    t = time.monotonic()
+    Document().save(tmp / "bare.docx")
+    book = Workbook(write_only=True)
+    for rows, columns in shapes:
+        ws = book.create_sheet()
+        for i in range(rows):
+            ws.append([f"值{i}"] * (columns - 1) + [i] if columns else [])
+    book.save(tmp / "bare.xlsx")
+    return time.monotonic() - t
+
+
+def run(clues: int, database: str, drop: bool = False, verbose: bool = False) -> dict:
+    """Load `clues` clues (and 30 % as many hand-offs) into `database` unless it holds them,
+    measure in a child process, and give its figures ({"rows": [[step, seconds]], ...})."""
+    args = ["--clues", str(clues), "--database", database]
+    try:
+        _size(clues, database)
+        prepare()
+        out = subprocess.run([sys.executable, __file__, "--measure", "--json", *args,
+                              *(["--verbose"] if verbose else [])],
+                             check=True, capture_output=True, text=True).stdout
+        return json.loads(out.strip().splitlines()[-1])
+    finally:
+        if drop:
+            with admin().connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+
+
+def _size(clues: int, database: str) -> None:
+    global CLUES, HANDOFFS, DB
+    CLUES, HANDOFFS, DB = clues, clues * 3 // 10, database
+
+
+def prepare(reload: bool = False) -> None:
+    """The database loaded (once) and migrated to the newest tables."""
+    if reload or not exists() or not _holds(CLUES):
         print(f"loading {CLUES:,} clues and {HANDOFFS:,} hand-offs into {DB} …", flush=True)
         load()
     else:
         from hub.db.migrate import upgrade
 
         upgrade(url(DB))  # tables added since it was loaded
-    subprocess.run([sys.executable, __file__, "--measure", *(["--verbose"] if args.verbose else [])],
-                   check=True)
+
+
+def _holds(clues: int) -> bool:
+    engine = create_engine(url(DB))
+    try:
+        with engine.connect() as conn:
+            return conn.scalar(text("SELECT max(id) FROM clues")) == clues
+    except Exception:  # noqa: BLE001 - not migrated yet: load it
+        return False
+    finally:
+        engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reload", action="store_true")
+    parser.add_argument("--clues", type=int, default=CLUES, help="hand-offs: 30 %% as many")
+    parser.add_argument("--database", default=DB)
+    parser.add_argument("--drop", action="store_true", help="drop the database afterwards")
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--json", action="store_true", help="the figures as one JSON line")
+    parser.add_argument("--verbose", action="store_true", help="time each figure")
+    args = parser.parse_args()
+    _size(args.clues, args.database)
+    if args.measure:
+        measure(args.verbose, args.json)
+        return
+    try:
+        prepare(args.reload)
+        subprocess.run([sys.executable, __file__, "--measure", "--clues", str(CLUES),
+                        "--database", DB, *(["--verbose"] if args.verbose else [])], check=True)
+    finally:
+        if args.drop:
+            with admin().connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)'))
 
 
 if __name__ == "__main__":

@@ -7,8 +7,10 @@ then the books are checked.
 
 Needs PostgreSQL on 127.0.0.1:5432 (trust; creates and drops its own database) and RabbitMQ on
 127.0.0.1:5672 (guest/guest; its own queue prefix), or SOAK_DATABASE_URL / SOAK_BROKER_URL.
-With rabbitmqctl (root) it also drops the broker's connections and restarts the RabbitMQ
-application (stop_app/start_app; always started again, also on a crash or SIGINT/SIGTERM).
+With rabbitmqctl (root) it runs in a RabbitMQ vhost of its own (deleted at the end), drops
+that vhost's connections, and restarts the RabbitMQ application (stop_app/start_app: the whole
+broker, so only when no one else is connected; always started again, also on a crash or
+SIGINT/SIGTERM).
 Not a test: prints checks and a table, exits 1 if a check fails.
 """
 
@@ -310,7 +312,7 @@ class Soak:
         self.url = make_url(PG).set(database=self.db).render_as_string(hide_password=False)
         self.ports = [free_port(), free_port()]
         self.env = {
-            **os.environ, "HUB_DATABASE_URL": self.url, "HUB_BROKER_URL": AMQP,
+            **os.environ, "HUB_DATABASE_URL": self.url, "HUB_BROKER_URL": self.broker.url,
             "HUB_QUEUE_PREFIX": self.broker.prefix,
             "HUB_KEYRING_PATH": str(self.work / "keyring.json"),
             "HUB_HOST": "127.0.0.1", "HUB_PORT": str(self.ports[0]),

@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import orjson
@@ -142,9 +142,13 @@ def _ctl(*args: str, timeout: float = 90) -> subprocess.CompletedProcess:
 class Broker:
     """The RabbitMQ node on this machine, driven with rabbitmqctl.
 
-    `restart()` stops the RabbitMQ application (`stop_app`, the Erlang node stays up) and
-    starts it again. Whatever happens - the soak crashing, SIGINT, SIGTERM - `close()` (called
-    from the soak's `finally` and at exit) starts it again if it may be stopped.
+    With rabbitmqctl the soak gets a vhost of its own (named as its prefix; `url` points
+    into it), so dropping its connections (`close_all_connections -p`) drops no one else's;
+    `delete_queues()` deletes the vhost. `restart()` stops the RabbitMQ application
+    (`stop_app`, the Erlang node stays up: every vhost goes down) and starts it again, only
+    when no one else is connected (`others_connected`). Whatever happens - the soak crashing,
+    SIGINT, SIGTERM - `close()` (called from the soak's `finally` and at exit) starts it again
+    if it may be stopped.
     """
 
     def __init__(self, url: str, prefix: str) -> None:
@@ -152,6 +156,9 @@ class Broker:
         # rabbitmqctl needs the node's cookie (root or the rabbitmq user): check it answers.
         self.ctl = shutil.which("rabbitmqctl") is not None and _ctl("-q", "list_vhosts",
                                                                      timeout=60).returncode == 0
+        self.vhost = self._own_vhost() if self.ctl else None
+        if self.vhost:
+            self.url = urlunsplit(urlsplit(url)._replace(path=f"/{self.vhost}"))
         self._busy = threading.Lock()  # held for the whole restart
         self._maybe_down = False
         self._closed = False
@@ -161,8 +168,17 @@ class Broker:
     def loopback(self) -> bool:
         return (urlsplit(self.url).hostname or "") in ("127.0.0.1", "localhost", "::1")
 
+    def _own_vhost(self) -> str | None:
+        user = urlsplit(self.url).username or "guest"
+        made = _ctl("-q", "add_vhost", self.prefix).returncode == 0 and _ctl(
+            "-q", "set_permissions", "-p", self.prefix, user, ".*", ".*", ".*").returncode == 0
+        return self.prefix if made else None
+
     def close_all_connections(self) -> str:
-        r = _ctl("close_all_connections", "soak: broker drop")
+        """The soak's connections (its vhost's), never another's."""
+        if not self.vhost:
+            return " skipped: the soak has no vhost of its own"
+        r = _ctl("close_all_connections", "-p", self.vhost, "soak: broker drop")
         return "" if r.returncode == 0 else f" FAILED rc={r.returncode}: {r.stderr[:200]}"
 
     def others_connected(self, pids: list[int]) -> list[str]:
@@ -221,8 +237,16 @@ class Broker:
                 self._busy.release()
 
     def delete_queues(self) -> None:
-        """Our queues and exchanges (by the prefix), over AMQP: one connection, quick."""
+        """Our vhost, with everything in it; without one, our queues and exchanges (by the
+        prefix), over AMQP: one connection, quick."""
         from kombu import Connection
+
+        if self.vhost:
+            r = _ctl("-q", "delete_vhost", self.vhost)
+            if r.returncode != 0:
+                print(f"note: could not delete the soak's vhost {self.vhost}; "
+                      f"rabbitmqctl delete_vhost {self.vhost} by hand", flush=True)
+            return
 
         from hub.queue.bus import DEAD_LETTERS
 

@@ -35,12 +35,15 @@ from hub.handoffs.pages import router as handoffs_pages_router
 from hub.intake.endpoints import router as intake_router
 from hub.intake.pages import router as intake_pages_router
 from hub.intake.recorder import GroupWriter
+from hub.meetings.endpoints import router as meetings_router
+from hub.meetings.pages import router as meetings_pages_router
 from hub.notify import owners
 from hub.notify.endpoints import clues_router as notify_clues_router
 from hub.notify.endpoints import router as notify_router
 from hub.notify.pages import router as notify_pages_router
 from hub.ops.endpoints import router as ops_router
 from hub.ops.pages import router as ops_pages_router
+from hub.overview.pages import router as overview_pages_router
 from hub.privacy.endpoints import router as privacy_router
 from hub.privacy.pages import router as privacy_pages_router
 from hub.reports.endpoints import router as reports_router
@@ -58,69 +61,92 @@ DESCRIPTION = """问题线索共享协作平台对协作单位开放的接口（
 """
 
 
+ROUTERS = (intake_router, notify_clues_router, collect_router, correlate_pages_router,
+           correlate_router, directory_router, directory_pages_router, route_pages_router,
+           review_router, intake_pages_router, review_pages_router, ops_router, handoffs_router,
+           handoffs_office_router, handoffs_pages_router, calendar_pages_router, notify_router,
+           notify_pages_router, privacy_router, privacy_pages_router, ops_pages_router,
+           reports_router, reports_pages_router, admin_pages_router, followups_router,
+           followups_pages_router, documents_router, documents_pages_router,
+           archive_pages_router, meetings_router, meetings_pages_router, overview_pages_router)
+
+
 def create_app(hub: Hub) -> FastAPI:
     app = FastAPI(title="问题线索共享协作平台 API", version="v1", description=DESCRIPTION,
                   default_response_class=JSONResponse)
+    _attach(app, hub)
+    errors.install(app)
+    _route(app, hub)
+    _answer_errors(app)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _attach(app: FastAPI, hub: Hub) -> None:
+    """The long-lived parts the requests use: the hub, intake's writer, the agency guard."""
     app.state.hub = hub
     owners.register()  # a final reply tells the office user who follows the hand-off
     app.state.intake_writer = GroupWriter(hub)
     app.state.agency_guard = AgencyGuard(hub)
     app.state.keys = app.state.agency_guard.keys
-    errors.install(app)
-    for router in (intake_router, notify_clues_router, collect_router, correlate_pages_router, correlate_router,
-                   directory_router,
-                   directory_pages_router, route_pages_router, review_router, intake_pages_router,
-                   review_pages_router, ops_router, handoffs_router, handoffs_office_router,
-                   handoffs_pages_router, calendar_pages_router, notify_router, notify_pages_router,
-                   privacy_router, privacy_pages_router, ops_pages_router, reports_router,
-                   reports_pages_router, admin_pages_router, followups_router,
-                   followups_pages_router, documents_router, documents_pages_router,
-                   archive_pages_router):
+
+
+def _route(app: FastAPI, hub: Hub) -> None:
+    """Every domain's routers, the office's static files, the body gate and security headers,
+    and `/` (to the office)."""
+    for router in ROUTERS:
         app.include_router(router)
     app.mount("/office/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(bodies.BodyGate, api=app, settings=hub.settings)
     app.add_middleware(SecurityHeaders)  # outside the gate: its answers get the headers too
+    app.add_api_route("/", _root, methods=["GET"], include_in_schema=False)
 
-    @app.exception_handler(LoginRequired)
-    async def _login(_: Request, exc: LoginRequired) -> RedirectResponse:
-        return RedirectResponse(login_url(exc.next_url), status_code=303)
 
-    @app.exception_handler(Forbidden)
-    def _forbidden(request: Request, exc: Forbidden) -> Response:
-        """The office's pages refuse in their own layout; the API in its JSON shape.
-        (Not async: the page looks up who is logged in, in Starlette's thread pool.)"""
-        if request.url.path.startswith("/office/"):
-            return refusal_page(request, exc)
-        return errors.error_response(exc)
+def _root() -> RedirectResponse:
+    return RedirectResponse("/office/", status_code=303)
 
-    @app.exception_handler(HubError)
-    def _hub_error(request: Request, exc: HubError) -> Response:
-        """A browser on an office page gets the error as a page; everyone else the JSON shape."""
-        if _browser_page(request):
-            return error_page(request, exc.status_code, errors.error_text(exc))
-        return errors.error_response(exc)
 
-    @app.exception_handler(StarletteHTTPException)
-    def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if _browser_page(request) or (request.url.path == "/" and exc.status_code == 404):
-            reason = {404: "没有这个页面，请检查地址。", 405: "这个地址不能这样打开。"}.get(
-                exc.status_code, "请求无法处理。")
-            return error_page(request, exc.status_code, reason)
-        return errors.http_error_response(exc)
+def _answer_errors(app: FastAPI) -> None:
+    """Errors as the office's pages show them to a browser, and in the API's JSON shape."""
+    app.add_exception_handler(LoginRequired, _login)
+    app.add_exception_handler(Forbidden, _forbidden)
+    app.add_exception_handler(HubError, _hub_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid)
 
-    @app.exception_handler(RequestValidationError)
-    def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        if _browser_page(request):
-            return error_page(request, 422, "地址中的参数有误：" + "；".join(
-                ".".join(str(x) for x in e.get("loc", ())[1:]) or "参数" for e in exc.errors()))
-        return errors.validation_response(exc)
 
-    @app.get("/", include_in_schema=False)
-    def _root() -> RedirectResponse:
-        return RedirectResponse("/office/", status_code=303)
+async def _login(_: Request, exc: LoginRequired) -> RedirectResponse:
+    return RedirectResponse(login_url(exc.next_url), status_code=303)
 
-    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
-    return app
+
+def _forbidden(request: Request, exc: Forbidden) -> Response:
+    """The office's pages refuse in their own layout; the API in its JSON shape.
+    (Not async: the page looks up who is logged in, in Starlette's thread pool.)"""
+    if request.url.path.startswith("/office/"):
+        return refusal_page(request, exc)
+    return errors.error_response(exc)
+
+
+def _hub_error(request: Request, exc: HubError) -> Response:
+    """A browser on an office page gets the error as a page; everyone else the JSON shape."""
+    if _browser_page(request):
+        return error_page(request, exc.status_code, errors.error_text(exc))
+    return errors.error_response(exc)
+
+
+def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    if _browser_page(request) or (request.url.path == "/" and exc.status_code == 404):
+        reason = {404: "没有这个页面，请检查地址。", 405: "这个地址不能这样打开。"}.get(
+            exc.status_code, "请求无法处理。")
+        return error_page(request, exc.status_code, reason)
+    return errors.http_error_response(exc)
+
+
+def _invalid(request: Request, exc: RequestValidationError) -> Response:
+    if _browser_page(request):
+        return error_page(request, 422, "地址中的参数有误：" + "；".join(
+            ".".join(str(x) for x in e.get("loc", ())[1:]) or "参数" for e in exc.errors()))
+    return errors.validation_response(exc)
 
 
 def _browser_page(request: Request) -> bool:

@@ -99,14 +99,17 @@ from hub.calendar import cli as calendar_cli  # noqa: E402
 from hub.collect import cli as collect_cli  # noqa: E402
 from hub.correlate import cli as correlate_cli  # noqa: E402
 from hub.directory import cli as directory_cli  # noqa: E402
+from hub.meetings import cli as meetings_cli  # noqa: E402
 from hub.notify import cli as notify_cli  # noqa: E402
 from hub.privacy import cli as privacy_cli  # noqa: E402
 from hub.reports import cli as reports_cli  # noqa: E402
+from hub.review import cli as review_cli  # noqa: E402
 from hub.route import cli as route_cli  # noqa: E402
 from hub.search import cli as search_cli  # noqa: E402
 
 for _domain in (cli_admin, accounts_cli, agencies_cli, archive_cli,
                 audit_cli, calendar_cli, collect_cli, correlate_cli,
-                directory_cli, notify_cli, privacy_cli, reports_cli, route_cli, search_cli):
+                directory_cli, meetings_cli, notify_cli, privacy_cli, reports_cli, review_cli,
+                route_cli, search_cli):
     for _command in _domain.COMMANDS:
         main.add_command(_command)

@@ -26,6 +26,7 @@ from hub.handoffs.schemas import (
     ReturnSubmission,
     SharedClueOut,
 )
+from hub.meetings.schemas import MeetingOut, MeetingPage
 
 PUBLISHED: dict[str, type[BaseModel]] = {
     "clue-submission.schema.json": ClueSubmission,
@@ -45,6 +46,9 @@ PUBLISHED: dict[str, type[BaseModel]] = {
     # 成果共享: the sender reads its clues back with what came of them (issue 14).
     "clue-shared.schema.json": SharedClueOut,
     "clue-page.schema.json": CluePage,
+    # The joint meetings an agency takes part in (联席会议, issue 14).
+    "meeting.schema.json": MeetingOut,
+    "meeting-page.schema.json": MeetingPage,
 }
 
 

@@ -14,6 +14,7 @@ from hub.documents import models as documents_models  # noqa: F401
 from hub.followups import models as followups_models  # noqa: F401
 from hub.handoffs import models as handoffs_models  # noqa: F401
 from hub.intake import models as intake_models  # noqa: F401
+from hub.meetings import models as meetings_models  # noqa: F401
 from hub.notify import models as notify_models  # noqa: F401
 from hub.privacy import models as privacy_models  # noqa: F401
 from hub.reports import models as reports_models  # noqa: F401

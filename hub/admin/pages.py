@@ -6,19 +6,18 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from starlette.datastructures import UploadFile
 
 from hub.accounts.service import PASSWORD_MIN, ROLES, OfficePrincipal, is_locked
-from hub.admin import service
+from hub.admin import forms, service
 from hub.admin.service import Actor
 from hub.agencies.service import SCOPES
 from hub.api.deps import HubDep
 from hub.db.types import utcnow
 from hub.errors import Forbidden, HubError
+from hub.web.actions import error_text, redirect_with
 from hub.web.session import PageUser, check_csrf
 from hub.web.templating import add_template_folder, templates
 
@@ -39,15 +38,6 @@ Admin = Annotated[OfficePrincipal, Depends(admin_user)]
 
 def _who(request: Request, user: OfficePrincipal) -> Actor:
     return Actor(f"user:{user.user_id}", "page", request.client.host if request.client else None)
-
-
-def _problem(exc: HubError) -> str:
-    return "；".join(e.msg for e in getattr(exc, "errors", [])) or exc.message
-
-
-def _with(url: str, **params: str) -> RedirectResponse:
-    sep = "&" if "?" in url else "?"
-    return RedirectResponse(f"{url}{sep}{urlencode(params)}", status_code=303)
 
 
 def _page(request: Request, template: str, user: OfficePrincipal, section: str,
@@ -100,7 +90,7 @@ async def add_agency(request: Request, user: Admin, hub: HubDep) -> HTMLResponse
                                             channel=typed["channel"],
                                             region_code=typed["region_code"], policy=policy)
     except HubError as exc:
-        return _agencies_page(request, user, hub, 422, form=typed, error=_problem(exc))
+        return _agencies_page(request, user, hub, 422, form=typed, error=error_text(exc))
     return _key_shown(request, user, agency_id, typed["name"].strip(), key, [])
 
 
@@ -126,62 +116,56 @@ async def agency_action(request: Request, agency_id: int, user: Admin,
     revoke, signing_key, signing_key_remove, webhook, webhook_remove, webhook_test)."""
     form = await request.form()
     check_csrf(user, form.get("csrf"))
-    op, who = str(form.get("op", "")), _who(request, user)
-    back = f"/office/admin/agencies/{agency_id}"
-    typed = {k: str(form.get(k, "")) for k in ("expires", "allow_ips")}
-    typed["scopes"] = [str(s) for s in form.getlist("scopes")]
-    edit = {k: str(form.get(k, "")) for k in ("name", "channel", "region_code")}
+    op = str(form.get("op", ""))
     try:
-        if op == "edit":
-            service.edit_agency(hub, who, agency_id, **edit)
-            return _with(back, message="已保存单位信息")
-        if op in ("disable", "enable"):
-            name = service.set_agency_active(hub, who, agency_id, op == "enable")
-            return _with(back, message=f"已{'启用' if op == 'enable' else '停用'}{name}")
-        if op in ("key", "rotate"):
-            policy = service.key_policy(typed["scopes"], typed["expires"], typed["allow_ips"])
-            key, revoked = service.issue_key(hub, who, agency_id, policy, rotate=op == "rotate")
-            return _key_shown(request, user, agency_id,
-                              service.get_agency(hub, agency_id).agency.name, key, revoked)
-        if op == "revoke":
-            key_id = str(form.get("key_id", ""))
-            service.revoke_key(hub, who, agency_id, key_id)
-            return _with(back, message=f"密钥 {key_id} 已吊销")
-        if op == "signing_key":
-            upload = form.get("public_key_file")
-            pem = str(form.get("public_key", "")).strip()
-            if isinstance(upload, UploadFile) and upload.filename:
-                pem = (await upload.read(64 * 1024)).decode("utf-8", "replace").strip()
-            service.set_signing_key(hub, who, agency_id, pem)
-            return _with(back, message="已登记公钥：该单位今后的每个请求都必须签名")
-        if op == "signing_key_remove":
-            service.set_signing_key(hub, who, agency_id, None)
-            return _with(back, message="已删除公钥：不再要求请求签名")
-        if op == "webhook":
-            service.set_webhook(hub, who, agency_id, str(form.get("url", "")))
-            return _with(back, message="已保存回调地址")
-        if op == "webhook_remove":
-            service.set_webhook(hub, who, agency_id, None)
-            return _with(back, message="已删除回调地址")
-        if op == "webhook_test":
-            outcome = service.test_webhook(hub, who, agency_id)
-            if outcome.ok:
-                return _with(back, message=f"测试事件已送达：对方答复 {outcome.status}"
-                                           f"（{outcome.duration_ms:.0f} 毫秒）")
-            said = f"对方答复 {outcome.status}" if outcome.status else "未能连接"
-            return _with(back, error=f"测试事件未送达：{said}；{(outcome.error or '')[:200]}")
-        return _with(back, error=f"不认识的操作“{op}”")
+        return await _change_agency(request, user, hub, agency_id, op, form)
     except HubError as exc:
-        context: dict[str, Any] = {"error": _problem(exc)}
-        if op in ("key", "rotate"):
-            context["form"] = typed
-        if op == "edit":
-            context["edit"] = edit
-        if op == "webhook":
-            context["webhook_typed"] = str(form.get("url", ""))
-        if op == "signing_key":
-            context["pem_typed"] = str(form.get("public_key", ""))
-        return _agency_page(request, user, hub, agency_id, 422, **context)
+        return _agency_page(request, user, hub, agency_id, 422, error=error_text(exc),
+                            **forms.as_typed(op, form))
+
+
+async def _change_agency(request: Request, user: OfficePrincipal, hub: Any, agency_id: int,
+                         op: str, form: Any) -> Any:
+    who, back = _who(request, user), f"/office/admin/agencies/{agency_id}"
+    if op in ("key", "rotate"):
+        typed = forms.key_typed(form)
+        policy = service.key_policy(typed["scopes"], typed["expires"], typed["allow_ips"])
+        key, revoked = service.issue_key(hub, who, agency_id, policy, rotate=op == "rotate")
+        return _key_shown(request, user, agency_id,
+                          service.get_agency(hub, agency_id).agency.name, key, revoked)
+    if op == "signing_key":
+        service.set_signing_key(hub, who, agency_id, await forms.public_key_sent(form))
+        return redirect_with(back, message="已登记公钥：该单位今后的每个请求都必须签名")
+    if op == "webhook_test":
+        outcome = service.test_webhook(hub, who, agency_id)
+        return redirect_with(back, **forms.webhook_test_said(outcome))
+    message = _answered_by_message(hub, who, agency_id, op, form)
+    if message is None:
+        return redirect_with(back, error=f"不认识的操作“{op}”")
+    return redirect_with(back, message=message)
+
+
+def _answered_by_message(hub: Any, who: Actor, agency_id: int, op: str,
+                         form: Any) -> str | None:
+    """The changes answered with a message alone, made; None for an `op` not among them."""
+    if op == "edit":
+        service.edit_agency(hub, who, agency_id, **forms.agency_typed(form))
+        return "已保存单位信息"
+    if op in ("disable", "enable"):
+        name = service.set_agency_active(hub, who, agency_id, op == "enable")
+        return f"已{'启用' if op == 'enable' else '停用'}{name}"
+    if op == "revoke":
+        key_id = str(form.get("key_id", ""))
+        service.revoke_key(hub, who, agency_id, key_id)
+        return f"密钥 {key_id} 已吊销"
+    if op in ("webhook", "webhook_remove"):
+        service.set_webhook(hub, who, agency_id,
+                            str(form.get("url", "")) if op == "webhook" else None)
+        return "已保存回调地址" if op == "webhook" else "已删除回调地址"
+    if op == "signing_key_remove":
+        service.set_signing_key(hub, who, agency_id, None)
+        return "已删除公钥：不再要求请求签名"
+    return None
 
 
 # --- office users --------------------------------------------------------------------------
@@ -210,9 +194,9 @@ def add_user(request: Request, user: Admin, hub: HubDep, csrf: Annotated[str, Fo
         made = service.add_user(hub, _who(request, user), username=username,
                                 display_name=display_name, role=role, password=password)
     except HubError as exc:  # what was typed comes back, except the password
-        return _users_page(request, user, hub, 422, error=_problem(exc), form={
+        return _users_page(request, user, hub, 422, error=error_text(exc), form={
             "username": username, "display_name": display_name, "role": role})
-    return _with("/office/admin/users", message=f"已创建用户 {made.username}")
+    return redirect_with("/office/admin/users", message=f"已创建用户 {made.username}")
 
 
 @router.post("/users/{user_id}", response_class=HTMLResponse)
@@ -225,13 +209,13 @@ def change_user(request: Request, user_id: int, user: Admin, hub: HubDep,
         changed = service.change_user(hub, _who(request, user), user_id, op, role=role,
                                       password=password)
     except HubError as exc:
-        return _users_page(request, user, hub, 422, error=_problem(exc), failed_user=user_id)
+        return _users_page(request, user, hub, 422, error=error_text(exc), failed_user=user_id)
     done = {"role": f"已将 {changed.username} 的角色改为{ROLES.get(role, role)}",
             "disable": f"已停用 {changed.username}，其所有会话已结束",
             "enable": f"已启用 {changed.username}",
             "reset_password": f"已重设 {changed.username} 的密码，其所有会话已结束",
             "unlock": f"已解锁 {changed.username}"}
-    return _with("/office/admin/users", message=done.get(op, "已保存"))
+    return redirect_with("/office/admin/users", message=done.get(op, "已保存"))
 
 
 # --- connectors ----------------------------------------------------------------------------
@@ -251,40 +235,30 @@ def connector_action(request: Request, name: str, user: Admin, hub: HubDep,
 
     check_csrf(user, csrf)
     if name not in CONNECTORS:
-        return _with("/office/admin/connectors", error=f"没有名为“{name}”的连接器")
+        return redirect_with("/office/admin/connectors", error=f"没有名为“{name}”的连接器")
     who = _who(request, user)
     try:
         if op == "save":
             service.configure_connector(hub, who, name, url=url.strip() or None,
-                                        interval=_number(interval, "interval", "拉取间隔"),
-                                        page_size=_number(page_size, "page_size", "每页条数"))
+                                        interval=forms.number(interval, "interval", "拉取间隔"),
+                                        page_size=forms.number(page_size, "page_size", "每页条数"))
             message = "已保存连接器设置"
         elif op in ("enable", "disable"):
             service.configure_connector(hub, who, name, enabled=op == "enable")
             message = "已启用：马上开始拉取" if op == "enable" else "已停用"
         elif op == "run":
             if not any(r["name"] == name and r.get("enabled") for r in service.connectors(hub, 0)):
-                return _with("/office/admin/connectors", error="连接器未启用：请先启用再立即运行")
+                return redirect_with("/office/admin/connectors", error="连接器未启用：请先启用再立即运行")
             service.configure_connector(hub, who, name, run_now=True)
             message = "已安排立即运行：几秒内开始，结果见下方运行记录"
         else:
-            return _with("/office/admin/connectors", error=f"不认识的操作“{op}”")
+            return redirect_with("/office/admin/connectors", error=f"不认识的操作“{op}”")
     except HubError as exc:
         return _page(request, "admin_connectors.html", user, "connectors", 422,
-                     rows=service.connectors(hub), error=_problem(exc), failed=name,
+                     rows=service.connectors(hub), error=error_text(exc), failed=name,
                      typed={"url": url, "interval": interval, "page_size": page_size})
-    return _with("/office/admin/connectors", message=f"{CONNECTORS[name].display_name_zh}：{message}")
-
-
-def _number(value: str, field: str, label: str) -> int | None:
-    from hub.errors import FieldError, InvalidInput
-
-    value = value.strip()
-    if not value:
-        return None
-    if not value.isdigit():
-        raise InvalidInput([FieldError([field], f"{label}应为正整数（收到“{value[:20]}”）")])
-    return int(value)
+    return redirect_with("/office/admin/connectors",
+                         message=f"{CONNECTORS[name].display_name_zh}：{message}")
 
 
 # --- dead letters --------------------------------------------------------------------------
@@ -325,34 +299,25 @@ async def deadletters_action(request: Request, user: Admin, hub: HubDep) -> HTML
     back = str(form.get("back", "")) or "/office/admin/deadletters"
     back = back if back.startswith("/office/admin/deadletters") else "/office/admin/deadletters"
     if not ids:
-        return _with(back, error="请先勾选死信")
+        return redirect_with(back, error="请先勾选死信")
     try:
         if op == "replay":
             results = service.replay_dead_letters(hub, who, ids)
-            return _with(back, message=_replayed(results))
+            return redirect_with(back, message=forms.replayed(results))
         if op == "discard":
             n = service.discard_dead_letters(hub, who, ids, str(form.get("reason", "")))
-            return _with(back, message=f"已放弃 {n} 条死信（理由已记录）")
+            return redirect_with(back, message=f"已放弃 {n} 条死信（理由已记录）")
         if op == "correct":
             results = service.correct_dead_letter(hub, who, ids[0], str(form.get("record", "")))
-            return _with(f"/office/admin/deadletters/{ids[0]}",
-                         message="已保存更正（原始记录保留）；" + _replayed(results))
-        return _with(back, error=f"不认识的操作“{op}”")
+            return redirect_with(f"/office/admin/deadletters/{ids[0]}",
+                                 message="已保存更正（原始记录保留）；" + forms.replayed(results))
+        return redirect_with(back, error=f"不认识的操作“{op}”")
     except HubError as exc:
         if len(ids) == 1 and back.startswith(f"/office/admin/deadletters/{ids[0]}"):
-            return _deadletter(request, user, hub, ids[0], 422, error=_problem(exc),
+            return _deadletter(request, user, hub, ids[0], 422, error=error_text(exc),
                                typed={"record": str(form.get("record", "")),
                                       "reason": str(form.get("reason", ""))})
-        return _with(back, error=_problem(exc))
-
-
-def _replayed(results: list) -> str:
-    done = sum(1 for r in results if r.state in ("replayed", "resolved"))
-    still = [r for r in results if r.state == "open"]
-    text = f"重放 {len(results)} 条：{done} 条已成为线索或已解决"
-    if still:
-        text += f"，{len(still)} 条仍未通过（{(still[0].field or '记录')}：{still[0].reason}）"
-    return text
+        return redirect_with(back, error=error_text(exc))
 
 
 # --- failed tasks --------------------------------------------------------------------------
@@ -368,6 +333,6 @@ async def replay_tasks(request: Request, user: Admin, hub: HubDep) -> HTMLRespon
     check_csrf(user, form.get("csrf"))
     ids = [int(v) for v in form.getlist("task") if str(v).isdigit()]
     if form.get("all") != "1" and not ids:
-        return _with("/office/admin/tasks", error="请先勾选任务，或选择“全部重放”")
+        return redirect_with("/office/admin/tasks", error="请先勾选任务，或选择“全部重放”")
     n = service.replay_tasks(hub, _who(request, user), None if form.get("all") == "1" else ids)
-    return _with("/office/admin/tasks", message=f"已重新排队 {n} 项任务")
+    return redirect_with("/office/admin/tasks", message=f"已重新排队 {n} 项任务")

@@ -293,7 +293,7 @@ def dead_letters(hub: Hub, connector: str | None, state: str | None,
 def dead_letter(hub: Hub, dead_id: int) -> dict[str, Any]:
     """One dead letter, its native record masked, and the correction if one was made."""
     from hub.collect.deadletters import native_records
-    from hub.collect.present import masked_native
+    from hub.collect.masking import masked_native
 
     original, corrected, dead = native_records(hub, dead_id)
     return {"dead": dead, "original": masked_native(original),

@@ -28,6 +28,7 @@ SCOPES = {
     "clues:write": "推送线索", "clues:read": "读取本单位推送的线索",
     "handoffs:read": "读取交给本单位的移交事项", "handoffs:write": "签收、反馈、退回移交事项",
     "reports:read": "读取共享给本单位的报告",
+    "meetings:read": "读取本单位参加的联席会议（议程、本单位的议定事项、纪要）",
 }
 # Keys issued without --scopes get every partner scope; keys issued before scopes existed
 # keep the two they were stored with ("clues:write clues:read").

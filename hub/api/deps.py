@@ -76,6 +76,7 @@ ClueReader = Annotated[AgencyPrincipal, Depends(require_scope("clues:read"))]
 HandoffReader = Annotated[AgencyPrincipal, Depends(require_scope("handoffs:read"))]
 HandoffWriter = Annotated[AgencyPrincipal, Depends(require_scope("handoffs:write"))]
 ReportReader = Annotated[AgencyPrincipal, Depends(require_scope("reports:read"))]
+MeetingReader = Annotated[AgencyPrincipal, Depends(require_scope("meetings:read"))]
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -100,4 +101,4 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 __all__ = ["AgencyDep", "ClueReader", "ClueWriter", "HandoffReader", "HandoffWriter", "HubDep",
-           "ReportReader", "read_body", "require_scope", "run_in_threadpool"]
+           "MeetingReader", "ReportReader", "read_body", "require_scope", "run_in_threadpool"]

@@ -10,17 +10,19 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from hub.audit import repository
 from hub.audit.chain import GENESIS, ChainCheck, entry_hash, first_changed, head_message, make_span
 from hub.audit.models import AuditEntry, AuditHead
+from hub.audit.repository import APPEND_LOCK_KEY, TrailFilter, entries
 from hub.db.types import utcnow
 from hub.normalize.codes.raw_masking import mask_record
 from hub.security.signing import SigningKey, verify
 
-# Distinct from the scheduler's leader lock; held until the caller's transaction ends.
-APPEND_LOCK_KEY = 0x68756241  # "hubA"
+__all__ = ["APPEND_LOCK_KEY", "TrailFilter", "Verdict", "agency_actor", "cli_actor", "entries",
+           "record", "sign_head", "user_actor", "verify_recent", "verify_trail"]
+
 ACTOR_KINDS = ("user", "agency", "system")
 VIAS = ("api", "page", "cli", "system")
 SECRET_WORDS = ("password", "secret", "api_key", "token", "key_material")
@@ -63,9 +65,8 @@ def record(session: Session, *, actor: str, action: str, target: str | None = No
     if via not in VIAS:
         raise ValueError(f"unknown via {via!r}")
     target_kind, _, target_id = (target or "").partition(":")
-    _lock(session)
-    last = session.execute(select(AuditEntry.seq, AuditEntry.hash)
-                           .order_by(AuditEntry.seq.desc()).limit(1)).first()
+    repository.lock_appends(session)
+    last = repository.newest_entry(session)
     entry = AuditEntry(
         seq=(last.seq + 1) if last else 1, at=at or utcnow(), actor_kind=actor_kind,
         actor_id=actor_id or None, action=action, target_kind=target_kind or None,
@@ -75,11 +76,6 @@ def record(session: Session, *, actor: str, action: str, target: str | None = No
     session.add(entry)
     session.flush()
     return entry
-
-
-def _lock(session: Session) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": APPEND_LOCK_KEY})
 
 
 def _clean(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -107,20 +103,18 @@ def sign_head(session: Session, key: SigningKey, now: datetime | None = None) ->
     """Sign the newest entry's seq and hash, with the hashes of the entries since the previous
     head, unless that head is signed already. Signers are serialized (PostgreSQL: the append
     lock; SQLite: the write lock taken first), so one head is signed once."""
-    _lock(session)
-    _write_lock_sqlite(session)
-    last = session.execute(select(AuditEntry.seq, AuditEntry.hash)
-                           .order_by(AuditEntry.seq.desc()).limit(1)).first()
+    repository.lock_appends(session)
+    repository.write_lock_sqlite(session)
+    last = repository.newest_entry(session)
     if last is None:
         return None
-    signed = session.scalar(select(AuditHead.seq).order_by(AuditHead.seq.desc()).limit(1))
+    signed = repository.newest_head_seq(session)
     if signed is not None and signed == last.seq:
         return None
     start = (signed or 0) + 1
     span = None
     if last.seq - start < SPAN_LIMIT:
-        span = make_span(session.scalars(select(AuditEntry.hash).where(
-            AuditEntry.seq >= start, AuditEntry.seq <= last.seq).order_by(AuditEntry.seq)))
+        span = make_span(repository.hashes_between(session, start, last.seq))
     at = now or utcnow()
     head = AuditHead(seq=last.seq, hash=last.hash, signed_at=at, key_id=key.key_id,
                      span_start=start if span is not None else None, span=span,
@@ -129,16 +123,6 @@ def sign_head(session: Session, key: SigningKey, now: datetime | None = None) ->
     session.add(head)
     session.flush()
     return head
-
-
-def _write_lock_sqlite(session: Session) -> None:
-    """SQLite: take the write lock before reading (BEGIN IMMEDIATE), so two processes signing
-    at once never both see the head unsigned."""
-    if session.get_bind().dialect.name != "sqlite":
-        return
-    raw = session.connection().connection.driver_connection
-    if raw is not None and not raw.in_transaction:
-        raw.execute("BEGIN IMMEDIATE")
 
 
 @dataclass(frozen=True)
@@ -177,7 +161,7 @@ def verify_trail(session: Session, key: SigningKey) -> Verdict:
     were changed and every later hash recomputed, the first changed entry is named (from the
     hashes the head recorded). Then the heads that point past the newest entry."""
     public, heads, bad = key.private.public_key(), [], None
-    for head in _heads(session):  # signatures first: an unsigned head vouches for nothing
+    for head in repository.heads_in_order(session):  # signatures first: an unsigned head vouches for nothing
         if _signature_ok(head, public, key.key_id):
             heads.append((head.seq, head.hash))
         elif bad is None:
@@ -185,8 +169,7 @@ def verify_trail(session: Session, key: SigningKey) -> Verdict:
     check = ChainCheck(wanted={seq for seq, _ in heads}, signed=dict(heads))
     after = 0
     while True:
-        batch = list(session.scalars(select(AuditEntry).where(AuditEntry.seq > after)
-                                     .order_by(AuditEntry.seq).limit(VERIFY_BATCH)))
+        batch = repository.entries_after(session, after, VERIFY_BATCH)
         if not batch or not check.feed(batch):
             break
         after = batch[-1].seq
@@ -203,14 +186,6 @@ def verify_trail(session: Session, key: SigningKey) -> Verdict:
     return Verdict(True, check.checked, len(heads), None, None, heads[-1][0] if heads else None)
 
 
-def _heads(session: Session) -> Any:
-    """Every head in seq order, streamed as plain rows (a year of heads is many)."""
-    columns = (AuditHead.seq, AuditHead.hash, AuditHead.signed_at, AuditHead.key_id,
-               AuditHead.signature, AuditHead.span_start, AuditHead.span)
-    return session.execute(select(*columns).order_by(AuditHead.seq, AuditHead.id)
-                           .execution_options(yield_per=1000))
-
-
 def _signature_ok(head: Any, public: Any, key_id: str) -> bool:
     return head.key_id == key_id and verify(public, head_message(
         head.seq, head.hash, head.signed_at, head.span_start, head.span), head.signature)
@@ -222,15 +197,11 @@ def _recomputed(session: Session, check: ChainCheck) -> Verdict:
     The head's recorded hashes name the first changed entry; a head without them (signed
     before they were kept) narrows it to the entries since the previous matching head."""
     head_seq, since = check.broken_seq, check.last_matched_head
-    head = session.scalar(select(AuditHead).where(AuditHead.seq == head_seq,
-                                                  AuditHead.span.is_not(None))
-                          .order_by(AuditHead.id).limit(1))
+    head = repository.head_with_span(session, head_seq)
     changed = None
     if head is not None and head.span_start is not None and head.span_start <= since + 1:
-        changed = first_changed(head.span_start, head.span, session.execute(
-            select(AuditEntry.seq, AuditEntry.hash).where(AuditEntry.seq >= head.span_start,
-                                                          AuditEntry.seq <= head_seq)
-            .order_by(AuditEntry.seq)).tuples())
+        changed = first_changed(head.span_start, head.span, repository.seq_hashes_between(
+            session, head.span_start, head_seq))
     if changed is not None:
         return Verdict(False, check.checked, 0, changed,
                        f"记录 #{changed} 的内容被改动，其后各条记录的哈希被重新计算"
@@ -263,12 +234,9 @@ def verify_recent(session: Session, key: SigningKey, limit: int = TAIL_LIMIT) ->
     """The quick check for the auditor's page: the newest signed head's signature and entry,
     then at most `limit` entries after it, chained from its hash. What lies before that head
     is `verify_trail`'s to check."""
-    head = session.scalar(select(AuditHead).order_by(AuditHead.seq.desc(), AuditHead.id.desc())
-                          .limit(1))
+    head = repository.newest_head(session)
     take = limit + 1 if head else limit  # the head's own entry, then `limit` after it
-    rows = list(session.scalars(select(AuditEntry)
-                                .where(AuditEntry.seq >= (head.seq if head else 1))
-                                .order_by(AuditEntry.seq).limit(take + 1)))
+    rows = repository.entries_from(session, head.seq if head else 1, take + 1)
     check = _seeded_check(session, head, rows[:1])
     check.feed(rows[:take])
     signed = head.seq if head else None
@@ -277,7 +245,7 @@ def verify_recent(session: Session, key: SigningKey, limit: int = TAIL_LIMIT) ->
     broken = _head_broken(head, check, key) if head else None
     if broken:
         return Verdict(False, check.checked, 0, *broken, signed, False)
-    unchecked = _newest_seq(session) - check.last_seq if len(rows) > take else 0
+    unchecked = repository.newest_seq(session) - check.last_seq if len(rows) > take else 0
     return Verdict(True, check.checked, 1 if head else 0, None, None, signed, False, unchecked)
 
 
@@ -287,41 +255,6 @@ def _seeded_check(session: Session, head: AuditHead | None,
     if head is None:
         return ChainCheck()
     if not first:  # the head points past the last entry: the newest entries were deleted
-        return ChainCheck(last_seq=_newest_seq(session), wanted={head.seq})
+        return ChainCheck(last_seq=repository.newest_seq(session), wanted={head.seq})
     return ChainCheck(last_seq=head.seq - 1, last_hash=first[0].prev_hash, wanted={head.seq})
 
-
-def _newest_seq(session: Session) -> int:
-    return session.scalar(select(func.max(AuditEntry.seq))) or 0
-
-
-@dataclass(frozen=True)
-class TrailFilter:
-    actor: str | None = None  # "user:3", "user", "agency:2", "system"
-    action: str | None = None  # prefix, e.g. "reporter."
-    since: datetime | None = None
-    until: datetime | None = None  # exclusive
-    target: str | None = None
-
-
-def entries(session: Session, f: TrailFilter, before_seq: int | None = None,
-            limit: int = 100) -> list[AuditEntry]:
-    """Newest first, `limit` at a time, older ones after `before_seq`."""
-    query = select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(limit)
-    if before_seq:
-        query = query.where(AuditEntry.seq < before_seq)
-    if f.actor:
-        kind, _, ident = f.actor.partition(":")
-        query = query.where(AuditEntry.actor_kind == kind)
-        if ident:
-            query = query.where(AuditEntry.actor_id == ident)
-    if f.action:
-        query = query.where(AuditEntry.action.startswith(f.action, autoescape=True))
-    if f.target:
-        kind, _, ident = f.target.partition(":")
-        query = query.where(AuditEntry.target_kind == kind, AuditEntry.target_id == ident)
-    if f.since:
-        query = query.where(AuditEntry.at >= f.since)
-    if f.until:
-        query = query.where(AuditEntry.at < f.until)
-    return list(session.scalars(query))

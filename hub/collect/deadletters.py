@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from connectors.registry import CONNECTORS
 from hub.collect import repository
+from hub.collect.masking import masked_native, unmask
 from hub.collect.models import DeadLetter
 from hub.collect.service import clue_id, prepare_raw
 from hub.container import Hub
@@ -178,7 +179,6 @@ def correct(hub: Hub, dead_id: int, edited: Any, *, actor: str, via: str,
     import hashlib
 
     from hub import audit
-    from hub.collect.present import masked_native, unmask
     from hub.errors import Conflict
 
     original, _, dead = native_records(hub, dead_id)

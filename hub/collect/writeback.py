@@ -28,7 +28,7 @@ from hub.intake.present import OFFICE_ZONE, clue_no
 from hub.notify import repository as outbox
 from hub.notify.models import WebhookDelivery
 from hub.notify.sharing import summary_text
-from hub.notify.webhooks import SCAN_LIMIT, outbox_cursor, settle
+from hub.notify.webhooks import fill_past_cursor
 
 CURSOR = "ticket_replies"
 
@@ -41,26 +41,19 @@ def reply_sources(session: Session) -> dict[int, tuple[str, str]]:
 
 def fill_ticket_replies(session: Session, now: datetime) -> int:
     """One `ticket.reply` delivery per outcome verified on a pulled clue since the cursor."""
-    cursor = outbox_cursor(session, now, CURSOR)
-    rows = outbox.clue_events_after(session, cursor.position, SCAN_LIMIT)
-    if not rows:
-        return 0
-    sources = reply_sources(session)
-    wanted = [(f"ticket_reply:{event.detail['reply_id']}", event, clue) for event, clue in rows
-              if event.action == "handoff.verify" and (event.detail or {}).get("reply_id")
-              and (event.detail or {}).get("outcome") and clue.agency_id in sources]
-    known = outbox.known_event_keys(session, [key for key, _, _ in wanted])
-    made = 0
-    for key, event, clue in wanted:
-        if key in known:
-            continue
-        known.add(key)
-        delivery = _delivery(session, key, event, clue, sources[clue.agency_id], now)
-        if delivery is not None:
-            session.add(delivery)
-            made += 1
-    settle(cursor, rows, now)
-    return made
+    sources: dict[int, tuple[str, str]] = {}  # read once there are events to look at
+
+    def pick(rows: list) -> list[tuple[str, ClueEvent, Clue]]:
+        sources.update(reply_sources(session))
+        return [(f"ticket_reply:{event.detail['reply_id']}", event, clue) for event, clue in rows
+                if event.action == "handoff.verify" and (event.detail or {}).get("reply_id")
+                and (event.detail or {}).get("outcome") and clue.agency_id in sources]
+
+    def make(session: Session, key: str, event: ClueEvent, clue: Clue,
+             now: datetime) -> WebhookDelivery | None:
+        return _delivery(session, key, event, clue, sources[clue.agency_id], now)
+
+    return fill_past_cursor(session, now, CURSOR, outbox.clue_events_after, pick, make)
 
 
 def _delivery(session: Session, key: str, event: ClueEvent, clue: Clue,

@@ -88,44 +88,74 @@ def _window(days: int) -> timedelta:
 def decide(a: Profile, b: Profile, *, window_days: int = WINDOW_DAYS,
            weights: Weights = WEIGHTS) -> Decision:
     """Whether `a` and `b` report the same problem, with the score and the reasons."""
+    reasons: dict[str, Any] = {}
+    linked, score = _judge(a, b, window_days, weights, reasons)
+    return Decision(linked, score, reasons)
+
+
+def links(a: Profile, b: Profile, *, window_days: int = WINDOW_DAYS,
+          weights: Weights = WEIGHTS) -> bool:
+    """`decide(a, b).linked`, without writing the reasons: the linking stage scores every
+    candidate with this and explains only the pairs that link. Pairs whose texts are too far
+    apart to link, and that share no case or document number, stop at the text."""
+    return _judge(a, b, window_days, weights, None)[0]
+
+
+def _judge(a: Profile, b: Profile, window_days: int, weights: Weights,
+           reasons: dict[str, Any] | None) -> tuple[bool, float]:
+    """The decision (linked, score); the reasons are written into `reasons` unless None."""
     text = round(text_similarity(a, b), 3)
-    reasons: dict[str, Any] = {"text": text, "shared": [], "conflicts": []}
+    if reasons is not None:
+        reasons["text"] = text
+        reasons["shared"], reasons["conflicts"] = [], []
     if not within_window(a, b, window_days):
-        reasons["conflicts"].append(f"outside_window:{window_days}d")
-        return Decision(False, 0.0, reasons)
-    cases, documents = a.case_numbers & b.case_numbers, a.document_numbers & b.document_numbers
-    references = (sorted({f"case_number:{v}" for v in cases}
-                         | {f"document_number:{v}" for v in documents})
-                  if cases or documents else [])
-    subjects = _shared_subjects(a, b)
+        if reasons is not None:
+            reasons["conflicts"].append(f"outside_window:{window_days}d")
+        return False, 0.0
+    referenced = not (a.case_numbers.isdisjoint(b.case_numbers)
+                      and a.document_numbers.isdisjoint(b.document_numbers))
+    if reasons is None and not referenced and text < weights.min_text:
+        return False, 0.0  # only a shared reference links texts this far apart
+    subjects = not (a.credit_codes.isdisjoint(b.credit_codes) and a.keyed.isdisjoint(b.keyed))
     specific = _shared_things(a, b)
-    reasons["shared"] = references + [f"subject:{name}" for name in subjects] + specific
-    score = text + weights.subject * bool(subjects)
+    score = text + weights.subject * subjects
     score += weights.specific * min(len(specific), weights.specific_max)
-    if a.region and a.region == b.region:
-        reasons["shared"].append(f"region:{a.region}")
-        score += weights.region
-    if regions_conflict(a.region, b.region) and not references:
-        reasons["conflicts"].append(f"region:{a.region}≠{b.region}")
-        return Decision(False, round(min(score, 1.0), 3), reasons)
-    if a.subjects and b.subjects and not subjects and not references:
-        reasons["conflicts"].append("subject")
+    same_region = bool(a.region and a.region == b.region)
+    score += weights.region * same_region
+    if reasons is not None:
+        references = sorted({f"case_number:{v}" for v in a.case_numbers & b.case_numbers}
+                            | {f"document_number:{v}"
+                               for v in a.document_numbers & b.document_numbers})
+        reasons["shared"] = (references + [f"subject:{name}" for name in _shared_subjects(a, b)]
+                             + [_shown(a, b, key) for key in specific])
+        if same_region:
+            reasons["shared"].append(f"region:{a.region}")
+    conflicts = []
+    if regions_conflict(a.region, b.region) and not referenced:
+        if reasons is not None:
+            reasons["conflicts"].append(f"region:{a.region}≠{b.region}")
+        return False, round(min(score, 1.0), 3)
+    if a.subjects and b.subjects and not subjects and not referenced:
+        conflicts.append("subject")
         score -= weights.subject_conflict
-    different = not specific and not references and _different_things(a, b)
+    different = not specific and not referenced and _different_things(a, b)
     if different:
-        reasons["conflicts"].append("named_things")
+        conflicts.append("named_things")
         score -= weights.specific_conflict
-    if references:
+    if reasons is not None:
+        reasons["conflicts"] += conflicts
+    if referenced:
         score = max(score, weights.reference_score)
     score = round(max(0.0, min(score, 1.0)), 3)
-    evidence = (bool(references or specific) or text >= weights.near_duplicate
+    evidence = (bool(referenced or specific) or text >= weights.near_duplicate
                 or (text >= weights.text_alone and not different))
     linked = score >= weights.threshold and text >= weights.min_text and evidence
-    if not linked and not references and not reasons["conflicts"] and text >= weights.min_text:
+    if not linked and not referenced and not conflicts and text >= weights.min_text:
         rare = round(rare_word_similarity(a.text, b.text), 3)
-        reasons["rare_words"] = rare
+        if reasons is not None:
+            reasons["rare_words"] = rare
         linked = rare >= weights.rare_words
-    return Decision(linked or bool(references), score, reasons)
+    return linked or referenced, score
 
 
 def _things(profile: Profile) -> frozenset[str]:
@@ -134,28 +164,38 @@ def _things(profile: Profile) -> frozenset[str]:
 
 def _different_things(a: Profile, b: Profile) -> bool:
     """Both name places, or both name parties (organizations, persons), and none agree."""
-    return any(x and y and not x & y for x, y in ((a.places, b.places),
-                                                  (a.entities, b.entities)))
+    return bool((a.places and b.places and a.places.isdisjoint(b.places))
+                or (a.entities and b.entities and a.entities.isdisjoint(b.entities)))
 
 
-def _common(key: str) -> bool:
+# A road or street is named, not described: 人民路 and 武当路 are one road each in a city,
+# however common 人民 and 武当 are as words (工业园区, 建筑公司 are any such place).
+_NAMED_BY_SUFFIX = ("路", "大道", "街")
+
+
+def _common(key: str, name: str | None = None) -> bool:
     """A thing's key (`city:stem`) whose stem is a common word: it names nothing in particular
-    (工业园区, 建筑公司, 关于项目); persons (`city:person:陈`) are never common."""
-    return ":person:" not in key and common_word(key.rsplit(":", 1)[-1])
+    (工业园区, 建筑公司, 关于项目); persons (`city:person:陈`) and roads (`name`, the shown
+    name, ends with 路, 大道 or 街) are never common."""
+    if ":person:" in key or (name and name.endswith(_NAMED_BY_SUFFIX)):
+        return False
+    return common_word(key.rsplit(":", 1)[-1])
 
 
 def _shared_things(a: Profile, b: Profile) -> list[str]:
-    """Places, organizations and persons both clues name, as reasons (common words left out)."""
-    shown: list[str] = []
+    """Keys of the places, organizations and persons both clues name (common words left
+    out), in order."""
+    if a.things.isdisjoint(b.things):
+        return []
     both = a.things & b.things
-    if not both:
-        return shown
-    for key in sorted(both):
-        if _common(key):
-            continue
-        kind = "person" if ":person:" in key else "place" if key in a.places else "organization"
-        shown.append(f"{kind}:{a.names.get(key) or b.names.get(key) or key}")
-    return shown
+    return [key for key in sorted(both) if not _common(key, a.names.get(key)
+                                                        or b.names.get(key))]
+
+
+def _shown(a: Profile, b: Profile, key: str) -> str:
+    """A shared thing as a reason: `place:观音镇`, `organization:鑫达物流`, `person:陈某`."""
+    kind = "person" if ":person:" in key else "place" if key in a.places else "organization"
+    return f"{kind}:{a.names.get(key) or b.names.get(key) or key}"
 
 
 def _shared_subjects(a: Profile, b: Profile) -> list[str]:

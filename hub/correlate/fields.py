@@ -46,6 +46,7 @@ ALIAS_RE = re.compile("|".join(re.escape(alias) for alias, _ in _ALIASES))
 _BODY_OF = dict(_ALIASES)
 _BARE_PREFIX = {"县": "self", "区": "self", "市": "city"}
 _PREFIX_WINDOW = 8
+_FULL_NAME_END = ("省", "市", "县", "区", "州", "旗", "盟")
 _DIVISION_END = re.compile(r"[省市县区镇乡府局委办的在]")
 
 
@@ -88,6 +89,9 @@ def _prefix_region(window: str, region: str | None) -> tuple[str | None, str]:
     places = _places()
     for size in range(min(len(window), 7), 1, -1):
         codes = places.get(window[-size:])
+        if codes and region and not window[-size:].endswith(_FULL_NAME_END) and all(
+                c[:2] != region[:2] for c in codes):
+            continue  # a short form far away is a word (会同住建部门: 会同县 is in Hunan)
         if codes:
             local = [c for c in codes if region and c[:4] == region[:4]]
             chosen = local[0] if len(local) == 1 else codes[0] if len(codes) == 1 else None

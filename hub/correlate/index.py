@@ -19,11 +19,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
-from hub.correlate import queries
-from hub.correlate.models import CorrelateBandKey, CorrelateFieldKey, CorrelateProfile
+from hub.correlate import repository
 from hub.correlate.profile import Profile, facts_of, stored_profile
 
 BAND_CANDIDATES = 50
@@ -63,17 +61,11 @@ def lock_linking(session: Session) -> None:
     Held until the transaction ends. Two workers that each index a clue about the same
     problem would otherwise not see each other's uncommitted keys and make two clusters.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": LOCK_ID})
+    repository.lock_linking(session.connection(), LOCK_ID)
 
 
 def indexed(session: Session, clue_ids: Iterable[int]) -> set[int]:
-    ids = list(clue_ids)
-    if not ids:
-        return set()
-    rows = session.execute(select(CorrelateProfile.clue_id).where(
-        CorrelateProfile.clue_id.in_(ids)))
-    return set(rows.scalars())
+    return repository.indexed(session.connection(), list(clue_ids))
 
 
 def add(session: Session, entries: list[Entry], now: datetime) -> None:
@@ -85,12 +77,11 @@ def add(session: Session, entries: list[Entry], now: datetime) -> None:
 def add_profiles(session: Session, entries: list[Entry], now: datetime) -> None:
     """Insert the entries' profiles. Candidates are found by their keys only (`add_keys`), so
     a batch can write all its profiles first and each clue's keys just before it is linked."""
-    if entries:
-        session.execute(insert(CorrelateProfile), [
-            {"clue_id": e.clue_id, "reported_at": e.profile.reported_at,
-             "channel": e.profile.channel, "region_code": e.profile.region,
-             "text": e.profile.text, "facts": facts_of(e.profile), "indexed_at": now}
-            for e in entries])
+    repository.add_profiles(session.connection(), [
+        {"clue_id": e.clue_id, "reported_at": e.profile.reported_at,
+         "channel": e.profile.channel, "region_code": e.profile.region,
+         "text": e.profile.text, "facts": facts_of(e.profile), "indexed_at": now}
+        for e in entries])
 
 
 def add_keys(session: Session, entries: list[Entry]) -> None:
@@ -98,18 +89,12 @@ def add_keys(session: Session, entries: list[Entry]) -> None:
     bands = [(key, e.day, e.clue_id) for e in entries for key in set(e.band_keys)]
     fields = [(kind, value, e.day, e.clue_id) for e in entries
               for kind, value in {(k, v[:120]) for k, v in e.field_keys}]
-    queries.insert_keys(session.connection(), bands, fields)
+    repository.add_keys(session.connection(), bands, fields)
 
 
 def clear(session: Session) -> None:
     """Empty the index (rebuild)."""
-    models = (CorrelateBandKey, CorrelateFieldKey, CorrelateProfile)
-    if session.get_bind().dialect.name == "postgresql":
-        names = ", ".join(m.__tablename__ for m in models)
-        session.execute(text(f"TRUNCATE {names}"))
-        return
-    for model in models:
-        session.execute(delete(model))
+    repository.clear_index(session.connection())
 
 
 def candidates(session: Session, entry: Entry, window_days: int,
@@ -122,10 +107,10 @@ def candidates(session: Session, entry: Entry, window_days: int,
     low, high = entry.day - window_days, entry.day + window_days
     connection = session.connection()
     bands = sorted(set(entry.band_keys))
-    if queries.single_statement(connection):
+    if repository.single_statement(connection):
         keys = sorted((kind, value[:120], FIELD_CANDIDATES.get(kind, 20) + 1,
                        KEY_WEIGHTS.get(kind, 1.0)) for kind, value in entry.field_keys)
-        rows = list(queries.candidate_rows(
+        rows = list(repository.candidate_rows(
             connection, itself=entry.clue_id, bands=bands, band_weight=BAND_WEIGHT,
             per_band=PER_BAND, band_limit=BAND_CANDIDATES + 1, keys=keys, low=low, high=high,
             limit=limit))
@@ -133,13 +118,13 @@ def candidates(session: Session, entry: Entry, window_days: int,
         return [row[0] for row in rows]
     rank: dict[int, float] = {}
     if bands:
-        for clue_id, shared in queries.band_matches(connection, bands, low, high, PER_BAND,
+        for clue_id, shared in repository.band_matches(connection, bands, low, high, PER_BAND,
                                                     BAND_CANDIDATES + 1):
             rank[clue_id] = BAND_WEIGHT * shared
     keys = sorted((kind, value[:120], FIELD_CANDIDATES.get(kind, 20) + 1)
                   for kind, value in entry.field_keys)
     if keys:
-        for kind, clue_id in queries.field_matches(connection, keys, low, high):
+        for kind, clue_id in repository.field_matches(connection, keys, low, high):
             rank[clue_id] = rank.get(clue_id, 0.0) + KEY_WEIGHTS.get(kind, 1.0)
     rank.pop(entry.clue_id, None)
     return sorted(rank, key=lambda clue_id: (-rank[clue_id], -clue_id))[:limit]
@@ -153,10 +138,14 @@ def profiles(session: Session, clue_ids: Iterable[int]) -> dict[int, Profile]:
     if all(clue_id in read for clue_id in ids):  # read with the candidates (PostgreSQL)
         rows = [read[clue_id] for clue_id in ids]
     else:
-        rows = queries.profile_rows(session.connection(), ids)
-    return {row[0]: stored_profile(reported_at=_utc(row[1]), channel=row[2],
-                                   region_code=row[3], text=row[4], facts=_json(row[5]))
-            for row in rows}
+        rows = repository.profile_rows(session.connection(), ids)
+    return {row[0]: profile_of_row(row) for row in rows}
+
+
+def profile_of_row(row: Any) -> Profile:
+    """A stored profile from its row (clue id, reported at, channel, region, text, facts)."""
+    return stored_profile(reported_at=_utc(row[1]), channel=row[2], region_code=row[3],
+                          text=row[4], facts=_json(row[5]))
 
 
 READ = "correlate.candidate_rows"  # session.info: profile rows read with the candidates

@@ -26,17 +26,16 @@ order they were reported (each finds the earlier ones of its batch):
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from hub.correlate import clusters, index, repository
-from hub.correlate.decide import WINDOW_DAYS, Decision, decide
-from hub.correlate.profile import Profile, facts_of, stored_profile
+from hub.correlate.decide import WINDOW_DAYS, Decision, decide, links
+from hub.correlate.profile import Profile, facts_of
 
 ACTION = "correlated"
 
@@ -200,25 +199,27 @@ def _load_profiles(session: Session, planned: Plan) -> None:
     wanted = sorted({c for found in planned.found.values() for c in found}
                     - planned.profiles.keys())
     for row in repository.profile_rows(session.connection(), wanted):
-        planned.profiles[row[0]] = _profile(row)
+        planned.profiles[row[0]] = index.profile_of_row(row)
 
 
-def _profile(row: Any) -> Profile:
-    return stored_profile(reported_at=_utc(row[1]), channel=row[2], region_code=row[3],
-                          text=row[4], facts=_json(row[5]))
+# A pair that does not link: only the pairs that link are explained (their reasons are kept
+# in the links and events); the others are told apart by `links` alone.
+_APART = Decision(False, 0.0)
 
 
 def _score(planned: Plan) -> None:
     """Decide every pair not decided yet (candidates without a profile are left out)."""
+    window, profiles = planned.window_days, planned.profiles
     for entry in planned.entries:
         known = planned.decisions.setdefault(entry.clue_id, {})
         decided = {}
         for c in planned.found[entry.clue_id]:
             if c in known:
                 decided[c] = known[c]
-            elif c in planned.profiles:
-                decided[c] = decide(entry.profile, planned.profiles[c],
-                                    window_days=planned.window_days)
+            elif c in profiles:
+                other = profiles[c]
+                decided[c] = (decide(entry.profile, other, window_days=window)
+                              if links(entry.profile, other, window_days=window) else _APART)
         planned.decisions[entry.clue_id] = decided
 
 
@@ -248,7 +249,8 @@ def _recheck(session: Session, planned: Plan) -> int:
         for request, listed in planned.bands.items():
             extra = _within(by_key.get(request[0], ()), request[1], request[2])
             planned.bands[request] = _joined(listed, extra, index.PER_BAND)
-        others = {row[0]: _profile(row) for row in repository.profile_rows(connection, meanwhile)}
+        others = {row[0]: index.profile_of_row(row)
+                  for row in repository.profile_rows(connection, meanwhile)}
         by_field: dict[tuple[str, str], list[int]] = {}
         for clue_id, profile in others.items():
             for kind, value in profile.field_keys():
@@ -386,15 +388,3 @@ class _Linker:
             detail["other_clusters"] = sorted(self._id(c) for c in detail["other_clusters"])
         return detail
 
-
-def _utc(value: datetime | str) -> datetime:
-    """A stored time as aware UTC (SQLite hands back text without an offset)."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _json(value: dict[str, Any] | str | None) -> dict[str, Any]:
-    if isinstance(value, str):
-        return json.loads(value)
-    return value or {}

@@ -77,7 +77,8 @@ class ClusterLink(Base):
     """A clue's membership of a cluster, with the score and reasons it was linked for."""
 
     __tablename__ = "cluster_links"
-    __table_args__ = (Index("ix_cluster_links_cluster_clue", "cluster_id", "clue_id"),)
+    __table_args__ = (Index("ix_cluster_links_cluster_clue", "cluster_id", "clue_id"),
+                      Index("ix_cluster_links_created", "created_at"))  # the overview's week
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     cluster_id: Mapped[int] = mapped_column(ForeignKey("clusters.id"))
     clue_id: Mapped[int] = mapped_column(ForeignKey("clues.id"), index=True)

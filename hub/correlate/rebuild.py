@@ -11,14 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-
 from hub.container import Hub
-from hub.correlate import index
+from hub.correlate import index, repository
 from hub.correlate.decide import WINDOW_DAYS
 from hub.correlate.link import ACTION, index_and_link
 from hub.correlate.stage import load_inputs, prepare
-from hub.db.models import Clue, ClueEvent
 from hub.db.types import utcnow
 
 
@@ -34,17 +31,17 @@ def rebuild(hub: Hub, *, chunk: int = 1000, link_new: bool = True,
             progress: Callable[[int, int], None] | None = None) -> Rebuilt:
     """Empty the index, then index every clue in chunks, one transaction per chunk."""
     with hub.uow() as uow:
-        total = uow.session.scalar(select(func.count()).select_from(Clue))
+        total = repository.count_clues(uow.session)
         index.clear(uow.session)
         uow.commit()
     done = linked = clustered = 0
     last_id = 0
     while True:
         with hub.uow(write=False) as uow:
-            ids = list(uow.session.scalars(select(Clue.id).where(Clue.id > last_id)
-                                           .order_by(Clue.id).limit(chunk)))
+            ids = repository.clue_ids_after(uow.session, last_id, chunk)
             inputs = load_inputs(uow.session, ids) if ids else {}
-            seen = _correlated(uow.session, ids) if link_new else set(ids)
+            seen = (repository.clues_with_event(uow.session, ids, ACTION) if link_new
+                    else set(ids))
         if not ids:
             break
         entries = [prepare(inputs[i]) for i in ids if i in inputs]  # pure, outside the lock
@@ -62,10 +59,3 @@ def rebuild(hub: Hub, *, chunk: int = 1000, link_new: bool = True,
             progress(done, total)
     return Rebuilt(done, linked, clustered)
 
-
-def _correlated(session, ids: list[int]) -> set[int]:  # noqa: ANN001
-    if not ids:
-        return set()
-    rows = session.execute(select(ClueEvent.clue_id).where(
-        ClueEvent.clue_id.in_(ids), ClueEvent.action == ACTION).distinct())
-    return set(rows.scalars())

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hub.correlate import clusters
+from hub.correlate import clusters, repository
 from hub.correlate.explain import explain
 from hub.correlate.index import lock_linking
 from hub.db.models import Clue
@@ -124,7 +124,7 @@ def attach(session: Session, *, clue_id: int, cluster_id: int, actor: str,
     """Put a clue into a cluster (leaving the one it was in, if any)."""
     lock_linking(session)
     _live(session, cluster_id)
-    if session.get(Clue, clue_id) is None:
+    if not repository.clue_exists(session, clue_id):
         raise NotFound(f"线索 {clue_id} 不存在")
     previous = cluster_of_clue(session, clue_id=clue_id)
     if previous == cluster_id:
@@ -172,7 +172,7 @@ def merge_clue(session: Session, *, clue_id: int, actor: str, now: datetime,
     if (into_cluster_id is None) == (into_clue_id is None):
         raise Conflict("请填写要并入的线索组编号或线索编号（二者填一）")
     lock_linking(session)
-    if session.get(Clue, clue_id) is None:
+    if not repository.clue_exists(session, clue_id):
         raise NotFound(f"线索 {clue_id} 不存在")
     if into_clue_id is not None:
         into_cluster_id = _cluster_for(session, into_clue_id, actor, now)
@@ -188,7 +188,7 @@ def merge_clue(session: Session, *, clue_id: int, actor: str, now: datetime,
 
 def _cluster_for(session: Session, clue_id: int, actor: str, now: datetime) -> int:
     """The live cluster of a clue; a clue alone opens one of its own first."""
-    if session.get(Clue, clue_id) is None:
+    if not repository.clue_exists(session, clue_id):
         raise NotFound(f"线索 {clue_id} 不存在")
     found = cluster_of_clue(session, clue_id=clue_id)
     if found is not None:
@@ -245,3 +245,25 @@ def panel(session: Session, *, clue_id: int, region_name: Any = None) -> Cluster
 def members_of(session: Session, clue_ids: list[int]) -> dict[int, int]:
     """clue id -> cluster id, for pages that show many clues."""
     return clusters.cluster_of(session, clue_ids)
+
+
+def duplicates_of(session: Session, *, clue_id: int) -> list[int]:
+    """The other clues of the cluster `clue_id` is the lead of; [] for a clue that leads none
+    (the office settles a lead's duplicates with the lead's decision)."""
+    cluster_id = cluster_of_clue(session, clue_id=clue_id)
+    if cluster_id is None or _cluster(session, cluster_id).lead_clue_id != clue_id:
+        return []
+    return [m for m in clusters.members(session, cluster_id) if m != clue_id]
+
+
+def leads_of(session: Session, clue_ids: list[int]) -> dict[int, int]:
+    """clue id -> the lead clue of its cluster, for clues in a cluster they do not lead (the
+    clue a duplicate is merged into, as the queue suggests it)."""
+    out = {}
+    found = clusters.cluster_of(session, clue_ids)
+    leads = {cid: clusters.get(session, cid) for cid in set(found.values())}
+    for clue_id, cluster_id in found.items():
+        cluster = leads[cluster_id]
+        if cluster is not None and cluster.lead_clue_id != clue_id:
+            out[clue_id] = cluster.lead_clue_id
+    return out

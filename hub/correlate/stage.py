@@ -11,16 +11,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from hub.correlate import clusters
+from hub.correlate import clusters, repository
 from hub.correlate.decide import WINDOW_DAYS
 from hub.correlate.index import Entry
 from hub.correlate.link import Plan, apply, plan
 from hub.correlate.profile import build_profile, index_keys
 from hub.db import tasks  # the sweeper wakes the task give_up creates
-from hub.db.models import Clue
 
 PENDING_REVIEW = "pending_review"
 CORRELATED = "correlated"
@@ -48,9 +46,7 @@ def prepare(item: CorrelateInput) -> Entry:
 
 
 def load_inputs(session: Session, ref_ids: list[int]) -> dict[int, CorrelateInput]:
-    rows = session.execute(select(
-        Clue.id, Clue.channel, Clue.title, Clue.content, Clue.region_code, Clue.reported_at,
-        Clue.subjects, Clue.references).where(Clue.id.in_(ref_ids)))
+    rows = repository.correlate_rows(session, ref_ids)
     return {row.id: CorrelateInput(row.id, row.channel, row.title, row.content, row.region_code,
                                    row.reported_at, row.subjects or [], row.references or [])
             for row in rows}
@@ -97,5 +93,4 @@ class CorrelateStage:
 
     def _move_on(self, session: Session, clue_ids: list[int], now: datetime) -> None:
         status = CORRELATED if self.next_stage else PENDING_REVIEW
-        session.execute(update(Clue), [{"id": i, "status": status, "updated_at": now}
-                                       for i in clue_ids])
+        repository.set_status(session, clue_ids, status, now)

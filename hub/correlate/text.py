@@ -24,9 +24,10 @@ _FORM_PHRASES = """
 本机关 申请人 被申请人 原告 被告 上诉人 被上诉人 申请执行人 被执行人 判决如下 决定如下
 经审理 检察建议 建议你局 你局 本院 在履行 公益诉讼检察职责中发现 行政诉讼监督 书面回复
 根据中华人民共和国行政诉讼法第二十五条第四款之规定 依法履行监督管理职责 反映
+关于督促 履行公益诉讼检察职责中发现 并在两个月内书面回复本院 并在两个月内书面回复
 """
 FORM_PHRASES = tuple(sorted(set(_FORM_PHRASES.split()), key=len, reverse=True))
-_FORM_RE = re.compile("|".join(map(re.escape, FORM_PHRASES)))
+FORM_RE = re.compile("|".join(map(re.escape, FORM_PHRASES)))
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 _DIGITS = re.compile(r"[0-9]+(?:\.[0-9]+)?")
@@ -86,7 +87,7 @@ def comparable(text: str, names: list[str] | tuple[str, ...] = ()) -> str:
     `text` is cleaned text; `names` (subject units, places) are removed longest first.
     """
     text = _PUNCTUATION.sub("", without_citations(text))
-    text = _FORM_RE.sub("", text)
+    text = FORM_RE.sub("", text)
     for name in sorted(set(names), key=len, reverse=True):
         if len(name) >= 2:
             text = text.replace(name, "")
@@ -138,7 +139,7 @@ def rare_word_similarity(a: str, b: str) -> float:
         return 0.0
     if len(second) < len(first):
         first, second = second, first
-    shared = sum(w for gram, w in first.items() if gram in second)
+    shared = sum(first[gram] for gram in first.keys() & second.keys())
     return shared / (first_norm * second_norm)
 
 

@@ -12,11 +12,15 @@ from __future__ import annotations
 import re
 
 from hub.correlate.fields import ALIAS_RE
+from hub.correlate.text import FORM_RE
 
 _STEM = r"((?:(?![省市县区])[\u4e00-\u9fff]){2})"
-_PLACE = re.compile(_STEM.join(["(?=", "(镇|乡|村|社区|小区|大道|路|街(?!道)|花园|市场|医院|小学|隧道|"
+# Between a name and its suffix: 等 (阳光水岸等小区 lists one estate and others like it: the
+# estate is 水岸小区, not 岸等小区), or 的 after 叫 (一家叫力美的健身房 is 力美健身).
+_BETWEEN = r"(?:(?<=叫[\u4e00-\u9fff]{2})的|等)?"
+_PLACE = re.compile(_STEM.join(["(?=", _BETWEEN + "(镇|乡|村|社区|小区|大道|路|街(?!道)|花园|市场|医院|小学|隧道|"
                                      "项目|工地|楼盘|河段|水库|园区|片区))"]))
-_ORGANIZATION = re.compile(_STEM.join(["(?=", "(有限公司|公司|物流|大药房|药房|超市|健身|诊所|"
+_ORGANIZATION = re.compile(_STEM.join(["(?=", _BETWEEN + "(有限公司|公司|物流|大药房|药房|超市|健身|诊所|"
                                             "酒店|饭店|餐馆|驾校|幼儿园|合作社|养殖场|加工厂|"
                                             "砂石厂|化工厂|采石场|工厂))"]))
 _PERSON = re.compile(r"(?<![\u4e00-\u9fff])?([\u4e00-\u9fff])(?:某某|某|先生|女士)")
@@ -38,14 +42,15 @@ _NOT_A_STEM = frozenset({"有限", "物流", "公司", "药房", "超市", "健�
 
 def _named(pattern: re.Pattern[str], text: str, city: str) -> dict[str, str]:
     """Names by stem, leftmost first; a match that starts inside the previous one is its tail
-    (宁大药房 inside 康宁大药房)."""
+    (宁大药房 inside 康宁大药房). Units and the forms' phrases are no part of a name (来电人公司
+    is the caller's company, not a company named 电人)."""
     found: dict[str, str] = {}
     reach = -1
-    for match in pattern.finditer(ALIAS_RE.sub("，", text)):
+    for match in pattern.finditer(FORM_RE.sub("，", ALIAS_RE.sub("，", text))):
         stem = match.group(1)
         if match.start() < reach or stem in _NOT_A_STEM or _NOT_A_NAME.search(stem):
             continue
-        reach = match.start() + len(stem) + len(match.group(2))
+        reach = match.end(2)
         found.setdefault(f"{city}:{stem}", stem + match.group(2))
     return found
 

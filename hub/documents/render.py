@@ -23,6 +23,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "assign": ("交办函", "交"), "refer": ("移送函", "移"), "transfer": ("转办函", "转"),
     "cc": ("抄送函", "抄"), "reminder": ("催办函", "催"), "escalation": ("督办函", "督"),
     "rectification": ("整改通知书", "整"), "closing": ("办结报告", "结"),
+    "minutes": ("会议纪要", "纪"),  # the joint meeting's (hub.meetings)
 }
 FIELDS = {
     "number": "文号", "office": "办公室名称", "receiver": "受文单位", "date": "成文日期",
@@ -30,6 +31,8 @@ FIELDS = {
     "handoff": "移交编号", "instructions": "办理要求", "reply_due_on": "初步反馈期限",
     "due_on": "办结期限", "overdue_days": "逾期工作日数", "reason": "理由或意见",
     "outcome": "办理结果", "history": "办理经过",
+    "meeting": "会议名称", "held_on": "会议日期", "place": "会议地点", "host": "主持人",
+    "attendance": "出席单位", "agenda": "会议议程", "decisions": "议定事项",
 }
 BODIES: dict[str, list[str]] = {
     "assign": ["{{receiver}}：", "现将“{{clue_title}}”问题线索（{{clue}}）交由你单位办理，"
@@ -54,6 +57,10 @@ BODIES: dict[str, list[str]] = {
     "closing": ["“{{clue_title}}”问题线索（{{clue}}）已办结，情况报告如下。",
                 "一、线索内容：{{clue_content}}", "二、办理经过：{{history}}",
                 "三、办理结果：{{outcome}}"],
+    "minutes": ["{{held_on}}，{{office}}在{{place}}召开{{meeting}}，{{host}}主持。"
+                "现将会议议定事项纪要如下。", "一、出席单位", "{{attendance}}", "二、会议议程",
+                "{{agenda}}", "三、议定事项", "{{decisions}}",
+                "请各责任单位按议定事项抓好落实，并在期限内将办理情况反馈我办。"],
 }
 
 

@@ -13,7 +13,7 @@ Services never commit; the caller's unit of work does.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -56,6 +56,15 @@ def document_number(prefix: str, kind: str, year: int, seq: int) -> str:
     return f"{prefix}{render.KINDS[kind][1]}〔{year}〕{seq}号"
 
 
+def next_number(session: Session, kind: str, day: date, settings: Any = None) -> tuple[int, str]:
+    """The kind's next sequence number in the day's year and the document number it makes
+    (the row stays locked until commit). Also for documents kept by other domains, such as
+    the joint meeting's minutes (十法督纪〔2026〕1号)."""
+    settings = settings or get_settings()
+    seq = repository.next_seq(session, kind, day.year)
+    return seq, document_number(settings.document_prefix, kind, day.year, seq)
+
+
 def template_bytes(session: Session, kind: str) -> bytes:
     custom = repository.template(session, kind)
     return custom.content if custom is not None else render.builtin_template(kind)
@@ -68,10 +77,9 @@ def issue(session: Session, *, kind: str, event_key: str, clue: Clue, handoff: H
     found = repository.by_event(session, event_key)
     if found is not None:
         return found
-    settings = settings or get_settings()
     today = shanghai_today(now)
-    seq = repository.next_seq(session, kind, today.year)
-    number = document_number(settings.document_prefix, kind, today.year, seq)
+    seq, number = next_number(session, kind, today, settings)
+    settings = settings or get_settings()
     template = template_bytes(session, kind)
     filled = {k: "" if v is None else str(v) for k, v in values.items()}
     filled.update(number=number, office=settings.office_name,

@@ -7,7 +7,7 @@ Services never commit; the caller's unit of work does.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -56,20 +56,47 @@ class ListedHandoff:
     next_due: date | None
     clue_number: str = ""
     clue_title: str = ""
+    subjects: tuple[str, ...] = ()
 
 
 def listing(session: Session, f: repository.OfficeFilter, *, today: date | None = None,
             calendar: WorkCalendar | None = None) -> list[ListedHandoff]:
-    """Overdue first (most working days first), then by the nearest deadline."""
+    """Overdue first (most working days first), then by the nearest deadline.
+
+    `f.overdue`: only those past a running deadline; `f.due_within`: only those not overdue
+    whose next deadline falls within that many working days from today (today included);
+    `f.subject`: only those whose clue names that subject unit. The overview counts these
+    same rows, so its numbers and the lists they link to agree."""
     calendar = calendar or load_calendar(session)
     today = today or shanghai_today()
-    handoffs = repository.office_list(session, f)
+    soon = calendar.add_working_days(today, f.due_within) if f.due_within else None
+    due_by = soon if soon is not None else (today - timedelta(days=1) if f.overdue else None)
+    handoffs = repository.office_list(session, f, due_by=due_by)
     clues = repository.clues_by_id(session, {h.clue_id for h in handoffs})
     rows = [ListedHandoff(h, deadlines.days_overdue(h, today, calendar), deadlines.next_due(h),
                           clue_no(h.clue_id, clues[h.clue_id].received_at),
-                          clues[h.clue_id].title) for h in handoffs]
+                          clues[h.clue_id].title, subject_names(clues[h.clue_id]))
+            for h in handoffs]
+    if f.overdue:
+        rows = [r for r in rows if r.days_overdue]
+    if soon is not None:
+        rows = [r for r in rows if not r.days_overdue and r.next_due is not None
+                and today <= r.next_due <= soon]
+    if f.subject:
+        rows = [r for r in rows if f.subject in r.subjects]
     rows.sort(key=lambda r: (-r.days_overdue, r.next_due or date.max, -r.handoff.id))
     return rows
+
+
+def subject_names(clue: Clue) -> tuple[str, ...]:
+    """The clue's subject units by name: the directory's name when resolved, else as sent."""
+    names = []
+    for subject in clue.subjects or []:
+        if isinstance(subject, dict):
+            name = subject.get("resolved_name") or subject.get("name")
+            if name and name not in names:
+                names.append(str(name))
+    return tuple(names)
 
 
 @dataclass
@@ -246,3 +273,46 @@ def _redirect(session: Session, by: OfficePrincipal, number: str, target: str | 
         share_reporter=handoff.reporter_enc is not None, decision_id=handoff.decision_id,
         created_by=by.user_id, now=now)
     return made[0]
+
+
+HANDOFF_EXPORT_HEADERS = ["移交编号", "线索编号", "线索标题", "类型", "主办/协办", "接收单位",
+                          "状态", "反馈期限", "办结期限", "逾期工作日", "涉及人员", "更新时间"]
+HANDOFF_EXPORT_WIDTHS = [18, 18, 36, 8, 10, 28, 10, 12, 12, 10, 20, 18]
+
+
+def export(session: Session, by: OfficePrincipal, f: repository.OfficeFilter, target: Any, *,
+           via: str, ip: str | None = None, today: date | None = None) -> int:
+    """The hand-off list under `f` into an .xlsx at `target`, streamed; persons named in
+    outcomes masked as on the pages; the export in the audit trail. Returns the rows."""
+    from dataclasses import asdict
+
+    from hub import audit
+    from hub.security.spreadsheet import write_xlsx
+
+    from .kinds import KIND_LABELS
+    from .states import LABELS
+
+    if not by.can_review:
+        raise Forbidden("只有科员、科长和领导可以导出线索和移交")
+    calendar = load_calendar(session)
+    today = today or shanghai_today()
+
+    def rows() -> Any:
+        for handoffs in repository.office_batches(session, f):
+            clues = repository.clues_by_id(session, {h.clue_id for h in handoffs})
+            persons = repository.persons_of(session, [h.id for h in handoffs])
+            for h in handoffs:
+                clue = clues.get(h.clue_id)
+                yield [h.number, clue_no(h.clue_id, clue.received_at) if clue else "",
+                       clue.title if clue else "", KIND_LABELS.get(h.kind, h.kind),
+                       "协办" if h.role == "co" else "主办", h.receiver_name,
+                       LABELS.get(h.state, h.state), h.reply_due_on, h.due_on,
+                       deadlines.days_overdue(h, today, calendar) or "",
+                       "、".join(persons.get(h.id, [])), h.updated_at]
+
+    written = write_xlsx(target, "移交跟踪", HANDOFF_EXPORT_HEADERS, rows(), HANDOFF_EXPORT_WIDTHS)
+    audit.record(session, actor=audit.user_actor(by), action="handoffs.exported",
+                 target="list:handoffs", via=via, ip=ip, at=utcnow(),
+                 after={"filters": {k: v for k, v in asdict(f).items() if v}, "rows": written,
+                        "format": "xlsx"})
+    return written

@@ -12,7 +12,8 @@ from pydantic import ValidationError
 
 from hub.api.deps import HubDep
 from hub.contract.messages import field_errors
-from hub.errors import HubError
+from hub.db.types import utcnow
+from hub.errors import FieldError, Forbidden, HubError, InvalidInput
 from hub.handoffs import office, repository
 from hub.handoffs.endpoints import attachment_response
 from hub.handoffs.kinds import KIND_LABELS
@@ -24,7 +25,9 @@ from hub.handoffs.schemas import (
     measure_label,
 )
 from hub.handoffs.states import ACTION_LABELS, LABELS, TRANSITIONS, IllegalTransition, next_state
-from hub.intake.present import clue_no
+from hub.intake.present import OFFICE_ZONE, clue_no
+from hub.web.actions import xlsx_download
+from hub.web.actors import actor_names
 from hub.web.session import PageUser, check_csrf
 from hub.web.templating import (
     add_template_folder,
@@ -66,8 +69,7 @@ register_event_labels({f"handoff.{action}": f"移交：{label}" for action, labe
 def list_page(request: Request, user: PageUser, hub: HubDep) -> HTMLResponse:
     office.require_see(user)
     params = request.query_params
-    f = repository.OfficeFilter(params.get("state", "open") or None, params.get("kind") or None,
-                                params.get("receiver") or None)
+    f = _office_filter(params)
     with hub.uow(write=False) as uow:
         rows = office.listing(uow.session, f)
     return templates.TemplateResponse(request, "handoffs.html", {
@@ -75,13 +77,45 @@ def list_page(request: Request, user: PageUser, hub: HubDep) -> HTMLResponse:
         "message": params.get("message"), "error": params.get("error")})
 
 
+def _office_filter(params) -> repository.OfficeFilter:  # noqa: ANN001
+    """The hand-off list's filters from the query string (the list, the overview's links and
+    the export read the same ones)."""
+    due = (params.get("due") or "").strip()
+    if due and not (due.isdigit() and 1 <= int(due) <= 60):
+        raise InvalidInput([FieldError(["due"], "到期天数应为 1 至 60 的工作日数")])
+    return repository.OfficeFilter(params.get("state", "open") or None, params.get("kind") or None,
+                                   params.get("receiver") or None, to=params.get("to") or None,
+                                   subject=params.get("subject") or None,
+                                   overdue=params.get("overdue") == "1",
+                                   due_within=int(due) if due else None)
+
+
+@router.get("/export")
+def export(request: Request, user: PageUser, hub: HubDep) -> Response:
+    """The hand-off list as filtered, as .xlsx."""
+    office.require_see(user)
+    f = _office_filter(request.query_params)
+    stamp = utcnow().astimezone(OFFICE_ZONE).strftime("%Y%m%d-%H%M")
+    if not user.can_review:
+        raise Forbidden("只有科员、科长和领导可以导出线索和移交")
+
+    def write(path: str) -> None:
+        with hub.uow() as uow:
+            office.export(uow.session, user, f, path, via="page",
+                          ip=request.client.host if request.client else None)
+            uow.commit()
+
+    return xlsx_download(write, f"移交跟踪-{stamp}.xlsx")
+
+
 @router.get("/{number}", response_class=HTMLResponse)
 def handoff_page(request: Request, number: str, user: PageUser, hub: HubDep) -> HTMLResponse:
     office.require_see(user)
     with hub.uow(write=False) as uow:
         v = office.view(uow.session, number)
+        actors = actor_names(uow.session)
     return templates.TemplateResponse(request, "handoff.html", {
-        "user": user, "v": v, "h": v.handoff, "message": request.query_params.get("message"),
+        "user": user, "v": v, "h": v.handoff, "actors": actors, "message": request.query_params.get("message"),
         "error": request.query_params.get("error")})
 
 

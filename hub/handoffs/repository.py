@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from hub.contract.cursor import decode_cursor, encode_cursor
@@ -98,12 +98,19 @@ def events(session: Session, handoff_id: int) -> list[HandoffEvent]:
 class OfficeFilter:
     state: str | None = None  # a state, or "open"
     kind: str | None = None
-    receiver: str | None = None
+    receiver: str | None = None  # part of the receiver's name (the list's search box)
+    to: str | None = None  # the receiver's whole name (the overview's rows)
+    subject: str | None = None  # a subject unit of the hand-off's clue, by its name
+    overdue: bool = False  # a running deadline passed (working days, office.listing)
+    due_within: int | None = None  # not overdue, a running deadline within N working days
 
 
-def office_list(session: Session, f: OfficeFilter, limit: int = 500) -> list[Handoff]:
-    """Hand-offs for the office's list (the caller orders overdue first: it needs the calendar)."""
-    from .states import OPEN
+def office_list(session: Session, f: OfficeFilter, limit: int = 500, *,
+                due_by: date | None = None) -> list[Handoff]:
+    """Hand-offs for the office's list (the caller orders overdue first: it needs the calendar).
+    `due_by`: only those whose receiver works with a running deadline on or before that day
+    (the overdue and due-soon lists; the caller counts the working days)."""
+    from .states import OPEN, RECEIVER_WORKING
 
     query = select(Handoff)
     if f.state == "open":
@@ -114,8 +121,58 @@ def office_list(session: Session, f: OfficeFilter, limit: int = 500) -> list[Han
         query = query.where(Handoff.kind == f.kind)
     if f.receiver:
         query = query.where(Handoff.receiver_name.contains(f.receiver, autoescape=True))
+    if f.to:
+        query = query.where(Handoff.receiver_name == f.to)
+    if due_by is not None:
+        query = query.where(
+            Handoff.state.in_(RECEIVER_WORKING) | ((Handoff.state == "returned")
+                                                   & (Handoff.returned_by == "office")),
+            (Handoff.due_on <= due_by) | ((Handoff.reply_due_on <= due_by)
+                                          & Handoff.first_replied_at.is_(None)))
     return list(session.scalars(query.order_by(Handoff.updated_at.desc(), Handoff.id.desc())
                                 .limit(limit)))
+
+
+def office_batches(session: Session, f: OfficeFilter, batch: int = 1000):  # noqa: ANN201
+    """Every hand-off of the office's list under `f` (no cap), newest change first, a batch
+    at a time: an export streams them into its file."""
+    last: tuple[datetime, int] | None = None
+    while True:
+        query = select(Handoff)
+        if f.state == "open":
+            from .states import OPEN
+
+            query = query.where(Handoff.state.in_(OPEN))
+        elif f.state:
+            query = query.where(Handoff.state == f.state)
+        if f.kind:
+            query = query.where(Handoff.kind == f.kind)
+        if f.receiver:
+            query = query.where(Handoff.receiver_name.contains(f.receiver, autoescape=True))
+        if last is not None:
+            query = query.where(tuple_(Handoff.updated_at, Handoff.id) < tuple_(*last))
+        rows = list(session.scalars(query.order_by(Handoff.updated_at.desc(), Handoff.id.desc())
+                                    .limit(batch)))
+        if not rows:
+            return
+        yield rows
+        last = (rows[-1].updated_at, rows[-1].id)
+        for done in rows:
+            session.expunge(done)
+        if len(rows) < batch:
+            return
+
+
+def persons_of(session: Session, handoff_ids: list[int]) -> dict[int, list[str]]:
+    """hand-off id -> the masked names of the persons its replies named."""
+    out: dict[int, list[str]] = {}
+    if handoff_ids:
+        for handoff_id, name in session.execute(
+                select(HandoffReplyPerson.handoff_id, HandoffReplyPerson.name_masked)
+                .where(HandoffReplyPerson.handoff_id.in_(handoff_ids))
+                .order_by(HandoffReplyPerson.reply_id, HandoffReplyPerson.position)):
+            out.setdefault(handoff_id, []).append(name)
+    return out
 
 
 def numbers_by_decision(session: Session, decision_ids: list[int]) -> dict[int, list[str]]:

@@ -70,8 +70,12 @@ def create_handoffs(session: Session, *, clue: Clue, kind: str, receivers: list[
                     complete_days: int = 0, reply_due_on: date | None = None,
                     due_on: date | None = None, share_reporter: bool = False,
                     decision_id: int | None = None, created_by: int | None = None,
-                    now: datetime | None = None) -> list[Handoff]:
-    """One hand-off per receiver: the first is the lead (主办), the others co-handlers (协办)."""
+                    now: datetime | None = None,
+                    origin: dict[str, Any] | None = None) -> list[Handoff]:
+    """One hand-off per receiver: the first is the lead (主办), the others co-handlers (协办).
+    `origin` says where the hand-off came from when not from a review decision (the joint
+    meeting's decision: {"source": "2026年10月联席会议议定事项第一项", "meeting": 3, …}); it
+    goes into the creation's history."""
     if kind not in HANDOFF_KINDS:
         raise InvalidInput([FieldError(["kind"], f"移交类型应为以下之一：{'、'.join(HANDOFF_KINDS)}")])
     if not receivers:
@@ -105,7 +109,7 @@ def create_handoffs(session: Session, *, clue: Clue, kind: str, receivers: list[
         event = _record(session, handoff, "create", None, "sent", actor, via, now, {
             "kind": kind, "role": handoff.role, "receiver": receiver.name,
             "reply_due_on": _iso(due.reply_due_on), "due_on": _iso(due.due_on),
-            "reporter_shared": handoff.reporter_enc is not None})
+            "reporter_shared": handoff.reporter_enc is not None, **(origin or {})})
         made.append(handoff)
         _notify(session, handoff, event)
     session.flush()

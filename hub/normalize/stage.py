@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from hub.db.models import Agency, Clue, ClueEvent
 from hub.directory.index import DirectoryIndex
 from hub.directory.resolve import DEFAULT_THRESHOLD
 from hub.directory.snapshot import current_index, home_of
 from hub.directory.subjects import resolve_subjects
+from hub.normalize import repository
 from hub.normalize.classify import classify
 from hub.normalize.codes import region_of_text
 from hub.search.repository import index_clues
@@ -124,11 +123,7 @@ class NormalizeStage:
 
     def load(self, session: Session, ref_ids: list[int]) -> dict[int, NormalizeInput]:
         directory = current_index(session, home_of(self.prefer_prefix))
-        rows = session.execute(
-            select(Clue.id, Clue.channel, Clue.title, Clue.content, Clue.category,
-                   Clue.region_code, Clue.subjects, Agency.region_code.label("sender_region"))
-            .outerjoin(Agency, Agency.id == Clue.agency_id).where(Clue.id.in_(ref_ids))
-        )
+        rows = repository.clue_inputs(session, ref_ids)
         return {row.id: NormalizeInput(row.channel, row.title, row.content, row.category,
                                        row.region_code, row.subjects or [], directory,
                                        row.sender_region)
@@ -140,11 +135,8 @@ class NormalizeStage:
     def store(self, session: Session, results: dict[int, NormalizeResult], now: datetime) -> None:
         status = "normalized" if self.next_stage else PENDING_REVIEW
         updates, events = store_rows(results, status, now)
-        session.execute(update(Clue), updates)
-        session.execute(insert(ClueEvent), events)
+        repository.write_normalized(session, updates, events)
         index_clues(session, results)  # the search index, in the same transaction
 
     def give_up(self, session: Session, ref_id: int, error: str, now: datetime) -> None:
-        session.execute(update(Clue).where(Clue.id == ref_id).values(status="failed", updated_at=now))
-        session.add(ClueEvent(clue_id=ref_id, at=now, actor="system", action="normalize_failed",
-                              detail={"error": error}))
+        repository.mark_clue_failed(session, ref_id, "normalize_failed", error, now)

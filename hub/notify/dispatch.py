@@ -180,6 +180,14 @@ class Dispatcher:
         self.client.close()
 
 
+WEBHOOK_ROLES = frozenset({"admin", "section_head", "leader"})  # who sees and resends failures
+
+
+def count_failed(session: Session) -> int:
+    """Deliveries that gave up (webhooks and write-backs alike): the overview's figure."""
+    return repository.count_failed_deliveries(session)
+
+
 def list_failed(session: Session, limit: int = 200) -> list[tuple[WebhookDelivery, str]]:
     """Failed deliveries, newest first, with the agency's name."""
     return repository.failed_deliveries(session, limit)

@@ -18,7 +18,7 @@ from hub.web.templating import add_template_folder, register_globals, templates
 
 router = APIRouter(prefix="/office", include_in_schema=False)
 add_template_folder(Path(__file__).resolve().parent / "templates")
-WEBHOOK_ROLES = frozenset({"admin", "section_head", "leader"})
+WEBHOOK_ROLES = dispatch.WEBHOOK_ROLES
 KIND_LABELS = {"reminder": "催办", "escalation": "督办", "leader_escalation": "领导介入",
                "followup": "回头看", "webhook_failed": "推送失败"}
 EVENT_LABELS = {"handoff.created": "新移交", "handoff.updated": "移交变更",

@@ -283,6 +283,14 @@ def failed_deliveries(session: Session, limit: int) -> list[tuple[WebhookDeliver
         .order_by(WebhookDelivery.id.desc()).limit(limit)).tuples())
 
 
+def count_failed_deliveries(session: Session) -> int:
+    """Failed deliveries whose agency exists (what `failed_deliveries` lists)."""
+    return session.scalar(
+        select(func.count()).select_from(WebhookDelivery)
+        .join(Agency, Agency.id == WebhookDelivery.agency_id)
+        .where(WebhookDelivery.state == FAILED)) or 0
+
+
 def retry_failed(session: Session, now: datetime, ids: list[int] | None) -> int:
     query = update(WebhookDelivery).where(WebhookDelivery.state == FAILED)
     if ids is not None:

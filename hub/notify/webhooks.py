@@ -16,7 +16,9 @@ the unique `event_key` makes a second read harmless.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlparse
 
 from sqlalchemy.orm import Session
@@ -94,23 +96,40 @@ def fill_outbox(session: Session, now: datetime) -> int:
 
 def _fill_handoff_events(session: Session, now: datetime) -> int:
     """A delivery for each new event of a hand-off whose agency has a webhook."""
-    cursor = outbox_cursor(session, now)
-    rows = repository.handoff_events_after(session, cursor.position, SCAN_LIMIT)
+    def pick(rows: list) -> list[tuple[str, Any, Any]]:
+        urls = webhook_urls(session)
+        return [(f"handoff_event:{event.id}", event, handoff) for event, handoff in rows
+                if _wanted(event, handoff, urls)]
+
+    return fill_past_cursor(session, now, CURSOR, repository.handoff_events_after, pick,
+                            _delivery)
+
+
+def fill_past_cursor(session: Session, now: datetime, name: str,
+                     read: Callable[[Session, int, int], list],
+                     pick: Callable[[list], list[tuple[str, Any, Any]]],
+                     make: Callable[[Session, str, Any, Any, datetime], WebhookDelivery | None],
+                     ) -> int:
+    """One outbox reader's pass past its cursor `name`: `read` the events after it (event
+    first in each row), `pick` the (event key, event, subject) owed a delivery, `make` each
+    delivery not made before (None: none after all), and settle the cursor. Every reader of
+    the outbox (hand-off events, clue events, hub.collect's write-back) goes through here."""
+    cursor = outbox_cursor(session, now, name)
+    rows = read(session, cursor.position, SCAN_LIMIT)
     if not rows:
         return 0
-    urls = webhook_urls(session)
-    keys = [f"handoff_event:{event.id}" for event, _ in rows]
-    known = repository.known_event_keys(session, keys)
-    settled = now - timedelta(seconds=SETTLE_SECONDS)
-    made, position, blocked = 0, cursor.position, False
-    for (event, handoff), key in zip(rows, keys, strict=True):
-        if _wanted(event, handoff, urls) and key not in known:
-            session.add(_delivery(session, key, event, handoff, now))
+    wanted = pick(rows)
+    known = repository.known_event_keys(session, [key for key, _, _ in wanted])
+    made = 0
+    for key, event, subject in wanted:
+        if key in known:
+            continue
+        known.add(key)
+        delivery = make(session, key, event, subject, now)
+        if delivery is not None:
+            session.add(delivery)
             made += 1
-        blocked = blocked or event.at > settled
-        if not blocked:
-            position = event.id
-    cursor.position, cursor.updated_at = position, now
+    settle(cursor, rows, now)
     return made
 
 
@@ -152,22 +171,14 @@ def shared_action(action: str) -> bool:
 
 def _fill_clue_events(session: Session, now: datetime) -> int:
     """`clue.updated` to the clue's sender, when it has a webhook."""
-    cursor = outbox_cursor(session, now, CLUE_CURSOR)
-    rows = repository.clue_events_after(session, cursor.position, SCAN_LIMIT)
-    if not rows:
-        return 0
-    urls = webhook_urls(session)
-    wanted = [(f"clue_event:{event.id}", event, clue) for event, clue in rows
-              if shared_action(event.action) and event.actor != f"agency:{clue.agency_id}"
-              and clue.agency_id in urls]
-    known = repository.known_event_keys(session, [key for key, _, _ in wanted])
-    made = 0
-    for key, event, clue in wanted:
-        if key not in known:
-            session.add(_clue_delivery(session, key, event, clue, now))
-            made += 1
-    settle(cursor, rows, now)
-    return made
+    def pick(rows: list) -> list[tuple[str, Any, Any]]:
+        urls = webhook_urls(session)
+        return [(f"clue_event:{event.id}", event, clue) for event, clue in rows
+                if shared_action(event.action) and event.actor != f"agency:{clue.agency_id}"
+                and clue.agency_id in urls]
+
+    return fill_past_cursor(session, now, CLUE_CURSOR, repository.clue_events_after, pick,
+                            _clue_delivery)
 
 
 def settle(cursor: OutboxCursor, rows: list, now: datetime) -> None:

@@ -14,6 +14,8 @@ from hub.accounts import repository as accounts
 from hub.api.deps import HubDep
 from hub.audit.service import TrailFilter, entries, verify_recent, verify_trail
 from hub.errors import Forbidden
+from hub.ops import repository
+from hub.web.actors import actor_names
 from hub.web.session import PageUser
 from hub.web.templating import add_template_folder, register_filters, templates
 
@@ -65,8 +67,44 @@ def audit_page(request: Request, user: PageUser, hub: HubDep) -> HTMLResponse:
     with hub.uow(write=False) as uow:
         rows = entries(uow.session, f, before, PAGE_SIZE + 1)
         verdict = verify(uow.session, hub.signing_key)
-        users = {str(u.id): u for u in accounts.users(uow.session)}
+        shown = rows[:PAGE_SIZE]
+        actors = actor_names(uow.session)
+        targets = _target_names(uow.session, shown, actors)
+        people = [(f"user:{u.id}", u.display_name) for u in accounts.users(uow.session)]
+        partners = sorted((key, name) for key, name in actors.items()
+                          if key.startswith("agency:"))
     keep = {k: v for k, v in q.items() if k not in ("before", "verify") and v}
     return templates.TemplateResponse(request, "audit.html", {
-        "user": user, "rows": rows[:PAGE_SIZE], "more": len(rows) > PAGE_SIZE, "f": q,
-        "keep": keep, "verdict": verdict, "users": users, "actions": ACTION_LABELS})
+        "user": user, "rows": shown, "more": len(rows) > PAGE_SIZE, "f": q,
+        "keep": keep, "verdict": verdict, "actors": actors, "targets": targets,
+        "choices": [("system", "系统"), *people, *partners], "actions": ACTION_LABELS})
+
+
+TARGET_KINDS = {"clue": "线索", "handoff": "移交", "user": "用户", "agency": "协作单位",
+                "api_key": "API 密钥", "calendar": "工作日历", "connector": "连接器",
+                "dead_letter": "死信", "document_template": "文书模板", "raw_record": "原始记录",
+                "rule_set": "分办规则"}
+
+
+def _target_names(session, rows, actors: dict[str, str]) -> dict[int, tuple[str, str | None]]:  # noqa: ANN001
+    """Each entry's target as a person reads it: (text, link or None)."""
+    def ids(kind: str) -> set[int]:
+        return {int(e.target_id) for e in rows if e.target_kind == kind
+                and (e.target_id or "").isdigit()}
+
+    clues = repository.clue_numbers(session, ids("clue"))
+    handoffs = repository.handoff_numbers(session, ids("handoff"))
+    out = {}
+    for e in rows:
+        kind, ident = e.target_kind, e.target_id or ""
+        label = TARGET_KINDS.get(kind, kind or "")
+        if kind == "clue" and ident.isdigit() and int(ident) in clues:
+            out[e.seq] = (f"线索 {clues[int(ident)]}", f"/office/clues/{clues[int(ident)]}")
+        elif kind == "handoff" and ident.isdigit() and int(ident) in handoffs:
+            number = handoffs[int(ident)]
+            out[e.seq] = (f"移交 {number}", f"/office/handoffs/{number}")
+        elif kind in ("user", "agency") and f"{kind}:{ident}" in actors:
+            out[e.seq] = (f"{label} {actors[f'{kind}:{ident}']}", None)
+        elif kind:
+            out[e.seq] = (f"{label} {ident}".strip(), None)
+    return out

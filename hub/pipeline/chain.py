@@ -29,7 +29,7 @@ from hub.directory.snapshot import current_index, home_of
 from hub.normalize.stage import NormalizeInput, NormalizeResult, NormalizeStage, normalize
 from hub.normalize.stage import store_rows as normalize_rows
 from hub.pipeline import repository
-from hub.pipeline.stages import StageFailed
+from hub.pipeline.protocol import StageFailed
 from hub.route import repository as route_repository
 from hub.route.conditions import ClueFacts
 from hub.route.evaluate import CompiledRuleSet, Routing, evaluate

@@ -1,16 +1,18 @@
-"""SQL of the clue pipeline's unit of work: read a batch's clues once, update them at once.
-
-(The `tasks` table's SQL is in `hub.pipeline.tasks`.)
-"""
+"""SQL of the pipeline: the `tasks` table (claim, finish, retry, free, publish, replay,
+purge, counts) and the clue unit's reads and writes (a batch's clues read once, updated at
+once). What these steps mean (back-off, what is stuck, what is due) is in
+`hub.pipeline.tasks`; a task's creation is on the ground floor (`hub.db.tasks`)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select, update
+from sqlalchemy import Row, bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from hub.db.models import Agency, Clue
+from hub.db.models import Agency, Clue, Task
+from hub.db.tasks import DONE, FAILED, PENDING, RUNNING
 
 CLUE_COLUMNS = (Clue.id, Clue.status, Clue.channel, Clue.title, Clue.content, Clue.category,
                 Clue.field, Clue.region_code, Clue.urgency, Clue.subjects, Clue.references,
@@ -44,3 +46,87 @@ def update_clues(session: Session, normalized: list[dict[str, Any]],
                                          for row in normalized])
     if moved:
         connection.execute(_STATUS, [{f"b_{k}": v for k, v in row.items()} for row in moved])
+
+
+# -- tasks ----------------------------------------------------------------------------------
+
+_TASKS = Task.__table__
+
+
+def mark_running(session: Session, task_ids: list[int], worker: str,
+                 now: datetime) -> list[tuple[int, int, int]]:
+    """Pending, available tasks among `task_ids` become running by `worker`, their attempt
+    counted: (id, ref id, attempts) of each one taken (one taken already is not)."""
+    return [tuple(row) for row in session.connection().execute(
+        update(_TASKS)
+        .where(_TASKS.c.id.in_(task_ids), _TASKS.c.state == PENDING, _TASKS.c.available_at <= now)
+        .values(state=RUNNING, claimed_at=now, claimed_by=worker,
+                attempts=_TASKS.c.attempts + 1)
+        .returning(_TASKS.c.id, _TASKS.c.ref_id, _TASKS.c.attempts))]
+
+
+def mark_done(session: Session, task_ids: list[int], now: datetime) -> None:
+    session.connection().execute(
+        update(_TASKS).where(_TASKS.c.id.in_(task_ids)).values(state=DONE, finished_at=now))
+
+
+def set_task(session: Session, task_id: int, values: dict[str, Any]) -> None:
+    session.execute(update(Task).where(Task.id == task_id).values(**values))
+
+
+def free_running_claimed_before(session: Session, cutoff: datetime, now: datetime) -> int:
+    """Running tasks claimed before `cutoff` become pending again, to be published anew."""
+    return session.execute(
+        update(Task).where(Task.state == RUNNING, Task.claimed_at < cutoff)
+        .values(state=PENDING, available_at=now, published_at=None)
+    ).rowcount
+
+
+def unpublished_pending(session: Session, now: datetime, published_before: datetime,
+                        limit: int) -> list[tuple[int, str]]:
+    """(id, stage) of available pending tasks never published or published before the
+    cutoff, oldest first."""
+    return [tuple(row) for row in session.execute(
+        select(Task.id, Task.stage)
+        .where(Task.state == PENDING, Task.available_at <= now,
+               or_(Task.published_at.is_(None), Task.published_at < published_before))
+        .order_by(Task.id).limit(limit))]
+
+
+def mark_published(session: Session, task_ids: list[int], now: datetime) -> None:
+    session.execute(update(Task).where(Task.id.in_(task_ids)).values(published_at=now))
+
+
+def reset_failed(session: Session, now: datetime, task_ids: list[int] | None = None) -> int:
+    """Failed tasks (all, or those of `task_ids`) pending again with their attempts at 0."""
+    query = update(Task).where(Task.state == FAILED)
+    if task_ids is not None:
+        query = query.where(Task.id.in_(task_ids))
+    return session.execute(
+        query.values(state=PENDING, attempts=0, available_at=now, published_at=None,
+                     finished_at=None)
+    ).rowcount
+
+
+def delete_done_before(session: Session, finished_before: datetime) -> int:
+    return session.execute(
+        delete(Task).where(Task.state == DONE, Task.finished_at < finished_before)
+    ).rowcount
+
+
+def failed_tasks(session: Session, limit: int) -> list[Task]:
+    return list(
+        session.scalars(select(Task).where(Task.state == FAILED).order_by(Task.id).limit(limit)))
+
+
+def task_counts(session: Session) -> dict[tuple[str, str], int]:
+    """How many tasks, by (stage, state)."""
+    rows = session.execute(
+        select(Task.stage, Task.state, func.count()).group_by(Task.stage, Task.state))
+    return {(stage, state): n for stage, state, n in rows}
+
+
+def oldest_open_created_at(session: Session) -> datetime | None:
+    """When the oldest pending or running task was created."""
+    return session.scalar(
+        select(func.min(Task.created_at)).where(Task.state.in_([PENDING, RUNNING])))

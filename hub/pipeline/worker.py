@@ -19,7 +19,8 @@ from hub import log
 from hub.container import Hub
 from hub.db.types import utcnow
 from hub.pipeline import tasks
-from hub.pipeline.stages import Stage, StageFailed, pipeline
+from hub.pipeline.protocol import Stage, StageFailed
+from hub.pipeline.stages import pipeline
 from hub.queue.bus import connect, declare_dead_letters, stage_queue
 
 COLLECT_SECONDS = 0.1

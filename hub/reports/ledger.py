@@ -13,30 +13,25 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from hub.contract.v1 import CATEGORY_LABELS, CHANNEL_LABELS
-from hub.correlate.models import ClueCluster
-from hub.db.models import Agency, Clue
-from hub.handoffs.models import Handoff, HandoffReply
 from hub.handoffs.states import LABELS as STATE_LABELS
 from hub.intake.present import clue_no
 from hub.normalize.classify import FIELD_LABELS
 from hub.normalize.codes import load_divisions
 from hub.review.decisions import KINDS as DECISION_KINDS
 from hub.review.decisions import STATUS_LABELS
-from hub.review.models import Decision
 from hub.security.spreadsheet import inert as cell_text
 from hub.workdays import SHANGHAI
 
+from . import repository
 from .build import subject_name
-from .figures import HANDOFF_KINDS, OUTCOME_LABELS, _in_area
+from .figures import HANDOFF_KINDS, OUTCOME_LABELS
 from .registry import Ctx
 
 DATE = "yyyy年m月d日"
 DATETIME = "yyyy年m月d日 hh:mm"
-BATCH = 2000
 Progress = Callable[[str], None]
 
 CLUE_COLUMNS = ["线索编号", "收到时间", "来源渠道", "报送单位", "来源编号", "标题", "问题类别",
@@ -140,26 +135,9 @@ def _figures_sheet(book: Workbook, report: dict[str, Any]) -> None:
     ws.auto_filter.ref = f"A1:G{rows}"
 
 
-def _stream(session: Session, query: Select) -> Iterator[Any]:
-    return iter(session.execute(query.execution_options(yield_per=BATCH)))
-
-
 def _clue_rows(ctx: Ctx) -> Iterator[list[Any]]:
-    s = ctx.scope
-    latest = (select(Decision.clue_id, func.max(Decision.id).label("decision_id"))
-              .where(Decision.decided_at < s.cutoff).group_by(Decision.clue_id).subquery())
-    query = (select(Clue.id, Clue.received_at, Clue.channel, Agency.name, Clue.source_ref,
-                    Clue.title, Clue.category, Clue.field, Clue.region_code, Clue.subjects,
-                    Clue.urgency, Clue.status, Decision.kind, Decision.decided_at,
-                    ClueCluster.cluster_id)
-             .join(Agency, Agency.id == Clue.agency_id)
-             .outerjoin(latest, latest.c.clue_id == Clue.id)
-             .outerjoin(Decision, Decision.id == latest.c.decision_id)
-             .outerjoin(ClueCluster, ClueCluster.clue_id == Clue.id)
-             .where(Clue.received_at >= s.start, Clue.received_at < s.end, _in_area(ctx))
-             .order_by(Clue.id))
     divisions = load_divisions()
-    for row in _stream(ctx.session, query):
+    for row in repository.ledger_clues(ctx.session, ctx.scope):
         (id_, received, channel, agency, ref, title, category, field, region, subjects,
          urgency, status, decision, decided, cluster) = row
         yield [clue_no(id_, received), received, CHANNEL_LABELS.get(channel, channel), agency,
@@ -178,27 +156,8 @@ def _subjects_text(subjects: Any) -> str:
 
 
 def _handoff_rows(ctx: Ctx) -> Iterator[list[Any]]:
-    s = ctx.scope
-    final = (select(HandoffReply.handoff_id, func.max(HandoffReply.id).label("reply_id"))
-             .where(HandoffReply.final.is_(True), HandoffReply.received_at < s.cutoff)
-             .group_by(HandoffReply.handoff_id).subquery())
-    touched = or_((Handoff.sent_at >= s.start) & (Handoff.sent_at < s.end),
-                  (Handoff.closed_at >= s.start) & (Handoff.closed_at < s.end),
-                  (Handoff.sent_at < s.cutoff) & (Handoff.state != "cancelled")
-                  & (Handoff.closed_at.is_(None) | (Handoff.closed_at >= s.cutoff)))
-    h = Handoff
-    query = (select(h.number, h.kind, h.role, h.receiver_name, h.state, h.sent_at,
-                    h.acknowledged_at, h.reply_due_on, h.due_on, h.first_replied_at,
-                    h.replied_at, h.verified_at, h.closed_at, Clue.id, Clue.received_at,
-                    Clue.title, Clue.subjects, HandoffReply.outcome, HandoffReply.persons,
-                    HandoffReply.amount_yuan)
-             .join(Clue, Clue.id == h.clue_id)
-             .outerjoin(final, final.c.handoff_id == h.id)
-             .outerjoin(HandoffReply, HandoffReply.id == final.c.reply_id)
-             .where(_in_area(ctx), h.sent_at.is_not(None), touched)
-             .order_by(h.id))
-    cal, cutoff_day = ctx.calendar, s.cutoff_day
-    for r in _stream(ctx.session, query):
+    cal, cutoff_day = ctx.calendar, ctx.scope.cutoff_day
+    for r in repository.ledger_handoffs(ctx.session, ctx.scope):
         replied_day = r.replied_at.astimezone(SHANGHAI).date() if r.replied_at else None
         on_time, late = "", None
         if r.due_on and replied_day:

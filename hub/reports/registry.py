@@ -23,7 +23,7 @@ from hub.workdays import WorkCalendar
 from . import repository
 from .scope import Scope
 
-ALL = "all"
+ALL = repository.ALL  # the group of a figure that is not split
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ STATUS_LABELS = {
     "closed": "办结",
 }
 REVIEWABLE = {"pending_review"}
+SETTLES_DUPLICATES = frozenset(KINDS) - {"merge"}  # a lead's decision that settles its duplicates
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,9 @@ class DecisionRequest:
     reply_due_on: date | None = None
     due_on: date | None = None
     share_reporter: bool = False
+    # Accepting, declining or handing off a cluster's lead: its still-pending duplicates are
+    # merged into it by the same decision (同时处理本组重复线索).
+    with_duplicates: bool = False
 
     def checked(self) -> DecisionRequest:
         """The request with its text trimmed, or InvalidInput naming what is missing."""
@@ -47,8 +51,13 @@ class DecisionRequest:
             errors.append(FieldError(["kind"], f"决定类型应为以下之一：{'、'.join(KINDS)}"))
         if self.kind == "decline" and not reason:
             errors.append(FieldError(["reason"], "不予受理必须填写理由"))
-        if self.kind in NEEDS_TARGET and not target:
+        if self.kind == "merge" and not target:
+            errors.append(FieldError(["target"], "合并必须填写要并入的线索编号（如 XS-2026-000123）"))
+        elif self.kind in NEEDS_TARGET and not target:
             errors.append(FieldError(["target"], f"{KINDS[self.kind][0]}必须填写对象单位"))
+        if self.with_duplicates and self.kind not in SETTLES_DUPLICATES:
+            errors.append(FieldError(["with_duplicates"],
+                                     "只有受理、不予受理和交办、移送、转交、抄送可以同时处理本组重复线索"))
         for name in ("reply_days", "complete_days"):
             value = getattr(self, name)
             if value is not None and not 0 <= value <= 365:

@@ -17,6 +17,7 @@ from hub.api.deps import HubDep
 from hub.api.responses import JSONResponse
 from hub.db.types import utcnow
 from hub.directory import service as directory
+from hub.errors import InvalidInput
 from hub.handoffs.repository import numbers_by_decision as handoff_numbers
 from hub.intake.present import clue_json, clue_no, parse_clue_no
 from hub.review import repository, service
@@ -37,8 +38,9 @@ class Credentials(BaseModel):
 class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     clues: list[str] = Field(min_length=1, max_length=500, description="线索编号，如 XS-2026-000123")
-    kind: Literal["accept", "decline", "assign", "refer", "transfer", "cc"]
-    target: str | None = Field(None, max_length=200, description="主办单位：协作单位或名录中的单位")
+    kind: Literal["accept", "decline", "assign", "refer", "transfer", "cc", "merge"]
+    target: str | None = Field(None, max_length=200, description="主办单位：协作单位或名录中的单位；"
+                                                             "合并（merge）时为并入的线索编号")
     reason: str | None = Field(None, max_length=2000)
     co_handlers: list[str] = Field(default_factory=list, max_length=20, description="协办单位")
     instructions: str | None = Field(None, max_length=5000, description="办理要求")
@@ -47,6 +49,9 @@ class DecisionIn(BaseModel):
     reply_due_on: date | None = None
     due_on: date | None = None
     share_reporter: bool = Field(False, strict=True, description="随移交提供反映人联系方式（仅接收单位可见）")
+    with_duplicates: bool = Field(False, strict=True, description=(
+        "同时处理本组重复线索：线索是线索组的主线索时，本组仍待研判的其他线索随本决定合并到主线索"
+        "（受理、不予受理、交办、移送、转交、抄送时可用）"))
 
 
 @router.post("/session", summary="办公室用户登录（取得会话 Cookie 与 CSRF 令牌）")
@@ -106,7 +111,8 @@ def decide(body: DecisionIn, request: Request, user: ApiUser, hub: HubDep,
             body.kind, body.target, body.reason, co_handlers=tuple(body.co_handlers),
             instructions=body.instructions, reply_days=body.reply_days,
             complete_days=body.complete_days, reply_due_on=body.reply_due_on,
-            due_on=body.due_on, share_reporter=body.share_reporter)
+            due_on=body.due_on, share_reporter=body.share_reporter,
+            with_duplicates=body.with_duplicates)
         if service.needs_approval(user, decision.kind, hub.settings):
             proposals = service.propose(uow.session, user, ids, decision, via="api",
                                         ip=request.client.host if request.client else None)
@@ -118,11 +124,55 @@ def decide(body: DecisionIn, request: Request, user: ApiUser, hub: HubDep,
                               settings=hub.settings,
                               ip=request.client.host if request.client else None)
         uow.commit()
-        numbers = {c.id: clue_no(c.id, c.received_at) for c in repository.clues_by_id(uow.session, ids)}
+    return _decisions(hub, made)
+
+
+def _decisions(hub, made) -> JSONResponse:  # noqa: ANN001
+    """The decisions made (a lead's duplicates settled with it follow, kind merge)."""
+    with hub.uow(write=False) as uow:
+        numbers = {c.id: clue_no(c.id, c.received_at)
+                   for c in repository.clues_by_ids(uow.session, [d.clue_id for d in made])}
         handoffs = handoff_numbers(uow.session, [d.id for d in made])
     return JSONResponse({"decisions": [{"clue": numbers[d.clue_id], "kind": d.kind,
-                                        "target": d.target, "id": d.id,
+                                        "target": d.target, "id": d.id, "reason": d.reason,
                                         "handoffs": handoffs.get(d.id, [])} for d in made]}, 201)
+
+
+class DuplicateIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    into: str = Field(min_length=1, max_length=40,
+                      description="本线索重复的线索编号（保留的线索），如 XS-2026-000123")
+    reason: str | None = Field(None, max_length=2000)
+
+
+@router.post("/clues/{number}/merge", status_code=201,
+             summary="把本线索作为重复线索合并到另一线索（保留的线索）",
+             responses={202: {"description": "合并需科长审批时：已提交审批"},
+                        404: {"description": "本线索不存在"},
+                        409: {"description": "本线索不是待研判，或并入的线索本身已合并"},
+                        422: {"description": "into 不是线索编号、线索不存在或是本线索自己"}})
+def merge(number: str, body: DuplicateIn, request: Request, user: ApiUser, hub: HubDep,
+          x_csrf_token: str | None = Header(None)) -> JSONResponse:
+    check_csrf(user, x_csrf_token)
+    require_reviewer(user)
+    ip = request.client.host if request.client else None
+    try:
+        with hub.uow() as uow:
+            ids = [clue_id_of(uow.session, number)]
+            decision = DecisionRequest("merge", body.into, body.reason)
+            if service.needs_approval(user, "merge", hub.settings):
+                proposals = service.propose(uow.session, user, ids, decision, via="api", ip=ip)
+                uow.commit()
+                return JSONResponse({"proposals": [{"id": p.id, "clue": number, "kind": p.kind,
+                                                    "state": p.state} for p in proposals]}, 202)
+            made = service.decide(uow.session, user, ids, decision, via="api", cipher=hub.cipher,
+                                  settings=hub.settings, ip=ip)
+            uow.commit()
+    except InvalidInput as exc:  # the body's field is `into`
+        for error in exc.errors:
+            error.loc = ["into" if part == "target" else part for part in error.loc]
+        raise
+    return _decisions(hub, made)
 
 
 class PickIn(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.db.models import Base
@@ -63,3 +63,31 @@ class HandoffOwner(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("office_users.id"), index=True)
     assigned_by: Mapped[int] = mapped_column(ForeignKey("office_users.id"))
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ClueMerge(Base):
+    """A clue merged as a duplicate (合并) into the clue that survives it. `lead_decision_id`:
+    settled together with its cluster lead's decision (同时处理本组重复线索)."""
+
+    __tablename__ = "clue_merges"
+    clue_id: Mapped[int] = mapped_column(ForeignKey("clues.id"), primary_key=True,
+                                         autoincrement=False)
+    into_clue_id: Mapped[int] = mapped_column(ForeignKey("clues.id"), index=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"))
+    lead_decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
+    merged_by: Mapped[int] = mapped_column(ForeignKey("office_users.id"))
+    merged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SavedFilter(Base):
+    """A reviewer's named filters of a list (`scope`: queue, clues or handoffs), theirs only."""
+
+    __tablename__ = "saved_filters"
+    __table_args__ = (UniqueConstraint("user_id", "scope", "name",
+                                       name="uq_saved_filters_user_scope_name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("office_users.id"))
+    scope: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(60))
+    params: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

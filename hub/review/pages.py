@@ -6,9 +6,10 @@ import re
 import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hub import audit
 from hub.accounts import service as accounts
@@ -17,14 +18,15 @@ from hub.correlate import service as correlation
 from hub.db.types import utcnow
 from hub.directory import service as directory
 from hub.errors import Conflict, FieldError, Forbidden, HubError, InvalidInput, Unauthorized
-from hub.intake.present import clue_no, parse_clue_no
+from hub.intake.present import OFFICE_ZONE, clue_no, parse_clue_no
 from hub.normalize.classify import FIELD_LABELS
 from hub.privacy import service as privacy_service
 from hub.review import repository, service
 from hub.review.decisions import KINDS, STATUS_LABELS, DecisionRequest
 from hub.route.service import clue_id_of, rules_in_force
 from hub.search.present import mark, mark_snippet
-from hub.web.actions import act, actor, error_text, require_reviewer
+from hub.web.actions import act, actor, error_text, require_reviewer, xlsx_download
+from hub.web.actors import actor_names
 from hub.web.session import SESSION_COOKIE, PageUser, check_csrf, cookie_secure
 from hub.web.templating import (
     add_template_folder,
@@ -60,7 +62,7 @@ def _ip(request: Request) -> str | None:
 
 
 def _safe_next(value: str | None) -> str:
-    return value if value and value.startswith("/office") and "//" not in value else "/office/queue"
+    return value if value and value.startswith("/office") and "//" not in value else "/office/"
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -76,7 +78,7 @@ def login_page(request: Request, next: str | None = None, error: str | None = No
 @router.post("/login")
 def login(request: Request, hub: HubDep, username: Annotated[str, Form()],
           password: Annotated[str, Form()], csrf: Annotated[str, Form()],
-          next: Annotated[str, Form()] = "/office/queue") -> RedirectResponse:
+          next: Annotated[str, Form()] = "/office/") -> RedirectResponse:
     if not secrets.compare_digest(csrf, request.cookies.get(LOGIN_CSRF, "")):
         return _back_to_login(next, "页面已过期，请重新登录")
     try:
@@ -117,12 +119,6 @@ def logout(request: Request, user: PageUser, hub: HubDep, csrf: Annotated[str, F
     return response
 
 
-@router.get("", include_in_schema=False)
-@router.get("/", include_in_schema=False)
-def home() -> RedirectResponse:
-    return RedirectResponse("/office/queue", status_code=303)
-
-
 def _filter(params, status: str | None = "pending_review") -> repository.QueueFilter:  # noqa: ANN001
     return repository.QueueFilter(
         status=status,
@@ -143,10 +139,15 @@ def queue_page(request: Request, user: PageUser, hub: HubDep,
         total = repository.count(uow.session, f, cap)
         notes = repository.notes(uow.session, [c.id for c in page.clues])
         rules = rules_in_force(uow.session)
+        saved = service.saved_filters(uow.session, user, "queue")
+        leads = correlation.leads_of(uow.session, [c.id for c in page.clues])
+        lead_numbers = sorted({clue_no(c.id, c.received_at)
+                               for c in repository.clues_by_ids(uow.session, list(set(leads.values())))})
     keep = {k: v for k, v in params.items() if k != "cursor" and v}
     return templates.TemplateResponse(request, "queue.html", {
         "user": user, "page": page, "total": total, "cap": cap, "f": f, "keep": keep, "notes": notes,
-        "rules": rules,
+        "rules": rules, "saved": saved, "leads": lead_numbers,
+        "current": service.filter_params("queue", params),
         "message": params.get("message"), "error": params.get("error")})
 
 
@@ -169,6 +170,69 @@ def clues_page(request: Request, user: PageUser, hub: HubDep,
         "message": params.get("message"), "error": params.get("error")})
 
 
+@router.get("/queue/export")
+def queue_export(request: Request, user: PageUser, hub: HubDep) -> Response:
+    """The queue as filtered, as .xlsx (the same filters as the page)."""
+    return _export(request, user, hub, _filter(request.query_params), "queue")
+
+
+@router.get("/clues/export")
+def clues_export(request: Request, user: PageUser, hub: HubDep) -> Response:
+    """All clues as filtered (`status` among them), as .xlsx."""
+    status = request.query_params.get("status") or None
+    return _export(request, user, hub,
+                   _filter(request.query_params, status if status in STATUS_LABELS else None),
+                   "clues")
+
+
+def _export(request: Request, user, hub, f: repository.QueueFilter,  # noqa: ANN001
+            scope: str) -> Response:
+    service.require_exporter(user)
+    stamp = utcnow().astimezone(OFFICE_ZONE).strftime("%Y%m%d-%H%M")
+
+    def write(path: str) -> None:
+        with hub.uow() as uow:
+            service.export_clues(uow.session, user, f, path, via="page", scope=scope,
+                                 ip=_ip(request), region_name=region_name)
+            uow.commit()
+
+    return xlsx_download(write, f"{service.FILTER_SCOPES[scope]}-{stamp}.xlsx")
+
+
+@router.post("/queue/filters")
+def save_filter(request: Request, user: PageUser, hub: HubDep, csrf: Annotated[str, Form()],
+                name: Annotated[str, Form()] = "", params: Annotated[str, Form()] = "",
+                scope: Annotated[str, Form()] = "queue") -> RedirectResponse:
+    """Keep the list's current filters (`params`, its query string) under a name."""
+    from urllib.parse import parse_qsl
+
+    check_csrf(user, csrf)
+    typed = dict(parse_qsl(params[:2000]))
+    page = "/office/clues" if scope == "clues" else "/office/queue"
+    back = f"{page}?{urlencode(service.filter_params(scope, typed))}"
+    return act(hub, back, lambda session: "已保存筛选条件“{}”".format(service.save_filter(
+        session, user, name, typed, scope, via="page", ip=_ip(request)).name))
+
+
+@router.post("/queue/filters/{filter_id}/delete")
+def delete_filter(request: Request, filter_id: int, user: PageUser, hub: HubDep,
+                  csrf: Annotated[str, Form()]) -> RedirectResponse:
+    check_csrf(user, csrf)
+    return act(hub, "/office/queue", lambda session: "已删除筛选条件“{}”".format(
+        service.delete_filter(session, user, filter_id, via="page", ip=_ip(request))))
+
+
+@router.post("/clues/{number}/merge")
+def merge_one(request: Request, number: str, user: PageUser, hub: HubDep,
+              csrf: Annotated[str, Form()], into: Annotated[str, Form()] = "",
+              back: Annotated[str, Form()] = "") -> RedirectResponse:
+    """Merge this clue as a duplicate into `into` (from the clue's cluster panel)."""
+    check_csrf(user, csrf)
+    decision = DecisionRequest("merge", into)
+    return _decide(hub, user, [_clue_id(number)], decision,
+                   _safe_next(back or f"/office/clues/{number}"), _ip(request))
+
+
 @router.get("/clues/{number}", response_class=HTMLResponse)
 def clue_page(request: Request, number: str, user: PageUser, hub: HubDep) -> HTMLResponse:
     params = request.query_params
@@ -189,11 +253,15 @@ def _clue(request: Request, number: str, user, hub, *, form: dict | None = None,
         picking = _picker_search(uow.session, view.clue, params)
         privacy = privacy_service.panel(uow.session, view.clue, user, utcnow())
         proposed = service.decision_form(uow.session, view, hub.settings)
+        merged = service.merged_view(uow.session, view.clue.id)
+        duplicates = service.duplicates_pending(uow.session, view.clue.id)
+        merge_options = service.merge_suggestions(uow.session, view.clue.id)
         waiting = repository.pending_proposals(uow.session, [view.clue.id])
         owner = repository.owner_of(uow.session, view.clue.id)
         names = repository.user_names(uow.session)
         ids = {u.id: u for u in repository.reviewers(uow.session)}
         people = accounts_names(uow.session)
+        actors = actor_names(uow.session)
         audit.record(uow.session, actor=audit.user_actor(user), action="clue.viewed",
                      target=f"clue:{view.clue.id}", via="page", ip=_ip(request),
                      after={"raw_record": view.raw.id, "shown": "masked"})
@@ -203,8 +271,11 @@ def _clue(request: Request, number: str, user, hub, *, form: dict | None = None,
         "subjects": directory.subject_rows(view.clue.subjects),
         "form": {**proposed, **(form or {})}, "proposed": proposed,
         "waiting": waiting, "owner": people.get(owner.user_id) if owner else None,
-        "names": names, "people": people, "reviewers": list(ids.values()),
+        "names": names, "people": people, "actors": actors, "reviewers": list(ids.values()),
         "approval_kinds": hub.settings.decision_approval_kinds,
+        "merged": merged, "duplicates": duplicates, "merge_options": merge_options,
+        "cluster_lead": next((clue_no(m.clue.id, m.clue.received_at) for m in cluster.members
+                              if m.is_lead), None) if cluster else None,
         "message": message, "error": error}, status_code=status_code)
 
 
@@ -223,19 +294,23 @@ def decide_one(request: Request, number: str, user: PageUser, hub: HubDep, csrf:
                reason: Annotated[str, Form()] = "", co_handlers: Annotated[str, Form()] = "",
                instructions: Annotated[str, Form()] = "",
                reply_days: Annotated[str, Form()] = "", complete_days: Annotated[str, Form()] = "",
-               share_reporter: Annotated[bool, Form()] = False) -> RedirectResponse:
+               share_reporter: Annotated[bool, Form()] = False, into: Annotated[str, Form()] = "",
+               with_duplicates: Annotated[bool, Form()] = False) -> RedirectResponse:
     check_csrf(user, csrf)
     parsed = parse_clue_no(number)
     back = f"/office/clues/{number}"
     co = tuple(re.split(r"[；;\n]", co_handlers))
     typed = {"kind": kind, "target": target, "reason": reason, "co_handlers": co_handlers,
              "instructions": instructions, "reply_days": reply_days,
-             "complete_days": complete_days, "share_reporter": share_reporter}
+             "complete_days": complete_days, "share_reporter": share_reporter, "into": into,
+             "with_duplicates": with_duplicates}
     try:
         days = {name: _days(value, name) for name, value in
                 (("reply_days", reply_days), ("complete_days", complete_days))}
-        decision = DecisionRequest(kind, target, reason, co_handlers=co, instructions=instructions,
-                                   share_reporter=share_reporter, **days)
+        decision = DecisionRequest(kind, into if kind == "merge" else target, reason,
+                                   co_handlers=co, instructions=instructions,
+                                   share_reporter=share_reporter,
+                                   with_duplicates=with_duplicates and kind != "merge", **days)
         with hub.uow() as uow:
             message = service.decide_or_propose(
                 uow.session, user, [parsed[1] if parsed else -1], decision, via="page",
@@ -264,8 +339,9 @@ async def decide_many(request: Request, user: PageUser, hub: HubDep) -> Redirect
     back = "/office/queue" + (f"?{form.get('back')}" if form.get("back") else "")
     if not ids:
         return _with(back, error="请先勾选线索")
-    request_ = DecisionRequest(str(form.get("kind", "")), str(form.get("target", "")),
-                               str(form.get("reason", "")))
+    kind = str(form.get("kind", ""))
+    target = str(form.get("into" if kind == "merge" else "target", "") or "")
+    request_ = DecisionRequest(kind, target, str(form.get("reason", "")))
     return _decide(hub, user, ids, request_, back, _ip(request))
 
 
@@ -314,7 +390,30 @@ register_event_labels({
     "decision.proposed": "提出决定，待科长审批", "decision.approved": "科长批准决定",
     "decision.returned": "科长退回决定", "owner.assigned": "分配承办人", "owner.taken": "承办",
     "note": "内部备注", "handoff_owner.assigned": "分配移交承办人",
+    "handoff_owner.taken": "承办移交",
+    "merge.absorbed": "并入重复线索",
 })
+
+
+def handoff_owner(request: Request, handoff) -> service.HandoffOwnerView:  # noqa: ANN001
+    """For a hand-off's page (hub.handoffs knows nothing of owners): its 承办人 and whom a
+    section head may assign."""
+    with request.app.state.hub.uow(write=False) as uow:
+        return service.handoff_owner_view(uow.session, handoff.id, handoff.clue_id)
+
+
+register_globals(handoff_owner=handoff_owner)
+
+
+@router.post("/handoffs/{number}/owner")
+def set_handoff_owner(request: Request, number: str, user: PageUser, hub: HubDep,
+                      csrf: Annotated[str, Form()],
+                      owner: Annotated[str, Form()] = "") -> RedirectResponse:
+    """A section head assigns the hand-off (承办人); a reviewer takes it."""
+    check_csrf(user, csrf)
+    target = int(owner) if owner.isdigit() else None
+    return act(hub, f"/office/handoffs/{number}", lambda session: "移交承办人：" + (
+        service.assign_handoff_owner(session, user, number, target, "page", ip=_ip(request))))
 
 
 def _clue_id(number: str) -> int:

@@ -12,7 +12,14 @@ from sqlalchemy.orm import Session
 
 from hub.correlate.models import ClueCluster, Cluster
 from hub.db.models import Agency, Clue, ClueEvent, RawRecord
-from hub.review.models import ClueOwner, Decision, DecisionProposal, HandoffOwner
+from hub.review.models import (
+    ClueMerge,
+    ClueOwner,
+    Decision,
+    DecisionProposal,
+    HandoffOwner,
+    SavedFilter,
+)
 from hub.route.models import RouteProposal
 from hub.search import repository as search
 
@@ -54,7 +61,7 @@ def _conditions(f: QueueFilter, session: Session) -> list:
     if f.subject:
         where.append(cast(Clue.subjects, String).contains(f.subject, autoescape=True))
     if f.q:
-        found = search.matches(session, f.q, ranked=False)
+        found = search.matches(session, f.q, ranked=False, status=f.status)
         if found is None:  # nothing the index holds (punctuation only): the words as typed
             where.append(or_(Clue.title.contains(f.q, autoescape=True),
                              Clue.content.contains(f.q, autoescape=True)))
@@ -130,7 +137,7 @@ def notes(session: Session, clue_ids: list[int]) -> dict[int, QueueNotes]:
 def queue(session: Session, f: QueueFilter, cursor: str | None, limit: int = 50) -> QueuePage:
     """Keyset paging: the next page starts after the last row shown, so page 2,000 of 100,000
     pending clues costs what page 1 costs. A search (`f.q`) is ranked instead (hub.search)."""
-    if f.q and (found := search.matches(session, f.q)) is not None:
+    if f.q and (found := search.matches(session, f.q, status=f.status)) is not None:
         return _ranked(session, f, found.subquery(), cursor, limit)
     order = ([Clue.priority.desc()] if f.sort == "urgent" else []) + [
         Clue.received_at.desc(), Clue.id.desc()]
@@ -147,14 +154,14 @@ def queue(session: Session, f: QueueFilter, cursor: str | None, limit: int = 50)
 
 def _ranked(session: Session, f: QueueFilter, found, cursor: str | None,  # noqa: ANN001
             limit: int) -> QueuePage:
-    """A search's page: best match first (title hits above content hits), then newest; paged
-    by offset ("o100"), since a rank is no key to continue after."""
+    """A search's page: best match first (SQLite: title hits above content hits; PostgreSQL
+    ranks every match the same, hub.search.models), then newest; paged by offset ("o100"),
+    since a rank is no key to continue after."""
     offset = int(cursor[1:]) if cursor and cursor[0] == "o" and cursor[1:].isdigit() else 0
-    if f.status is None and not filtered(replace(f, q=None, status="any")):
-        # Only the words narrow it: the page is ranked inside the index (newest id first
-        # among equals) and only its clues are read, not every match's row in `clues`.
-        top = list(session.execute(select(found.c.clue_id).order_by(
-            found.c.rank.desc(), found.c.clue_id.desc()).offset(offset).limit(limit + 1)).scalars())
+    if (not filtered(replace(f, q=None, status="any"))
+            and (top := search.page(session, f.q, f.status, offset, limit + 1)) is not None):
+        # Only the words (and the status) narrow it: the page is ordered inside the index
+        # and only its clues are read, not every match's row in `clues`.
         by_id = {c.id: c for c in session.scalars(select(Clue).where(Clue.id.in_(top)))}
         rows = [by_id[i] for i in top if i in by_id]
         more = len(rows) > limit
@@ -197,6 +204,9 @@ def _decode(cursor: str | None) -> list | None:
 def count(session: Session, f: QueueFilter, cap: int | None = None) -> int:
     """How many clues the filter finds; with `cap`, at most cap + 1 (enough to say "more
     than cap"): a count over a filter no index covers reads every pending clue."""
+    if (cap is not None and f.q and not filtered(replace(f, q=None, status="any"))
+            and (counted := search.count(session, f.q, f.status, cap)) is not None):
+        return counted  # counted in the index, no clue read
     where = _conditions(f, session)
     if cap is None:
         return session.scalar(select(func.count()).select_from(Clue).where(*where)) or 0
@@ -273,6 +283,12 @@ def set_handoff_owner(session: Session, handoff_id: int, user_id: int, by: int,
         found.user_id, found.assigned_by, found.assigned_at = user_id, by, now
 
 
+def own_handoff_owner(session: Session, handoff_id: int) -> int | None:
+    """The hand-off's own owner (not its clue's)."""
+    own = session.get(HandoffOwner, handoff_id)
+    return own.user_id if own is not None else None
+
+
 def handoff_owner(session: Session, handoff_id: int, clue_id: int) -> int | None:
     """The hand-off's own owner, else its clue's."""
     own = session.get(HandoffOwner, handoff_id)
@@ -338,3 +354,72 @@ def returned_proposals(session: Session, user_id: int) -> list[DecisionProposal]
         .where(DecisionProposal.proposed_by == user_id, DecisionProposal.state == "returned",
                Clue.status == "pending_review")
         .order_by(DecisionProposal.settled_at.desc()).limit(100)))
+
+
+# -- merged duplicates ------------------------------------------------------------------------
+
+def add_merge(session: Session, merge: ClueMerge) -> None:
+    session.add(merge)
+
+
+def merged_into(session: Session, clue_id: int) -> ClueMerge | None:
+    return session.get(ClueMerge, clue_id)
+
+
+def absorbed(session: Session, clue_id: int) -> list[ClueMerge]:
+    """The duplicates merged into this clue, in the order they were merged."""
+    return list(session.scalars(select(ClueMerge).where(ClueMerge.into_clue_id == clue_id)
+                                .order_by(ClueMerge.merged_at, ClueMerge.clue_id)))
+
+
+def clue(session: Session, clue_id: int) -> Clue | None:
+    return session.get(Clue, clue_id)
+
+
+# -- saved filters ------------------------------------------------------------------------------
+
+def saved_filters(session: Session, user_id: int, scope: str) -> list[SavedFilter]:
+    return list(session.scalars(select(SavedFilter).where(
+        SavedFilter.user_id == user_id, SavedFilter.scope == scope).order_by(SavedFilter.name)))
+
+
+def saved_filter(session: Session, user_id: int, scope: str, name: str) -> SavedFilter | None:
+    return session.scalar(select(SavedFilter).where(
+        SavedFilter.user_id == user_id, SavedFilter.scope == scope, SavedFilter.name == name))
+
+
+def saved_filter_by_id(session: Session, filter_id: int) -> SavedFilter | None:
+    return session.get(SavedFilter, filter_id)
+
+
+def add_saved_filter(session: Session, saved: SavedFilter) -> None:
+    session.add(saved)
+    session.flush()
+
+
+def delete_saved_filter(session: Session, saved: SavedFilter) -> None:
+    session.delete(saved)
+
+
+def export_pages(session: Session, f: QueueFilter, batch: int = 1000):  # noqa: ANN201
+    """Every clue the filter finds, in the list's order, a batch at a time (an export streams
+    them into its file, never holding the whole list)."""
+    cursor = None
+    while True:
+        page = queue(session, f, cursor, batch)
+        yield page.clues
+        for done in page.clues:
+            session.expunge(done)
+        if not page.next_cursor:
+            return
+        cursor = page.next_cursor
+
+
+def decisions_latest(session: Session, clue_ids: list[int]) -> dict[int, Decision]:
+    """The latest decision of each clue."""
+    out: dict[int, Decision] = {}
+    if clue_ids:
+        for d in session.scalars(select(Decision).where(Decision.clue_id.in_(clue_ids))
+                                 .order_by(Decision.decided_at, Decision.id)):
+            out[d.clue_id] = d
+    return out

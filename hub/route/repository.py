@@ -10,11 +10,12 @@ from sqlalchemy import Row, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from hub.db.models import Clue
+from hub.db.models import Clue, ClueEvent
 from hub.route.models import RouteProposal, RuleSetVersion
 
 CLUE_COLUMNS = (Clue.id, Clue.received_at, Clue.channel, Clue.title, Clue.content, Clue.category,
                 Clue.field, Clue.region_code, Clue.urgency, Clue.subjects, Clue.references)
+_PROPOSALS = RouteProposal.__table__
 _LOCK_KEY = 0x726F757465  # "route": serializes version saves on PostgreSQL
 
 
@@ -73,14 +74,26 @@ def set_active(session: Session, version: int) -> None:
 
 
 def upsert_proposals(session: Session, rows: list[dict[str, Any]]) -> None:
-    """One row per clue: a clue routed again gets its new proposal (history is in events)."""
+    """One row per clue: a clue routed again gets its new proposal (history is in events).
+    One statement for the batch, executed with every row's parameters (executemany)."""
     if not rows:
         return
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(RouteProposal).values(rows)
-    replaced = {c.name: statement.excluded[c.name] for c in RouteProposal.__table__.columns
+    session.connection().execute(_upsert_proposal(session.get_bind().dialect.name), rows)
+
+
+def _upsert_proposal(dialect_name: str) -> Any:
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    statement = dialect.insert(_PROPOSALS)
+    replaced = {c.name: statement.excluded[c.name] for c in _PROPOSALS.columns
                 if c.name != "clue_id"}
-    session.execute(statement.on_conflict_do_update(index_elements=["clue_id"], set_=replaced))
+    return statement.on_conflict_do_update(index_elements=["clue_id"], set_=replaced)
+
+
+def write_routed(session: Session, events: list[dict[str, Any]],
+                 clues: list[dict[str, Any]]) -> None:
+    """The `routed` events and the clues' new status (rows by id), one statement each."""
+    session.execute(insert(ClueEvent), events)
+    session.execute(update(Clue), clues)
 
 
 def proposal(session: Session, clue_id: int) -> RouteProposal | None:

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, insert, update
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
-from hub.db.models import Clue, ClueEvent
+from hub.normalize.repository import mark_clue_failed
 from hub.normalize.stage import PENDING_REVIEW
 from hub.route import repository, service
 from hub.route.conditions import ClueFacts
@@ -80,14 +80,10 @@ class RouteStage:
         status = "routed" if self.next_stage else PENDING_REVIEW
         proposals, events, clues = store_rows(results, status, now)
         repository.upsert_proposals(session, proposals)
-        session.execute(insert(ClueEvent), events)
-        session.execute(update(Clue), clues)
+        repository.write_routed(session, events, clues)
 
     def give_up(self, session: Session, ref_id: int, error: str, now: datetime) -> None:
-        session.execute(update(Clue).where(Clue.id == ref_id).values(status="failed",
-                                                                     updated_at=now))
-        session.add(ClueEvent(clue_id=ref_id, at=now, actor="system", action="route_failed",
-                              detail={"error": error}))
+        mark_clue_failed(session, ref_id, "route_failed", error, now)
 
     def _active_rules(self, session: Session) -> CompiledRuleSet | RuleSetError:
         version = repository.active_version(session)

@@ -47,3 +47,24 @@ def act(hub: Any, back: str, action: Callable[[Any], str]) -> RedirectResponse:
     except HubError as exc:
         return redirect_with(back, error=error_text(exc))
     return redirect_with(back, message=message)
+
+
+def xlsx_download(write: Callable[[Any], Any], filename: str) -> Any:
+    """An .xlsx written by `write(path)` into a temporary file, sent as a download and removed
+    once sent (the workbook is never held in memory whole)."""
+    import os
+    import tempfile
+
+    from starlette.background import BackgroundTask
+    from starlette.responses import FileResponse
+
+    handle, path = tempfile.mkstemp(prefix="hub-export-", suffix=".xlsx")
+    os.close(handle)
+    try:
+        write(path)
+    except BaseException:
+        os.unlink(path)
+        raise
+    return FileResponse(
+        path, filename=filename, background=BackgroundTask(os.unlink, path),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hub.correlate.decide import decide, regions_conflict
+from hub.correlate.decide import decide, links, regions_conflict
 from hub.correlate.labelled import BLIND3_CLUES, load_clues, profile_of
 from hub.correlate.labelled import clue as labelled
 from hub.correlate.profile import build_profile
@@ -63,6 +63,22 @@ def test_a_shared_common_word_is_not_a_shared_thing():
     assert not any(s.startswith("place:") for s in decision.reasons["shared"])
 
 
+def test_a_road_is_named_however_common_its_name_is_as_a_word():
+    # 武当 is a common word in the city's complaints, but 武当路 is one road: a hotline call
+    # about a leaning tree and the news of it falling at the same bus stop share it.
+    blind3 = {c["id"]: c for c in load_clues(BLIND3_CLUES)}
+    decision = decide(profile_of(blind3["C14-1"]), profile_of(blind3["C14-3"]))
+    assert decision.linked and "place:武当路" in decision.reasons["shared"]
+
+
+def test_a_procuratorate_template_about_another_polluter_does_not_link():
+    # Same district, same bureau, the same recommendation form: a pig farm at 茶店镇 and a
+    # sand plant at 柳陂镇 are two problems (the form's own phrases are not compared).
+    blind3 = {c["id"]: c for c in load_clues(BLIND3_CLUES)}
+    decision = decide(profile_of(blind3["C08-3"]), profile_of(labelled("S11-1")))
+    assert not decision.linked and decision.reasons["conflicts"] == ["named_things"]
+
+
 def test_outside_the_window_nothing_links():
     later = (datetime.fromisoformat(labelled("S01-1")["reported_at"]) + timedelta(days=200))
     decision = _decide("S01-1", "S01-2", reported_at=later.isoformat())
@@ -94,9 +110,21 @@ def test_any_clue_can_be_profiled_and_compared(title, content, region, subjects,
                       subjects=subjects, references=references, reported_at=when)
     b = build_profile(title="", content=other, channel="court", region_code="420322",
                       subjects=[{"name": other[:30]}], references=[], reported_at=when)
-    for decision in (decide(a, b), decide(b, a), decide(a, a)):
+    for x, y in ((a, b), (b, a), (a, a)):
+        decision = decide(x, y)
         assert 0.0 <= decision.score <= 1.0
         assert isinstance(decision.reasons["shared"], list)
+        assert links(x, y) == decision.linked
+
+
+def test_the_quick_answer_is_the_decision_on_every_labelled_pair():
+    # The linking stage asks `links` for every candidate and `decide` only for those that link.
+    from hub.correlate import labelled as sets
+
+    for path in (sets.PAIRS, sets.BLIND_PAIRS, sets.BLIND3_PAIRS):
+        for pair, decision in sets.judge(sets.load_pairs(path)):
+            a, b = sets.profile_of(pair["a"]), sets.profile_of(pair["b"])
+            assert links(a, b) == decision.linked, (pair["a"]["id"], pair["b"]["id"])
 
 
 @settings(max_examples=60, deadline=None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from hub.correlate import index, labelled
+from hub.correlate import index, labelled, repository
 from hub.correlate.stage import CorrelateInput, prepare
 
 SCENARIOS = ("S01", "S02", "S03", "S04", "S05", "S06", "S12", "S14", "S15", "S16", "S21")
@@ -24,14 +24,14 @@ def _ranked_key_by_key(session, entry: index.Entry) -> list[int]:
     low, high = entry.day - 180, entry.day + 180
     rank: dict[int, float] = {}
     bands = sorted(set(entry.band_keys))
-    for clue_id, shared in index.queries.band_matches(connection, bands, low, high,
+    for clue_id, shared in repository.band_matches(connection, bands, low, high,
                                                       index.PER_BAND,
                                                       index.BAND_CANDIDATES + 1):
         rank[clue_id] = index.BAND_WEIGHT * shared
     keys = sorted((k, v[:120], index.FIELD_CANDIDATES.get(k, 20) + 1)
                   for k, v in entry.field_keys)
     if keys:
-        for kind, clue_id in index.queries.field_matches(connection, keys, low, high):
+        for kind, clue_id in repository.field_matches(connection, keys, low, high):
             rank[clue_id] = rank.get(clue_id, 0.0) + index.KEY_WEIGHTS.get(kind, 1.0)
     rank.pop(entry.clue_id, None)
     return sorted(rank, key=lambda c: (-rank[c], -c))[:index.SCORED]

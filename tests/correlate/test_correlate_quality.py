@@ -19,9 +19,9 @@ def test_link_decisions_on_the_labelled_pairs():
     judged = labelled.judge(pairs)
     report = labelled.report(judged)
 
-    assert report["overall"].precision >= 0.98 and report["overall"].recall >= 0.90
+    assert report["overall"].precision >= 0.98 and report["overall"].recall >= 0.94
     assert report["held_out"].precision >= 0.95 and report["held_out"].recall >= 0.86
-    assert report["tuning"].precision >= 0.98 and report["tuning"].recall >= 0.90
+    assert report["tuning"].precision >= 0.98 and report["tuning"].recall >= 0.93
     wrong = Counter(p["kind"] for p, d in judged if d.linked and not p["related"])
     assert wrong["template_other_place"] == 0 and wrong["same_subject_other_problem"] <= 1
     every_link_says_why = all(d.reasons["shared"] or d.reasons["text"] >= 0.25
@@ -45,9 +45,10 @@ def test_link_decisions_on_the_third_pair_set():
     pairs = labelled.load_pairs(labelled.BLIND3_PAIRS)
     judged = labelled.judge(pairs)
     scores = labelled.score(judged)
-    assert scores.related >= 36 and scores.precision >= 0.95 and scores.recall >= 0.85
+    assert scores.related >= 36 and scores.precision >= 0.97 and scores.recall >= 0.88
     wrong = Counter(p["kind"] for p, d in judged if d.linked and not p["related"])
     assert wrong["template_other_place"] == 0 and wrong["confusable"] == 0
+    assert wrong["same_subject_other_problem"] == 0
 
 
 def test_clusters_of_the_whole_labelled_set_through_the_stage(hub, add_clue, correlate):
@@ -63,4 +64,4 @@ def test_clusters_of_the_whole_labelled_set_through_the_stage(hub, add_clue, cor
         rows = uow.session.execute(select(ClueCluster.clue_id, ClueCluster.cluster_id)).all()
     cluster_of = {ids[clue_id]: cluster_id for clue_id, cluster_id in rows}
     report = labelled.report(labelled.as_clustered(labelled.load_pairs(), cluster_of))
-    assert report["overall"].precision >= 0.97 and report["overall"].recall >= 0.92
+    assert report["overall"].precision >= 0.97 and report["overall"].recall >= 0.96

@@ -154,7 +154,7 @@ def test_a_clue_correlation_keeps_failing_on_still_goes_to_review(hub, add_clue,
 
 def test_a_flood_of_identical_clues_is_one_cluster_at_a_bounded_cost_per_clue(
         hub, add_clue, correlate, events):
-    from hub.correlate import clusters, index
+    from hub.correlate import clusters, index, repository
 
     flood = [add_clue("S12-1", channel=("hotline", "mailbox")[n % 2]) for n in range(240)]
     for start in range(0, len(flood), 80):
@@ -162,7 +162,7 @@ def test_a_flood_of_identical_clues_is_one_cluster_at_a_bounded_cost_per_clue(
 
     with hub.uow(write=False) as uow:
         cluster = uow.session.scalars(select(Cluster)).one()
-        band_rows = list(index.queries.band_matches(
+        band_rows = list(repository.band_matches(
             uow.session.connection(), [k for k in _band_keys_of(uow.session, flood[0])],
             0, 10**6, index.PER_BAND, 1000))
     assert (cluster.members, cluster.channels, cluster.lead_clue_id) == (240, 2, flood[0])

@@ -101,3 +101,22 @@ def test_places_organizations_and_persons_are_named_things():
     assert things.places(text, "420381") == {"4203:均州": "均州路", "4203:沧浪": "沧浪大道"}
     assert things.organizations(text, "420322") == {"4203:鑫达": "鑫达物流"}
     assert things.persons(text, "420322") == {"4203:person:陈": "陈某"}
+
+
+def test_names_are_read_through_lists_callings_and_the_forms_phrases():
+    assert things.places(clean("房县阳光水岸等小区交房后办不了证"), "420325") == {
+        "4203:水岸": "水岸小区"}
+    assert things.organizations(clean("沧浪大道一家叫力美的健身房突然关门"), "420381") == {
+        "4203:力美": "力美健身"}
+    assert things.organizations(clean("附近的超市"), "420381") == {}
+    # 来电人 is the caller: 来电人公司 names no company called 电人
+    assert things.organizations(clean("来电人公司给工业园区修的路"), "420324") == {}
+
+
+def test_a_word_that_is_a_far_county_is_no_prefix_of_a_unit():
+    # 会同 is 会同县 in Hunan, and here only "together with"
+    keys, _ = fields.subject_mentions(clean("建议房县自然资源和规划局会同住建部门开展清理"),
+                                      "420325")
+    assert keys == {"420325:自然资源和规划局", "420325:住房和城乡建设局",
+                    "420300:住房和城乡建设局"}
+    assert fields.subject_mentions("湖南省会同县住建局", None)[0] >= {"431225:住房和城乡建设局"}

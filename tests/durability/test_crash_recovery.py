@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -17,6 +17,7 @@ from hub.db.models import Clue, ClueEvent
 from hub.security.keyring import create_keyring
 from tests.conftest import make_settings
 from tests.support import factories
+from tests.support.backends import Vhost
 from tests.support.live import free_port
 from tests.support.processes import HubProcesses
 
@@ -51,10 +52,22 @@ def _wait(predicate, seconds: float) -> bool:
     return predicate()
 
 
-def test_worker_killed_mid_batch_loses_and_doubles_nothing(backend, tmp_path: Path):
-    broker = backend.broker_url
+@pytest.fixture
+def broker(backend, tmp_path: Path) -> Iterator[tuple[str, Vhost | None]]:
+    """Where this test's processes meet: SQLite's queue file for the embedded backend; on
+    RabbitMQ a vhost of the test's own, so dropping its connections drops no one else's."""
     if backend.name == "embedded":  # separate processes share a queue through SQLite
-        broker = f"sqla+sqlite:///{tmp_path}/queue.db"
+        yield f"sqla+sqlite:///{tmp_path}/queue.db", None
+        return
+    vhost = Vhost(backend.broker_url)
+    try:
+        yield vhost.url or backend.broker_url, vhost if vhost.url else None
+    finally:
+        vhost.delete()
+
+
+def test_worker_killed_mid_batch_loses_and_doubles_nothing(backend, broker, tmp_path: Path):
+    broker, vhost = broker
     settings = make_settings(backend, tmp_path, broker_url=broker, port=free_port(),
                              task_stuck_seconds=3.0, worker_batch_size=25)
     create_keyring(settings.keyring_path)
@@ -74,9 +87,8 @@ def test_worker_killed_mid_batch_loses_and_doubles_nothing(backend, tmp_path: Pa
         pusher.start()
         assert _wait(lambda: _count(hub, Clue.status == "pending_review") >= 100, 60)
         procs.kill("worker")
-        if backend.name == "server":  # and the broker drops every connection
-            subprocess.run(["rabbitmqctl", "close_all_connections", "test: broker restart"],
-                           check=False, capture_output=True, timeout=30)
+        if vhost is not None:  # and the broker drops every connection of this test
+            vhost.close_connections("test: broker drop")
         procs.start("worker", "worker-2")
         pusher.join(120)
         expected = TOTAL_BATCHES * BATCH

@@ -16,7 +16,7 @@ def login(page, base: str, username: str) -> None:
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r"/office/queue"))
+    page.wait_for_url(re.compile(r"/office/(?!login)"))
 
 
 def test_section_head_asks_leader_approves_then_the_identity_shows(office, hub):
@@ -66,12 +66,14 @@ def test_section_head_asks_leader_approves_then_the_identity_shows(office, hub):
         assert "最近的审计记录完好" in page.locator("#verdict").inner_text()
         page.locator("select[name=action]").select_option("reporter.revealed")
         page.get_by_role("button", name="筛选").click()
+        page.wait_for_url(re.compile(r"action=reporter\.revealed"))
         rows = page.locator("table.audit tbody tr")
         assert rows.count() == 1 and "王科长" in rows.first.inner_text()
         assert "13812345678" not in page.content()
         page.locator("select[name=action]").select_option("")
-        page.get_by_label("操作人").fill("user:1")  # li, the first user
+        page.get_by_label("操作人").select_option(label="李科员")  # by name, not user:1
         page.get_by_role("button", name="筛选").click()
+        page.wait_for_url(re.compile(r"actor=user%3A1"))
         seen = page.locator("table.audit tbody").inner_text()
         assert "登录" in seen and "查看线索（个人信息已遮蔽）" in seen and "王科长" not in seen
         screenshot(page, "audit-trail")

@@ -55,6 +55,9 @@ def test_every_status_is_searchable_and_filters_combine(office):
                        DecisionRequest("decline", reason="重复反映"), via="page")
         uow.commit()
     assert _found(hub, q="罚款") == [ids["hotline"]]  # the queue: pending only
+    with hub.uow(write=False) as uow:
+        assert repository.count(uow.session, QueueFilter(q="罚款"), 1000) == 1
+        assert repository.count(uow.session, QueueFilter(q="罚款", status=None), 1000) == 2
     assert set(_found(hub, q="罚款", status=None)) == {ids["hotline"], ids["petition"]}
     assert _found(hub, q="罚款", status="declined") == [ids["petition"]]
     assert _found(hub, q="罚款", status=None, channel="petition") == [ids["petition"]]

@@ -58,6 +58,9 @@ POST   /api/v1/handoffs/{number}/attachments                         deny   ok  
 POST   /api/v1/handoffs/{number}/replies                             deny   ok       hidden   deny     deny         deny   deny    deny   deny
 POST   /api/v1/handoffs/{number}/return                              deny   ok       hidden   deny     deny         deny   deny    deny   deny
 GET    /api/v1/keys                                                  ok     ok       ok       ok       ok           ok     ok      ok     ok
+GET    /api/v1/meetings                                              deny   ok       ok       deny     deny         deny   deny    deny   deny
+GET    /api/v1/meetings/{meeting_id}                                 deny   ok       hidden   deny     deny         deny   deny    deny   deny
+GET    /api/v1/meetings/{meeting_id}/minutes                         deny   ok       hidden   deny     deny         deny   deny    deny   deny
 GET    /api/v1/office/clues/{number}/cluster                         deny   deny     deny     ok       ok           ok     ok      ok     deny
 POST   /api/v1/office/clues/{number}/cluster/detach                  deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /api/v1/office/clues/{number}/cluster/lead                    deny   deny     deny     ok       ok           ok     deny    deny   deny
@@ -65,6 +68,7 @@ POST   /api/v1/office/clues/{number}/cluster/merge                   deny   deny
 POST   /api/v1/office/clues/{number}/cluster/split                   deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /api/v1/office/clues/{number}/hold                            deny   deny     deny     deny     ok           ok     deny    ok     deny
 POST   /api/v1/office/clues/{number}/hold/release                    deny   deny     deny     deny     ok           ok     deny    ok     deny
+POST   /api/v1/office/clues/{number}/merge                           deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /api/v1/office/clues/{number}/reporter                        deny   deny     deny     deny     ok           deny   deny    deny   deny
 POST   /api/v1/office/clues/{number}/subjects/{index}                deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /api/v1/office/decisions                                      deny   deny     deny     ok       ok           ok     deny    deny   deny
@@ -94,7 +98,7 @@ GET    /docs/oauth2-redirect                                         ok     ok  
 GET    /healthz                                                      ok     ok       ok       ok       ok           ok     ok      ok     ok
 GET    /metrics                                                      ok     ok       ok       ok       ok           ok     ok      ok     ok
 GET    /office                                                       ok     ok       ok       ok       ok           ok     ok      ok     ok
-GET    /office/                                                      ok     ok       ok       ok       ok           ok     ok      ok     ok
+GET    /office/                                                      deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /office/archive                                               deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /office/archive/{number}                                      deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /office/archive/{number}/export                               deny   deny     deny     ok       ok           ok     ok      ok     deny
@@ -118,6 +122,7 @@ GET    /office/audit                                                 deny   deny
 GET    /office/calendar                                              deny   deny     deny     ok       ok           ok     ok      ok     deny
 POST   /office/calendar/days                                         deny   deny     deny     deny     deny         deny   deny    ok     deny
 GET    /office/clues                                                 deny   deny     deny     ok       ok           ok     ok      ok     deny
+GET    /office/clues/export                                          deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /office/clues/new                                             deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /office/clues/new                                             deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /office/clues/{number}                                        deny   deny     deny     ok       ok           ok     ok      ok     deny
@@ -130,6 +135,7 @@ POST   /office/clues/{number}/decide                                 deny   deny
 POST   /office/clues/{number}/notes                                  deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /office/clues/{number}/owner                                  deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /office/clues/{number}/hold                                   deny   deny     deny     deny     ok           ok     deny    ok     deny
+POST   /office/clues/{number}/merge                                  deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /office/clues/{number}/reporter                               deny   deny     deny     deny     ok           deny   deny    deny   deny
 POST   /office/clues/{number}/reveal-requests                        deny   deny     deny     deny     ok           ok     deny    deny   deny
 POST   /office/clues/{number}/subjects/{index}                       deny   deny     deny     ok       ok           ok     deny    deny   deny
@@ -147,18 +153,33 @@ GET    /office/followups                                             deny   deny
 POST   /office/followups/{followup_id}/finding                       deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /office/followups/{followup_id}/schedule                      deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /office/handoffs                                              deny   deny     deny     ok       ok           ok     ok      deny   deny
+GET    /office/handoffs/export                                       deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /office/handoffs/{number}                                     deny   deny     deny     ok       ok           ok     ok      deny   deny
 POST   /office/handoffs/{number}/action                              deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /office/handoffs/{number}/attachments/{attachment_id}         deny   deny     deny     ok       ok           ok     ok      deny   deny
 POST   /office/handoffs/{number}/reply                               deny   deny     deny     ok       ok           ok     deny    deny   deny
+POST   /office/handoffs/{number}/owner                               deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /office/login                                                 ok     ok       ok       ok       ok           ok     ok      ok     ok
 POST   /office/login                                                 ok     ok       ok       ok       ok           ok     ok      ok     ok
 POST   /office/logout                                                deny   deny     deny     ok       ok           ok     ok      ok     deny
+GET    /office/meetings                                              deny   deny     deny     ok       ok           ok     ok      deny   deny
+POST   /office/meetings                                              deny   deny     deny     deny     ok           ok     deny    deny   deny
+GET    /office/meetings/{meeting_id}                                 deny   deny     deny     ok       ok           ok     ok      deny   deny
+POST   /office/meetings/{meeting_id}/agenda                          deny   deny     deny     deny     ok           ok     deny    deny   deny
+POST   /office/meetings/{meeting_id}/decisions                       deny   deny     deny     deny     ok           ok     deny    deny   deny
+POST   /office/meetings/{meeting_id}/decisions/{decision_id}/handoff deny   deny     deny     deny     ok           ok     deny    deny   deny
+POST   /office/meetings/{meeting_id}/details                         deny   deny     deny     deny     ok           ok     deny    deny   deny
+GET    /office/meetings/{meeting_id}/minutes                         deny   deny     deny     ok       ok           ok     ok      deny   deny
+POST   /office/meetings/{meeting_id}/minutes                         deny   deny     deny     deny     ok           ok     deny    deny   deny
+POST   /office/meetings/{meeting_id}/participants                    deny   deny     deny     deny     ok           ok     deny    deny   deny
 GET    /office/mine                                                  deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /office/notifications                                         deny   deny     deny     ok       ok           ok     ok      ok     deny
 POST   /office/notifications/read                                    deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /office/queue                                                 deny   deny     deny     ok       ok           ok     ok      ok     deny
 POST   /office/queue/decide                                          deny   deny     deny     ok       ok           ok     deny    deny   deny
+GET    /office/queue/export                                          deny   deny     deny     ok       ok           ok     deny    deny   deny
+POST   /office/queue/filters                                         deny   deny     deny     ok       ok           ok     ok      ok     deny
+POST   /office/queue/filters/{filter_id}/delete                      deny   deny     deny     ok       ok           ok     ok      ok     deny
 GET    /office/reports                                               deny   deny     deny     ok       ok           ok     ok      ok     deny
 POST   /office/reports/issue                                         deny   deny     deny     deny     ok           ok     deny    deny   deny
 GET    /office/reports/monthly/{period}                              deny   deny     deny     ok       ok           ok     ok      ok     deny
@@ -179,8 +200,8 @@ GET    /redoc                                                        ok     ok  
 """
 # Notes on the policy: /metrics carries counts only, never a clue or a name; put it behind
 # the reverse proxy's allow-list in production. Auditors and administrators may read the
-# queue and clues (masked) but never decide. /office redirects everyone to the queue, whose
-# own line says who gets in. GET /api/v1/keys is the hub's public key, public on purpose.
+# queue and clues (masked) but never decide. /office redirects everyone to /office/, the overview
+# (工作台), which every office role opens (each sees the figures of the lists it may open). GET /api/v1/keys is the hub's public key, public on purpose.
 # Partner agencies: only their own clues (B's list of sent clues shows nothing of A's) and
 # inbox (another agency's hand-off is `hidden`, its inbox lists nothing of A's) and reports shared with them (JSON only; figures' records never).
 # Hand-offs: reviewers, section heads and leaders work them; auditors read them (and their
@@ -193,7 +214,13 @@ GET    /redoc                                                        ok     ok  
 # section heads and leaders issue and share them (sharing hands office data to an agency). Configuration (rules, directory,
 # calendar changes) is the administrator's alone; everyone in the office may read the rules
 # and the calendar. Webhook deliveries: administrators, section heads, leaders. The audit
-# page is the auditor's alone.
+# page is the auditor's alone. Joint meetings: reviewers and auditors read them, section
+# heads and leaders edit them (a decision handed off is a hand-off); an agency reads only a
+# meeting it takes part in (agency B does not: `hidden`), with the minutes once issued.
+# Merging a duplicate is a decision (reviewer, section head,
+# leader). Exports of the queue, all clues and hand-offs carry many clues at once: those who
+# decide may export, auditors and administrators read on the pages only. Saved filters are
+# each office user's own (any role that sees the queue; another's cannot be deleted).
 
 
 def parse(table: str) -> dict[tuple[str, str], dict[str, str]]:
@@ -212,7 +239,7 @@ NOT_ALLOWED_NOTICES = ("只有科员、科长和领导可以研判线索", "只�
                        "只有管理员可以调整工作日历", "只有管理员、科长和领导可以查看和重发推送",
                        "只有审计人员可以查看审计记录", "只有科员、科长和领导可以办理回头看",
                        "只有科员、科长、领导和审计人员可以查看回头看", "须先提出申请并经领导批准",
-                       "只有科长和领导经批准后可以查看反映人身份")
+                       "只有科长和领导经批准后可以查看反映人身份", "只有科员、科长和领导可以承办移交")
 PASSWORD = "matrix-password-1"
 RECEIPT = "已收到来电，正在核实".encode()
 ATTACHMENT = {"filename": "来电记录.txt", "media_type": "text/plain", "size": len(RECEIPT),
@@ -292,7 +319,7 @@ def world(hub, live) -> World:
         callers[role] = Caller(role, {"X-CSRF-Token": token}, token,
                                {"hub_session": session.cookies["hub_session"]})
     values = {"clue_id": clue, "number": clue, "connector": "hotline", "path": "hub.css",
-              "other": other, "index": "0", "period": "2026-10", "proposal_id": "999999", "key": next(iter(REGISTRY.figures)),
+              "other": other, "index": "0", "period": "2026-10", "proposal_id": "999999", "filter_id": "999999", "key": next(iter(REGISTRY.figures)),
               **_objects(hub, live.url, callers, a_id, clue, other)}
     return World(live.url, callers, values)
 
@@ -346,11 +373,12 @@ def _objects(hub, url: str, callers: dict[str, Caller], a_id: int, clue: str,  #
         uow.commit()
         document_id = _document(uow.session, handoff)
     archive = _archive(hub, clue)
+    meeting_id, decision_id = _meeting(hub, a_id)
     return {"handoff": handoff, "attachment_id": str(upload.json()["id"]),
             "request_id": str(asked.json()["id"]), "body_id": str(body_id),
             "report_id": str(report_id), "name": str(report_id), "a_id": str(a_id),
             "followup_id": str(followup_id), "document_id": str(document_id), "kind": "assign",
-            "archive": archive,
+            "archive": archive, "meeting_id": str(meeting_id), "decision_id": str(decision_id),
             "clue_attachment_id": str(clue_file.json()["id"]), "agency_id": str(a_id),
             "dead_id": str(dead_id), "user_id": str(user_id)}
 
@@ -368,6 +396,26 @@ def _archive(hub, clue: str) -> str:  # noqa: ANN001
         build_pending(uow.session, hub.cipher, hub.signing_key, made.id)
         uow.commit()
         return made.number
+
+
+def _meeting(hub, a_id: int) -> tuple[int, int]:  # noqa: ANN001
+    """October 2026's meeting with agency A taking part, a decision for A, its minutes issued
+    (so every change a page asks for is refused as final, whoever runs first)."""
+    from datetime import date
+
+    from hub.meetings import service as meetings
+    from hub.meetings.decisions import add_decision
+
+    meeting_id = meetings.create_apart(hub, "2026-10", [a_id], actor="system", via="system")
+    with hub.uow() as uow:
+        decision = add_decision(uow.session, meeting_id, text="限期办结", agency_id=a_id,
+                                due_on=date(2099, 1, 5), actor="system", via="system")
+        meetings.update_details(uow.session, meeting_id, held_on=date(2026, 11, 5),
+                                place="第一会议室", host="主任", actor="system", via="system")
+        meetings.issue_minutes(uow.session, meeting_id, actor="system", via="system",
+                               settings=hub.settings)
+        uow.commit()
+        return meeting_id, decision.id
 
 
 def _document(session, number: str) -> int:  # noqa: ANN001
@@ -445,6 +493,7 @@ def _json_body(world: World, path: str) -> dict | None:
     v = world.values
     bodies = {
         "/api/v1/office/decisions": {"clues": [v["clue_id"]], "kind": "accept"},
+        "/api/v1/office/clues/{number}/merge": {"into": "XS-2026-999999"},
         "/api/v1/sources/{connector}/records": {"records": []},
         "/api/v1/clues/batch": {"clues": [factories.clue()]},
         "/api/v1/clues": factories.clue(),
@@ -476,6 +525,8 @@ def _form(world: World, caller: Caller, path: str, url: str) -> dict:
     form = {"csrf": caller.csrf or ""}
     forms = {
         "/office/clues/{number}/decide": {"kind": "accept"},
+        "/office/clues/{number}/merge": {"into": "XS-2026-999999"},
+        "/office/queue/filters": {"name": "矩阵筛选", "params": "channel=court"},
         "/office/queue/decide": {"kind": "accept", "clue": str(int(v["number"].rsplit("-", 1)[1]))},
         "/office/clues/{number}/cluster/merge": {"into": v["other"]},
         "/office/clues/{number}/cluster/detach": {"reason": "不是同一件事"},
@@ -495,9 +546,16 @@ def _form(world: World, caller: Caller, path: str, url: str) -> dict:
         "/office/reveals/{request_id}/decide": {"decision": "approve", "note": "同意"},
         "/office/clues/{number}/hold": {"action": "place", "reason": "诉讼保全"},
         "/office/clues/{number}/owner": {"owner": ""},
+        "/office/handoffs/{number}/owner": {"owner": ""},
         "/office/clues/{number}/notes": {"note": "矩阵测试备注"},
         "/office/approvals/{proposal_id}/return": {"note": "请补充材料"},
         "/office/reports/issue": {"period": "2026-09"},
+        "/office/meetings": {"period": "2026-10", "agencies": v["a_id"]},
+        "/office/meetings/{meeting_id}/details": {"place": "第二会议室"},
+        "/office/meetings/{meeting_id}/participants": {"agency": v["a_id"], "attendance": "absent"},
+        "/office/meetings/{meeting_id}/agenda": {"op": "add", "title": "矩阵测试议程"},
+        "/office/meetings/{meeting_id}/decisions": {"text": "矩阵测试", "agency": v["a_id"],
+                                                    "due_on": "2099-01-05"},
         "/office/reports/{report_id}/share": {"agency": v["a_id"]},
         "/office/followups/{followup_id}/finding": {"finding": "consolidated", "note": "巩固"},
         "/office/followups/{followup_id}/schedule": {"due_on": "2099-03-02"},

@@ -104,3 +104,72 @@ def delete_queues(broker_url: str, prefix: str, stages: list[str]) -> None:
         dead_letter_queue(prefix)(channel).delete()
         exchange(prefix)(channel).delete()
         dead_letter_exchange(prefix)(channel).delete()
+
+
+class Vhost:
+    """A RabbitMQ virtual host of one test's own, on the shared broker, so that a test that
+    drops the broker's connections drops only its own and never another suite's.
+
+    Made and removed through the management HTTP API (port 15672) when the broker has it,
+    else with `rabbitmqctl` (add_vhost, set_permissions, close_all_connections -p,
+    delete_vhost). `url` is None when neither is usable: the test then runs on the shared
+    vhost and drops nothing.
+    """
+
+    def __init__(self, broker_url: str) -> None:
+        from urllib.parse import quote, urlsplit, urlunsplit
+
+        self.name = f"hubtest-{uuid.uuid4().hex[:10]}"
+        parts = urlsplit(broker_url)
+        self._user, self._password = parts.username or "guest", parts.password or "guest"
+        self._api = f"http://{parts.hostname or '127.0.0.1'}:15672/api"
+        self._via = self._made()
+        self.url = (urlunsplit(parts._replace(path="/" + quote(self.name, safe="")))
+                    if self._via else None)
+
+    def _http(self, method: str, path: str, **kwargs: object):  # noqa: ANN202
+        import httpx
+
+        return httpx.request(method, f"{self._api}{path}", auth=(self._user, self._password),
+                             timeout=10, **kwargs)
+
+    def _made(self) -> str | None:
+        import httpx
+
+        try:
+            if self._http("PUT", f"/vhosts/{self.name}").status_code in (201, 204):
+                self._http("PUT", f"/permissions/{self.name}/{self._user}",
+                           json={"configure": ".*", "write": ".*", "read": ".*"})
+                return "http"
+        except httpx.HTTPError:
+            pass
+        if _ctl("add_vhost", self.name) and _ctl("set_permissions", "-p", self.name,
+                                                 self._user, ".*", ".*", ".*"):
+            return "ctl"
+        return None
+
+    def close_connections(self, reason: str) -> None:
+        """Close every connection to this vhost (and to no other)."""
+        if self._via == "http":
+            listed = self._http("GET", f"/vhosts/{self.name}/connections").json()
+            for connection in listed:
+                self._http("DELETE", f"/connections/{connection['name']}",
+                           headers={"X-Reason": reason})
+        elif self._via == "ctl":
+            _ctl("close_all_connections", "-p", self.name, reason)
+
+    def delete(self) -> None:
+        if self._via == "http":
+            self._http("DELETE", f"/vhosts/{self.name}")
+        elif self._via == "ctl":
+            _ctl("delete_vhost", self.name)
+
+
+def _ctl(*args: str) -> bool:
+    import subprocess
+
+    if shutil.which("rabbitmqctl") is None:
+        return False
+    done = subprocess.run(["rabbitmqctl", "-q", *args], capture_output=True, timeout=60,
+                          check=False)
+    return done.returncode == 0

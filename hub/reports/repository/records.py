@@ -1,21 +1,30 @@
-"""SQL of the report pages and answers: the records behind a figure, the agencies to share with,
-and the one database snapshot a report is read in. (The figures' own counting is in
-`figures.py`, the ledger's in `ledger.py`.)"""
+"""SQL of the reports' records: the one database snapshot a report is read in, the ledger's
+rows (streamed), the records behind a figure (clues, hand-offs, their numbers), the agencies
+to share with, issued reports and their shares.
+
+Times are the office's (Asia/Shanghai, `scope.py`); the area filter is the figures' own
+(`members.in_area`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Select, String, cast, distinct, func, select, text
+from sqlalchemy import Select, func, or_, select, text
 from sqlalchemy.orm import Session
 
+from hub.correlate.models import ClueCluster
 from hub.db.models import Agency, Clue
-from hub.handoffs.models import Handoff
+from hub.handoffs.models import Handoff, HandoffReply
 from hub.intake.present import clue_no
 from hub.reports.models import IssuedReport, ReportShare
+from hub.review.models import Decision
+
+from ..scope import Scope
+from .members import in_area
 
 CHUNK = 5000
+LEDGER_BATCH = 2000
 
 
 def begin_snapshot(session: Session) -> None:
@@ -68,35 +77,6 @@ def record_numbers(session: Session, of: str, ids: list[int]) -> list[str]:
             out += list(session.scalars(select(Handoff.number).where(Handoff.id.in_(chunk))
                                         .order_by(Handoff.id)))
     return out
-
-
-def group_counts(session: Session, members: Select, measure: str,
-                 unique_rows: bool) -> dict[str, float]:
-    """A figure's value per group over its members (columns id, grp, amount): the sum of
-    `amount` when measure is "sum", else rows (unique_rows) or distinct ids."""
-    sub = members.subquery()
-    grp = cast(sub.c.grp, String)
-    if measure == "sum":
-        value = func.coalesce(func.sum(sub.c.amount), 0)
-    elif unique_rows:
-        value = func.count()
-    else:
-        value = func.count(distinct(sub.c.id))
-    return {str(g): float(v or 0) for g, v in session.execute(select(grp, value).group_by(grp))}
-
-
-def distinct_member_count(session: Session, members: Select) -> int:
-    sub = members.subquery()
-    return session.scalar(select(func.count(distinct(sub.c.id)))) or 0
-
-
-def member_ids(session: Session, members: Select, group: str | None = None) -> list[int]:
-    """The distinct ids of a figure's members (or one group's), ascending."""
-    sub = members.subquery()
-    query = select(distinct(sub.c.id))
-    if group is not None:
-        query = query.where(cast(sub.c.grp, String) == group)
-    return sorted(session.scalars(query))
 
 
 def jit_off(session: Session) -> None:
@@ -156,3 +136,50 @@ def share_names(session: Session, report_ids: list[int]) -> list[tuple[int, str]
     return list(session.execute(select(ReportShare.report_id, Agency.name)
                                 .join(Agency, Agency.id == ReportShare.agency_id)
                                 .where(ReportShare.report_id.in_(report_ids))).tuples())
+
+
+
+# -- the ledger's rows (streamed) ------------------------------------------------------------
+
+def _stream(session: Session, query: Select) -> Iterator[Any]:
+    return iter(session.execute(query.execution_options(yield_per=LEDGER_BATCH)))
+
+
+def ledger_clues(session: Session, scope: Scope) -> Iterator[Any]:
+    """The clues received in the month with their agency, last decision by the cutoff and
+    cluster, in id order."""
+    latest = (select(Decision.clue_id, func.max(Decision.id).label("decision_id"))
+              .where(Decision.decided_at < scope.cutoff).group_by(Decision.clue_id).subquery())
+    return _stream(session, select(
+        Clue.id, Clue.received_at, Clue.channel, Agency.name, Clue.source_ref, Clue.title,
+        Clue.category, Clue.field, Clue.region_code, Clue.subjects, Clue.urgency, Clue.status,
+        Decision.kind, Decision.decided_at, ClueCluster.cluster_id)
+        .join(Agency, Agency.id == Clue.agency_id)
+        .outerjoin(latest, latest.c.clue_id == Clue.id)
+        .outerjoin(Decision, Decision.id == latest.c.decision_id)
+        .outerjoin(ClueCluster, ClueCluster.clue_id == Clue.id)
+        .where(Clue.received_at >= scope.start, Clue.received_at < scope.end, in_area(scope))
+        .order_by(Clue.id))
+
+
+def ledger_handoffs(session: Session, scope: Scope) -> Iterator[Any]:
+    """The hand-offs sent, closed or open in the month, with their clue and final reply by
+    the cutoff, in id order."""
+    final = (select(HandoffReply.handoff_id, func.max(HandoffReply.id).label("reply_id"))
+             .where(HandoffReply.final.is_(True), HandoffReply.received_at < scope.cutoff)
+             .group_by(HandoffReply.handoff_id).subquery())
+    s, h = scope, Handoff
+    touched = or_((h.sent_at >= s.start) & (h.sent_at < s.end),
+                  (h.closed_at >= s.start) & (h.closed_at < s.end),
+                  (h.sent_at < s.cutoff) & (h.state != "cancelled")
+                  & (h.closed_at.is_(None) | (h.closed_at >= s.cutoff)))
+    return _stream(session, select(
+        h.number, h.kind, h.role, h.receiver_name, h.state, h.sent_at, h.acknowledged_at,
+        h.reply_due_on, h.due_on, h.first_replied_at, h.replied_at, h.verified_at, h.closed_at,
+        Clue.id, Clue.received_at, Clue.title, Clue.subjects, HandoffReply.outcome,
+        HandoffReply.persons, HandoffReply.amount_yuan)
+        .join(Clue, Clue.id == h.clue_id)
+        .outerjoin(final, final.c.handoff_id == h.id)
+        .outerjoin(HandoffReply, HandoffReply.id == final.c.reply_id)
+        .where(in_area(scope), h.sent_at.is_not(None), touched)
+        .order_by(h.id))
