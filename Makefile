@@ -32,8 +32,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/uv pip install -q --python $(BIN)/python -e '.[dev]'
 	touch $(STAMP)
 
-# The Chinese font of the report's charts and documents (Debian's fonts-wqy-microhei; the charts
-# find it by its file, /usr/share/fonts/truetype/wqy/wqy-microhei.ttc). `make run` needs no more.
+# The Chinese font of the report's charts, the documents and archive exports (Debian's
+# fonts-wqy-microhei; hub/fonts.py finds it by its file, /usr/share/fonts/truetype/wqy/wqy-microhei.ttc,
+# and reads its family name from it). `make run` needs no more.
 fonts:
 	@test -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || { \
 	  echo "installing fonts-wqy-microhei (apt-get)"; \

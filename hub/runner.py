@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import signal
+import socket
 import threading
+import time
 
 import uvicorn
 
@@ -83,14 +86,108 @@ def run_all(settings: Settings) -> None:
 def run_api(settings: Settings, processes: int) -> None:
     check_safe_to_start(settings)
     try:
-        uvicorn.run("hub.app:app_factory", factory=True, host=settings.host,
-                    port=settings.port, workers=processes, log_level="warning", access_log=False)
+        if processes > 1 and hasattr(socket, "SO_REUSEPORT"):
+            _run_api_processes(settings, processes)
+        else:
+            uvicorn.run("hub.app:app_factory", factory=True, host=settings.host,
+                        port=settings.port, workers=processes, log_level="warning",
+                        access_log=False)
     finally:  # the API processes have stopped: sign what they appended
         hub = Hub.from_settings(settings)
         try:
             sign_at_shutdown(hub)
         finally:
             hub.close()
+
+
+def _run_api_processes(settings: Settings, processes: int) -> None:
+    """API processes that share the load: each listens on its own socket bound to the same
+    port with SO_REUSEPORT, and the kernel spreads new connections over them evenly.
+
+    (With one socket shared by all, as `uvicorn --workers` does, whichever process is awake
+    accepts: one process took 75–92 % of the work.) A process that dies is started again.
+    """
+    _check_port_free(settings.host, settings.port)
+    # Bound here, one per process, and kept: a process started again takes over its socket
+    # and the connections waiting in it; a second hub on the same port is refused above.
+    sockets = [_reuseport_socket(settings.host, settings.port) for _ in range(processes)]
+    context = multiprocessing.get_context("spawn")
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+
+    def start(index: int) -> multiprocessing.process.BaseProcess:
+        process = context.Process(target=_api_process, args=(sockets[index],),
+                                  name=f"hub-api-{index}")
+        process.start()
+        return process
+
+    children = [start(i) for i in range(processes)]
+    started = [time.monotonic()] * processes
+    pause = [0.0] * processes  # a process that keeps dying at start is started less often
+    log.event("hub.api.started", processes=processes, port=settings.port, balance="SO_REUSEPORT")
+    while not stop.wait(0.5):
+        for i, child in enumerate(children):
+            if child.is_alive() or stop.is_set():
+                continue
+            now = time.monotonic()
+            if child.exitcode is not None:  # just found dead: decide when to start it again
+                pause[i] = min(max(pause[i] * 2, 1.0), 60.0) if now - started[i] < 60 else 0.0
+                log.warning("hub.api.process_restarted", process=i, exitcode=child.exitcode,
+                            after_seconds=pause[i])
+                started[i] = now + pause[i]
+                children[i] = context.Process(target=_api_process, args=(sockets[i],),
+                                              name=f"hub-api-{i}")
+            if now >= started[i]:
+                children[i].start()
+    children = [child for child in children if child.pid is not None]  # not waiting to start
+    for child in children:
+        child.terminate()  # SIGTERM: uvicorn finishes the requests under way
+    for child in children:
+        child.join(30)
+        if child.is_alive():
+            child.kill()
+            child.join()
+    for sock in sockets:
+        sock.close()
+
+
+def _family(host: str) -> socket.AddressFamily:
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Refuse to start beside another server on the port (SO_REUSEPORT alone would share it)."""
+    with socket.socket(_family(host), socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise SystemExit(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+def _reuseport_socket(host: str, port: int) -> socket.socket:
+    sock = socket.socket(_family(host), socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _api_process(sock: socket.socket) -> None:
+    """One API process, serving the connections the kernel gives its own socket."""
+    from hub.settings import get_settings
+
+    settings = get_settings()
+    # Idle keep-alive connections are kept longer than clients and proxies keep theirs
+    # (httpx and many others: 5 s, uvicorn's default too), so the client closes first and never
+    # sends a request on a connection the server is closing.
+    config = uvicorn.Config("hub.app:app_factory", factory=True, host=settings.host,
+                            port=settings.port, log_level="warning", access_log=False,
+                            timeout_keep_alive=65)
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 def run_role(settings: Settings, workers: int, with_scheduler: bool) -> None:

@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     # only 254 levels; anything accepted must fit inside every answer that embeds it.
     max_json_depth: int = 64
     clock_skew_seconds: int = 300
+    # Group commit of pushes: while pushes arrive together (the last transaction held more
+    # than one), the writer waits up to this long for more before writing, so that one
+    # transaction records many. A lone client is written at once.
+    intake_gather_ms: float = 3.0
 
     worker_batch_size: int = 200
     worker_threads: int = 1

@@ -12,7 +12,13 @@ from hub.db.models import Clue, ClueEvent
 from hub.documents.models import IssuedDocument
 from hub.errors import NotFound
 from hub.followups.models import FollowUp
-from hub.handoffs.models import Handoff, HandoffAttachment, HandoffEvent, HandoffReply
+from hub.handoffs.models import (
+    Handoff,
+    HandoffAttachment,
+    HandoffEvent,
+    HandoffReply,
+    HandoffReplyPerson,
+)
 from hub.privacy.models import LegalHold
 
 from .models import ArchiveFile
@@ -135,3 +141,13 @@ def held_clue_ids(session: Session) -> list[int]:
 
 def clues_by_id(session: Session, ids: set[int]) -> dict[int, Clue]:
     return {c.id: c for c in session.scalars(select(Clue).where(Clue.id.in_(ids)))}
+
+
+def persons(session: Session, handoff_ids: list[int]) -> list[HandoffReplyPerson]:
+    """The persons the matter's replies name (the archive keeps their masked names only)."""
+    if not handoff_ids:
+        return []
+    return list(session.scalars(select(HandoffReplyPerson)
+                                .where(HandoffReplyPerson.handoff_id.in_(handoff_ids))
+                                .order_by(HandoffReplyPerson.reply_id,
+                                          HandoffReplyPerson.position)))

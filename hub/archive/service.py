@@ -1,10 +1,12 @@
 """立卷归档: when a matter closes (all its hand-offs closed) the hub files it.
 
 - a hand-off listener, in the closing transaction, opens a pending archive file (案卷号
-  DA-2026-000001) with its retention period and secrecy mark (`rules`), and from then on
-  refuses any change to the matter's hand-offs (409) — except the two 回头看 ways back in:
-  the office's reopen and the new hand-off a follow-up check's rebound (问题反弹) makes
-  (the filed file stays as it was; the next close files a new one);
+  DA-2026-000001) with its retention period and secrecy mark (`rules`);
+- from then on the whole matter is read-only: `refuse_if_archived`, registered as a guard of
+  hub.db.guards that every service function changing a clue calls (hand-off actions, replies
+  and their persons, attachments, notes, owners, decisions, subjects, clusters), refuses with
+  409 in Chinese — except the one 回头看 way back in, the new hand-off a follow-up check's
+  rebound (问题反弹) makes (the filed file stays as it was; the next close files a new one);
 - `build_pending` (the `archive` job, `hub archive build`) writes the file: the clue, its raw
   record, every hand-off with its history, reply, outcome, document and attachment, and the
   audit entries about them, with a manifest of SHA-256 sums signed with the hub's Ed25519 key;
@@ -24,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from hub import audit
 from hub.accounts.service import OfficePrincipal
+from hub.db import guards
 from hub.db.models import Clue, ClueEvent, RawRecord
 from hub.db.types import utcnow
 from hub.errors import Conflict, Forbidden
@@ -62,20 +65,30 @@ def _rebound_now(session: Session, clue_id: int) -> bool:
     return repository.rebound_pending(session, clue_id)
 
 
+def refuse_if_archived(session: Session, clue_id: int, what: str) -> None:
+    """The guard every change to a clue passes (hub.db.guards): a matter with an open or filed
+    archive file is read-only. The one way back in is 回头看: the new hand-off a follow-up
+    check's rebound (问题反弹) makes, in the transaction that records the finding."""
+    locked = repository.locking(session, clue_id)
+    if locked is None or _rebound_now(session, clue_id):
+        return
+    raise ArchivedMatter(f"该事项已立卷归档（案卷号 {locked.number}），不能再{what}；"
+                         f"如需重新办理，请在回头看中记录“问题反弹”重新交办")
+
+
+guards.add_guard(refuse_if_archived)
+
+
 def on_handoff_event(session: Session, handoff: Handoff, event: HandoffEvent) -> None:
-    """Listener: file the matter when it closes; keep a filed matter read-only."""
+    """Listener: file the matter when it closes; the rebound's new hand-off reopens the file's
+    matter (the filed file stays as it was filed; the next close files a new one)."""
     locked = repository.locking(session, handoff.clue_id)
     if locked is not None:
-        # The two ways back in are both 回头看: a rebound's new hand-off, or the office's
-        # reopen (回头看重新打开) with its reason. The filed file stays as it was filed.
-        if event.action == "reopen" or (event.action == "create"
-                                         and _rebound_now(session, handoff.clue_id)):
-            locked.state = "reopened" if locked.state == "filed" else "cancelled"
-            session.add(ClueEvent(clue_id=handoff.clue_id, at=event.at, actor=event.actor,
-                                  action="archive.reopened", detail={"file": locked.number}))
-            return
-        raise ArchivedMatter(f"该事项已立卷归档（案卷号 {locked.number}），不能再修改；"
-                             f"如需重新办理，请通过回头看重新打开")
+        refuse_if_archived(session, handoff.clue_id, "办理该事项的移交")
+        locked.state = "reopened" if locked.state == "filed" else "cancelled"
+        session.add(ClueEvent(clue_id=handoff.clue_id, at=event.at, actor=event.actor,
+                              action="archive.reopened", detail={"file": locked.number}))
+        return
     if event.action != "close":
         return
     clue = session.get(Clue, handoff.clue_id)
@@ -134,6 +147,8 @@ def entries_for(session: Session, cipher: Cipher, file: ArchiveFile) -> dict[str
     out["handoffs.json"] = _json([{**_row(h), "events": [_row(e) for e in events
                                                          if e.handoff_id == h.id]} for h in rows])
     out["replies.json"] = _json([_row(r) for r in replies])
+    # the persons outcomes name: masked names, post, rank, kind, measure (never the clear name)
+    out["persons.json"] = _json([_row(p) for p in repository.persons(session, ids)])
     for a in repository.attachments(session, ids):
         handoff = next(h for h in rows if h.id == a.handoff_id)
         out[f"attachments/{handoff.number}/{a.id}-{a.filename}"] = attachment_content(cipher, a)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from hub.correlate import clusters, repository
 from hub.correlate.explain import explain
 from hub.correlate.index import lock_linking
+from hub.db.guards import check_all_editable, check_editable
 from hub.db.models import Clue
 from hub.errors import Conflict, NotFound
 from hub.intake.present import clue_no
@@ -77,6 +78,7 @@ def detach(session: Session, *, clue_id: int, actor: str, now: datetime,
            reason: str | None = None) -> int:
     """Take a clue out of its cluster (the system will not put it back). A cluster left with
     one clue is dissolved. Returns the cluster the clue was in."""
+    check_editable(session, clue_id, "调整线索组")
     lock_linking(session)
     cluster_id = cluster_of_clue(session, clue_id=clue_id)
     if cluster_id is None:
@@ -96,6 +98,7 @@ def detach(session: Session, *, clue_id: int, actor: str, now: datetime,
 
 def split(session: Session, *, clue_ids: list[int], actor: str, now: datetime) -> ClusterView:
     """Move some clues of one cluster into a new cluster of their own."""
+    check_all_editable(session, set(clue_ids), "调整线索组")
     lock_linking(session)
     ids = sorted(set(clue_ids))
     current = clusters.cluster_of(session, ids)
@@ -122,6 +125,7 @@ def split(session: Session, *, clue_ids: list[int], actor: str, now: datetime) -
 def attach(session: Session, *, clue_id: int, cluster_id: int, actor: str,
            now: datetime) -> ClusterView:
     """Put a clue into a cluster (leaving the one it was in, if any)."""
+    check_editable(session, clue_id, "调整线索组")
     lock_linking(session)
     _live(session, cluster_id)
     if not repository.clue_exists(session, clue_id):
@@ -171,6 +175,7 @@ def merge_clue(session: Session, *, clue_id: int, actor: str, now: datetime,
     clues; a clue in no cluster joins it, and a target clue in no cluster opens one."""
     if (into_cluster_id is None) == (into_clue_id is None):
         raise Conflict("请填写要并入的线索组编号或线索编号（二者填一）")
+    check_editable(session, clue_id, "调整线索组")
     lock_linking(session)
     if not repository.clue_exists(session, clue_id):
         raise NotFound(f"线索 {clue_id} 不存在")

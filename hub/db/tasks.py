@@ -32,3 +32,11 @@ def create(session: Session, stage: str, ref_ids: list[int], now: datetime) -> l
         for ref in ref_ids
     ]
     return list(session.connection().execute(_CREATE, rows).scalars())
+
+
+def insert_pending_sql(source: str, ref_column: str = "id") -> str:
+    """The INSERT of one pending task per row of `source` (a CTE or table name), for a
+    statement that makes its rows and their tasks together (binds `:stage` and `:now`)."""
+    return (f"INSERT INTO {_TASKS.name} (stage, ref_id, state, attempts, created_at, "
+            f"available_at, published_at) SELECT :stage, {ref_column}, '{PENDING}', 0, "
+            f":now, :now, :now FROM {source} RETURNING id, ref_id")

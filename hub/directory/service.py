@@ -12,6 +12,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
 
+from hub.db.guards import check_editable
 from hub.db.models import Clue, ClueEvent
 from hub.errors import Conflict, FieldError, InvalidInput, NotFound
 
@@ -112,6 +113,7 @@ def set_subject(session: Session, clue_id: int, index: int, body_id: int, by: st
     subjects = list(clue.subjects or [])
     if not 0 <= index < len(subjects):
         raise NotFound(f"线索 {clue_id} 没有第 {index + 1} 个被反映单位")
+    check_editable(session, clue_id, "指定被反映单位")
     body = get(session, body_id)
     if not body.active:
         raise Conflict(f"单位“{body.name}”已停用，不能选用")

@@ -1,6 +1,8 @@
 """Templates to .docx (pure): the built-in template of each kind, and filling `{{field}}`
 placeholders in a template the office edited in Word (FACTS.md: Chinese needs the run's East
-Asian font, not only `font.name`)."""
+Asian font, not only `font.name`). The font named is the hub's one Chinese font
+(hub/fonts.py): the family read from the installed file, so a document never names a font the
+machine that renders or converts it does not have."""
 
 from __future__ import annotations
 
@@ -14,8 +16,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-BODY_FONT = "仿宋_GB2312"
-TITLE_FONT = "方正小标宋简体"
+from hub.fonts import cjk_font
+
 PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 
 # kind -> (title, number letter, what the body says); the letters make 十法督交〔2026〕12号.
@@ -64,9 +66,19 @@ BODIES: dict[str, list[str]] = {
 }
 
 
-def east_asian(run: Any, name: str = BODY_FONT, size: float | None = None) -> None:
+def font_family() -> str:
+    """The family every document names: the installed Chinese font's own name."""
+    return cjk_font().family
+
+
+def east_asian(run: Any, size: float | None = None, *, keep_latin: bool = False) -> None:
+    """Set the run's fonts to the hub's Chinese font: the East Asian slot always, the Latin
+    slots too unless `keep_latin` and the run already names a Latin font (an office template's
+    own choice)."""
+    name = font_family()
     font = run.font
-    font.name = name
+    latin = font.name if keep_latin and font.name else name
+    font.name = latin
     if size:
         font.size = Pt(size)
     rpr = run.element.get_or_add_rPr()
@@ -74,8 +86,9 @@ def east_asian(run: Any, name: str = BODY_FONT, size: float | None = None) -> No
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.append(fonts)
-    for attr in ("w:eastAsia", "w:ascii", "w:hAnsi"):
-        fonts.set(qn(attr), name)
+    fonts.set(qn("w:eastAsia"), name)
+    for attr in ("w:ascii", "w:hAnsi"):
+        fonts.set(qn(attr), latin)
 
 
 def builtin_template(kind: str) -> bytes:
@@ -84,19 +97,19 @@ def builtin_template(kind: str) -> bytes:
     doc = Document()
     head = doc.add_paragraph()
     head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    east_asian(head.add_run("{{office}}"), TITLE_FONT, 22)
+    east_asian(head.add_run("{{office}}"), 22)
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    east_asian(p.add_run("{{number}}"), BODY_FONT, 16)
+    east_asian(p.add_run("{{number}}"), 16)
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    east_asian(p.add_run(title), TITLE_FONT, 22)
+    east_asian(p.add_run(title), 22)
     for line in BODIES[kind]:
-        east_asian(doc.add_paragraph().add_run(line), BODY_FONT, 16)
+        east_asian(doc.add_paragraph().add_run(line), 16)
     for line in ("{{office}}", "{{date}}"):
         p = doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        east_asian(p.add_run(line), BODY_FONT, 16)
+        east_asian(p.add_run(line), 16)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -133,7 +146,7 @@ def render(template: bytes, values: dict[str, str]) -> bytes:
             rpr = run.element.rPr
             fonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
             if fonts is None or fonts.get(qn("w:eastAsia")) is None:
-                east_asian(run, run.font.name or BODY_FONT)
+                east_asian(run, keep_latin=True)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

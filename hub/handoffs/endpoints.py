@@ -16,7 +16,6 @@ from hub.api.deps import HandoffReader, HandoffWriter, HubDep
 from hub.api.responses import JSONResponse
 from hub.errors import FieldError, InvalidInput, NotFound, PayloadTooLarge
 from hub.handoffs import office, present, replies, repository, service
-from hub.handoffs.deadlines import receiver_works
 from hub.handoffs.schemas import (
     AckSubmission,
     AttachmentOut,
@@ -26,7 +25,7 @@ from hub.handoffs.schemas import (
     ReplySubmission,
     ReturnSubmission,
 )
-from hub.handoffs.states import LABELS, STATES, IllegalTransition
+from hub.handoffs.states import LABELS, STATES
 from hub.intake.present import clue_no
 from hub.web.session import ApiUser, check_csrf
 
@@ -126,9 +125,6 @@ def post_attachment(number: str, request: Request, agency: HandoffWriter, hub: H
     with hub.uow() as uow:
         handoff = repository.by_number(uow.session, number, agency_id=agency.agency_id,
                                        for_update=True)
-        if not receiver_works(handoff):
-            raise IllegalTransition(f"移交当前状态为“{service.state_label(handoff.state)}”"
-                                    f"（{handoff.state}），不能再上传附件")
         attachment = replies.add_attachment(uow.session, hub.cipher, handoff, content=content,
                                             filename=file.filename,
                                             declared_type=file.content_type, max_bytes=limit)

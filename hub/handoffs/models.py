@@ -130,7 +130,8 @@ class HandoffReplyPerson(Base):
     reply_id: Mapped[int] = mapped_column(ForeignKey("handoff_replies.id"), index=True)
     handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)  # order as sent, from 0
-    name_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    # None once retention erased it (hub.privacy.retention), like the reporter's block
+    name_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     name_masked: Mapped[str] = mapped_column(String(50))
     post: Mapped[str | None] = mapped_column(String(100))  # 职务
     rank: Mapped[str | None] = mapped_column(String(16))  # hub.handoffs.schemas.PersonRank

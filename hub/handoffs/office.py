@@ -69,23 +69,38 @@ def listing(session: Session, f: repository.OfficeFilter, *, today: date | None 
     same rows, so its numbers and the lists they link to agree."""
     calendar = calendar or load_calendar(session)
     today = today or shanghai_today()
+    soon, due_by = _window(f, today, calendar)
+    handoffs = repository.office_list(session, f, due_by=due_by)
+    rows = [r for r in _listed(session, handoffs, today, calendar) if _wanted(f, r, today, soon)]
+    rows.sort(key=lambda r: (-r.days_overdue, r.next_due or date.max, -r.handoff.id))
+    return rows
+
+
+def _window(f: repository.OfficeFilter, today: date,
+            calendar: WorkCalendar) -> tuple[date | None, date | None]:
+    """(the last day of `due_within`, the deadline bound the query narrows by)."""
     soon = calendar.add_working_days(today, f.due_within) if f.due_within else None
     due_by = soon if soon is not None else (today - timedelta(days=1) if f.overdue else None)
-    handoffs = repository.office_list(session, f, due_by=due_by)
+    return soon, due_by
+
+
+def _listed(session: Session, handoffs: list[Handoff], today: date,
+            calendar: WorkCalendar) -> list[ListedHandoff]:
     clues = repository.clues_by_id(session, {h.clue_id for h in handoffs})
-    rows = [ListedHandoff(h, deadlines.days_overdue(h, today, calendar), deadlines.next_due(h),
+    return [ListedHandoff(h, deadlines.days_overdue(h, today, calendar), deadlines.next_due(h),
                           clue_no(h.clue_id, clues[h.clue_id].received_at),
                           clues[h.clue_id].title, subject_names(clues[h.clue_id]))
             for h in handoffs]
-    if f.overdue:
-        rows = [r for r in rows if r.days_overdue]
-    if soon is not None:
-        rows = [r for r in rows if not r.days_overdue and r.next_due is not None
-                and today <= r.next_due <= soon]
-    if f.subject:
-        rows = [r for r in rows if f.subject in r.subjects]
-    rows.sort(key=lambda r: (-r.days_overdue, r.next_due or date.max, -r.handoff.id))
-    return rows
+
+
+def _wanted(f: repository.OfficeFilter, r: ListedHandoff, today: date, soon: date | None) -> bool:
+    """The filters the query cannot apply (they need working days or the clue's subjects)."""
+    if f.overdue and not r.days_overdue:
+        return False
+    if soon is not None and (r.days_overdue or r.next_due is None
+                             or not today <= r.next_due <= soon):
+        return False
+    return not f.subject or f.subject in r.subjects
 
 
 def subject_names(clue: Clue) -> tuple[str, ...]:
@@ -297,18 +312,19 @@ def export(session: Session, by: OfficePrincipal, f: repository.OfficeFilter, ta
     calendar = load_calendar(session)
     today = today or shanghai_today()
 
+    soon, due_by = _window(f, today, calendar)
+
     def rows() -> Any:
-        for handoffs in repository.office_batches(session, f):
-            clues = repository.clues_by_id(session, {h.clue_id for h in handoffs})
+        for handoffs in repository.office_batches(session, f, due_by=due_by):
             persons = repository.persons_of(session, [h.id for h in handoffs])
-            for h in handoffs:
-                clue = clues.get(h.clue_id)
-                yield [h.number, clue_no(h.clue_id, clue.received_at) if clue else "",
-                       clue.title if clue else "", KIND_LABELS.get(h.kind, h.kind),
+            for r in _listed(session, handoffs, today, calendar):
+                if not _wanted(f, r, today, soon):
+                    continue
+                h = r.handoff
+                yield [h.number, r.clue_number, r.clue_title, KIND_LABELS.get(h.kind, h.kind),
                        "协办" if h.role == "co" else "主办", h.receiver_name,
                        LABELS.get(h.state, h.state), h.reply_due_on, h.due_on,
-                       deadlines.days_overdue(h, today, calendar) or "",
-                       "、".join(persons.get(h.id, [])), h.updated_at]
+                       r.days_overdue or "", "、".join(persons.get(h.id, [])), h.updated_at]
 
     written = write_xlsx(target, "移交跟踪", HANDOFF_EXPORT_HEADERS, rows(), HANDOFF_EXPORT_WIDTHS)
     audit.record(session, actor=audit.user_actor(by), action="handoffs.exported",

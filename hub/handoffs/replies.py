@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from hub.db.guards import check_editable
 from hub.db.types import utcnow
 from hub.errors import FieldError, InvalidInput
 from hub.normalize.codes import mask_name
@@ -13,9 +14,11 @@ from hub.security.attachments import seal
 from hub.security.crypto import Cipher
 
 from . import repository
+from .deadlines import receiver_works
 from .models import Handoff, HandoffAttachment, HandoffReply, HandoffReplyPerson
 from .schemas import ReplySubmission
-from .service import apply
+from .service import apply, state_label
+from .states import IllegalTransition
 
 
 def attachment_aad(handoff_id: int, sha256: str) -> bytes:
@@ -35,6 +38,8 @@ def add_reply(session: Session, handoff: Handoff, body: ReplySubmission, *, acto
         existing = repository.reply_with_source_ref(session, handoff.id, body.source_ref)
         if existing is not None:
             return existing, False
+    check_editable(session, handoff.clue_id,
+                   "登记反馈和处理人员" if body.outcome and body.outcome.people else "登记反馈")
     now = now or utcnow()
     attachments = _unattached(session, handoff, body.attachments)
     outcome = body.outcome
@@ -78,6 +83,10 @@ def add_attachment(session: Session, cipher: Cipher, handoff: Handoff, *, conten
                    filename: str | None, declared_type: str | None, max_bytes: int,
                    now: datetime | None = None) -> HandoffAttachment:
     """Check size and media type (from the bytes), encrypt, store with SHA-256 and size."""
+    check_editable(session, handoff.clue_id, "上传附件")
+    if not receiver_works(handoff):
+        raise IllegalTransition(f"移交当前状态为“{state_label(handoff.state)}”"
+                                f"（{handoff.state}），不能再上传附件")
     sealed = seal(cipher, content, filename=filename, declared_type=declared_type,
                   max_bytes=max_bytes, aad=lambda sha: attachment_aad(handoff.id, sha))
     attachment = HandoffAttachment(

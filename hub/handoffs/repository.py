@@ -105,9 +105,8 @@ class OfficeFilter:
     due_within: int | None = None  # not overdue, a running deadline within N working days
 
 
-def office_list(session: Session, f: OfficeFilter, limit: int = 500, *,
-                due_by: date | None = None) -> list[Handoff]:
-    """Hand-offs for the office's list (the caller orders overdue first: it needs the calendar).
+def _office_query(f: OfficeFilter, due_by: date | None):  # noqa: ANN202
+    """The office list's filters as one query (the list and the export read the same rows).
     `due_by`: only those whose receiver works with a running deadline on or before that day
     (the overdue and due-soon lists; the caller counts the working days)."""
     from .states import OPEN, RECEIVER_WORKING
@@ -129,26 +128,24 @@ def office_list(session: Session, f: OfficeFilter, limit: int = 500, *,
                                                    & (Handoff.returned_by == "office")),
             (Handoff.due_on <= due_by) | ((Handoff.reply_due_on <= due_by)
                                           & Handoff.first_replied_at.is_(None)))
-    return list(session.scalars(query.order_by(Handoff.updated_at.desc(), Handoff.id.desc())
+    return query
+
+
+def office_list(session: Session, f: OfficeFilter, limit: int = 500, *,
+                due_by: date | None = None) -> list[Handoff]:
+    """Hand-offs for the office's list (the caller orders overdue first: it needs the calendar)."""
+    return list(session.scalars(_office_query(f, due_by)
+                                .order_by(Handoff.updated_at.desc(), Handoff.id.desc())
                                 .limit(limit)))
 
 
-def office_batches(session: Session, f: OfficeFilter, batch: int = 1000):  # noqa: ANN201
+def office_batches(session: Session, f: OfficeFilter, batch: int = 1000, *,  # noqa: ANN201
+                   due_by: date | None = None):
     """Every hand-off of the office's list under `f` (no cap), newest change first, a batch
     at a time: an export streams them into its file."""
     last: tuple[datetime, int] | None = None
     while True:
-        query = select(Handoff)
-        if f.state == "open":
-            from .states import OPEN
-
-            query = query.where(Handoff.state.in_(OPEN))
-        elif f.state:
-            query = query.where(Handoff.state == f.state)
-        if f.kind:
-            query = query.where(Handoff.kind == f.kind)
-        if f.receiver:
-            query = query.where(Handoff.receiver_name.contains(f.receiver, autoescape=True))
+        query = _office_query(f, due_by)
         if last is not None:
             query = query.where(tuple_(Handoff.updated_at, Handoff.id) < tuple_(*last))
         rows = list(session.scalars(query.order_by(Handoff.updated_at.desc(), Handoff.id.desc())

@@ -21,6 +21,7 @@ import orjson
 from sqlalchemy.orm import Session
 
 from hub import audit
+from hub.db.guards import check_editable
 from hub.db.models import Clue, ClueEvent
 from hub.db.types import utcnow
 from hub.errors import FieldError, InvalidInput
@@ -60,6 +61,13 @@ def remove_listener(listener: Listener) -> None:
         _listeners.remove(listener)
 
 
+# What an action is, in the words of the refusal when the matter may no longer change.
+ACTION_WHAT = {"reopen": "重新打开移交", "reply_progress": "登记反馈", "reply_final": "登记反馈",
+               "verify": "验收", "close": "办结", "send_back": "退回重办", "resend": "重新移交",
+               "cancel": "撤销移交", "remind": "催办", "escalate": "督办",
+               "acknowledge": "签收移交", "return": "退回移交"}
+
+
 def reporter_handoff_aad(handoff_id: int) -> bytes:
     return f"handoff-reporter:{handoff_id}".encode()
 
@@ -80,6 +88,7 @@ def create_handoffs(session: Session, *, clue: Clue, kind: str, receivers: list[
         raise InvalidInput([FieldError(["kind"], f"移交类型应为以下之一：{'、'.join(HANDOFF_KINDS)}")])
     if not receivers:
         raise InvalidInput([FieldError(["target"], "至少需要一个对象单位")])
+    check_editable(session, clue.id, "移交")
     names = [r.name for r in receivers]
     if len(set(names)) != len(names):
         raise InvalidInput([FieldError(["co_handlers"], "主办单位与协办单位不能重复")])
@@ -143,6 +152,7 @@ def apply(session: Session, handoff: Handoff, action: str, *, actor: str, via: s
     now = now or utcnow()
     before = handoff.state
     after = next_state(before, action, handoff.returned_by)
+    check_editable(session, handoff.clue_id, ACTION_WHAT.get(action, "办理该事项的移交"))
     handoff.state = after
     if action in _TIMESTAMPS:
         setattr(handoff, _TIMESTAMPS[action], now)

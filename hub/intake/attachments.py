@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from hub.db.guards import check_editable
 from hub.db.models import Clue
 from hub.db.types import utcnow
 from hub.errors import FieldError, InvalidInput
@@ -77,6 +78,7 @@ def upload_declared(session: Session, cipher: Cipher, clue: Clue, content: bytes
                     filename: str | None, declared_type: str | None, max_bytes: int,
                     uploaded_by: str) -> tuple[ClueAttachment, bool]:
     """A partner's upload of an attachment it declared in the clue."""
+    check_editable(session, clue.id, "上传附件")
     item = check_declared(clue, content, filename)
     sealed = seal_for_clue(cipher, clue.id, content, filename=item.get("filename") or filename,
                            declared_type=declared_type or item.get("media_type"),

@@ -1,6 +1,9 @@
-"""Reporter identity and legal holds as JSON for office integrations (`/api/v1/office/...`)."""
+"""Reporter identity, the names of the persons outcomes name, and legal holds as JSON for
+office integrations (`/api/v1/office/...`)."""
 
 from __future__ import annotations
+
+from typing import Literal
 
 from fastapi import APIRouter, Header, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -29,6 +32,8 @@ class RevealIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     clue: str = Field(description="线索编号，如 XS-2026-000123")
     reason: str = Field(max_length=2000, description="查看反映人身份的理由")
+    subject: Literal["reporter", "persons"] = Field(
+        "reporter", description="查看对象：reporter 反映人身份（默认），persons 办理结果中处理人员的姓名")
 
 
 class DecisionNote(BaseModel):
@@ -48,7 +53,7 @@ def _clue_id(number: str) -> int:
 
 def _json(r: RevealRequest, clue: Clue | None = None) -> dict:
     return {"id": r.id, "clue": clue_no(clue.id, clue.received_at) if clue else r.clue_id,
-            "state": r.state, "reason": r.reason, "requested_by": r.requested_by,
+            "subject": r.subject, "state": r.state, "reason": r.reason, "requested_by": r.requested_by,
             "requested_at": r.requested_at.isoformat(), "decided_by": r.decided_by,
             "decided_at": r.decided_at.isoformat() if r.decided_at else None,
             "expires_at": r.expires_at.isoformat() if r.expires_at else None,
@@ -61,7 +66,7 @@ def request_reveal(body: RevealIn, request: Request, user: ApiUser, hub: HubDep,
     check_csrf(user, x_csrf_token)
     with hub.uow() as uow:
         made = reveal.request_reveal(uow.session, user, _clue_id(body.clue), body.reason,
-                                     where(request, "api"), utcnow())
+                                     where(request, "api"), utcnow(), body.subject)
         uow.commit()
         return JSONResponse(_json(made, repository.clue(uow.session, made.clue_id)), 201)
 
@@ -107,6 +112,19 @@ def show_reporter(number: str, request: Request, user: ApiUser, hub: HubDep,
                                  where(request, "api"), utcnow())
         uow.commit()
     return JSONResponse({"clue": number, "reporter": identity},
+                        headers={"Cache-Control": "no-store"})
+
+
+@router.post("/clues/{number}/persons",
+             summary="查看办理结果中处理人员的姓名（须经批准，每次记入审计）")
+def show_persons(number: str, request: Request, user: ApiUser, hub: HubDep,
+                 x_csrf_token: str | None = Header(None)) -> JSONResponse:
+    check_csrf(user, x_csrf_token)
+    with hub.uow() as uow:
+        persons = reveal.reveal_persons(uow.session, hub.cipher, user, _clue_id(number),
+                                        where(request, "api"), utcnow())
+        uow.commit()
+    return JSONResponse({"clue": number, "persons": persons},
                         headers={"Cache-Control": "no-store"})
 
 

@@ -12,11 +12,14 @@ from hub.db.types import UTCDateTime, utcnow
 
 
 class RevealRequest(Base):
-    """Someone asks to see who reported a clue, with a reason; a leader approves or refuses."""
+    """Someone asks to see who reported a clue (or the names of the persons its outcomes name),
+    with a reason; a leader approves or refuses."""
 
     __tablename__ = "reveal_requests"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     clue_id: Mapped[int] = mapped_column(ForeignKey("clues.id"), index=True)
+    # whose identity: the clue's reporter, or the persons its outcomes name (hub.privacy.reveal)
+    subject: Mapped[str] = mapped_column(String(16), default="reporter", server_default="reporter")
     requested_by: Mapped[int] = mapped_column(Integer, index=True)  # office_users.id
     reason: Mapped[str] = mapped_column(Text)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

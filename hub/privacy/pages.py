@@ -13,6 +13,7 @@ from hub.accounts import repository as accounts
 from hub.api.deps import HubDep
 from hub.db.types import utcnow
 from hub.errors import Forbidden, HubError
+from hub.handoffs.schemas import PERSON_KIND_LABELS, RANK_LABELS, measure_label
 from hub.intake.present import clue_no, parse_clue_no
 from hub.privacy import repository, reveal, service
 from hub.privacy.endpoints import where
@@ -29,12 +30,14 @@ from hub.web.templating import (
 router = APIRouter(prefix="/office", include_in_schema=False)
 
 add_template_folder(Path(__file__).resolve().parent / "templates")
-register_globals(REVEAL_STATES=STATE_LABELS, clue_no=clue_no)
+register_globals(REVEAL_STATES=STATE_LABELS, REVEAL_SUBJECTS=reveal.SUBJECTS, clue_no=clue_no)
 register_event_labels({
     "reporter.reveal_requested": "申请查看反映人身份", "reporter.reveal_approved": "批准查看反映人身份",
     "reporter.reveal_refused": "不批准查看反映人身份", "reporter.revealed": "查看了反映人身份",
     "legal_hold.set": "设置法律保留", "legal_hold.released": "解除法律保留",
     "retention.purged": "按保存期限清除个人信息",
+    "persons.reveal_requested": "申请查看处理人员姓名", "persons.reveal_approved": "批准查看处理人员姓名",
+    "persons.reveal_refused": "不批准查看处理人员姓名", "persons.revealed": "查看了处理人员姓名",
 })
 
 
@@ -49,18 +52,19 @@ def _message(exc: HubError) -> str:
 
 @router.post("/clues/{number}/reveal-requests")
 def request_reveal(request: Request, number: str, user: PageUser, hub: HubDep,
-                   csrf: Annotated[str, Form()], reason: Annotated[str, Form()] = ""
-                   ) -> RedirectResponse:
+                   csrf: Annotated[str, Form()], reason: Annotated[str, Form()] = "",
+                   subject: Annotated[str, Form()] = "reporter") -> RedirectResponse:
     check_csrf(user, csrf)
     back = f"/office/clues/{number}"
     try:
         with hub.uow() as uow:
-            reveal.request_reveal(uow.session, user, _clue_id(number), reason, where(request),
-                                  utcnow())
+            made = reveal.request_reveal(uow.session, user, _clue_id(number), reason,
+                                         where(request), utcnow(), subject)
             uow.commit()
+            what = reveal.SUBJECTS[made.subject]
     except HubError as exc:
         return redirect_with(back, error=_message(exc))
-    return redirect_with(back, message="已提交查看反映人身份的申请，待领导审批")
+    return redirect_with(back, message=f"已提交查看{what}的申请，待领导审批")
 
 
 @router.post("/clues/{number}/reporter", response_class=HTMLResponse)
@@ -77,6 +81,26 @@ def show_reporter(request: Request, number: str, user: PageUser, hub: HubDep,
         return redirect_with(f"/office/clues/{number}", error=_message(exc))
     response = templates.TemplateResponse(request, "reporter.html", {
         "user": user, "clue": clue, "number": number, "r": identity})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.post("/clues/{number}/persons", response_class=HTMLResponse)
+def show_persons(request: Request, number: str, user: PageUser, hub: HubDep,
+                 csrf: Annotated[str, Form()]) -> HTMLResponse:
+    check_csrf(user, csrf)
+    try:
+        with hub.uow() as uow:
+            persons = reveal.reveal_persons(uow.session, hub.cipher, user, _clue_id(number),
+                                            where(request), utcnow())
+            clue = repository.clue(uow.session, _clue_id(number))
+            uow.commit()
+    except HubError as exc:
+        return redirect_with(f"/office/clues/{number}", error=_message(exc))
+    response = templates.TemplateResponse(request, "persons.html", {
+        "user": user, "clue": clue, "number": number, "persons": persons,
+        "kind_labels": PERSON_KIND_LABELS, "rank_labels": RANK_LABELS,
+        "measure_label": measure_label})
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, exists, or_, select, update
+from sqlalchemy import Row, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from hub.db.models import Clue, RawRecord
-from hub.handoffs.models import Handoff
+from hub.handoffs.models import Handoff, HandoffReplyPerson
 from hub.privacy.models import LegalHold, RevealRequest
 
 
@@ -27,12 +27,13 @@ def request_for_update(session: Session, request_id: int) -> RevealRequest | Non
     return session.get(RevealRequest, request_id, with_for_update=True)
 
 
-def approval_of(session: Session, user_id: int, clue_id: int,
-                now: datetime) -> RevealRequest | None:
-    """The requester's approval in force for this clue, if any."""
+def approval_of(session: Session, user_id: int, clue_id: int, now: datetime,
+                subject: str = "reporter") -> RevealRequest | None:
+    """The requester's approval in force for this clue and subject, if any."""
     return session.scalar(
         select(RevealRequest).where(
             RevealRequest.clue_id == clue_id, RevealRequest.requested_by == user_id,
+            RevealRequest.subject == subject,
             RevealRequest.state == "approved", RevealRequest.expires_at > now)
         .order_by(RevealRequest.decided_at.desc()).limit(1))
 
@@ -82,16 +83,20 @@ def _held():  # noqa: ANN202
 def retention_due(session: Session, channel: str, cutoff: datetime, after: int,
                   limit: int) -> list[Clue]:
     """The channel's clues past the cutoff (ids after `after`), not held, with anything left
-    to purge: a reporter, its blind indexes, an unpurged raw record, a hand-off's copy."""
+    to purge: a reporter, its blind indexes, an unpurged raw record, a hand-off's copy, the
+    name of a person an outcome names."""
     unpurged_raw = select(RawRecord.id).where(RawRecord.purged_at.is_(None))
     carried = select(Handoff.clue_id).where(Handoff.reporter_enc.is_not(None))
+    named = (select(Handoff.clue_id)
+             .join(HandoffReplyPerson, HandoffReplyPerson.handoff_id == Handoff.id)
+             .where(HandoffReplyPerson.name_enc.is_not(None)))
     return list(session.scalars(
         select(Clue).where(
             Clue.channel == channel, Clue.received_at < cutoff, Clue.id > after,
             Clue.id.not_in(_held()),
             or_(Clue.reporter_enc.is_not(None), Clue.reporter_phone_index.is_not(None),
                 Clue.reporter_id_index.is_not(None), Clue.raw_record_id.in_(unpurged_raw),
-                Clue.id.in_(carried)))
+                Clue.id.in_(carried), Clue.id.in_(named)))
         .order_by(Clue.id).limit(limit)))
 
 
@@ -123,3 +128,28 @@ def held_clues_received(session: Session) -> list[tuple[str, datetime]]:
     """(channel, received_at) of every clue under a legal hold."""
     return [(channel, received) for channel, received in session.execute(
         select(Clue.channel, Clue.received_at).where(Clue.id.in_(_held())))]
+
+
+def persons_of_clue(session: Session, clue_id: int) -> list[tuple[HandoffReplyPerson, str]]:
+    """The persons every reply of the clue's hand-offs names, with the hand-off's number."""
+    return [(p, number) for p, number in session.execute(
+        select(HandoffReplyPerson, Handoff.number)
+        .join(Handoff, Handoff.id == HandoffReplyPerson.handoff_id)
+        .where(Handoff.clue_id == clue_id)
+        .order_by(HandoffReplyPerson.reply_id, HandoffReplyPerson.position))]
+
+
+def named_persons(session: Session, clue_id: int) -> int:
+    """How many of the clue's persons still have their name (not erased by retention)."""
+    return session.scalar(
+        select(func.count()).select_from(HandoffReplyPerson)
+        .join(Handoff, Handoff.id == HandoffReplyPerson.handoff_id)
+        .where(Handoff.clue_id == clue_id, HandoffReplyPerson.name_enc.is_not(None))) or 0
+
+
+def erase_person_names(session: Session, clue_id: int) -> int:
+    """Retention: the names the clue's outcomes carry are erased (the masked form stays)."""
+    ids = select(Handoff.id).where(Handoff.clue_id == clue_id)
+    return session.execute(update(HandoffReplyPerson).where(
+        HandoffReplyPerson.handoff_id.in_(ids), HandoffReplyPerson.name_enc.is_not(None))
+        .values(name_enc=None)).rowcount

@@ -1,4 +1,5 @@
-"""Retention: purge raw bodies and anonymize reporters once a clue's period has passed.
+"""Retention: purge raw bodies, anonymize reporters and erase the names of the persons a
+clue's outcomes name (their masked form stays) once a clue's period has passed.
 
 Anonymizing a reporter clears the encrypted reporter, its blind indexes, the copies hand-offs
 carried to their receivers, and the reporter's identifiers in the clue's own words (title,
@@ -39,9 +40,11 @@ class RetentionReport:
     reporters_anonymized: int = 0
     raw_purged: int = 0
     held_skipped: int = 0
+    person_names_erased: int = 0
 
     def summary(self) -> str:
-        return (f"已匿名化反映人信息 {self.reporters_anonymized} 条、清除原始记录 {self.raw_purged} 份；"
+        return (f"已匿名化反映人信息 {self.reporters_anonymized} 条、清除处理人员姓名 "
+                f"{self.person_names_erased} 个、清除原始记录 {self.raw_purged} 份；"
                 f"因法律保留跳过 {self.held_skipped} 条线索")
 
 
@@ -82,18 +85,21 @@ def _batch(session: Session, settings: Settings, cipher: Cipher, channel: str,
             _anonymize(clue)
             report.reporters_anonymized += 1
         handoffs = _forget_carried(session, clue.id)
+        persons = repository.erase_person_names(session, clue.id)
+        report.person_names_erased += persons
         raw_done = _purge_raw_if_due(session, settings, clue.raw_record_id, now)
         report.raw_purged += int(raw_done)
-        if had_reporter or raw_done or handoffs:
+        if had_reporter or raw_done or handoffs or persons:
             session.add(ClueEvent(clue_id=clue.id, at=now, actor="system",
                                   action="retention.purged",
                                   detail={"reporter": had_reporter, "raw": raw_done,
                                           "text_redactions": redacted,
-                                          "handoff_copies": handoffs}))
+                                          "handoff_copies": handoffs, "person_names": persons}))
             audit.record(session, actor=ACTOR, action="retention.purged", target=f"clue:{clue.id}",
                          via="system", at=now,
                          after={"reporter_anonymized": had_reporter, "raw_purged": raw_done,
                                 "text_redactions": redacted, "handoff_copies": handoffs,
+                                "person_names_erased": persons,
                                 "raw_record": clue.raw_record_id, "channel": channel,
                                 "period_days": period_days(settings, channel)})
     return (clues[-1].id if clues else after), len(clues) == settings.retention_batch

@@ -29,6 +29,11 @@ class PrivacyPanel:
     approval: RevealRequest | None = None
     requests: list[RevealRequest] = field(default_factory=list)
     purged: bool = False
+    # the persons the clue's outcomes name: how many still named, and the same reveal flow
+    persons_named: int = 0
+    can_request_persons: bool = False
+    persons_approval: RevealRequest | None = None
+    persons_requests: list[RevealRequest] = field(default_factory=list)
 
 
 def earlier_clues(session: Session, clue: Clue) -> tuple[int, list[Clue]]:
@@ -40,12 +45,19 @@ def earlier_clues(session: Session, clue: Clue) -> tuple[int, list[Clue]]:
 
 def panel(session: Session, clue: Clue, user: OfficePrincipal, now: datetime) -> PrivacyPanel:
     count, earlier = earlier_clues(session, clue)
+    mine = repository.requests_for(session, clue.id, user.user_id)
+    named = repository.named_persons(session, clue.id)
     return PrivacyPanel(
         earlier=earlier, earlier_count=count, hold=active_hold(session, clue.id),
         can_request=user.role in REVEAL_ROLES and clue.reporter_enc is not None,
-        can_hold=user.role in HOLD_ROLES, approval=repository.approval_of(session, user.user_id, clue.id, now),
-        requests=repository.requests_for(session, clue.id, user.user_id),
-        purged=bool(clue.reporter_masked and clue.reporter_masked.get("purged")))
+        can_hold=user.role in HOLD_ROLES,
+        approval=repository.approval_of(session, user.user_id, clue.id, now, "reporter"),
+        requests=[r for r in mine if r.subject == "reporter"],
+        purged=bool(clue.reporter_masked and clue.reporter_masked.get("purged")),
+        persons_named=named, can_request_persons=user.role in REVEAL_ROLES and named > 0,
+        persons_approval=(repository.approval_of(session, user.user_id, clue.id, now, "persons")
+                          if named else None),
+        persons_requests=[r for r in mine if r.subject == "persons"])
 
 
 def active_hold(session: Session, clue_id: int) -> LegalHold | None:

@@ -1,7 +1,8 @@
 """The report's charts as PNG bytes (matplotlib, Agg, a CJK font; FACTS.md).
 
-The Chinese font is registered by its file (`fontManager.addfont`), so a font installed after
-matplotlib built its font cache (`~/.cache/matplotlib/fontlist-*.json`) is still used.
+The Chinese font is the hub's one font (hub/fonts.py), registered by its file
+(`fontManager.addfont`), so a font installed after matplotlib built its font cache
+(`~/.cache/matplotlib/fontlist-*.json`) is still used.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import io
 import threading
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import matplotlib
@@ -19,49 +19,23 @@ matplotlib.use("Agg")
 from matplotlib import font_manager, rc_context  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-# Debian's fonts-wqy-microhei (what `make run`, `make test` and the image install), then the
-# Noto CJK files of fonts-noto-cjk and of other systems.
-CJK_FONT_FILES = (
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
-)
-CJK_FONT_PATTERNS = ("wqy-microhei*", "wqy-zenhei*", "NotoSansCJK*", "NotoSansSC*",
-                     "SourceHanSans*")
-FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", str(Path.home() / ".local/share/fonts"))
+from hub.fonts import cjk_font  # noqa: E402
+
 FALLBACK = ["WenQuanYi Micro Hei", "Noto Sans CJK SC", "DejaVu Sans"]
-
-
-def find_cjk_font_file() -> Path | None:
-    """The first CJK font file on this system: the known paths, then a search of the font
-    directories."""
-    for name in CJK_FONT_FILES:
-        if Path(name).is_file():
-            return Path(name)
-    for directory in FONT_DIRS:
-        root = Path(directory)
-        if not root.is_dir():
-            continue
-        for pattern in CJK_FONT_PATTERNS:
-            for path in sorted(root.rglob(pattern)):
-                if path.suffix.lower() in (".ttc", ".ttf", ".otf") and path.is_file():
-                    return path
-    return None
 
 
 @cache
 def cjk_families() -> tuple[str, ...]:
-    """The font families to draw with: the CJK font file's own family first, registered
-    with matplotlib whatever its font cache holds."""
-    path = find_cjk_font_file()
-    if path is None:
+    """The font families to draw with: the hub's Chinese font (hub/fonts.py: its file and the
+    family read from it) first, registered with matplotlib by its file whatever matplotlib's
+    font cache holds."""
+    font = cjk_font()
+    if not font.found:
         return tuple(FALLBACK)
     manager = font_manager.fontManager
-    if not any(entry.fname == str(path) for entry in manager.ttflist):
-        manager.addfont(str(path))
-    name = font_manager.FontProperties(fname=str(path)).get_name()
-    return (name, *[f for f in FALLBACK if f != name])
+    if not any(entry.fname == str(font.path) for entry in manager.ttflist):
+        manager.addfont(str(font.path))
+    return (font.family, *[f for f in FALLBACK if f != font.family])
 
 
 def _rc() -> dict[str, Any]:

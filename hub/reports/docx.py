@@ -1,6 +1,7 @@
 """The meeting packet (.docx): cover, sections with tables, charts, page numbers in the footer.
 
-Chinese needs the East Asian font set on each run and style, not only `font.name` (FACTS.md).
+Chinese needs the East Asian font set on each run and style, not only `font.name` (FACTS.md);
+the font is the hub's one Chinese font (hub/fonts.py), as in the office's documents.
 """
 
 from __future__ import annotations
@@ -16,21 +17,20 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
-from hub.documents.render import BODY_FONT, TITLE_FONT, east_asian
+from hub.documents.render import east_asian
 
 from .charts import charts
 
-HEADING_FONT = "黑体"
 OVERDUE_SHOWN = 30  # the longest overdue; the ledger lists every one
 
 
 
 
-def _para(doc: Any, text: str, font: str = BODY_FONT, size: float = 14, bold: bool = False,
+def _para(doc: Any, text: str, size: float = 14, bold: bool = False,
           align: Any = None) -> Any:
     p = doc.add_paragraph()
     run = p.add_run(text)
-    east_asian(run, font, size)
+    east_asian(run, size)
     run.bold = bold
     if align is not None:
         p.alignment = align
@@ -38,15 +38,15 @@ def _para(doc: Any, text: str, font: str = BODY_FONT, size: float = 14, bold: bo
 
 
 def _heading(doc: Any, text: str) -> None:
-    _para(doc, text, HEADING_FONT, 16, bold=False)
+    _para(doc, text, 16, bold=False)
 
 
 def _page_number_footer(section: Any) -> None:
     p = section.footer.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    east_asian(p.add_run("第 "), BODY_FONT, 10.5)
+    east_asian(p.add_run("第 "), 10.5)
     run = p.add_run()
-    east_asian(run, BODY_FONT, 10.5)
+    east_asian(run, 10.5)
     for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
         if kind:
             el = OxmlElement("w:fldChar")
@@ -56,7 +56,7 @@ def _page_number_footer(section: Any) -> None:
             el.set(qn("xml:space"), "preserve")
             el.text = text
         run._r.append(el)
-    east_asian(p.add_run(" 页"), BODY_FONT, 10.5)
+    east_asian(p.add_run(" 页"), 10.5)
 
 
 def _table(doc: Any, header: list[str], rows: list[list[Any]]) -> None:
@@ -74,21 +74,21 @@ def _table(doc: Any, header: list[str], rows: list[list[Any]]) -> None:
 def _cell_text(cell: Any, text: str, bold: bool = False) -> None:
     p = cell.paragraphs[0]
     run = p.add_run(text)
-    east_asian(run, BODY_FONT, 10.5)
+    east_asian(run, 10.5)
     run.bold = bold
 
 
 def _cover(doc: Any, report: dict[str, Any]) -> None:
     for _ in range(5):
         doc.add_paragraph()
-    _para(doc, report["office"], HEADING_FONT, 22, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, "法治督察问题线索联席会议月报", TITLE_FONT, 26, bold=True,
+    _para(doc, report["office"], 22, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, "法治督察问题线索联席会议月报", 26, bold=True,
           align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, f"（{report['label']}）", BODY_FONT, 16, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, f"（{report['label']}）", 16, align=WD_ALIGN_PARAGRAPH.CENTER)
     for _ in range(6):
         doc.add_paragraph()
-    _para(doc, f"统计范围：{report['area']}", BODY_FONT, 14, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, f"统计截至：{report.get('as_of_day') or report['as_of'][:10]}（北京时间）", BODY_FONT, 14,
+    _para(doc, f"统计范围：{report['area']}", 14, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, f"统计截至：{report.get('as_of_day') or report['as_of'][:10]}（北京时间）", 14,
           align=WD_ALIGN_PARAGRAPH.CENTER)
 
 
@@ -104,7 +104,7 @@ def _figure_rows(f: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
 def write_docx(report: dict[str, Any], path: Path | IO[bytes]) -> Path | IO[bytes]:
     doc = Document()
     normal = doc.styles["Normal"]
-    east_asian(normal, BODY_FONT, 14)
+    east_asian(normal, 14)
     section = doc.sections[0]
     section.left_margin = section.right_margin = Cm(2.6)
     _cover(doc, report)
@@ -112,7 +112,7 @@ def write_docx(report: dict[str, Any], path: Path | IO[bytes]) -> Path | IO[byte
     body.footer.is_linked_to_previous = False
     _page_number_footer(body)
     images = charts(report)
-    _para(doc, f"{report['area']}{report['label']}问题线索工作情况", TITLE_FONT, 18, bold=True,
+    _para(doc, f"{report['area']}{report['label']}问题线索工作情况", 18, bold=True,
           align=WD_ALIGN_PARAGRAPH.CENTER)
     _summary(doc, report)
     for sec in report["sections"]:
@@ -121,8 +121,8 @@ def write_docx(report: dict[str, Any], path: Path | IO[bytes]) -> Path | IO[byte
             doc.add_picture(io.BytesIO(images["channel"]), width=Cm(15))
         for key in sec["figures"]:
             f = report["figures"][key]
-            _para(doc, f"{f['label']}：{f['total']}{f['unit']}", BODY_FONT, 14, bold=True)
-            _para(doc, f"口径：{f['definition']}", BODY_FONT, 12)
+            _para(doc, f"{f['label']}：{f['total']}{f['unit']}", 14, bold=True)
+            _para(doc, f"口径：{f['definition']}", 12)
             if any(g["key"] != "all" for g in f["groups"]) or "previous_total" in f:
                 header, rows = _figure_rows(f)
                 _table(doc, header, rows)
@@ -147,19 +147,18 @@ def _summary(doc: Any, report: dict[str, Any]) -> None:
                 f"{f['handoffs_sent']['total']}件，办结{f['handoffs_closed']['total']}件，"
                 f"月末超期未反馈{f['handoffs_overdue']['total']}件；办结率"
                 f"{r['completion_rate']['percent']}，按期办结率{r['on_time_rate']['percent']}，"
-                f"整改率{r['rectification_rate']['percent']}。"), BODY_FONT, 14)
+                f"整改率{r['rectification_rate']['percent']}。"), 14)
 
 
 def _overdue(doc: Any, report: dict[str, Any]) -> None:
-    _para(doc, "超期未反馈明细", HEADING_FONT, 14)
+    _para(doc, "超期未反馈明细", 14)
     items = report["overdue"]
     rows = [[i["handoff"], i["subject"], i["receiver"], i["kind"], i["due_on"], i["days_overdue"]]
             for i in items[:OVERDUE_SHOWN]]
     _table(doc, ["移交编号", "被反映单位", "受理单位", "方式", "办结期限", "超期工作日"],
            rows or [["—", "本月无超期件", "", "", "", ""]])
     if len(items) > OVERDUE_SHOWN:
-        _para(doc, f"以上为超期时间最长的 {OVERDUE_SHOWN} 件，共 {len(items)} 件，完整清单见台账。",
-              BODY_FONT, 12)
+        _para(doc, f"以上为超期时间最长的 {OVERDUE_SHOWN} 件，共 {len(items)} 件，完整清单见台账。", 12)
 
 
 def _rates(doc: Any, report: dict[str, Any]) -> None:

@@ -1,5 +1,7 @@
 """The ledger (台账) as .xlsx, streamed (openpyxl write-only): a sheet of the figures, one row
-per clue received in the month, one row per hand-off sent, closed or still open in it."""
+per clue received in the month, one row per hand-off sent, closed or still open in it, and one
+row per person an outcome received in the month names (the 人次 of the figures: the name
+masked as everywhere, post, rank, kind and measure)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
 from hub.contract.v1 import CATEGORY_LABELS, CHANNEL_LABELS
+from hub.handoffs.schemas import PERSON_KIND_LABELS, RANK_LABELS, measure_label
 from hub.handoffs.states import LABELS as STATE_LABELS
 from hub.intake.present import clue_no
 from hub.normalize.classify import FIELD_LABELS
@@ -41,6 +44,8 @@ HANDOFF_COLUMNS = ["移交编号", "线索编号", "线索标题", "被反映单
                    "受理单位", "状态", "发出时间", "签收时间", "初步反馈期限", "办结期限",
                    "首次反馈时间", "办结反馈时间", "验收时间", "销号时间", "是否按期反馈",
                    "超期工作日", "办理结果", "涉及人数", "金额（元）"]
+PERSON_COLUMNS = ["线索编号", "线索标题", "移交编号", "受理单位", "办理结果", "姓名", "职务", "职级",
+                  "处理类别", "处理措施", "反馈时间"]
 URGENCY = {"normal": "一般", "important": "重要", "urgent": "紧急"}
 
 
@@ -53,6 +58,8 @@ def write_ledger(session: Session, scope_ctx: Ctx, report: dict[str, Any], path:
     _sheet(book, "线索台账", CLUE_COLUMNS, _clue_rows(scope_ctx), say)
     say("台账：移交")
     _sheet(book, "移交台账", HANDOFF_COLUMNS, _handoff_rows(scope_ctx), say)
+    say("台账：处理人员")
+    _sheet(book, "处理人员台账", PERSON_COLUMNS, _person_rows(scope_ctx), say)
     book.save(path)
     return path
 
@@ -172,3 +179,13 @@ def _handoff_rows(ctx: Ctx) -> Iterator[list[Any]]:
                r.verified_at, r.closed_at, on_time, late,
                OUTCOME_LABELS.get(r.outcome, r.outcome or ""), r.persons,
                float(r.amount_yuan) if r.amount_yuan is not None else None]
+
+
+def _person_rows(ctx: Ctx) -> Iterator[list[Any]]:
+    """One row per person named in an outcome received in the month, as the 人次 figures count
+    them; the name only in its masked form (the clear name is revealed by approval only)."""
+    for r in repository.ledger_persons(ctx.session, ctx.scope):
+        yield [clue_no(r.id, r.received_at), r.title, r.number, r.receiver_name,
+               OUTCOME_LABELS.get(r.outcome, r.outcome or ""), r.name_masked, r.post or "",
+               RANK_LABELS.get(r.rank, r.rank or ""), PERSON_KIND_LABELS.get(r.kind, r.kind),
+               measure_label(r.kind, r.measure), r.replied_at]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from hub import audit
 from hub.accounts.service import OfficePrincipal
 from hub.calendar.service import load_calendar
+from hub.db.guards import check_all_editable
 from hub.db.models import Clue, ClueEvent
 from hub.db.types import utcnow
 from hub.errors import Conflict, Forbidden, NotFound
@@ -94,6 +95,7 @@ def reviewable(session: Session, clue_ids: list[int]) -> list[Clue]:
     missing = set(clue_ids) - {c.id for c in clues}
     if missing:
         raise NotFound(f"没有找到线索 {sorted(missing)}")
+    check_all_editable(session, [c.id for c in clues], "研判")
     done = [c for c in clues if c.status not in REVIEWABLE]
     if done:
         names = "、".join(f"{c.id}（{STATUS_LABELS.get(c.status, c.status)}）" for c in done)

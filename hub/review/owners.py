@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from hub import audit
 from hub.accounts.service import OfficePrincipal
+from hub.db.guards import check_editable
 from hub.db.models import Clue, ClueEvent
 from hub.db.types import utcnow
 from hub.errors import FieldError, Forbidden, InvalidInput, NotFound
@@ -25,6 +26,7 @@ def assign_owner(session: Session, by: OfficePrincipal, clue_id: int, user_id: i
     target = user.id
     if session.get(Clue, clue_id) is None:
         raise NotFound(f"没有找到线索 {clue_id}")
+    check_editable(session, clue_id, "更换承办人")
     now = utcnow()
     before = repository.owner_of(session, clue_id)
     before_id = before.user_id if before else None
@@ -67,6 +69,7 @@ def assign_handoff_owner(session: Session, by: OfficePrincipal, number: str,
 
     user = _owner_to_be(session, by, user_id, "移交")
     handoff = by_number(session, number)
+    check_editable(session, handoff.clue_id, "更换移交承办人")
     now = utcnow()
     before = repository.handoff_owner(session, handoff.id, handoff.clue_id)
     repository.set_handoff_owner(session, handoff.id, user.id, by.user_id, now)
@@ -113,6 +116,7 @@ def add_note(session: Session, by: OfficePrincipal, clue_id: int, text: str, via
         raise InvalidInput([FieldError(["note"], "备注最多 2000 字，且不能含 NUL 字符")])
     if session.get(Clue, clue_id) is None:
         raise NotFound(f"没有找到线索 {clue_id}")
+    check_editable(session, clue_id, "写内部备注")
     now = utcnow()
     session.add(ClueEvent(clue_id=clue_id, at=now, actor=f"user:{by.username}", action="note",
                           detail={"note": text, "via": via}))

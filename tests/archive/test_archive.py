@@ -6,6 +6,7 @@ legal holds."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import UTC, date, datetime
 from urllib.parse import unquote
@@ -17,6 +18,7 @@ from hub.archive.models import ArchiveFile
 from hub.privacy.models import LegalHold
 from tests.handoffs.conftest import COMMISSION
 from tests.notify.support import cli
+from tests.support.fonts import WQY, file_family
 
 
 def _closed_with_sanctions(desk) -> tuple[str, str]:
@@ -61,6 +63,9 @@ def test_a_closed_matter_is_filed_signed_exported_verified_and_kept_read_only(de
     assert any(n.startswith(f"attachments/{number}/") and n.endswith("处分决定.txt") for n in names)
     assert any(n.endswith("交办函.docx") for n in names) and any(n.endswith("办结报告.docx")
                                                               for n in names)
+    letter = next(n for n in names if n.endswith("交办函.docx"))
+    letter_xml = zipfile.ZipFile(io.BytesIO(z.read(letter))).read("word/document.xml").decode()
+    assert set(re.findall(r'w:eastAsia="([^"]+)"', letter_xml)) == {file_family(WQY)}
     cover = z.read("封面.txt").decode()
     assert "保管期限：永久" in cover and "密级：内部" in cover
     assert b"handoff.verify" in z.read("audit.json")

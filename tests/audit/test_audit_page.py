@@ -12,8 +12,17 @@ from hub import audit
 from hub.accounts.service import add_user
 from hub.audit.service import sign_head
 from tests.support.browser import browser_page, screenshot
+from tests.support.live import LiveHub
 
 PASSWORD = "correct-horse-9"
+
+
+@pytest.fixture
+def live(hub):
+    """The hub without its scheduler: the signing job would otherwise sign a new head over the
+    auditor's own login now and then, and the test's head #5 would move under it."""
+    with LiveHub(hub, with_scheduler=False) as server:
+        yield server
 
 
 @pytest.fixture

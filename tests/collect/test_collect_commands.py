@@ -68,7 +68,7 @@ def test_hub_simulate_serves_a_partner(tmp_path: Path):
                              str(port), "--total", "7", "--seed", "3"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        wait_for(lambda: _answers(f"http://127.0.0.1:{port}/"), 30, "the simulator")
+        wait_for(lambda: _answers(f"http://127.0.0.1:{port}/"), 120, "the simulator")
         page = httpx.get(f"http://127.0.0.1:{port}/records", params={"limit": 5}).json()
         assert page["records"] == CONNECTORS["court"].generate_records(3, 7)[:5]
     finally:
@@ -89,7 +89,7 @@ def test_hub_run_with_simulators_shows_clues_from_all_six_channels(backend, sett
                             stderr=subprocess.STDOUT)
     channels = select(func.count(distinct(Clue.channel))).where(Clue.status == "pending_review")
     try:
-        wait_for(lambda: scalar(hub, channels) == len(CONNECTORS), 60,
+        wait_for(lambda: scalar(hub, channels) == len(CONNECTORS), 180,
                  "pending_review clues from every channel")
         assert httpx.get(f"http://127.0.0.1:{base}/_stats").json()["pages_served"] >= 1
     finally:
@@ -166,7 +166,7 @@ def test_two_hubs_with_simulators_start_side_by_side(tmp_path: Path):
             urls += [line.split("：", 1)[1] for line in lines]
         assert len(set(urls)) == 2 * len(CONNECTORS)
         for url in urls:  # each simulator answers where its hub said it is
-            wait_for(lambda u=url: _answers(f"{u}/"), 30, f"the simulator at {url}")
+            wait_for(lambda u=url: _answers(f"{u}/"), 120, f"the simulator at {url}")
     finally:
         for proc in procs:
             proc.terminate()

@@ -122,16 +122,16 @@ def test_a_rebound_reopens_the_matter_with_a_new_handoff_and_the_report_counts_i
     assert done.by_group == {"rebound": 1.0} and done.labels == {"rebound": "问题反弹"}
     assert rebounds.total == 1.0
 
-    # Closing the new hand-off schedules the next follow-up; a reopen by hand cancels it.
+    # Closing the new hand-off schedules the next follow-up; the matter is filed again, so a
+    # reopen by hand is refused and the follow-up stays: 回头看 is the way back in.
     desk.commission.post(f"/api/v1/handoffs/{new}/replies", json={
         "final": True, "text": "已退还罚款", "outcome": {"kind": "rectified"}})
     desk.office.post(f"/api/v1/office/handoffs/{new}/actions", json={"action": "verify"})
     assert len(_followups(desk, "scheduled")["followups"]) == 1
     reopen = desk.office.post(f"/api/v1/office/handoffs/{new}/actions",
                               json={"action": "reopen", "reason": "再核查", "complete_days": 5})
-    assert reopen.status_code == 200, reopen.text
-    assert _followups(desk, "scheduled")["followups"] == []
-    assert len(_followups(desk, "cancelled")["followups"]) == 1
+    assert reopen.status_code == 409 and "已立卷归档" in reopen.json()["message"]
+    assert len(_followups(desk, "scheduled")["followups"]) == 1
 
 
 def test_the_office_may_call_off_or_move_a_follow_up(desk):

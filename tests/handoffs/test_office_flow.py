@@ -1,12 +1,13 @@
-"""The office decides, the receiver replies, the office verifies: the clue is closed (办结);
-a follow-up check (回头看) opens it again. Over HTTP, as the office and agencies use it."""
+"""The office decides, the receiver replies, the office verifies: the clue is closed (办结)
+and filed, read-only (a follow-up check's rebound, 回头看, opens it again). Over HTTP, as the
+office and agencies use it."""
 
 from __future__ import annotations
 
 from tests.handoffs.conftest import BUREAU, COMMISSION
 
 
-def test_decision_hands_off_verify_closes_the_clue_and_reopen_takes_it_back(desk):
+def test_decision_hands_off_verify_closes_the_clue_and_a_reopen_by_hand_is_refused(desk):
     clue = desk.pending_clue()
     made = desk.decide(clue, "assign", BUREAU, co_handlers=[COMMISSION],
                        instructions="请于期限内整改并反馈")
@@ -38,16 +39,16 @@ def test_decision_hands_off_verify_closes_the_clue_and_reopen_takes_it_back(desk
     page = desk.office.get(f"/office/clues/{clue}")
     assert "办结" in page.text and lead in page.text and "线索办结" in page.text
 
+    # The closed matter is filed (立卷归档) and read-only: a reopen by hand is refused; the way
+    # back in is a follow-up check's rebound (tests/followups, tests/archive).
     reopened = desk.office.post(f"/api/v1/office/handoffs/{lead}/actions", json={
         "action": "reopen", "reason": "回头看发现罚款未退还", "complete_days": 5})
-    assert reopened.status_code == 200 and reopened.json()["status"] == "acknowledged"
-    assert reopened.json()["due_on"]
-    assert _clue_status(desk, clue) == "assigned"
+    assert reopened.status_code == 409 and "已立卷归档" in reopened.json()["message"]
+    assert _clue_status(desk, clue) == "closed"
     detail = desk.office.get(f"/api/v1/office/handoffs/{lead}").json()
     actions = [(e["action"], e["via"]) for e in detail["events"]]
     assert actions == [("create", "api"), ("acknowledge", "api"), ("reply_final", "api"),
-                       ("verify", "api"), ("close", "api"), ("reopen", "api")]
-    assert detail["events"][-1]["detail"]["reason"] == "回头看发现罚款未退还"
+                       ("verify", "api"), ("close", "api")]
     assert detail["replies"][0]["outcome"]["amount_yuan"] == "20000.00"
 
 

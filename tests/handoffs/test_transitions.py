@@ -60,6 +60,11 @@ def test_over_http_each_action_follows_the_table_or_is_409(desk, actions):
         else:
             response = desk.office.post(f"/api/v1/office/handoffs/{number}/actions",
                                         json={"action": action, **OFFICE_CALLS[action]})
+        if state == "closed":  # the matter is closed and filed: read-only (hub.archive)
+            assert response.status_code == 409, (action, state, response.text)
+            message = response.json()["message"]
+            assert LABELS[state] in message or "已立卷归档" in message, message
+            continue
         try:
             expected = next_state(state, action, returned_by)
         except IllegalTransition:

@@ -3,20 +3,26 @@
 A 12345 work order pulled from the hotline simulator is reviewed, assigned, answered with two
 persons sanctioned, verified and closed; the hotline's own ticket then holds the outcome reply
 exactly once, the hotline (as the sending agency) reads the outcome on its clue, the receiver
-does not, and the month's report counts the two 人次 by measure."""
+does not, and the month's report counts the two 人次 by measure; the closed matter's archive
+file verifies, and the follow-up check (回头看) is in its owner's list on its working day."""
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 
 import httpx
+import openpyxl
 import pytest
 from sqlalchemy import select
 
 from connectors.registry import CONNECTORS
 from hub.accounts.service import add_user
 from hub.agencies.service import add_agency, new_key
+from hub.archive import service as archive
+from hub.calendar.service import load_calendar
 from hub.collect.config import configure
 from hub.collect.runner import run_connector
 from hub.collect.service import connector_agency, connector_spec
@@ -26,8 +32,9 @@ from hub.db.types import utcnow
 from hub.handoffs.models import HandoffReplyPerson
 from hub.notify.dispatch import Dispatcher
 from hub.notify.models import WebhookDelivery
-from hub.reports.build import context
+from hub.reports.build import build, context
 from hub.reports.figures import REGISTRY
+from hub.reports.issue import xlsx_bytes
 from hub.reports.registry import count
 from hub.reports.scope import Scope, local_day
 from tests.connectors.conftest import serving
@@ -110,6 +117,7 @@ def _pulled_clue(hub, hotline_id: int) -> tuple[str, str]:  # noqa: ANN001
 def test_a_12345_ticket_goes_round_the_loop_and_gets_its_answer_once(world):
     hub, office, hotline, bureau = (world[k] for k in ("hub", "office", "hotline", "bureau"))
     number, ticket = _pulled_clue(hub, world["hotline_id"])
+    world["ticket"] = ticket
     seen = hotline.get(f"/api/v1/clues/{number}").json()
     assert seen["disposition"] is None and seen["handoffs"] == [] and seen["outcome"] is None
 
@@ -184,6 +192,18 @@ def test_a_12345_ticket_goes_round_the_loop_and_gets_its_answer_once(world):
     assert {by_measure.labels[g]: v for g, v in by_measure.by_group.items()} == {
         "政务处分·记过": 1, "党纪处分·警告": 1}
     assert by_kind.by_group == {"government_sanction": 1, "party_discipline": 1}
+    # The ledger lists the two persons of the clue, masked as everywhere, not only a count.
+    with hub.uow(write=False) as uow:
+        scope = Scope(today.year, today.month)
+        month = build(uow.session, scope, office_name="十堰市委依法治市办")
+        book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(uow.session, scope, month)))
+        title = uow.session.scalar(select(Clue.title).where(Clue.source_ref == ticket))
+    persons = [r[:4] + r[5:10] for r in book["处理人员台账"].iter_rows(min_row=2, values_only=True)]
+    assert persons == [
+        (number, title, handoff, BUREAU, "王**", "副局长", "乡科级", "政务处分", "记过"),
+        (number, title, handoff, BUREAU, "刘*", "执法大队队长", "科员及以下", "党纪处分",
+         "警告")]
+    assert "王建军" not in str(list(book["处理人员台账"].values))
 
     # Issue 14's items 4 and 5 continue this story here: the closed matter's archive file
     # verifies, and the follow-up check (回头看) appears on its day.
@@ -191,4 +211,36 @@ def test_a_12345_ticket_goes_round_the_loop_and_gets_its_answer_once(world):
 
 
 def _archive_and_follow_up(world: dict, number: str, handoff: str) -> None:
-    """The archive and follow-up assertions of the same story (added with items 4 and 5)."""
+    """The closed matter's archive file verifies (what `hub archive verify` runs), and the
+    follow-up check is in its owner's list on its working day, not the day before."""
+    hub, office = world["hub"], world["office"]
+    assert archive.build_all(hub) == 1
+    listed = office.get("/office/archive", params={"q": number})
+    assert listed.status_code == 200 and number in listed.text
+    with hub.uow(write=False) as uow:
+        [row] = archive.listing(uow.session, world["ticket"])
+        assert row["clue_number"] == number and row["retention_label"] == "永久"
+        verdict = archive.verify_file(uow.session, hub.cipher, hub.signing_key,
+                                      row["file"].number)
+    assert verdict.ok, verdict.problems
+    assert verdict.summary().startswith(f"案卷 {row['file'].number} 校验通过")
+
+    def mine() -> dict:
+        got = office.get("/api/v1/office/followups", params={"view": "due", "mine": "true"})
+        assert got.status_code == 200, got.text
+        return got.json()
+
+    [scheduled] = office.get("/api/v1/office/followups",
+                             params={"view": "scheduled", "mine": "true"}).json()["followups"]
+    assert (scheduled["clue"], scheduled["handoff"], scheduled["owner"]) == (number, handoff,
+                                                                             "李科员")
+    due_on = date.fromisoformat(scheduled["due_on"])
+    with hub.uow(write=False) as uow:
+        assert load_calendar(uow.session).is_workday(due_on)
+    # The office's clock moves to the day before, then to the follow-up's working day.
+    hub.settings.reminders_today = (due_on - timedelta(days=1)).isoformat()
+    assert mine() == {"today": hub.settings.reminders_today, "due": 0, "followups": []}
+    hub.settings.reminders_today = due_on.isoformat()
+    due = mine()
+    assert due["due"] == 1 and [(f["clue"], f["due_on"], f["due"]) for f in due["followups"]] \
+        == [(number, due_on.isoformat(), True)]

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from io import BytesIO
 
+from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from hub.accounts.models import OfficeUser
@@ -43,6 +45,15 @@ def _rows(desk, href: str) -> int:  # noqa: ANN001
     assert page.status_code == 200, page.text
     body = page.text.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     return len(re.findall(r"<tr[ >]", body)) - body.count('class="empty"')
+
+
+def _exported(desk, href: str) -> int:  # noqa: ANN001
+    """How many rows the .xlsx export of a hand-off list holds (the list's filters kept)."""
+    path, _, query = href.partition("?")
+    answer = desk.office.get(f"{path}/export?{query}")
+    assert answer.status_code == 200, answer.text
+    sheet = load_workbook(BytesIO(answer.content), read_only=True).active
+    return sum(1 for _ in sheet.iter_rows(min_row=2))
 
 
 def _figures(view: service.Overview) -> dict[str, service.Figure]:
@@ -95,6 +106,10 @@ def test_each_figure_counts_the_list_it_links_to(desk):
             assert _rows(desk, figure.href) == figure.count, figure
     for group in view.by_receiver + view.by_subject:
         assert _rows(desk, group.href) == group.count, group
+        assert _exported(desk, group.href) == group.count, group  # the export keeps the filter
+    for figure in view.figures:
+        if figure.href.startswith("/office/handoffs?"):
+            assert _exported(desk, figure.href) == figure.count, figure
         page = desk.office.get(group.href, headers={"Accept": "text/html"}).text
         assert f"逾期 {group.most_days} 个工作日" in page
 

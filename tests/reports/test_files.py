@@ -12,6 +12,7 @@ from docx.oxml.ns import qn
 from hub.reports.issue import docx_bytes, xlsx_bytes
 from hub.security.spreadsheet import inert
 from tests.reports.conftest import OFFICE, october
+from tests.support.fonts import WQY, file_family
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +53,7 @@ def test_docx_tables_carry_the_same_numbers(docx, report):
 def test_docx_embeds_charts_sets_east_asian_fonts_and_numbers_pages(docx):
     assert len(docx.inline_shapes) >= 2
     fonts = docx.styles["Normal"].element.rPr.find(qn("w:rFonts"))
-    assert fonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    assert fonts.get(qn("w:eastAsia")) == file_family(WQY)  # the installed font, by its file
     run = next(r for p in docx.paragraphs for r in p.runs if "线索" in r.text)
     assert run.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
     footer_xml = docx.sections[1].footer._element.xml

@@ -70,6 +70,7 @@ POST   /api/v1/office/clues/{number}/hold                            deny   deny
 POST   /api/v1/office/clues/{number}/hold/release                    deny   deny     deny     deny     ok           ok     deny    ok     deny
 POST   /api/v1/office/clues/{number}/merge                           deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /api/v1/office/clues/{number}/reporter                        deny   deny     deny     deny     ok           deny   deny    deny   deny
+POST   /api/v1/office/clues/{number}/persons                         deny   deny     deny     deny     ok           deny   deny    deny   deny
 POST   /api/v1/office/clues/{number}/subjects/{index}                deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /api/v1/office/decisions                                      deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /api/v1/office/followups                                      deny   deny     deny     ok       ok           ok     ok      deny   deny
@@ -137,6 +138,7 @@ POST   /office/clues/{number}/owner                                  deny   deny
 POST   /office/clues/{number}/hold                                   deny   deny     deny     deny     ok           ok     deny    ok     deny
 POST   /office/clues/{number}/merge                                  deny   deny     deny     ok       ok           ok     deny    deny   deny
 POST   /office/clues/{number}/reporter                               deny   deny     deny     deny     ok           deny   deny    deny   deny
+POST   /office/clues/{number}/persons                                deny   deny     deny     deny     ok           deny   deny    deny   deny
 POST   /office/clues/{number}/reveal-requests                        deny   deny     deny     deny     ok           ok     deny    deny   deny
 POST   /office/clues/{number}/subjects/{index}                       deny   deny     deny     ok       ok           ok     deny    deny   deny
 GET    /office/approvals                                             deny   deny     deny     ok       ok           ok     deny    deny   deny
@@ -209,7 +211,8 @@ GET    /redoc                                                        ok     ok  
 # are clue work (reviewer, section head, leader). Reveals: section heads and leaders ask,
 # a leader (not the asker) approves or refuses, and only the asker with an approved request
 # reads the reporter (the section head's request on the second clue is approved in
-# `world`). Legal holds: section heads, leaders and administrators (retention is
+# `world`); the names of the persons an outcome names likewise (agency A's reply on the second
+# clue names one, the section head's request to see it is approved). Legal holds: section heads, leaders and administrators (retention is
 # configuration, not a decision on the clue). Reports: every office role reads; only
 # section heads and leaders issue and share them (sharing hands office data to an agency). Configuration (rules, directory,
 # calendar changes) is the administrator's alone; everyone in the office may read the rules
@@ -239,7 +242,8 @@ NOT_ALLOWED_NOTICES = ("只有科员、科长和领导可以研判线索", "只�
                        "只有管理员可以调整工作日历", "只有管理员、科长和领导可以查看和重发推送",
                        "只有审计人员可以查看审计记录", "只有科员、科长和领导可以办理回头看",
                        "只有科员、科长、领导和审计人员可以查看回头看", "须先提出申请并经领导批准",
-                       "只有科长和领导经批准后可以查看反映人身份", "只有科员、科长和领导可以承办移交")
+                       "只有科长和领导经批准后可以查看反映人身份", "只有科员、科长和领导可以承办移交",
+                       "只有科长和领导经批准后可以查看处理人员姓名")
 PASSWORD = "matrix-password-1"
 RECEIPT = "已收到来电，正在核实".encode()
 ATTACHMENT = {"filename": "来电记录.txt", "media_type": "text/plain", "size": len(RECEIPT),
@@ -344,6 +348,11 @@ def _objects(hub, url: str, callers: dict[str, Caller], a_id: int, clue: str,  #
         upload = agency.post(f"/api/v1/handoffs/{handoff}/attachments",
                              files={"file": ("回执.txt", "已收到".encode(), "text/plain")})
         assert upload.status_code == 201, upload.text
+        named = agency.post(f"/api/v1/handoffs/{handoff}/replies", json={
+            "final": False, "text": "已给予一人政务处分", "outcome": {"kind": "sanction", "people": [
+                {"name": "王建军", "post": "副局长", "kind": "government_sanction",
+                 "measure": "demerit"}]}})
+        assert named.status_code == 201, named.text
     # Reveals: the section head's request on the second clue approved, one on the first waiting.
     with _office(url, callers["section_head"]) as head, \
             _office(url, callers["leader"]) as leader:
@@ -353,6 +362,10 @@ def _objects(hub, url: str, callers: dict[str, Caller], a_id: int, clue: str,  #
                            json={"note": "同意"}).status_code == 200
         asked = head.post("/api/v1/office/reveals", json={"clue": clue, "reason": "核实身份"})
         assert asked.status_code == 201, asked.text
+        persons = head.post("/api/v1/office/reveals", json={
+            "clue": other, "reason": "核对处分决定", "subject": "persons"}).json()["id"]
+        assert leader.post(f"/api/v1/office/reveals/{persons}/approve",
+                           json={"note": "同意"}).status_code == 200
     with httpx.Client(base_url=url, headers=callers["agency_a"].headers, timeout=30) as agency:
         clue_file = agency.post(f"/api/v1/clues/{clue}/attachments",
                                 files={"file": ("来电记录.txt", RECEIPT, "text/plain")})
@@ -479,7 +492,7 @@ def _url(world: World, path: str) -> str:
         values["number"] = values["handoff"]
     if path.startswith("/office/archive/"):
         values["number"] = values["archive"]
-    if path.endswith("/reporter"):  # the clue whose reveal the section head got approved
+    if path.endswith(("/reporter", "/persons")):  # the clue whose reveals the head got approved
         values["number"] = values["other"]
     if path.startswith("/office/clues/{number}/attachments/"):
         values["attachment_id"] = values["clue_attachment_id"]

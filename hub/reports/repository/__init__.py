@@ -52,6 +52,7 @@ from .records import (
     latest_version,
     ledger_clues,
     ledger_handoffs,
+    ledger_persons,
     record_numbers,
     share_names,
 )
@@ -64,6 +65,6 @@ __all__ = [
     "handoffs_due_replied", "handoffs_final_replied", "handoffs_open", "handoffs_overdue",
     "handoffs_returned", "handoffs_sent", "handoffs_sent_acknowledged", "handoffs_with_clues",
     "in_area", "is_shared", "issued_exists", "issued_reports", "jit_off", "last_decisions",
-    "latest_version", "ledger_clues", "ledger_handoffs", "member_ids", "outcomes_received",
+    "latest_version", "ledger_clues", "ledger_handoffs", "ledger_persons", "member_ids", "outcomes_received",
     "persons_in_outcomes", "record_numbers", "share_names", "subjects_of_clues_received",
 ]

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from hub.correlate.models import ClueCluster
 from hub.db.models import Agency, Clue
-from hub.handoffs.models import Handoff, HandoffReply
+from hub.handoffs.models import Handoff, HandoffReply, HandoffReplyPerson
 from hub.intake.present import clue_no
 from hub.reports.models import IssuedReport, ReportShare
 from hub.review.models import Decision
@@ -183,3 +183,19 @@ def ledger_handoffs(session: Session, scope: Scope) -> Iterator[Any]:
         .outerjoin(HandoffReply, HandoffReply.id == final.c.reply_id)
         .where(in_area(scope), h.sent_at.is_not(None), touched)
         .order_by(h.id))
+
+
+def ledger_persons(session: Session, scope: Scope) -> Iterator[Any]:
+    """The persons named in the outcomes received in the month (the 人次 the figures count),
+    with their clue, hand-off and reply, in order; names only in their masked form."""
+    p = HandoffReplyPerson
+    return _stream(session, select(
+        Clue.id, Clue.received_at, Clue.title, Handoff.number, Handoff.receiver_name,
+        HandoffReply.outcome, HandoffReply.received_at.label("replied_at"), p.name_masked,
+        p.post, p.rank, p.kind, p.measure)
+        .join(HandoffReply, HandoffReply.id == p.reply_id)
+        .join(Handoff, Handoff.id == p.handoff_id)
+        .join(Clue, Clue.id == Handoff.clue_id)
+        .where(in_area(scope), HandoffReply.received_at >= scope.start,
+               HandoffReply.received_at < scope.end)
+        .order_by(Clue.id, Handoff.id, p.reply_id, p.position))
