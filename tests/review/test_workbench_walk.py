@@ -229,3 +229,49 @@ def test_every_other_office_page_passes_axe(li, world):
                  "/office/reports", "/office/notifications"):
         li.goto(world["base"] + path)
         assert_accessible(li)
+
+
+def _office_pages() -> list[str]:
+    """Every parameterless HTML page the office can open (GET under /office/, no downloads)."""
+    from hub.app import ROUTERS
+
+    def routes(router, prefix: str = ""):  # noqa: ANN001, ANN202
+        for route in router.routes:
+            if hasattr(route, "path"):
+                yield prefix, route
+            else:  # a router included in another (FastAPI keeps it apart, with its prefix)
+                yield from routes(route.original_router,
+                                  prefix + route.include_context.prefix)
+
+    paths = set()
+    for prefix, route in (r for router in ROUTERS for r in routes(router)):
+        path = prefix + route.path
+        if ("GET" in (getattr(route, "methods", None) or ()) and path.startswith("/office/")
+                and "{" not in path and not path.endswith(("/export", "/logout"))
+                and not path.startswith("/office/static")):
+            paths.add(path)
+    return sorted(paths)
+
+
+def test_no_office_page_has_an_accessibility_violation(browser, li, world):
+    """axe-core (WCAG 2 A/AA) on every office page the app serves, as a reviewer and, for the
+    pages a reviewer may not open, as a section head, an administrator or the auditor; new pages are
+    found from the routes, so none is forgotten."""
+    pages = _office_pages()
+    assert {"/office/", "/office/queue", "/office/meetings", "/office/admin/agencies"} <= set(pages)
+    others = {}
+    for username in ("wang", "admin", "audit"):
+        others[username] = _page(browser)
+        _login(others[username], world["base"], username)
+    checked = []
+    for path in pages:
+        for page in (li, *others.values()):
+            answer = page.goto(world["base"] + path)
+            if answer is not None and answer.status == 200 and "html" in (
+                    answer.headers.get("content-type") or ""):
+                assert_accessible(page)
+                checked.append(path)
+                break
+    for page in others.values():
+        page.context.close()
+    assert checked == pages, sorted(set(pages) - set(checked))
