@@ -8,7 +8,7 @@ page are in `pages.py`.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import APIRouter, Header
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,9 +23,6 @@ from hub.intake.present import OFFICE_ZONE, clue_no
 from hub.intake.service import clue_id_of
 from hub.web.actions import actor, require_reviewer
 from hub.web.session import ApiUser, check_csrf
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
 
 router = APIRouter(prefix="/api/v1/office", tags=["office 办公室"])
 
@@ -102,7 +99,7 @@ def cluster_api(number: str, user: ApiUser, hub: HubDep) -> JSONResponse:
 @router.post("/clues/{number}/cluster/merge", summary="把本线索所在线索组并入另一线索组")
 def merge_api(number: str, body: MergeIn, user: ApiUser, hub: HubDep,
               x_csrf_token: str | None = Header(None)) -> JSONResponse:
-    def change(session: Session, clue_id: int) -> None:
+    def change(session: Any, clue_id: int) -> None:
         target = ({"into_clue_id": clue_id_of(session, body.into_clue)} if body.into_clue
                   else {"into_cluster_id": body.into_cluster})
         if body.into_clue and body.into_cluster is not None:
@@ -117,7 +114,7 @@ def merge_api(number: str, body: MergeIn, user: ApiUser, hub: HubDep,
 @router.post("/clues/{number}/cluster/detach", summary="把本线索移出其线索组")
 def detach_api(number: str, body: DetachIn, user: ApiUser, hub: HubDep,
                x_csrf_token: str | None = Header(None)) -> JSONResponse:
-    def change(session: Session, clue_id: int) -> None:
+    def change(session: Any, clue_id: int) -> None:
         service.detach(session, clue_id=clue_id, actor=actor(user), now=utcnow(),
                        reason=(body.reason or "").strip() or None)
 
@@ -139,7 +136,7 @@ def split_api(number: str, body: SplitIn, user: ApiUser, hub: HubDep,
 @router.post("/clues/{number}/cluster/lead", summary="设定本线索组的主线索")
 def lead_api(number: str, body: LeadIn, user: ApiUser, hub: HubDep,
              x_csrf_token: str | None = Header(None)) -> JSONResponse:
-    def change(session: Session, clue_id: int) -> None:
+    def change(session: Any, clue_id: int) -> None:
         cluster_id = service.cluster_of_clue(session, clue_id=clue_id)
         if cluster_id is None:
             raise InvalidInput([FieldError(["clue"], "本线索不在任何线索组中")])

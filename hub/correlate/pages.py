@@ -7,7 +7,7 @@ operations as JSON are in `endpoints.py`.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
@@ -21,14 +21,11 @@ from hub.intake.service import clue_id_of
 from hub.web.actions import act, actor
 from hub.web.session import PageUser
 
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
 router = APIRouter(prefix="/office/clues/{number}/cluster", include_in_schema=False)
 _CLUSTER_NO = re.compile(r"^(?:线索组|组|#)?\s*(\d{1,12})$")
 
 
-def parse_target(text: str, session: Session) -> dict[str, int]:
+def parse_target(text: str, session: Any) -> dict[str, int]:
     """`XS-2026-000123` (a clue of the cluster) or `17` / `线索组17` (the cluster itself)."""
     value = (text or "").strip()
     if not value:
@@ -49,7 +46,7 @@ def merge_page(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, Fo
                into: Annotated[str, Form()] = "") -> RedirectResponse:
     _checked(user, csrf)
 
-    def run(session: Session) -> str:
+    def run(session: Any) -> str:
         clue_id = clue_id_of(session, number)
         merged = service.merge_clue(session, clue_id=clue_id, actor=actor(user), now=utcnow(),
                                     **parse_target(into, session))
@@ -63,7 +60,7 @@ def detach_page(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, F
                 reason: Annotated[str, Form()] = "") -> RedirectResponse:
     _checked(user, csrf)
 
-    def run(session: Session) -> str:
+    def run(session: Any) -> str:
         cluster_id = service.detach(session, clue_id=clue_id_of(session, number),
                                     actor=actor(user), now=utcnow(), reason=reason.strip() or None)
         return f"已将本线索移出线索组 {cluster_id}"
@@ -78,7 +75,7 @@ async def split_page(number: str, request: Request, user: PageUser,
     _checked(user, str(form.get("csrf") or ""))
     ids = [int(v) for v in form.getlist("member") if str(v).isdigit()]
 
-    def run(session: Session) -> str:
+    def run(session: Any) -> str:
         made = service.split(session, clue_ids=ids, actor=actor(user), now=utcnow())
         return f"已将 {len(made.members)} 条线索拆分为新线索组 {made.id}"
 
@@ -90,7 +87,7 @@ def lead_page(number: str, user: PageUser, hub: HubDep, csrf: Annotated[str, For
               lead: Annotated[int, Form()]) -> RedirectResponse:
     _checked(user, csrf)
 
-    def run(session: Session) -> str:
+    def run(session: Any) -> str:
         cluster_id = service.cluster_of_clue(session, clue_id=clue_id_of(session, number))
         if cluster_id is None:
             raise InvalidInput([FieldError(["lead"], "本线索不在任何线索组中")])

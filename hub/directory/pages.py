@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -31,9 +31,6 @@ from . import repository, service
 from .importer import import_file
 from .rows import LEVEL_LABELS
 from .sheet import SheetError
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
 
 router = APIRouter()
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -96,7 +93,7 @@ def alias_page(body_id: int, user: PageUser, hub: HubDep, csrf: Annotated[str, F
     check_csrf(user, csrf)
     require_admin(user)
 
-    def run(session: Session) -> str:
+    def run(session: Any) -> str:
         body = service.add_alias(session, body_id, alias, now=utcnow())
         return f"已为“{body.name}”添加简称“{alias.strip()}”"
 

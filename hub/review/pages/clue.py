@@ -4,7 +4,7 @@ picking its subject units."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -31,9 +31,6 @@ from hub.web.actions import act, actor, error_text, require_reviewer
 from hub.web.actors import actor_names
 from hub.web.session import PageUser, check_csrf
 from hub.web.templating import region_name, templates
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
 
 router = APIRouter(include_in_schema=False)
 
@@ -180,7 +177,7 @@ def pick_page(number: str, index: int, user: PageUser, hub: HubDep,
     check_csrf(user, csrf)
     require_reviewer(user)
 
-    def run(session: Session) -> str:
+    def run(session: Any) -> str:
         if not body_id.isdigit():
             raise InvalidInput([FieldError(["body_id"], "请选择名录中的单位")])
         made = directory.set_subject(session, clue_id_of(session, number), index, int(body_id),
