@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -71,36 +72,33 @@ def request_reveal(request: Request, number: str, user: PageUser, hub: HubDep,
 def show_reporter(request: Request, number: str, user: PageUser, hub: HubDep,
                   csrf: Annotated[str, Form()]) -> HTMLResponse:
     check_csrf(user, csrf)
-    try:
-        with hub.uow() as uow:
-            identity = reveal.reveal(uow.session, hub.cipher, user, _clue_id(number),
-                                     where(request), utcnow())
-            clue = repository.clue(uow.session, _clue_id(number))
-            uow.commit()
-    except HubError as exc:
-        return redirect_with(f"/office/clues/{number}", error=_message(exc))
-    response = templates.TemplateResponse(request, "reporter.html", {
-        "user": user, "clue": clue, "number": number, "r": identity})
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _revealed(request, number, user, hub, reveal.reveal, "reporter.html", "r")
 
 
 @router.post("/clues/{number}/persons", response_class=HTMLResponse)
 def show_persons(request: Request, number: str, user: PageUser, hub: HubDep,
                  csrf: Annotated[str, Form()]) -> HTMLResponse:
     check_csrf(user, csrf)
+    return _revealed(request, number, user, hub, reveal.reveal_persons, "persons.html",
+                     "persons", kind_labels=PERSON_KIND_LABELS, rank_labels=RANK_LABELS,
+                     measure_label=measure_label)
+
+
+def _revealed(request: Request, number: str, user: PageUser, hub: HubDep,
+              reveal_fn: Callable[..., Any], template: str, name: str,
+              **extra: Any) -> HTMLResponse:
+    """Reveal (approved, audited) what `reveal_fn` decrypts, shown once and never cached; a
+    refusal goes back to the clue's page with its Chinese reason."""
     try:
         with hub.uow() as uow:
-            persons = reveal.reveal_persons(uow.session, hub.cipher, user, _clue_id(number),
-                                            where(request), utcnow())
+            shown = reveal_fn(uow.session, hub.cipher, user, _clue_id(number), where(request),
+                              utcnow())
             clue = repository.clue(uow.session, _clue_id(number))
             uow.commit()
     except HubError as exc:
         return redirect_with(f"/office/clues/{number}", error=_message(exc))
-    response = templates.TemplateResponse(request, "persons.html", {
-        "user": user, "clue": clue, "number": number, "persons": persons,
-        "kind_labels": PERSON_KIND_LABELS, "rank_labels": RANK_LABELS,
-        "measure_label": measure_label})
+    response = templates.TemplateResponse(request, template, {
+        "user": user, "clue": clue, "number": number, name: shown, **extra})
     response.headers["Cache-Control"] = "no-store"
     return response
 
