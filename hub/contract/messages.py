@@ -103,6 +103,34 @@ _SIMPLE = {
 }
 
 
+# Errors whose words carry the bound pydantic puts in the error's context.
+_BOUNDED = {
+    "string_too_short": "至少 {min_length} 个字符",
+    "string_too_long": "最多 {max_length} 个字符",
+    "too_long": "最多 {max_length} 项",
+    "too_short": "至少 {min_length} 项",
+    "enum": "取值应为以下之一：{expected}",
+    "literal_error": "取值应为以下之一：{expected}",
+    "greater_than_equal": "不能小于 {ge}",
+    "less_than_equal": "不能大于 {le}",
+    "greater_than": "应大于 {gt}",
+    "less_than": "应小于 {lt}",
+    "multiple_of": "应为 {multiple_of} 的整数倍",
+    "bytes_too_short": "至少 {min_length} 个字节",
+    "bytes_too_long": "最多 {max_length} 个字节",
+    "decimal_max_digits": "最多 {max_digits} 位数字",
+    "decimal_max_places": "小数最多 {decimal_places} 位",
+    "decimal_whole_digits": "整数部分最多 {whole_digits} 位",
+}
+
+
+class _Context(dict):
+    """An error's context for str.format_map: a bound it lacks reads "None", as before."""
+
+    def __missing__(self, key: str) -> str:
+        return "None"
+
+
 def reason(err: dict[str, Any], wording: dict[str, str] | None = None,
            fallback: str = "取值无效（{type}）") -> str:
     """One pydantic error in plain words. `wording` replaces the simple phrases for another
@@ -111,35 +139,10 @@ def reason(err: dict[str, Any], wording: dict[str, str] | None = None,
     simple = {**_SIMPLE, **(wording or {})}
     if kind in simple:
         return simple[kind]
-    if kind == "string_too_short":
-        return "不能为空" if ctx.get("min_length") == 1 else f"至少 {ctx.get('min_length')} 个字符"
-    if kind == "string_too_long":
-        return f"最多 {ctx.get('max_length')} 个字符"
-    if kind == "too_long":
-        return f"最多 {ctx.get('max_length')} 项"
-    if kind == "too_short":
-        return f"至少 {ctx.get('min_length')} 项"
-    if kind == "enum":
-        return f"取值应为以下之一：{ctx.get('expected', '')}"
-    if kind == "literal_error":
-        return f"取值应为以下之一：{ctx.get('expected', '')}"
-    if kind in ("greater_than_equal", "less_than_equal"):
-        bound = ctx.get("ge", ctx.get("le"))
-        return f"不能{'小于' if kind == 'greater_than_equal' else '大于'} {bound}"
-    if kind in ("greater_than", "less_than"):
-        bound = ctx.get("gt", ctx.get("lt"))
-        return f"应{'大于' if kind == 'greater_than' else '小于'} {bound}"
-    if kind == "multiple_of":
-        return f"应为 {ctx.get('multiple_of')} 的整数倍"
-    if kind in ("bytes_too_short", "bytes_too_long"):
-        bound = ctx.get("min_length", ctx.get("max_length"))
-        return f"{'至少' if kind == 'bytes_too_short' else '最多'} {bound} 个字节"
-    if kind == "decimal_max_digits":
-        return f"最多 {ctx.get('max_digits')} 位数字"
-    if kind == "decimal_max_places":
-        return f"小数最多 {ctx.get('decimal_places')} 位"
-    if kind == "decimal_whole_digits":
-        return f"整数部分最多 {ctx.get('whole_digits')} 位"
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return "不能为空"
+    if kind in _BOUNDED:
+        return _BOUNDED[kind].format_map(_Context({"expected": "", **ctx}))
     if kind in ("value_error", "assertion_error"):
         return _plain(str(ctx.get("error", err.get("msg", ""))))
     return fallback.format(msg=err.get("msg", kind), type=kind)
