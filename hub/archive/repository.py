@@ -14,7 +14,6 @@ from hub.errors import NotFound
 from hub.followups.models import FollowUp
 from hub.handoffs.models import (
     Handoff,
-    HandoffAttachment,
     HandoffEvent,
     HandoffReply,
     HandoffReplyPerson,
@@ -105,14 +104,6 @@ def replies(session: Session, handoff_ids: list[int]) -> list[HandoffReply]:
         return []
     return list(session.scalars(select(HandoffReply).where(HandoffReply.handoff_id.in_(handoff_ids))
                                 .order_by(HandoffReply.id)))
-
-
-def attachments(session: Session, handoff_ids: list[int]) -> list[HandoffAttachment]:
-    if not handoff_ids:
-        return []
-    return list(session.scalars(select(HandoffAttachment)
-                                .where(HandoffAttachment.handoff_id.in_(handoff_ids))
-                                .order_by(HandoffAttachment.id)))
 
 
 def documents_of(session: Session, clue_id: int) -> list[IssuedDocument]:

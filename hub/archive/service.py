@@ -30,6 +30,7 @@ from hub.db import guards
 from hub.db.models import Clue, ClueEvent, RawRecord
 from hub.db.types import utcnow
 from hub.errors import Conflict, Forbidden
+from hub.handoffs import repository as handoff_rows
 from hub.handoffs import service as handoffs
 from hub.handoffs.models import Handoff, HandoffEvent
 from hub.handoffs.replies import attachment_content
@@ -149,7 +150,7 @@ def entries_for(session: Session, cipher: Cipher, file: ArchiveFile) -> dict[str
     out["replies.json"] = _json([_row(r) for r in replies])
     # the persons outcomes name: masked names, post, rank, kind, measure (never the clear name)
     out["persons.json"] = _json([_row(p) for p in repository.persons(session, ids)])
-    for a in repository.attachments(session, ids):
+    for a in handoff_rows.attachments(session, ids):
         handoff = next(h for h in rows if h.id == a.handoff_id)
         out[f"attachments/{handoff.number}/{a.id}-{a.filename}"] = attachment_content(cipher, a)
     for d in repository.documents_of(session, clue.id):
