@@ -24,7 +24,6 @@ ROWS = 4
 PERMUTATIONS = BANDS * ROWS
 SEED = 0x5EED_C0DE_2024_1122
 _MASK = (1 << 64) - 1
-_EMPTY = 1 << 64
 
 
 def splitmix64(value: int) -> int:
@@ -66,8 +65,24 @@ assert 1 << _SLOT_BITS == PERMUTATIONS, "PERMUTATIONS must be a power of two"
 
 
 def signature(shingles: Iterable[str]) -> tuple[int, ...]:
-    """The MinHash signature of a set of shingles (empty set: an empty tuple)."""
-    return signature_of_hashes(map(shingle_hash, shingles))
+    """The MinHash signature of a set of shingles (empty set: an empty tuple).
+
+    `shingle_hash` and `signature_of_hashes` in one loop, the two-character case (every
+    shingle of a text longer than two characters) written out: the same numbers, a third of
+    the time per clue."""
+    bins: dict[int, int] = {}
+    get = bins.get
+    for shingle in shingles:
+        if len(shingle) == 2:
+            value = (((ord(shingle[0]) << 21) | ord(shingle[1])) * _MULTIPLY + _ADD) & _MASK
+            hashed = value ^ (value >> 32)
+        else:
+            hashed = shingle_hash(shingle)
+        slot, value = hashed & _SLOT_MASK, hashed >> _SLOT_BITS
+        kept = get(slot)
+        if kept is None or value < kept:
+            bins[slot] = value
+    return _filled(bins)
 
 
 def signature_of_hashes(hashes: Iterable[int]) -> tuple[int, ...]:
@@ -75,21 +90,32 @@ def signature_of_hashes(hashes: Iterable[int]) -> tuple[int, ...]:
 
     The low bits of a hash choose the bin, the high bits are the value kept (PERMUTATIONS is
     a power of two, so this is `divmod` by it)."""
-    bins = [_EMPTY] * PERMUTATIONS
+    bins: dict[int, int] = {}
+    get = bins.get
     for hashed in hashes:
         slot, value = hashed & _SLOT_MASK, hashed >> _SLOT_BITS
-        if value < bins[slot]:
+        kept = get(slot)
+        if kept is None or value < kept:
             bins[slot] = value
-    if min(bins) == _EMPTY:
+    return _filled(bins)
+
+
+def _filled(bins: dict[int, int]) -> tuple[int, ...]:
+    """Every bin's value, an empty bin borrowing from the first filled one along its fixed
+    probe sequence (an empty set: an empty tuple)."""
+    if not bins:
         return ()
-    return tuple(v if v != _EMPTY else _borrow(bins, slot) for slot, v in enumerate(bins))
-
-
-def _borrow(bins: list[int], slot: int) -> int:
-    for other in _PROBES[slot]:
-        if bins[other] != _EMPTY:
-            return bins[other]
-    raise AssertionError("unreachable: some bin is filled")
+    get = bins.get
+    values = []
+    for slot in range(PERMUTATIONS):
+        value = get(slot)
+        if value is None:
+            for other in _PROBES[slot]:
+                value = get(other)
+                if value is not None:
+                    break
+        values.append(value)
+    return tuple(values)
 
 
 def band_keys(sig: tuple[int, ...], bands: int = BANDS, rows: int = ROWS) -> tuple[int, ...]:

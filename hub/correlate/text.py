@@ -44,6 +44,8 @@ _ISSUER_CUT = re.compile(r".*(?:发出|作出|印发|下发|出具|依据|根据
 def clean(text: str) -> str:
     """NFKC (full-width to half-width), lower case, no whitespace or invisible characters."""
     text = unicodedata.normalize("NFKC", text or "").lower()
+    if " " not in text and text.isprintable():  # no separator, no Other: nothing to take out
+        return text
     return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) != "Cf")
 
 

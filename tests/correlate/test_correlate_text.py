@@ -8,6 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from hub.correlate import fields, things
 from hub.correlate.signature import (
     BANDS,
@@ -120,3 +123,36 @@ def test_a_word_that_is_a_far_county_is_no_prefix_of_a_unit():
     assert keys == {"420325:自然资源和规划局", "420325:住房和城乡建设局",
                     "420300:住房和城乡建设局"}
     assert fields.subject_mentions("湖南省会同县住建局", None)[0] >= {"431225:住房和城乡建设局"}
+
+
+def _signature_by_definition(shingles: frozenset[str]) -> tuple[int, ...]:
+    """One-permutation MinHash as the module's text defines it, one step at a time."""
+    from hub.correlate.signature import _PROBES, _SLOT_BITS, _SLOT_MASK, PERMUTATIONS, shingle_hash
+
+    empty = 1 << 64
+    bins = [empty] * PERMUTATIONS
+    for hashed in map(shingle_hash, shingles):
+        bins[hashed & _SLOT_MASK] = min(bins[hashed & _SLOT_MASK], hashed >> _SLOT_BITS)
+    if min(bins) == empty:
+        return ()
+    return tuple(v if v != empty else next(bins[o] for o in _PROBES[s] if bins[o] != empty)
+                 for s, v in enumerate(bins))
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x2FFFF), max_size=120),
+       st.integers(min_value=1, max_value=3))
+def test_signature_is_the_definition_whatever_the_text(text: str, size: int) -> None:
+    from hub.correlate.signature import shingle_hash, signature_of_hashes
+
+    grams = shingles(text, size)
+    assert signature(grams) == _signature_by_definition(grams)
+    assert signature_of_hashes(map(shingle_hash, grams)) == _signature_by_definition(grams)
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x3FFFF), max_size=60))
+def test_clean_takes_out_every_space_and_invisible_character(text: str) -> None:
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", text).lower()
+    assert clean(text) == "".join(ch for ch in folded
+                                  if not ch.isspace() and unicodedata.category(ch) != "Cf")
