@@ -44,16 +44,18 @@ def fill_ticket_replies(session: Session, now: datetime) -> int:
     sources: dict[int, tuple[str, str]] = {}  # read once there are events to look at
 
     def pick(rows: list) -> list[tuple[str, ClueEvent, Clue]]:
-        sources.update(reply_sources(session))
-        return [(f"ticket_reply:{event.detail['reply_id']}", event, clue) for event, clue in rows
-                if event.action == "handoff.verify" and (event.detail or {}).get("reply_id")
-                and (event.detail or {}).get("outcome") and clue.agency_id in sources]
+        verified = [event_id for event_id, _, action, _, _ in rows if action == "handoff.verify"]
+        if verified:
+            sources.update(reply_sources(session))
+        return [(f"ticket_reply:{event.detail['reply_id']}", event, clue)
+                for event, clue in outbox.clue_events_of(session, verified, sources)
+                if (event.detail or {}).get("reply_id") and (event.detail or {}).get("outcome")]
 
     def make(session: Session, key: str, event: ClueEvent, clue: Clue,
              now: datetime) -> WebhookDelivery | None:
         return _delivery(session, key, event, clue, sources[clue.agency_id], now)
 
-    return fill_past_cursor(session, now, CURSOR, outbox.clue_events_after, pick, make)
+    return fill_past_cursor(session, now, CURSOR, outbox.clue_event_marks, pick, make)
 
 
 def _delivery(session: Session, key: str, event: ClueEvent, clue: Clue,

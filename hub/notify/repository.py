@@ -4,6 +4,7 @@ outbox reads to share it (clue events past a cursor, the verified reply)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -75,10 +76,25 @@ def verified_reply(session: Session, handoffs: list[Handoff]
     return None
 
 
-def clue_events_after(session: Session, position: int, limit: int) -> list[tuple[ClueEvent, Clue]]:
+def clue_event_marks(session: Session, position: int, limit: int) -> list[tuple]:
+    """The clue events after `position` in id order, as narrow rows of (id, at, action,
+    actor, clue_id): enough to settle a cursor and pick the few owed a delivery, without
+    loading (and decrypting) a clue per event."""
+    return list(session.execute(
+        select(ClueEvent.id, ClueEvent.at, ClueEvent.action, ClueEvent.actor, ClueEvent.clue_id)
+        .where(ClueEvent.id > position).order_by(ClueEvent.id).limit(limit)).tuples())
+
+
+def clue_events_of(session: Session, ids: list[int],
+                   agency_ids: Collection[int]) -> list[tuple[ClueEvent, Clue]]:
+    """The clue events among `ids` whose clue was sent by one of `agency_ids`, in id order,
+    with their clues (whole objects: what a delivery is made of)."""
+    if not ids or not agency_ids:
+        return []
     return list(session.execute(
         select(ClueEvent, Clue).join(Clue, Clue.id == ClueEvent.clue_id)
-        .where(ClueEvent.id > position).order_by(ClueEvent.id).limit(limit)).tuples())
+        .where(ClueEvent.id.in_(ids), Clue.agency_id.in_(list(agency_ids)))
+        .order_by(ClueEvent.id)).tuples())
 
 
 def known_event_keys(session: Session, keys: list[str]) -> set[str]:
@@ -207,12 +223,22 @@ def newest_clue_event_id(session: Session) -> int | None:
     return session.scalar(select(func.max(ClueEvent.id)))
 
 
-def handoff_events_after(session: Session, position: int,
-                         limit: int) -> list[tuple[HandoffEvent, Handoff]]:
+def handoff_event_marks(session: Session, position: int, limit: int) -> list[tuple]:
+    """The hand-off events after `position` in id order, as narrow rows of (id, at, actor,
+    the hand-off's receiving agency id)."""
+    return list(session.execute(
+        select(HandoffEvent.id, HandoffEvent.at, HandoffEvent.actor, Handoff.agency_id)
+        .join(Handoff, Handoff.id == HandoffEvent.handoff_id)
+        .where(HandoffEvent.id > position).order_by(HandoffEvent.id).limit(limit)).tuples())
+
+
+def handoff_events_of(session: Session, ids: list[int]) -> list[tuple[HandoffEvent, Handoff]]:
+    """The hand-off events among `ids`, in id order, with their hand-offs."""
+    if not ids:
+        return []
     return list(session.execute(
         select(HandoffEvent, Handoff).join(Handoff, Handoff.id == HandoffEvent.handoff_id)
-        .where(HandoffEvent.id > position).order_by(HandoffEvent.id).limit(limit)
-    ).tuples())
+        .where(HandoffEvent.id.in_(ids)).order_by(HandoffEvent.id)).tuples())
 
 
 def purge_delivered(session: Session, delivered_before: datetime) -> int:

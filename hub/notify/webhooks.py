@@ -98,10 +98,12 @@ def _fill_handoff_events(session: Session, now: datetime) -> int:
     """A delivery for each new event of a hand-off whose agency has a webhook."""
     def pick(rows: list) -> list[tuple[str, Any, Any]]:
         urls = webhook_urls(session)
-        return [(f"handoff_event:{event.id}", event, handoff) for event, handoff in rows
-                if _wanted(event, handoff, urls)]
+        owed = [event_id for event_id, _, actor, agency_id in rows
+                if _wanted(actor, agency_id, urls)]
+        return [(f"handoff_event:{event.id}", event, handoff)
+                for event, handoff in repository.handoff_events_of(session, owed)]
 
-    return fill_past_cursor(session, now, CURSOR, repository.handoff_events_after, pick,
+    return fill_past_cursor(session, now, CURSOR, repository.handoff_event_marks, pick,
                             _delivery)
 
 
@@ -110,10 +112,12 @@ def fill_past_cursor(session: Session, now: datetime, name: str,
                      pick: Callable[[list], list[tuple[str, Any, Any]]],
                      make: Callable[[Session, str, Any, Any, datetime], WebhookDelivery | None],
                      ) -> int:
-    """One outbox reader's pass past its cursor `name`: `read` the events after it (event
-    first in each row), `pick` the (event key, event, subject) owed a delivery, `make` each
-    delivery not made before (None: none after all), and settle the cursor. Every reader of
-    the outbox (hand-off events, clue events, hub.collect's write-back) goes through here."""
+    """One outbox reader's pass past its cursor `name`: `read` the events after it as narrow
+    rows (event id and time first in each), `pick` among them the (event key, event,
+    subject) owed a delivery, loading only those whole, `make` each delivery not made before
+    (None: none after all), and settle the cursor past every event read, owed or not. Every
+    reader of the outbox (hand-off events, clue events, hub.collect's write-back) goes
+    through here."""
     cursor = outbox_cursor(session, now, name)
     rows = read(session, cursor.position, SCAN_LIMIT)
     if not rows:
@@ -133,9 +137,9 @@ def fill_past_cursor(session: Session, now: datetime, name: str,
     return made
 
 
-def _wanted(event: HandoffEvent, handoff: Handoff, urls: dict[int, str]) -> bool:
+def _wanted(actor: str, agency_id: int, urls: dict[int, str]) -> bool:
     # The receiver's own actions are not echoed back to it.
-    return (handoff.agency_id in urls and event.actor != f"agency:{handoff.agency_id}")
+    return agency_id in urls and actor != f"agency:{agency_id}"
 
 
 def _delivery(session: Session, key: str, event: HandoffEvent, handoff: Handoff,
@@ -172,24 +176,25 @@ def shared_action(action: str) -> bool:
 def _fill_clue_events(session: Session, now: datetime) -> int:
     """`clue.updated` to the clue's sender, when it has a webhook."""
     def pick(rows: list) -> list[tuple[str, Any, Any]]:
-        urls = webhook_urls(session)
-        return [(f"clue_event:{event.id}", event, clue) for event, clue in rows
-                if shared_action(event.action) and event.actor != f"agency:{clue.agency_id}"
-                and clue.agency_id in urls]
+        shared = [event_id for event_id, _, action, _, _ in rows if shared_action(action)]
+        urls = webhook_urls(session) if shared else {}
+        return [(f"clue_event:{event.id}", event, clue)
+                for event, clue in repository.clue_events_of(session, shared, urls)
+                if event.actor != f"agency:{clue.agency_id}"]
 
-    return fill_past_cursor(session, now, CLUE_CURSOR, repository.clue_events_after, pick,
+    return fill_past_cursor(session, now, CLUE_CURSOR, repository.clue_event_marks, pick,
                             _clue_delivery)
 
 
 def settle(cursor: OutboxCursor, rows: list, now: datetime) -> None:
-    """Move the cursor past the events of `rows` (event first in each) old enough to be
-    sure no earlier id commits later."""
+    """Move the cursor past the events of `rows` (event id and time first in each) old
+    enough to be sure no earlier id commits later."""
     settled = now - timedelta(seconds=SETTLE_SECONDS)
     position = cursor.position
-    for event, *_ in rows:
-        if event.at > settled:
+    for event_id, at, *_ in rows:
+        if at > settled:
             break
-        position = event.id
+        position = event_id
     cursor.position, cursor.updated_at = position, now
 
 
