@@ -59,31 +59,11 @@ def _patient_ingest() -> None:
             raise
 
     ingest.Hub.start = start_or_stop
-    stop = ingest.Hub.stop
-
-    def stop_and_clean(self: ingest.Hub) -> None:
-        stop(self)
-        if self.backend == "server":
-            delete_queues(ingest.AMQP, self.env["HUB_QUEUE_PREFIX"])
-
-    ingest.Hub.stop = stop_and_clean
 
 
-def delete_queues(url: str, prefix: str) -> None:
-    """The hub's queues and exchanges under `prefix`, gone from the shared broker."""
-    from kombu import Connection
+delete_queues = ingest.delete_queues  # the hub's queues under a prefix, gone from the broker
 
-    from hub.pipeline.stages import pipeline
-    from hub.queue.bus import dead_letter_exchange, dead_letter_queue, exchange, stage_queue
-    from hub.settings import Settings
 
-    with Connection(url) as conn:
-        channel = conn.channel()
-        for stage in pipeline(Settings(_env_file=None)):
-            stage_queue(prefix, stage)(channel).delete()
-        dead_letter_queue(prefix)(channel).delete()
-        exchange(prefix)(channel).delete()
-        dead_letter_exchange(prefix)(channel).delete()
 HEADING = "## 总表"
 
 

@@ -183,6 +183,25 @@ class Hub:
         for proc in self.procs:
             proc.wait(30)
         drop_database(self.database_url)
+        if self.backend == "server":
+            delete_queues(AMQP, self.env["HUB_QUEUE_PREFIX"])
+
+
+def delete_queues(url: str, prefix: str) -> None:
+    """The hub's queues and exchanges under `prefix`, gone from the shared broker."""
+    from kombu import Connection
+
+    from hub.pipeline.stages import pipeline
+    from hub.queue.bus import dead_letter_exchange, dead_letter_queue, exchange, stage_queue
+    from hub.settings import Settings
+
+    with Connection(url) as conn:
+        channel = conn.channel()
+        for stage in pipeline(Settings(_env_file=None)):
+            stage_queue(prefix, stage)(channel).delete()
+        dead_letter_queue(prefix)(channel).delete()
+        exchange(prefix)(channel).delete()
+        dead_letter_exchange(prefix)(channel).delete()
 
 
 def wait_http(url: str, seconds: float = 300) -> None:  # starting is slow on a busy machine
