@@ -67,6 +67,21 @@ def postgres_backends(engine, database: str) -> list[int]:  # noqa: ANN001
                                  {"d": database}).scalars())
 
 
+def settle(pids: Callable[[], list[int]], idle: float = 0.05, every: float = 1.0,
+           seconds: float = 120.0) -> None:
+    """Wait until the processes have started: less than `idle` CPU seconds, all together, in
+    `every` seconds (or `seconds` passed). A hub answers HTTP before its workers and scheduler
+    have imported everything; measured from then, their start-up would count per clue."""
+    deadline = time.monotonic() + seconds
+    before = sum(cpu_seconds(pid) for pid in pids())
+    while time.monotonic() < deadline:
+        time.sleep(every)
+        now = sum(cpu_seconds(pid) for pid in pids())
+        if now - before < idle:
+            return
+        before = now
+
+
 class Meter:
     """CPU seconds per kind between `start` and `stop`; a kind is a function giving pids.
     Processes are looked up at both ends (a pid seen only at the end counts from zero)."""
