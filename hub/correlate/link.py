@@ -84,8 +84,9 @@ def plan(session: Session, entries: list[index.Entry], window_days: int = WINDOW
     field_requests = sorted({(kind, value[:120], e.day - window_days, e.day + window_days,
                               index.FIELD_CANDIDATES.get(kind, 20) + 1)
                              for e in fresh for kind, value in e.field_keys})
-    result.bands = repository.band_lists(connection, band_requests, index.PER_BAND)
-    result.fields = repository.field_lists(connection, field_requests)
+    with repository.ordered_scans(connection):
+        result.bands = repository.band_lists(connection, band_requests, index.PER_BAND)
+        result.fields = repository.field_lists(connection, field_requests)
     result.profiles = {e.clue_id: e.profile for e in fresh}
     _rank(result)
     _load_profiles(session, result)

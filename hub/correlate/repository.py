@@ -3,15 +3,16 @@ statement texts are in `queries`). The other modules of the package call these f
 what they fetch or write and hold no SQL of their own.
 
 A batch of new clues asks the index one question for all its band keys and one for all its
-field keys (arrays and a lateral join on PostgreSQL; on SQLite, which runs in the process,
-one prepared statement executed per key on the raw cursor), reads the stored profiles it
-needs once, and writes its rows with one statement per table.
+field keys, each key once (arrays and a lateral join on PostgreSQL; on SQLite, which runs in
+the process, one prepared statement executed per key on the raw cursor), reads the stored
+profiles it needs once, and writes its rows with one statement per table.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as lite_insert
 from sqlalchemy.orm import Session
 
-from hub.correlate import queries
+from hub.correlate import lists, queries
 from hub.correlate.models import (
     ClueCluster,
     Cluster,
@@ -79,36 +80,71 @@ def indexed(connection: Connection, clue_ids: Sequence[int]) -> set[int]:
                                                          (json.dumps(list(clue_ids)),))}
 
 
+@contextmanager
+def ordered_scans(connection: Connection) -> Iterator[None]:
+    """PostgreSQL: run the list reads (`band_lists`, `field_lists`) with the planner settings
+    that leave the ordered, LIMITed index scan their only plan (queries.ORDERED_SCANS_PG),
+    then put the settings back (a failed read rolls them back with its transaction)."""
+    if not _postgres(connection):
+        yield
+        return
+    bitmap, seq, _, _ = connection.exec_driver_sql(queries.ORDERED_SCANS_PG).one()
+    yield
+    connection.exec_driver_sql(queries.RESTORE_SCANS_PG, (bitmap, seq))
+
+
 def band_lists(connection: Connection, requests: Sequence[tuple[int, int, int]],
                per_band: int) -> dict[tuple[int, int, int], list[int]]:
     """For each (band key, low day, high day): the latest `per_band` holders of that key in
-    those days, latest first, each as day << 32 | clue id."""
+    those days, latest first, each as day << 32 | clue id. Each key is read once, for the
+    union of its windows (`lists`); a request that list cannot answer is read on its own."""
     if not requests:
         return {}
+    union = lists.spans(requests, 1)
+    asked = [(key, low, high) for (key,), (low, high) in union.items()]
+    read = dict(zip(union, _band_rows(connection, asked, per_band), strict=True))
+    done, again = lists.split(requests, 1, read, lambda _: per_band)
+    if again:
+        done.update(zip(again, _band_rows(connection, again, per_band), strict=True))
+    return done
+
+
+def _band_rows(connection: Connection, requests: Sequence[tuple[int, int, int]],
+               per_band: int) -> list[list[int]]:
     if _postgres(connection):
         keys, lows, highs = (list(c) for c in zip(*requests, strict=True))
         rows = connection.exec_driver_sql(queries.BAND_LISTS_PG, {
             "keys": keys, "lows": lows, "highs": highs, "per_band": per_band})
-        return {r: listed for r, (listed,) in zip(requests, rows, strict=True)}
+        return [listed for (listed,) in rows]
     cursor = _cursor(connection)
-    return {r: _numbers(cursor.execute(queries.BAND_LIST_LITE, (*r, per_band)).fetchone()[0])
-            for r in requests}
+    return [_numbers(cursor.execute(queries.BAND_LIST_LITE, (*r, per_band)).fetchone()[0])
+            for r in requests]
 
 
 def field_lists(connection: Connection, requests: Sequence[tuple[str, str, int, int, int]]
                 ) -> dict[tuple[str, str, int, int], list[int]]:
     """For each (kind, value, low day, high day, n): the latest n holders of that field key
-    in those days, latest first, each as day << 32 | clue id."""
+    in those days, latest first, each as day << 32 | clue id (read as `band_lists`)."""
     if not requests:
         return {}
+    union = lists.spans(requests, 2)
+    asked = [(kind, value, low, high, n) for (kind, value, n), (low, high) in union.items()]
+    read = dict(zip(union, _field_rows(connection, asked), strict=True))
+    done, again = lists.split(requests, 2, read, lambda r: r[4])
+    if again:
+        done.update(zip(again, _field_rows(connection, again), strict=True))
+    return {r[:4]: listed for r, listed in done.items()}
+
+
+def _field_rows(connection: Connection, requests: Sequence[tuple[str, str, int, int, int]]
+                ) -> list[list[int]]:
     if _postgres(connection):
         kinds, values, lows, highs, limits = (list(c) for c in zip(*requests, strict=True))
         rows = connection.exec_driver_sql(queries.FIELD_LISTS_PG, {
             "kinds": kinds, "values": values, "lows": lows, "highs": highs, "limits": limits})
-        return {r[:4]: listed for r, (listed,) in zip(requests, rows, strict=True)}
+        return [listed for (listed,) in rows]
     cursor = _cursor(connection)
-    return {r[:4]: _numbers(cursor.execute(queries.FIELD_LIST_LITE, r).fetchone()[0])
-            for r in requests}
+    return [_numbers(cursor.execute(queries.FIELD_LIST_LITE, r).fetchone()[0]) for r in requests]
 
 
 def _numbers(joined: str | None) -> list[int]:
