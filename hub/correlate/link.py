@@ -107,10 +107,11 @@ def apply(session: Session, planned: Plan, now: datetime,
          "channel": e.profile.channel, "region_code": e.profile.region, "text": e.profile.text,
          "facts": facts_of(e.profile), "indexed_at": now}
         for e in sorted(entries, key=lambda e: e.clue_id)])
+    days = [(e, e.day) for e in entries]
     repository.add_keys(
         connection,
-        [(key, e.day, e.clue_id) for e in entries for key in set(e.band_keys)],
-        [(kind, value, e.day, e.clue_id) for e in entries
+        [(key, day, e.clue_id) for e, day in days for key in set(e.band_keys)],
+        [(kind, value, day, e.clue_id) for e, day in days
          for kind, value in {(k, v[:120]) for k, v in e.field_keys}])
     index.lock_linking(session)
     seq = _recheck(session, planned)

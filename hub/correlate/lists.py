@@ -11,17 +11,18 @@ asked on its own (`cut` says None). Holders are numbers day << 32 | clue id, lat
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 
-def spans(requests: Sequence[tuple[Any, ...]], at: int) -> dict[tuple[Any, ...], list[int]]:
-    """Each group of requests ([low, high] at positions `at`, `at + 1`; the group is the rest
-    of the request) with the union of its windows, [low, high]."""
-    union: dict[tuple[Any, ...], list[int]] = {}
+def spans(requests: Sequence[tuple[Any, ...]], group_of: Callable[[tuple[Any, ...]], Any],
+          at: int) -> dict[Any, list[int]]:
+    """Each group of requests (`group_of(request)`; a request's window [low, high] is at
+    positions `at`, `at + 1`) with the union of its windows, [low, high]."""
+    union: dict[Any, list[int]] = {}
     for request in requests:
         low, high = request[at], request[at + 1]
-        group = request[:at] + request[at + 2:]
+        group = group_of(request)
         span = union.get(group)
         if span is None:
             union[group] = [low, high]
@@ -46,15 +47,20 @@ def cut(listed: list[int], low: int, high: int, limit: int) -> list[int] | None:
     return [h for h in listed if low <= h >> 32 <= high]
 
 
-def split(requests: Sequence[tuple[Any, ...]], at: int, lists: dict[tuple[Any, ...], list[int]],
-          limit_of: Any) -> tuple[dict[tuple[Any, ...], list[int]], list[tuple[Any, ...]]]:
+def split(requests: Sequence[tuple[Any, ...]], group_of: Callable[[tuple[Any, ...]], Any],
+          at: int, lists: dict[Any, list[int]], limit: Callable[[tuple[Any, ...]], int]
+          ) -> tuple[dict[tuple[Any, ...], list[int]], list[tuple[Any, ...]]]:
     """Each request's list cut from its group's list, and the requests to ask on their own.
-    `limit_of(request)` is the n the request asked for."""
+    `limit(request)` is the n the request asked for."""
     done: dict[tuple[Any, ...], list[int]] = {}
     again: list[tuple[Any, ...]] = []
     for request in requests:
         low, high = request[at], request[at + 1]
-        listed = cut(lists[request[:at] + request[at + 2:]], low, high, limit_of(request))
+        listed = lists[group_of(request)]
+        if listed and listed[0] >> 32 <= high and listed[-1] >> 32 >= low:
+            done[request] = listed  # the usual case, as `cut` has it
+            continue
+        listed = cut(listed, low, high, limit(request))
         if listed is None:
             again.append(request)
         else:

@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
@@ -82,15 +83,17 @@ def indexed(connection: Connection, clue_ids: Sequence[int]) -> set[int]:
 
 @contextmanager
 def ordered_scans(connection: Connection) -> Iterator[None]:
-    """PostgreSQL: run the list reads (`band_lists`, `field_lists`) with the planner settings
-    that leave the ordered, LIMITed index scan their only plan (queries.ORDERED_SCANS_PG),
-    then put the settings back (a failed read rolls them back with its transaction)."""
+    """PostgreSQL: the list reads below with the ordered index scan as their only plan
+    (queries.ORDERED_SCANS_PG), the settings put back after (or rolled back on failure)."""
     if not _postgres(connection):
         yield
         return
     bitmap, seq, _, _ = connection.exec_driver_sql(queries.ORDERED_SCANS_PG).one()
     yield
     connection.exec_driver_sql(queries.RESTORE_SCANS_PG, (bitmap, seq))
+
+
+_KEY, _FIELD = itemgetter(0), itemgetter(0, 1, 4)  # what a list request is read once for
 
 
 def band_lists(connection: Connection, requests: Sequence[tuple[int, int, int]],
@@ -100,17 +103,16 @@ def band_lists(connection: Connection, requests: Sequence[tuple[int, int, int]],
     union of its windows (`lists`); a request that list cannot answer is read on its own."""
     if not requests:
         return {}
-    union = lists.spans(requests, 1)
-    asked = [(key, low, high) for (key,), (low, high) in union.items()]
+    union = lists.spans(requests, _KEY, 1)
+    asked = [(key, low, high) for key, (low, high) in union.items()]
     read = dict(zip(union, _band_rows(connection, asked, per_band), strict=True))
-    done, again = lists.split(requests, 1, read, lambda _: per_band)
+    done, again = lists.split(requests, _KEY, 1, read, lambda _: per_band)
     if again:
         done.update(zip(again, _band_rows(connection, again, per_band), strict=True))
     return done
 
 
-def _band_rows(connection: Connection, requests: Sequence[tuple[int, int, int]],
-               per_band: int) -> list[list[int]]:
+def _band_rows(connection: Connection, requests: Sequence[Any], per_band: int) -> list[list[int]]:
     if _postgres(connection):
         keys, lows, highs = (list(c) for c in zip(*requests, strict=True))
         rows = connection.exec_driver_sql(queries.BAND_LISTS_PG, {
@@ -127,17 +129,16 @@ def field_lists(connection: Connection, requests: Sequence[tuple[str, str, int, 
     in those days, latest first, each as day << 32 | clue id (read as `band_lists`)."""
     if not requests:
         return {}
-    union = lists.spans(requests, 2)
+    union = lists.spans(requests, _FIELD, 2)
     asked = [(kind, value, low, high, n) for (kind, value, n), (low, high) in union.items()]
     read = dict(zip(union, _field_rows(connection, asked), strict=True))
-    done, again = lists.split(requests, 2, read, lambda r: r[4])
+    done, again = lists.split(requests, _FIELD, 2, read, itemgetter(4))
     if again:
         done.update(zip(again, _field_rows(connection, again), strict=True))
     return {r[:4]: listed for r, listed in done.items()}
 
 
-def _field_rows(connection: Connection, requests: Sequence[tuple[str, str, int, int, int]]
-                ) -> list[list[int]]:
+def _field_rows(connection: Connection, requests: Sequence[Any]) -> list[list[int]]:
     if _postgres(connection):
         kinds, values, lows, highs, limits = (list(c) for c in zip(*requests, strict=True))
         rows = connection.exec_driver_sql(queries.FIELD_LISTS_PG, {

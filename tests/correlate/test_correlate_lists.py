@@ -5,6 +5,8 @@ of a window's edges)."""
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete
@@ -30,13 +32,13 @@ def _latest(held: list[tuple[int, int]], low: int, high: int, limit: int) -> lis
 def test_cut_lists_are_the_lists_asked_one_by_one(held, asked, limit):
     requests = sorted({(KEYS[k], day - w, day + w) for k, day, w in asked})
     by_key = dict(zip(KEYS, held, strict=True))
-    union = lists.spans(requests, 1)
-    read = {group: _latest(by_key[group[0]], low, high, limit)
+    union = lists.spans(requests, itemgetter(0), 1)
+    read = {group: _latest(by_key[group], low, high, limit)
             for group, (low, high) in union.items()}
-    done, again = lists.split(requests, 1, read, lambda _: limit)
+    done, again = lists.split(requests, itemgetter(0), 1, read, lambda _: limit)
     assert set(done) | set(again) == set(requests)
     for request in again:  # asked on their own
-        assert max(read[request[:1]]) >> 32 > request[2]
+        assert max(read[request[0]]) >> 32 > request[2]
         done[request] = _latest(by_key[request[0]], request[1], request[2], limit)
     for key, low, high in requests:
         assert done[(key, low, high)] == _latest(by_key[key], low, high, limit)
