@@ -78,3 +78,32 @@ def test_grouped_reads_equal_reads_request_by_request(hub):
                                                         per_band)
 
     check()
+
+
+def test_list_reads_scan_the_index_backward_whatever_the_statistics(hub):
+    """Flooded keys in a table never analyzed (the planner guesses 2 rows per key and, left
+    alone, scans a bitmap of every holder and sorts them; checked on these rows): the
+    reads still take the ordered index scan stopped by the LIMIT, not a bitmap scan and a
+    sort of every holder."""
+    if hub.engine.dialect.name != "postgresql":
+        return  # SQLite plans a LIMITed primary-key range scan by itself
+    from hub.correlate import queries
+
+    with hub.uow() as uow:
+        flood = [[(clue * 7 % 60, clue) for clue in range(1, 24001)]] * 3
+        _store(uow.session, flood)
+        connection = uow.session.connection()
+        with repository.ordered_scans(connection):
+            bands = [line for (line,) in connection.exec_driver_sql(
+                "EXPLAIN " + queries.BAND_LISTS_PG,
+                {"keys": list(KEYS), "lows": [0] * 3, "highs": [60] * 3, "per_band": 30})]
+            fields = [line for (line,) in connection.exec_driver_sql(
+                "EXPLAIN " + queries.FIELD_LISTS_PG,
+                {"kinds": [f[0] for f in FIELDS], "values": [f[1] for f in FIELDS],
+                 "lows": [0] * 3, "highs": [60] * 3, "limits": [f[2] for f in FIELDS]})]
+        after = connection.exec_driver_sql("SHOW enable_bitmapscan").scalar_one()
+    for plan in (bands, fields):
+        text = "\n".join(plan)
+        assert "Index Only Scan Backward" in text or "Index Scan Backward" in text, text
+        assert "Bitmap" not in text and "Seq Scan" not in text, text
+    assert after == "on"
