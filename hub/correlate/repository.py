@@ -40,7 +40,7 @@ def _postgres(connection: Connection) -> bool:
     return connection.dialect.name == "postgresql"
 
 
-def _cursor(connection: Connection):  # noqa: ANN202 - the DB-API cursor (SQLite)
+def _cursor(connection: Connection):  # noqa: ANN202 - the DB-API cursor: plain tuples
     return connection.connection.driver_connection.cursor()
 
 
@@ -156,9 +156,9 @@ def profile_rows(connection: Connection, clue_ids: Sequence[int]) -> Iterable[tu
     """(clue id, reported at, channel, region code, text, facts) of these clues."""
     if not clue_ids:
         return []
-    if _postgres(connection):
-        return connection.exec_driver_sql(queries._PROFILES_PG, (list(clue_ids),))
-    return connection.exec_driver_sql(queries.PROFILES_LITE, (json.dumps(list(clue_ids)),))
+    sql, ids = ((queries._PROFILES_PG, list(clue_ids)) if _postgres(connection)
+                else (queries.PROFILES_LITE, json.dumps(list(clue_ids))))
+    return _cursor(connection).execute(sql, (ids,)).fetchall()  # plain tuples, on the driver
 
 
 _PROFILES = CorrelateProfile.__table__
