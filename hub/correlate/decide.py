@@ -97,7 +97,12 @@ def links(a: Profile, b: Profile, *, window_days: int = WINDOW_DAYS,
           weights: Weights = WEIGHTS) -> bool:
     """`decide(a, b).linked`, without writing the reasons: the linking stage scores every
     candidate with this and explains only the pairs that link. Pairs whose texts are too far
-    apart to link, and that share no case or document number, stop at the text."""
+    apart to link, and that share no case or document number, stop at the text; pairs whose
+    regions conflict and that share no case or document number do not link whatever their
+    texts (`_judge` vetoes them), and stop before the text."""
+    if (regions_conflict(a.region, b.region) and a.case_numbers.isdisjoint(b.case_numbers)
+            and a.document_numbers.isdisjoint(b.document_numbers)):
+        return False
     return _judge(a, b, window_days, weights, None)[0]
 
 

@@ -26,14 +26,13 @@ order they were reported (each finds the earlier ones of its batch):
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hub.correlate import clusters, index, repository
+from hub.correlate import clusters, index, ranking, repository
 from hub.correlate.decide import WINDOW_DAYS, Decision, decide, links
 from hub.correlate.profile import Profile, facts_of
 
@@ -79,13 +78,15 @@ def plan(session: Session, entries: list[index.Entry], window_days: int = WINDOW
     result = Plan(fresh, window_days, seen)
     if not fresh:
         return result
-    band_requests = sorted({(key, e.day - window_days, e.day + window_days)
-                            for e in fresh for key in e.band_keys})
-    field_requests = sorted({(kind, value[:120], e.day - window_days, e.day + window_days,
+    windows = [(e, e.day - window_days, e.day + window_days) for e in fresh]
+    band_requests = sorted({(key, low, high) for e, low, high in windows
+                            for key in e.band_keys})
+    field_requests = sorted({(kind, value[:120], low, high,
                               index.FIELD_CANDIDATES.get(kind, 20) + 1)
-                             for e in fresh for kind, value in e.field_keys})
-    result.bands = repository.band_lists(connection, band_requests, index.PER_BAND)
-    result.fields = repository.field_lists(connection, field_requests)
+                             for e, low, high in windows for kind, value in e.field_keys})
+    with repository.ordered_scans(connection):
+        result.bands = repository.band_lists(connection, band_requests, index.PER_BAND)
+        result.fields = repository.field_lists(connection, field_requests)
     result.profiles = {e.clue_id: e.profile for e in fresh}
     _rank(result)
     _load_profiles(session, result)
@@ -106,10 +107,11 @@ def apply(session: Session, planned: Plan, now: datetime,
          "channel": e.profile.channel, "region_code": e.profile.region, "text": e.profile.text,
          "facts": facts_of(e.profile), "indexed_at": now}
         for e in sorted(entries, key=lambda e: e.clue_id)])
+    days = [(e, e.day) for e in entries]
     repository.add_keys(
         connection,
-        [(key, e.day, e.clue_id) for e in entries for key in set(e.band_keys)],
-        [(kind, value, e.day, e.clue_id) for e in entries
+        [(key, day, e.clue_id) for e, day in days for key in set(e.band_keys)],
+        [(kind, value, day, e.clue_id) for e, day in days
          for kind, value in {(k, v[:120]) for k, v in e.field_keys}])
     index.lock_linking(session)
     seq = _recheck(session, planned)
@@ -133,65 +135,14 @@ def apply(session: Session, planned: Plan, now: datetime,
 # --- candidates, in memory --------------------------------------------------------------
 
 
-# A holder of a key is one number, day << 32 | clue id: sorting numbers sorts by (day, id).
-_ID = (1 << 32) - 1
-
-
-def _holder(day: int, clue_id: int) -> int:
-    return (day << 32) | clue_id
-
-
-def _merged(stored: list[int], extra: list[int], limit: int) -> list[int]:
-    """The latest `limit` holders of both lists (`extra` already within the window)."""
-    if not extra:
-        return stored
-    if not stored or extra[-1] > stored[0]:  # the usual case: the batch's clues are newer
-        return (extra + stored)[:limit]
-    return sorted(set(stored) | set(extra), reverse=True)[:limit]
-
-
-def _mine(mine: list[int] | None, item: int, low: int, limit: int) -> list[int]:
-    """The batch's own latest `limit` holders of a key, with `item` added. The batch runs in
-    day order, so a window's upper end is never below an earlier clue's day and its lower
-    end only rises: what falls out of this list now never comes back."""
-    if mine is None:
-        return [item]
-    floor = low << 32
-    return sorted([x for x in mine if x >= floor] + [item], reverse=True)[:limit]
-
-
 def _rank(planned: Plan) -> None:
     """Each clue's candidates, best first, as the per-clue query ranks them: the clue itself
-    and the batch's earlier clues count as indexed."""
-    window = planned.window_days
-    mine_bands: dict[int, list[int]] = {}
-    mine_fields: dict[tuple[str, str], list[int]] = {}
-    stored_bands, stored_fields = planned.bands, planned.fields
-    per_band = index.PER_BAND
-    planned.found = {}
-    for entry in planned.entries:
-        day, clue_id = entry.day, entry.clue_id
-        item, low, high = _holder(day, clue_id), day - window, day + window
-        holders: list[int] = []
-        for key in set(entry.band_keys):
-            mine = mine_bands[key] = _mine(mine_bands.get(key), item, low, per_band)
-            holders += _merged(stored_bands.get((key, low, high), []), mine, per_band)
-        shared = Counter(holders)  # a holder is one clue on one day: counts by clue
-        best = sorted(shared.items(), key=lambda kv: (-kv[1], -(kv[0] & _ID)))
-        rank = {h & _ID: index.BAND_WEIGHT * n for h, n in best[:index.BAND_CANDIDATES + 1]}
-        limits = {}
-        for kind, value in {(k, v[:120]) for k, v in entry.field_keys}:
-            n = limits[kind] = index.FIELD_CANDIDATES.get(kind, 20) + 1
-            mine_fields[(kind, value)] = _mine(mine_fields.get((kind, value)), item, low, n)
-        for kind, value in entry.field_keys:
-            value = value[:120]
-            weight = index.KEY_WEIGHTS.get(kind, 1.0)
-            for h in _merged(stored_fields.get((kind, value, low, high), []),
-                             mine_fields[(kind, value)], limits[kind]):
-                c = h & _ID
-                rank[c] = rank.get(c, 0.0) + weight
-        rank.pop(clue_id, None)
-        planned.found[clue_id] = sorted(rank, key=lambda c: (-rank[c], -c))[:index.SCORED]
+    and the batch's earlier clues count as indexed (hub.correlate.ranking)."""
+    planned.found = ranking.rank(
+        planned.entries, planned.window_days, planned.bands, planned.fields,
+        per_band=index.PER_BAND, band_candidates=index.BAND_CANDIDATES + 1,
+        band_weight=index.BAND_WEIGHT, field_candidates=index.FIELD_CANDIDATES,
+        key_weights=index.KEY_WEIGHTS, scored=index.SCORED)
 
 
 def _load_profiles(session: Session, planned: Plan) -> None:
@@ -245,7 +196,7 @@ def _recheck(session: Session, planned: Plan) -> int:
             for clue_id, day, keys in entries:
                 for key in keys:
                     if key in wanted:
-                        by_key.setdefault(key, []).append(_holder(day, clue_id))
+                        by_key.setdefault(key, []).append(ranking.holder(day, clue_id))
         for request, listed in planned.bands.items():
             extra = _within(by_key.get(request[0], ()), request[1], request[2])
             planned.bands[request] = _joined(listed, extra, index.PER_BAND)
@@ -255,7 +206,7 @@ def _recheck(session: Session, planned: Plan) -> int:
         for clue_id, profile in others.items():
             for kind, value in profile.field_keys():
                 by_field.setdefault((kind, value[:120]), []).append(
-                    _holder(index.day_of(profile.reported_at), clue_id))
+                    ranking.holder(index.day_of(profile.reported_at), clue_id))
         for request, listed in planned.fields.items():
             kind, value, lo, hi = request
             extra = _within(by_field.get((kind, value), ()), lo, hi)

@@ -183,7 +183,10 @@ INDEXED_LITE = "SELECT clue_id FROM correlate_profiles WHERE clue_id IN (SELECT 
 
 # The latest `per_band` holders of each (band key, window) a batch asks about, one array per
 # key in the order asked, each holder as one number: day << 32 | clue id (ordered like
-# (day, clue id)). One statement; a few thousand short rows instead of a row per holder.
+# (day, clue id)). One statement; a row per key instead of a row per holder. The plan wanted
+# is a backward scan of the primary key (key, day, clue id) stopped by the LIMIT: stale
+# statistics (a few rows per key) make the planner prefer a bitmap scan and a sort, which reads
+# every holder of a flooded key, so the reads run with ORDERED_SCANS (see below).
 BAND_LISTS_PG = (
     "SELECT ARRAY(SELECT (b.day::bigint << 32) | b.clue_id FROM correlate_band_keys AS b "
     "WHERE b.key = k.key AND b.day BETWEEN k.low AND k.high "
@@ -206,3 +209,13 @@ FIELD_LIST_LITE = (
     "LIMIT ?)")
 PROFILES_LITE = ("SELECT clue_id, reported_at, channel, region_code, text, facts "
                  "FROM correlate_profiles WHERE clue_id IN (SELECT value FROM json_each(?))")
+
+# Planner settings for the list reads above (transaction-local, put back after the reads):
+# with bitmap and sequential scans off, the ordered index scan with its LIMIT is the only plan
+# left, whatever the statistics say; prepared (generic) plans are made under them too.
+ORDERED_SCANS_PG = ("SELECT current_setting('enable_bitmapscan'), "
+                    "current_setting('enable_seqscan'), "
+                    "set_config('enable_bitmapscan', 'off', true), "
+                    "set_config('enable_seqscan', 'off', true)")
+RESTORE_SCANS_PG = ("SELECT set_config('enable_bitmapscan', %s, true), "
+                    "set_config('enable_seqscan', %s, true)")

@@ -3,16 +3,18 @@ statement texts are in `queries`). The other modules of the package call these f
 what they fetch or write and hold no SQL of their own.
 
 A batch of new clues asks the index one question for all its band keys and one for all its
-field keys (arrays and a lateral join on PostgreSQL; on SQLite, which runs in the process,
-one prepared statement executed per key on the raw cursor), reads the stored profiles it
-needs once, and writes its rows with one statement per table.
+field keys, each key once (arrays and a lateral join on PostgreSQL; on SQLite, which runs in
+the process, one prepared statement executed per key on the raw cursor), reads the stored
+profiles it needs once, and writes its rows with one statement per table.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
@@ -20,7 +22,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as lite_insert
 from sqlalchemy.orm import Session
 
-from hub.correlate import queries
+from hub.correlate import lists, queries
 from hub.correlate.models import (
     ClueCluster,
     Cluster,
@@ -38,7 +40,7 @@ def _postgres(connection: Connection) -> bool:
     return connection.dialect.name == "postgresql"
 
 
-def _cursor(connection: Connection):  # noqa: ANN202 - the DB-API cursor (SQLite)
+def _cursor(connection: Connection):  # noqa: ANN202 - the DB-API cursor: plain tuples
     return connection.connection.driver_connection.cursor()
 
 
@@ -79,36 +81,71 @@ def indexed(connection: Connection, clue_ids: Sequence[int]) -> set[int]:
                                                          (json.dumps(list(clue_ids)),))}
 
 
+@contextmanager
+def ordered_scans(connection: Connection) -> Iterator[None]:
+    """PostgreSQL: the list reads below with the ordered index scan as their only plan
+    (queries.ORDERED_SCANS_PG), the settings put back after (or rolled back on failure)."""
+    if not _postgres(connection):
+        yield
+        return
+    bitmap, seq, _, _ = connection.exec_driver_sql(queries.ORDERED_SCANS_PG).one()
+    yield
+    connection.exec_driver_sql(queries.RESTORE_SCANS_PG, (bitmap, seq))
+
+
+_KEY, _FIELD = itemgetter(0), itemgetter(0, 1, 4)  # what a list request is read once for
+
+
 def band_lists(connection: Connection, requests: Sequence[tuple[int, int, int]],
                per_band: int) -> dict[tuple[int, int, int], list[int]]:
     """For each (band key, low day, high day): the latest `per_band` holders of that key in
-    those days, latest first, each as day << 32 | clue id."""
+    those days, latest first, each as day << 32 | clue id. Each key is read once, for the
+    union of its windows (`lists`); a request that list cannot answer is read on its own."""
     if not requests:
         return {}
+    union = lists.spans(requests, _KEY, 1)
+    asked = [(key, low, high) for key, (low, high) in union.items()]
+    read = dict(zip(union, _band_rows(connection, asked, per_band), strict=True))
+    done, again = lists.split(requests, _KEY, 1, read, lambda _: per_band)
+    if again:
+        done.update(zip(again, _band_rows(connection, again, per_band), strict=True))
+    return done
+
+
+def _band_rows(connection: Connection, requests: Sequence[Any], per_band: int) -> list[list[int]]:
     if _postgres(connection):
         keys, lows, highs = (list(c) for c in zip(*requests, strict=True))
         rows = connection.exec_driver_sql(queries.BAND_LISTS_PG, {
             "keys": keys, "lows": lows, "highs": highs, "per_band": per_band})
-        return {r: listed for r, (listed,) in zip(requests, rows, strict=True)}
+        return [listed for (listed,) in rows]
     cursor = _cursor(connection)
-    return {r: _numbers(cursor.execute(queries.BAND_LIST_LITE, (*r, per_band)).fetchone()[0])
-            for r in requests}
+    return [_numbers(cursor.execute(queries.BAND_LIST_LITE, (*r, per_band)).fetchone()[0])
+            for r in requests]
 
 
 def field_lists(connection: Connection, requests: Sequence[tuple[str, str, int, int, int]]
                 ) -> dict[tuple[str, str, int, int], list[int]]:
     """For each (kind, value, low day, high day, n): the latest n holders of that field key
-    in those days, latest first, each as day << 32 | clue id."""
+    in those days, latest first, each as day << 32 | clue id (read as `band_lists`)."""
     if not requests:
         return {}
+    union = lists.spans(requests, _FIELD, 2)
+    asked = [(kind, value, low, high, n) for (kind, value, n), (low, high) in union.items()]
+    read = dict(zip(union, _field_rows(connection, asked), strict=True))
+    done, again = lists.split(requests, _FIELD, 2, read, itemgetter(4))
+    if again:
+        done.update(zip(again, _field_rows(connection, again), strict=True))
+    return {r[:4]: listed for r, listed in done.items()}
+
+
+def _field_rows(connection: Connection, requests: Sequence[Any]) -> list[list[int]]:
     if _postgres(connection):
         kinds, values, lows, highs, limits = (list(c) for c in zip(*requests, strict=True))
         rows = connection.exec_driver_sql(queries.FIELD_LISTS_PG, {
             "kinds": kinds, "values": values, "lows": lows, "highs": highs, "limits": limits})
-        return {r[:4]: listed for r, (listed,) in zip(requests, rows, strict=True)}
+        return [listed for (listed,) in rows]
     cursor = _cursor(connection)
-    return {r[:4]: _numbers(cursor.execute(queries.FIELD_LIST_LITE, r).fetchone()[0])
-            for r in requests}
+    return [_numbers(cursor.execute(queries.FIELD_LIST_LITE, r).fetchone()[0]) for r in requests]
 
 
 def _numbers(joined: str | None) -> list[int]:
@@ -119,9 +156,9 @@ def profile_rows(connection: Connection, clue_ids: Sequence[int]) -> Iterable[tu
     """(clue id, reported at, channel, region code, text, facts) of these clues."""
     if not clue_ids:
         return []
-    if _postgres(connection):
-        return connection.exec_driver_sql(queries._PROFILES_PG, (list(clue_ids),))
-    return connection.exec_driver_sql(queries.PROFILES_LITE, (json.dumps(list(clue_ids)),))
+    sql, ids = ((queries._PROFILES_PG, list(clue_ids)) if _postgres(connection)
+                else (queries.PROFILES_LITE, json.dumps(list(clue_ids))))
+    return _cursor(connection).execute(sql, (ids,)).fetchall()  # plain tuples, on the driver
 
 
 _PROFILES = CorrelateProfile.__table__
