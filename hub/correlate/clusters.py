@@ -132,7 +132,7 @@ def count(session: Session) -> int:
 
 
 def record(session: Session, events: list[dict[str, Any]]) -> None:
-    """Write clue events (history), one statement (arrays on PostgreSQL)."""
+    """Write clue events (history), one statement (one JSON document on PostgreSQL)."""
     if events and all(e.keys() == _EVENT_KEYS for e in events):
         insert_rows(session.connection(), ClueEvent.__table__, events)
     else:  # rows that leave a column to its default

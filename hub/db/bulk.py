@@ -1,17 +1,19 @@
-"""Many rows in one statement: on PostgreSQL each column travels as one array and the rows
-come out of `unnest`, so a batch costs one statement whatever its size (one plan, prepared
-once by the driver); elsewhere (SQLite) the same rows go as an executemany.
+"""Many rows in one statement: on PostgreSQL the rows travel as one JSON document and come
+out of `json_to_recordset`, so a batch costs one statement whatever its size (one plan,
+prepared once by the driver, one parameter serialized by the C encoder); elsewhere (SQLite)
+the same rows go as an executemany.
 
-The values are what the columns' types would bind: aware datetimes through the column's own
-type (UTC), JSON serialized as the engine does (json.dumps) and cast to jsonb, None as SQL
-NULL (JSON columns: JSON null, as SQLAlchemy binds None for them). Rows are inserted in the
-order given (their ids follow it).
+The values are what the columns' types would bind: datetimes aware (as UTCDateTime refuses
+naive ones; PostgreSQL reads the offset, so the instant is the same), JSON columns as jsonb
+of the same value. Rows are inserted in the order given (their ids follow it). A row with
+None in a JSON column goes the executemany way, which binds it as JSON null.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -19,7 +21,6 @@ from sqlalchemy import (
     Connection,
     String,
     Table,
-    TypeDecorator,
     bindparam,
     insert,
     text,
@@ -39,7 +40,7 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, A
     if not rows:
         return
     names = tuple(rows[0])
-    if connection.dialect.name != "postgresql":
+    if connection.dialect.name != "postgresql" or _json_none(table, names, rows):
         key = ("insert", connection.dialect.name, table.name, names, tuple(conflict),
                tuple(replace))
         statement = _STATEMENTS.get(key)
@@ -54,10 +55,10 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, A
         columns = ", ".join(f'"{n}"' for n in names)
         statement = text(
             f'INSERT INTO "{table.name}" ({columns}) SELECT {columns} FROM '
-            f"unnest({_arrays(table, names)}) WITH ORDINALITY AS v({columns}, _n) ORDER BY _n"
-            + _on_conflict(conflict, replace))
+            f"ROWS FROM (json_to_recordset(CAST(:rows AS json)) AS ({_fields(table, names)})) "
+            f"WITH ORDINALITY AS v({columns}, _n) ORDER BY _n" + _on_conflict(conflict, replace))
         _STATEMENTS[key] = statement
-    connection.execute(statement, _columns(table, names, rows))
+    connection.execute(statement, {"rows": _document(table, names, rows)})
 
 
 def update_rows(connection: Connection, table: Table, rows: Sequence[dict[str, Any]],
@@ -68,7 +69,7 @@ def update_rows(connection: Connection, table: Table, rows: Sequence[dict[str, A
         return
     names = tuple(rows[0])
     values = [n for n in names if n != key]
-    if connection.dialect.name != "postgresql":
+    if connection.dialect.name != "postgresql" or _json_none(table, names, rows):
         cache = ("update", table.name, names, key)
         statement = _STATEMENTS.get(cache)
         if statement is None:
@@ -80,13 +81,12 @@ def update_rows(connection: Connection, table: Table, rows: Sequence[dict[str, A
     cache = ("pg-update", table.name, names, key)
     statement = _STATEMENTS.get(cache)
     if statement is None:
-        columns = ", ".join(f'"{n}"' for n in names)
         sets = ", ".join(f'"{n}" = v."{n}"' for n in values)
         statement = text(f'UPDATE "{table.name}" AS t SET {sets} FROM '
-                         f"unnest({_arrays(table, names)}) AS v({columns}) "
+                         f"json_to_recordset(CAST(:rows AS json)) AS v({_fields(table, names)}) "
                          f'WHERE t."{key}" = v."{key}"')
         _STATEMENTS[cache] = statement
-    connection.execute(statement, _columns(table, names, rows))
+    connection.execute(statement, {"rows": _document(table, names, rows)})
 
 
 def _insert(table: Table, conflict: Sequence[str], replace: Sequence[str], dialect: str) -> Any:
@@ -109,8 +109,8 @@ def _on_conflict(conflict: Sequence[str], replace: Sequence[str]) -> str:
     return f" ON CONFLICT ({target}) DO UPDATE SET {sets}"
 
 
-def _arrays(table: Table, names: Sequence[str]) -> str:
-    return ", ".join(f"CAST(:{n} AS {_pg_type(table, n)}[])" for n in names)
+def _fields(table: Table, names: Sequence[str]) -> str:
+    return ", ".join(f'"{n}" {_pg_type(table, n)}' for n in names)
 
 
 def _pg_type(table: Table, name: str) -> str:
@@ -122,19 +122,22 @@ def _pg_type(table: Table, name: str) -> str:
     return type_.compile(dialect=_PG)
 
 
-def _columns(table: Table, names: Sequence[str], rows: Sequence[dict[str, Any]]) -> dict:
-    """One list per column, each value as the column's type binds it on PostgreSQL."""
-    out = {}
-    for name in names:
-        convert = _converter(table.c[name].type)
-        values = [row[name] for row in rows]
-        out[name] = values if convert is None else [convert(v) for v in values]
-    return out
+def _json_none(table: Table, names: Sequence[str], rows: Sequence[dict[str, Any]]) -> bool:
+    """Whether a JSON column has None somewhere (JSON null, not the SQL NULL a record gives)."""
+    return any(row[n] is None for n in names if isinstance(table.c[n].type, JSON)
+               for row in rows)
 
 
-def _converter(type_: Any) -> Callable[[Any], Any] | None:
-    if isinstance(type_, JSON):
-        return json.dumps  # None → 'null', as SQLAlchemy binds None to a JSON column
-    if isinstance(type_, TypeDecorator):
-        return lambda v: type_.process_bind_param(v, _PG)
-    return None
+def _document(table: Table, names: Sequence[str], rows: Sequence[dict[str, Any]]) -> str:
+    """The rows as one JSON array of objects (only the named keys)."""
+    if any(len(row) != len(names) for row in rows):
+        rows = [{n: row[n] for n in names} for row in rows]
+    return json.dumps(rows, default=_time, ensure_ascii=False, separators=(",", ":"))
+
+
+def _time(value: Any) -> str:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: the hub stores aware UTC times only")
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a column value")

@@ -32,7 +32,7 @@ def clue_rows(session: Session, clue_ids: list[int]) -> list[Row]:
 def update_clues(session: Session, normalized: list[dict[str, Any]],
                  moved: list[dict[str, Any]]) -> None:
     """Rows (by id) of the normalize stage's columns and status; rows of status only. One
-    statement each (arrays on PostgreSQL, executemany on SQLite)."""
+    statement each (one JSON document on PostgreSQL, executemany on SQLite)."""
     connection = session.connection()
     update_rows(connection, _CLUES, normalized)
     update_rows(connection, _CLUES, moved)

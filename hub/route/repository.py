@@ -76,8 +76,8 @@ def set_active(session: Session, version: int) -> None:
 
 def upsert_proposals(session: Session, rows: list[dict[str, Any]]) -> None:
     """One row per clue: a clue routed again gets its new proposal (history is in events).
-    One statement for the batch (arrays on PostgreSQL, executemany on SQLite); every row has
-    every column, each one replaced on a clue that had a proposal."""
+    One statement for the batch (one JSON document on PostgreSQL, executemany on SQLite);
+    every row has every column, each one replaced on a clue that had a proposal."""
     insert_rows(session.connection(), _PROPOSALS, rows, conflict=["clue_id"],
                 replace=_REPLACED)
 

@@ -6,6 +6,7 @@ retention's redaction, `hub search rebuild`), so the index never lags behind a c
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -112,10 +113,10 @@ def store(session: Session, rows: list[tuple[int, str, str]], queue: bool = True
     if session.get_bind().dialect.name == "postgresql":
         # Terms without positions (array_to_tsvector), so the weight set on the title's
         # terms does not stay: what is stored is every term once. One statement for the rows.
-        ids, heads, rests = map(list, zip(*rows, strict=True))
-        session.execute(_PG_STORE, {"ids": ids, "h": heads, "r": rests})
+        session.execute(_PG_STORE, {"rows": json.dumps(
+            [{"id": i, "h": h, "r": r} for i, h, r in rows], ensure_ascii=False)})
         if queue and _has_queue_index(session):  # 0009 indexing an old database: 0010 copies
-            _queue_rows(session, ids)
+            _queue_rows(session, [i for i, _, _ in rows])
         return
     session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"),
                     [{"id": i} for i, _, _ in rows])
@@ -127,7 +128,7 @@ _PG_STORE = text(
     "INSERT INTO clue_search (clue_id, terms) "
     "SELECT v.id, setweight(array_to_tsvector(string_to_array(v.h, ' ')), 'A') || "
     "array_to_tsvector(string_to_array(v.r, ' ')) "
-    "FROM unnest(CAST(:ids AS integer[]), CAST(:h AS text[]), CAST(:r AS text[])) AS v(id, h, r) "
+    "FROM json_to_recordset(CAST(:rows AS json)) AS v(id integer, h text, r text) "
     "ON CONFLICT (clue_id) DO UPDATE SET terms = excluded.terms")
 
 
