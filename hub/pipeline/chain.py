@@ -36,7 +36,7 @@ from hub.route.evaluate import CompiledRuleSet, Routing, evaluate
 from hub.route.messages import RuleSetError
 from hub.route.stage import RouteStage, seed_if_default
 from hub.route.stage import store_rows as route_rows
-from hub.search.repository import index_clues
+from hub.search.repository import index_clues, pending_written
 
 PENDING_REVIEW = "pending_review"
 # Where a clue starts, by its status: 0 normalize, 1 correlate, 2 route.
@@ -125,10 +125,11 @@ class ClueStage:
     def store(self, session: Session, results: dict[int, ClueResult], now: datetime) -> None:
         normalized = {i: r.normalized for i, r in results.items() if r.normalized is not None}
         updates, events = normalize_rows(normalized, PENDING_REVIEW, now)
-        repository.update_clues(session, updates,
-                                [{"id": i, "status": PENDING_REVIEW, "updated_at": now}
-                                 for i in results if i not in normalized])
-        index_clues(session, normalized)  # the search index, in the same transaction
+        with pending_written(session, list(results)):  # the queue's index: once for the batch
+            repository.update_clues(session, updates,
+                                    [{"id": i, "status": PENDING_REVIEW, "updated_at": now}
+                                     for i in results if i not in normalized])
+            index_clues(session, normalized, queue=False)  # the search index, same transaction
         routings = {i: r.routing for i, r in results.items()}
         seed_if_default(session, routings, now)
         proposals, routed, _ = route_rows(routings, PENDING_REVIEW, now)

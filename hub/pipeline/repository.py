@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, func, or_, select, update
+from sqlalchemy import ARRAY, Integer, Row, any_, bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from hub.db.bulk import update_rows
 from hub.db.models import Agency, Clue, Task
 from hub.db.tasks import DONE, FAILED, PENDING, RUNNING
 
@@ -19,14 +20,6 @@ CLUE_COLUMNS = (Clue.id, Clue.status, Clue.channel, Clue.title, Clue.content, Cl
                 Clue.reported_at)
 
 _CLUES = Clue.__table__
-_NORMALIZED = (update(_CLUES).where(_CLUES.c.id == bindparam("b_id")).values(
-    category=bindparam("b_category"), category_source=bindparam("b_category_source"),
-    field=bindparam("b_field"), region_code=bindparam("b_region_code"),
-    region_source=bindparam("b_region_source"), subjects=bindparam("b_subjects"),
-    normalization=bindparam("b_normalization"), status=bindparam("b_status"),
-    updated_at=bindparam("b_updated_at")))
-_STATUS = (update(_CLUES).where(_CLUES.c.id == bindparam("b_id")).values(
-    status=bindparam("b_status"), updated_at=bindparam("b_updated_at")))
 
 
 def clue_rows(session: Session, clue_ids: list[int]) -> list[Row]:
@@ -38,14 +31,11 @@ def clue_rows(session: Session, clue_ids: list[int]) -> list[Row]:
 
 def update_clues(session: Session, normalized: list[dict[str, Any]],
                  moved: list[dict[str, Any]]) -> None:
-    """Rows (by id) of the normalize stage's columns and status; rows of status only. Core
-    executemany, one statement each."""
+    """Rows (by id) of the normalize stage's columns and status; rows of status only. One
+    statement each (one JSON document on PostgreSQL, executemany on SQLite)."""
     connection = session.connection()
-    if normalized:
-        connection.execute(_NORMALIZED, [{f"b_{k}": v for k, v in row.items()}
-                                         for row in normalized])
-    if moved:
-        connection.execute(_STATUS, [{f"b_{k}": v for k, v in row.items()} for row in moved])
+    update_rows(connection, _CLUES, normalized)
+    update_rows(connection, _CLUES, moved)
 
 
 # -- tasks ----------------------------------------------------------------------------------
@@ -57,17 +47,28 @@ def mark_running(session: Session, task_ids: list[int], worker: str,
                  now: datetime) -> list[tuple[int, int, int]]:
     """Pending, available tasks among `task_ids` become running by `worker`, their attempt
     counted: (id, ref id, attempts) of each one taken (one taken already is not)."""
-    return [tuple(row) for row in session.connection().execute(
+    connection = session.connection()
+    return [tuple(row) for row in connection.execute(
         update(_TASKS)
-        .where(_TASKS.c.id.in_(task_ids), _TASKS.c.state == PENDING, _TASKS.c.available_at <= now)
+        .where(_ids_in(connection, task_ids), _TASKS.c.state == PENDING,
+               _TASKS.c.available_at <= now)
         .values(state=RUNNING, claimed_at=now, claimed_by=worker,
                 attempts=_TASKS.c.attempts + 1)
         .returning(_TASKS.c.id, _TASKS.c.ref_id, _TASKS.c.attempts))]
 
 
 def mark_done(session: Session, task_ids: list[int], now: datetime) -> None:
-    session.connection().execute(
-        update(_TASKS).where(_TASKS.c.id.in_(task_ids)).values(state=DONE, finished_at=now))
+    connection = session.connection()
+    connection.execute(
+        update(_TASKS).where(_ids_in(connection, task_ids)).values(state=DONE, finished_at=now))
+
+
+def _ids_in(connection, task_ids: list[int]):  # noqa: ANN001, ANN202
+    """`id = ANY(array)` on PostgreSQL: one statement text whatever the batch's size (the
+    driver prepares it once), where an IN list is a new statement for every length."""
+    if connection.dialect.name == "postgresql":
+        return _TASKS.c.id == any_(bindparam("task_ids", list(task_ids), type_=ARRAY(Integer)))
+    return _TASKS.c.id.in_(task_ids)
 
 
 def set_task(session: Session, task_id: int, values: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import Row, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from hub.db.bulk import insert_rows
 from hub.db.models import Clue, ClueEvent
 from hub.route.models import RouteProposal, RuleSetVersion
 
@@ -75,18 +76,13 @@ def set_active(session: Session, version: int) -> None:
 
 def upsert_proposals(session: Session, rows: list[dict[str, Any]]) -> None:
     """One row per clue: a clue routed again gets its new proposal (history is in events).
-    One statement for the batch, executed with every row's parameters (executemany)."""
-    if not rows:
-        return
-    session.connection().execute(_upsert_proposal(session.get_bind().dialect.name), rows)
+    One statement for the batch (one JSON document on PostgreSQL, executemany on SQLite);
+    every row has every column, each one replaced on a clue that had a proposal."""
+    insert_rows(session.connection(), _PROPOSALS, rows, conflict=["clue_id"],
+                replace=_REPLACED)
 
 
-def _upsert_proposal(dialect_name: str) -> Any:
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    statement = dialect.insert(_PROPOSALS)
-    replaced = {c.name: statement.excluded[c.name] for c in _PROPOSALS.columns
-                if c.name != "clue_id"}
-    return statement.on_conflict_do_update(index_elements=["clue_id"], set_=replaced)
+_REPLACED = [c.name for c in _PROPOSALS.columns if c.name != "clue_id"]
 
 
 def write_routed(session: Session, events: list[dict[str, Any]],

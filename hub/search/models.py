@@ -3,9 +3,10 @@
 PostgreSQL: `clue_search(clue_id, terms tsvector)` with a GIN index, and
 `clue_search_pending(clue_id, received_at, terms)`, the same rows for the clues waiting for
 review only (kept in step by `store` and a trigger on the clues' status, migration
-0010_bench), so that a search of the queue reads a tenth of the index at 1 M clues. The terms
-are stored without positions, so they carry no weight: every match ranks the same, and
-matches come newest first. SQLite: the FTS5 virtual table `clue_fts(title, body)` whose rowid
+0010_bench; the pipeline writes a batch's rows in one statement instead, `pending_written`,
+0011_pending_writer), so that a search of the queue reads a tenth of the index at 1 M
+clues. The terms are stored without positions, so they carry no weight: every match ranks
+the same, and matches come newest first. SQLite: the FTS5 virtual table `clue_fts(title, body)` whose rowid
 is the clue's id (created by the migration; FTS5 has no place in SQLAlchemy's metadata),
 ranked by bm25 with the title weighing four times the rest.
 """

@@ -6,8 +6,10 @@ retention's redaction, `hub search rebuild`), so the index never lags behind a c
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Float, Integer, Select, func, literal, literal_column, select, text
@@ -37,21 +39,55 @@ def _strings(value: Any) -> Iterable[str]:
 def terms_of(title: str | None, content: str | None, subjects: Any, references: Any) -> tuple[str, str]:
     """(title terms, other terms), each space-joined: the row the index stores."""
     head = index_terms(title)
+    seen = set(head)
     rest = [t for t in index_terms(content, " ".join(_strings(subjects)),
-                                   " ".join(_strings(references))) if t not in set(head)]
+                                   " ".join(_strings(references))) if t not in seen]
     return " ".join(head), " ".join(rest)
 
 
-def index_clues(session: Session, clue_ids: Iterable[int]) -> int:
-    """Write (or rewrite) the index rows of these clues from what the clues table holds now."""
+_INDEXED = (Clue.id, Clue.title, Clue.content, Clue.subjects, Clue.references)
+
+
+def index_clues(session: Session, clue_ids: Iterable[int], queue: bool = True) -> int:
+    """Write (or rewrite) the index rows of these clues from what the clues table holds now.
+    `queue`: the rows of the clues already waiting for review follow in the queue's own
+    index; False where the caller writes those itself (`pending_written`)."""
     ids = sorted(set(clue_ids))
     for start in range(0, len(ids), BATCH):
         chunk = ids[start:start + BATCH]
-        rows = session.execute(select(Clue.id, Clue.title, Clue.content, Clue.subjects,
-                                      Clue.references).where(Clue.id.in_(chunk))).all()
-        store(session, [(r.id, *terms_of(r.title, r.content, r.subjects, r.references))
-                        for r in rows])
+        rows = session.connection().execute(select(*_INDEXED).where(Clue.id.in_(chunk)))
+        store(session, [(i, *terms_of(title, content, subjects, references))
+                        for i, title, content, subjects, references in rows], queue)
     return len(ids)
+
+
+@contextmanager
+def pending_written(session: Session, clue_ids: list[int]) -> Iterator[None]:
+    """Around a batch's change of status (and the writing of its index rows): on PostgreSQL
+    the trigger of the queue's index stands aside (migration 0011_pending_writer) and the
+    rows of these clues that wait for review then are written in one statement, as the
+    trigger would have written them row by row."""
+    if (not clue_ids or session.get_bind().dialect.name != "postgresql"
+            or not _has_queue_index(session)):
+        yield
+        return
+    session.execute(_WRITER, {"on": "on"})
+    yield
+    session.execute(_WRITER, {"on": "off"})
+    session.execute(_QUEUE_FOLLOWS, {"ids": clue_ids, "pending": PENDING})
+
+
+_WRITER = text("SELECT set_config('hub.search_pending_written', :on, true)")
+# What the trigger does for each clue whose status entered or left the queue, for them all.
+_QUEUE_FOLLOWS = text(
+    "WITH gone AS (DELETE FROM clue_search_pending p USING clues c "
+    "WHERE p.clue_id = ANY(:ids) AND c.id = p.clue_id AND c.status <> :pending) "
+    "INSERT INTO clue_search_pending (clue_id, received_at, terms) "
+    "SELECT s.clue_id, c.received_at, s.terms FROM clue_search s "
+    "JOIN clues c ON c.id = s.clue_id "
+    "WHERE s.clue_id = ANY(:ids) AND c.status = :pending "
+    "ON CONFLICT (clue_id) DO UPDATE SET received_at = excluded.received_at, "
+    "terms = excluded.terms")
 
 
 PENDING = "pending_review"  # the queue's status, whose clues PostgreSQL indexes twice
@@ -70,35 +106,42 @@ def _has_queue_index(session: Session) -> bool:
     return key in _QUEUE_INDEX
 
 
-def store(session: Session, rows: list[tuple[int, str, str]]) -> None:
+def store(session: Session, rows: list[tuple[int, str, str]], queue: bool = True) -> None:
     """Upsert (clue id, title terms, other terms) rows."""
     if not rows:
         return
     if session.get_bind().dialect.name == "postgresql":
         # Terms without positions (array_to_tsvector), so the weight set on the title's
-        # terms does not stay: what is stored is every term once.
-        session.execute(text(
-            "INSERT INTO clue_search (clue_id, terms) VALUES (:id, "
-            "setweight(array_to_tsvector(string_to_array(:h, ' ')), 'A') || "
-            "array_to_tsvector(string_to_array(:r, ' '))) "
-            "ON CONFLICT (clue_id) DO UPDATE SET terms = excluded.terms"),
-            [{"id": i, "h": h, "r": r} for i, h, r in rows])
-        if not _has_queue_index(session):
-            return  # migration 0009 indexing an old database: 0010_bench copies them after
-        # The clues of these rows already waiting for review (a rebuild, a redaction): their
-        # rows in the queue's own index follow (the trigger of 0010_bench follows the status).
-        session.execute(text(
-            "INSERT INTO clue_search_pending (clue_id, received_at, terms) "
-            "SELECT s.clue_id, c.received_at, s.terms FROM clue_search s "
-            "JOIN clues c ON c.id = s.clue_id "
-            "WHERE s.clue_id = ANY(:ids) AND c.status = :pending "
-            "ON CONFLICT (clue_id) DO UPDATE SET received_at = excluded.received_at, "
-            "terms = excluded.terms"), {"ids": [i for i, _, _ in rows], "pending": PENDING})
+        # terms does not stay: what is stored is every term once. One statement for the rows.
+        session.execute(_PG_STORE, {"rows": json.dumps(
+            [{"id": i, "h": h, "r": r} for i, h, r in rows], ensure_ascii=False)})
+        if queue and _has_queue_index(session):  # 0009 indexing an old database: 0010 copies
+            _queue_rows(session, [i for i, _, _ in rows])
         return
     session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"),
                     [{"id": i} for i, _, _ in rows])
     session.execute(text(f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (:id, :h, :r)"),
                     [{"id": i, "h": h, "r": r} for i, h, r in rows])
+
+
+_PG_STORE = text(
+    "INSERT INTO clue_search (clue_id, terms) "
+    "SELECT v.id, setweight(array_to_tsvector(string_to_array(v.h, ' ')), 'A') || "
+    "array_to_tsvector(string_to_array(v.r, ' ')) "
+    "FROM json_to_recordset(CAST(:rows AS json)) AS v(id integer, h text, r text) "
+    "ON CONFLICT (clue_id) DO UPDATE SET terms = excluded.terms")
+
+
+def _queue_rows(session: Session, clue_ids: list[int]) -> None:
+    """The rows of these clues that wait for review (and have an index row) follow in the
+    queue's own index (the trigger of 0010_bench follows each later change of status)."""
+    session.execute(text(
+        "INSERT INTO clue_search_pending (clue_id, received_at, terms) "
+        "SELECT s.clue_id, c.received_at, s.terms FROM clue_search s "
+        "JOIN clues c ON c.id = s.clue_id "
+        "WHERE s.clue_id = ANY(:ids) AND c.status = :pending "
+        "ON CONFLICT (clue_id) DO UPDATE SET received_at = excluded.received_at, "
+        "terms = excluded.terms"), {"ids": clue_ids, "pending": PENDING})
 
 
 def _tsquery(terms: list[str]) -> ColumnElement:

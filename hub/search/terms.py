@@ -17,28 +17,47 @@ from collections.abc import Iterable
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKENS = re.compile(rf"[{_HAN}]+|[0-9a-z]+")
 _IS_HAN = re.compile(rf"[{_HAN}]")
+_GROUPS = re.compile(rf"([{_HAN}]+)|([0-9a-z]+)")  # (Han run, '') or ('', other run)
+_DECOMPOSED = {c: d for c in map(chr, (0x3000, *range(0xFF00, 0xFFF0)))
+               if (d := unicodedata.normalize("NFKD", c)) != c}
+_FULL_WIDTH = re.compile("[" + "".join(map(re.escape, _DECOMPOSED)) + "]")
+
 MAX_QUERY_TERMS = 32  # a pasted paragraph is cut to its first terms, not a 500-term AND
 
 
+def _decomposed(match: re.Match[str]) -> str:
+    return _DECOMPOSED[match.group()]
+
+
+def _normalized(text: str) -> str:
+    """NFKC, lower-cased. The full-width forms are first replaced by their compatibility
+    decompositions (what NFKC starts from anyway, so the result is the same), which leaves
+    most Chinese text already normalized: the slow path of NFKC is skipped."""
+    return unicodedata.normalize("NFKC", _FULL_WIDTH.sub(_decomposed, text)).lower()
+
+
 def _runs(text: str) -> Iterable[str]:
-    return _TOKENS.findall(unicodedata.normalize("NFKC", text).lower())
+    return _TOKENS.findall(_normalized(text))
 
 
 def index_terms(*texts: str | None) -> list[str]:
     """Every distinct term of the texts, in first-seen order (what the index stores)."""
-    seen: dict[str, None] = {}
+    terms: list[str] = []
+    add = terms.append
     for text in texts:
         if not text:
             continue
-        for run in _runs(text):
-            if _IS_HAN.match(run):
-                for i, char in enumerate(run):
-                    seen.setdefault(char, None)
-                    if i + 1 < len(run):
-                        seen.setdefault(run[i:i + 2], None)
-            else:
-                seen.setdefault(run, None)
-    return list(seen)
+        for han, other in _GROUPS.findall(_normalized(text)):
+            if other:
+                add(other)
+                continue
+            prev = han[0]  # each character, then the pair it starts: 拆 拆迁 迁 迁补 补 补偿 偿
+            add(prev)
+            for char in han[1:]:
+                add(prev + char)
+                add(char)
+                prev = char
+    return list(dict.fromkeys(terms))
 
 
 def query_terms(query: str | None) -> list[str]:

@@ -1,0 +1,143 @@
+"""Many rows in one statement: on PostgreSQL the rows travel as one JSON document and come
+out of `json_to_recordset`, so a batch costs one statement whatever its size (one plan,
+prepared once by the driver, one parameter serialized by the C encoder); elsewhere (SQLite)
+the same rows go as an executemany.
+
+The values are what the columns' types would bind: datetimes aware (as UTCDateTime refuses
+naive ones; PostgreSQL reads the offset, so the instant is the same), JSON columns as jsonb
+of the same value. Rows are inserted in the order given (their ids follow it). A row with
+None in a JSON column goes the executemany way, which binds it as JSON null.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Connection,
+    String,
+    Table,
+    bindparam,
+    insert,
+    text,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+_PG = postgresql.dialect()
+_STATEMENTS: dict[tuple, Any] = {}
+
+
+def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, Any]],
+                conflict: Sequence[str] = (), replace: Sequence[str] = ()) -> None:
+    """Insert these rows (every row has the same keys). With `conflict` (the unique columns),
+    a row already there gets the `replace` columns of the new one (ON CONFLICT DO UPDATE; the
+    rows of one call must then differ in those columns), or is skipped without `replace`."""
+    if not rows:
+        return
+    names = tuple(rows[0])
+    if connection.dialect.name != "postgresql" or _json_none(table, names, rows):
+        key = ("insert", connection.dialect.name, table.name, names, tuple(conflict),
+               tuple(replace))
+        statement = _STATEMENTS.get(key)
+        if statement is None:
+            statement = _insert(table, conflict, replace, connection.dialect.name)
+            _STATEMENTS[key] = statement
+        connection.execute(statement, list(rows))
+        return
+    key = ("pg-insert", table.name, names, tuple(conflict), tuple(replace))
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        columns = ", ".join(f'"{n}"' for n in names)
+        statement = text(
+            f'INSERT INTO "{table.name}" ({columns}) SELECT {columns} FROM '
+            f"ROWS FROM (json_to_recordset(CAST(:rows AS json)) AS ({_fields(table, names)})) "
+            f"WITH ORDINALITY AS v({columns}, _n) ORDER BY _n" + _on_conflict(conflict, replace))
+        _STATEMENTS[key] = statement
+    connection.execute(statement, {"rows": _document(table, names, rows)})
+
+
+def update_rows(connection: Connection, table: Table, rows: Sequence[dict[str, Any]],
+                key: str = "id") -> None:
+    """Set each row's columns on the row of the table whose `key` is the row's (every row
+    has the same keys; one row per key)."""
+    if not rows:
+        return
+    names = tuple(rows[0])
+    values = [n for n in names if n != key]
+    if connection.dialect.name != "postgresql" or _json_none(table, names, rows):
+        cache = ("update", table.name, names, key)
+        statement = _STATEMENTS.get(cache)
+        if statement is None:
+            statement = (update(table).where(table.c[key] == bindparam(f"b_{key}"))
+                         .values({n: bindparam(f"b_{n}") for n in values}))
+            _STATEMENTS[cache] = statement
+        connection.execute(statement, [{f"b_{k}": v for k, v in row.items()} for row in rows])
+        return
+    cache = ("pg-update", table.name, names, key)
+    statement = _STATEMENTS.get(cache)
+    if statement is None:
+        sets = ", ".join(f'"{n}" = v."{n}"' for n in values)
+        statement = text(f'UPDATE "{table.name}" AS t SET {sets} FROM '
+                         f"json_to_recordset(CAST(:rows AS json)) AS v({_fields(table, names)}) "
+                         f'WHERE t."{key}" = v."{key}"')
+        _STATEMENTS[cache] = statement
+    connection.execute(statement, {"rows": _document(table, names, rows)})
+
+
+def _insert(table: Table, conflict: Sequence[str], replace: Sequence[str], dialect: str) -> Any:
+    if not conflict:
+        return insert(table)
+    statement = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    if not replace:
+        return statement.on_conflict_do_nothing(index_elements=list(conflict))
+    return statement.on_conflict_do_update(
+        index_elements=list(conflict), set_={n: statement.excluded[n] for n in replace})
+
+
+def _on_conflict(conflict: Sequence[str], replace: Sequence[str]) -> str:
+    if not conflict:
+        return ""
+    target = ", ".join(f'"{n}"' for n in conflict)
+    if not replace:
+        return f" ON CONFLICT ({target}) DO NOTHING"
+    sets = ", ".join(f'"{n}" = excluded."{n}"' for n in replace)
+    return f" ON CONFLICT ({target}) DO UPDATE SET {sets}"
+
+
+def _fields(table: Table, names: Sequence[str]) -> str:
+    return ", ".join(f'"{n}" {_pg_type(table, n)}' for n in names)
+
+
+def _pg_type(table: Table, name: str) -> str:
+    type_ = table.c[name].type
+    if isinstance(type_, JSON):
+        return "jsonb"
+    if isinstance(type_, String):
+        return "text"  # not varchar(n): a cast would cut a long value where the column refuses it
+    return type_.compile(dialect=_PG)
+
+
+def _json_none(table: Table, names: Sequence[str], rows: Sequence[dict[str, Any]]) -> bool:
+    """Whether a JSON column has None somewhere (JSON null, not the SQL NULL a record gives)."""
+    return any(row[n] is None for n in names if isinstance(table.c[n].type, JSON)
+               for row in rows)
+
+
+def _document(table: Table, names: Sequence[str], rows: Sequence[dict[str, Any]]) -> str:
+    """The rows as one JSON array of objects (only the named keys)."""
+    if any(len(row) != len(names) for row in rows):
+        rows = [{n: row[n] for n in names} for row in rows]
+    return json.dumps(rows, default=_time, ensure_ascii=False, separators=(",", ":"))
+
+
+def _time(value: Any) -> str:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: the hub stores aware UTC times only")
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a column value")
