@@ -31,6 +31,7 @@ from hub.correlate.models import (
     CorrelateFieldKey,
     CorrelateProfile,
 )
+from hub.db.bulk import insert_rows
 from hub.db.models import Clue, ClueEvent
 
 KEEP_BATCHES = 1000  # batch numbers kept for the re-check (a plan further behind plans again)
@@ -323,10 +324,8 @@ def add_memberships(connection: Connection, memberships: list[dict[str, Any]],
                     links: list[dict[str, Any]]) -> None:
     """Rows of clue_clusters and of cluster_links, one statement each (the links keep their
     order, hence their ids)."""
-    if memberships:
-        connection.execute(insert(ClueCluster.__table__), memberships)
-    if links:
-        connection.execute(insert(ClusterLink.__table__), links)
+    insert_rows(connection, ClueCluster.__table__, memberships)
+    insert_rows(connection, ClusterLink.__table__, links)
 
 
 def remove_membership(session: Session, clue_id: int, cluster_id: int, *, by: str,
