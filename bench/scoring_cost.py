@@ -25,6 +25,7 @@ sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 from bench import profile_pipeline as pipeline  # noqa: E402, I001  (first: puts --root first)
 from bench import ingest  # noqa: E402
 from hub.correlate import link  # noqa: E402
+from hub.pipeline import chain  # noqa: E402
 
 assert Path(link.__file__).resolve().is_relative_to(pipeline.ROOT), "hub of --root not first"
 
@@ -48,6 +49,7 @@ def main() -> None:
         return planned
 
     link.plan = kept
+    chain.plan = kept  # the pipeline calls the name it imported
     with tempfile.TemporaryDirectory() as tmp:
         url = ingest.new_database("server" if args.postgres else "embedded", Path(tmp), "score")
         try:

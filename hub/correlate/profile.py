@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
 from typing import Any
 
 from hub.correlate import fields, text, things
@@ -29,16 +28,16 @@ class Profile:
     places: frozenset[str] = frozenset()  # towns, villages, roads named in the text
     entities: frozenset[str] = frozenset()  # organizations and persons named in the text
     names: dict[str, str] = field(default_factory=dict, compare=False)  # key -> shown name
+    # Derived once at construction (every candidate pair reads them; a cached_property takes
+    # a lock on each read in this Python):
+    keyed: frozenset[str] = field(init=False, repr=False, compare=False)
+    """Keys of the subject units named by the sender or in the text."""
+    things: frozenset[str] = field(init=False, repr=False, compare=False)
+    """Places, organizations and persons named in the text."""
 
-    @cached_property
-    def keyed(self) -> frozenset[str]:
-        """Keys of the subject units named by the sender or in the text."""
-        return self.subjects | self.mentioned
-
-    @cached_property
-    def things(self) -> frozenset[str]:
-        """Places, organizations and persons named in the text."""
-        return self.places | self.entities
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "keyed", self.subjects | self.mentioned)
+        object.__setattr__(self, "things", self.places | self.entities)
 
     @property
     def signature(self) -> tuple[int, ...]:
