@@ -7,7 +7,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, configure_mappers, sessionmaker
 
 
 def make_engine(url: str, durable: bool = True) -> Engine:
@@ -57,6 +57,13 @@ def ping(engine: Engine) -> None:
     """One round trip to the database (raises when it cannot answer)."""
     with engine.connect() as conn:
         conn.execute(text("SELECT 1"))
+
+
+def warm_engine(engine: Engine) -> None:
+    """At start: the ORM's mappers configured and one pooled connection opened, instead of
+    in the first request."""
+    configure_mappers()
+    ping(engine)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
