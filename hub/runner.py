@@ -7,6 +7,7 @@ import signal
 import socket
 import threading
 import time
+from multiprocessing.synchronize import Event
 
 import uvicorn
 
@@ -100,6 +101,9 @@ def run_api(settings: Settings, processes: int) -> None:
             hub.close()
 
 
+START_WAIT_SECONDS = 120.0  # at most this long for the slowest process at first start
+
+
 def _run_api_processes(settings: Settings, processes: int) -> None:
     """API processes that share the load: each listens on its own socket bound to the same
     port with SO_REUSEPORT, and the kernel spreads new connections over them evenly.
@@ -109,24 +113,35 @@ def _run_api_processes(settings: Settings, processes: int) -> None:
     """
     _check_port_free(settings.host, settings.port)
     # Bound here, one per process, and kept: a process started again takes over its socket
-    # and the connections waiting in it; a second hub on the same port is refused above.
+    # and the connections waiting in it; a second hub on the same port is refused above (once
+    # this one's processes listen: two hubs started in the same seconds are not). Not listening yet: each process listens once it is warm (uvicorn listens after the
+    # app's start-up), so no connection waits in the queue of a process still importing.
     sockets = [_reuseport_socket(settings.host, settings.port) for _ in range(processes)]
     context = multiprocessing.get_context("spawn")
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
+    # At first start every process waits for the others to be warm, then all listen at once:
+    # a process listening seconds before the others would get every first connection, and
+    # keep-alive would keep them there.
+    ready = [context.Event() for _ in range(processes)]
+    go = context.Event()
 
-    def start(index: int) -> multiprocessing.process.BaseProcess:
-        process = context.Process(target=_api_process, args=(sockets[index],),
-                                  name=f"hub-api-{index}")
-        process.start()
-        return process
+    def process(index: int) -> multiprocessing.process.BaseProcess:
+        return context.Process(target=_api_process, args=(sockets[index], ready[index], go),
+                               name=f"hub-api-{index}")
 
-    children = [start(i) for i in range(processes)]
-    started = [time.monotonic()] * processes
+    children = [process(i) for i in range(processes)]
+    for child in children:
+        child.start()
+    first_start = time.monotonic()
+    started = [first_start] * processes
     pause = [0.0] * processes  # a process that keeps dying at start is started less often
     log.event("hub.api.started", processes=processes, port=settings.port, balance="SO_REUSEPORT")
-    while not stop.wait(0.5):
+    while not stop.wait(0.5 if go.is_set() else 0.05):
+        if not go.is_set() and (all(event.is_set() for event in ready)
+                                or time.monotonic() - first_start > START_WAIT_SECONDS):
+            go.set()
         for i, child in enumerate(children):
             if child.is_alive() or stop.is_set():
                 continue
@@ -136,8 +151,7 @@ def _run_api_processes(settings: Settings, processes: int) -> None:
                 log.warning("hub.api.process_restarted", process=i, exitcode=child.exitcode,
                             after_seconds=pause[i])
                 started[i] = now + pause[i]
-                children[i] = context.Process(target=_api_process, args=(sockets[i],),
-                                              name=f"hub-api-{i}")
+                children[i] = process(i)
             if now >= started[i]:
                 children[i].start()
     children = [child for child in children if child.pid is not None]  # not waiting to start
@@ -171,22 +185,29 @@ def _reuseport_socket(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
-    sock.listen(2048)
     sock.set_inheritable(True)
     return sock
 
 
-def _api_process(sock: socket.socket) -> None:
-    """One API process, serving the connections the kernel gives its own socket."""
+def _api_process(sock: socket.socket, ready: Event, go: Event) -> None:
+    """One API process, serving the connections the kernel gives its own socket once it is
+    warm and (at first start) its siblings are too."""
+    from hub.app import app_factory
     from hub.settings import get_settings
 
     settings = get_settings()
+    app = app_factory()
+
+    def before_serving() -> None:  # called by the app's start-up, after its warm-up
+        ready.set()
+        go.wait(START_WAIT_SECONDS)
+
+    app.state.before_serving = before_serving
     # Idle keep-alive connections are kept longer than clients and proxies keep theirs
     # (httpx and many others: 5 s, uvicorn's default too), so the client closes first and never
     # sends a request on a connection the server is closing.
-    config = uvicorn.Config("hub.app:app_factory", factory=True, host=settings.host,
-                            port=settings.port, log_level="warning", access_log=False,
-                            timeout_keep_alive=65)
+    config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="warning",
+                            access_log=False, timeout_keep_alive=65)
     uvicorn.Server(config).run(sockets=[sock])
 
 

@@ -64,11 +64,15 @@ def media_type(header: str | None) -> tuple[str, str | None]:
     return message.get_content_type(), message.get_param("charset")  # type: ignore[return-value]
 
 
+# What almost every client sends, accepted without parsing the header.
+_PLAIN_JSON = frozenset({"application/json", "application/json; charset=utf-8"})
+
+
 def check_json_type(header: str | None) -> None:
     """415 unless the body is declared as JSON in UTF-8 (or not declared at all)."""
-    kind, charset = media_type(header)
-    if not header:
+    if not header or header.lower() in _PLAIN_JSON:
         return
+    kind, charset = media_type(header)
     if not (kind == "application/json" or (kind.startswith("application/")
                                            and kind.endswith("+json"))):
         _refuse(f"请求体应为 JSON（Content-Type: application/json），收到的是“{kind or header[:60]}”")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 
 from hub.errors import FieldError
@@ -171,6 +172,8 @@ def printable(part: Any) -> Any:
 
 def nul_errors(data: Any, prefix: tuple[str | int, ...]) -> list[FieldError]:
     """One entry per key or string value carrying a NUL character (refused, never stored)."""
+    if not _may_hold_nul(data):
+        return []
     found: list[FieldError] = []
     stack: list[tuple[tuple[str | int, ...], Any]] = [(prefix, data)]
     while stack and len(found) < 20:
@@ -187,6 +190,16 @@ def nul_errors(data: Any, prefix: tuple[str | int, ...]) -> list[FieldError]:
             found.append(FieldError(list(loc), f"{_label(loc[len(prefix):])}：不能含有 NUL 字符（\\u0000）",
                                     "string_nul"))
     return found
+
+
+def _may_hold_nul(data: Any) -> bool:
+    """False when no key or string can hold NUL: written back as JSON, a NUL is always the
+    escape \\u0000, so its absence from the text settles it without a walk (a value orjson
+    cannot write, or a backslash that only looks like that escape, takes the walk)."""
+    try:
+        return b"\\u0000" in orjson.dumps(data)
+    except orjson.JSONEncodeError:
+        return True
 
 
 def field_errors(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
+import time
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.orm import Session, configure_mappers, sessionmaker
 
 
 def make_engine(url: str, durable: bool = True) -> Engine:
@@ -19,7 +21,8 @@ def make_engine(url: str, durable: bool = True) -> Engine:
     """
     if url.startswith("sqlite"):
         return _sqlite_engine(url, durable)
-    engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=10, max_overflow=20)
+    _ping_when_idle(engine)
     if not durable:
 
         @event.listens_for(engine, "connect")
@@ -29,6 +32,33 @@ def make_engine(url: str, durable: bool = True) -> Engine:
             dbapi_connection.commit()
 
     return engine
+
+
+# A pooled connection that was in use this recently is handed out without a ping.
+PING_AFTER_IDLE_SECONDS = 1.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Pre-ping (a round trip before a pooled connection is handed out), but only for a
+    connection idle for PING_AFTER_IDLE_SECONDS: one the intake writer used a moment ago
+    is alive, and pinging it was a third round trip per group commit. A dead one is
+    replaced by a new connection, as with pool_pre_ping."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection, record) -> None:  # noqa: ANN001
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection, record, _proxy) -> None:  # noqa: ANN001
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return  # new, or used a moment ago
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(str(exc)) from exc
+        if not alive:
+            raise DisconnectionError("ping failed")
 
 
 def _sqlite_engine(url: str, durable: bool) -> Engine:
@@ -57,6 +87,13 @@ def ping(engine: Engine) -> None:
     """One round trip to the database (raises when it cannot answer)."""
     with engine.connect() as conn:
         conn.execute(text("SELECT 1"))
+
+
+def warm_engine(engine: Engine) -> None:
+    """At start: the ORM's mappers configured and one pooled connection opened, instead of
+    in the first request."""
+    configure_mappers()
+    ping(engine)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -12,6 +12,7 @@ from hub import audit
 from hub.api.deps import ClueWriter, HubDep, read_body
 from hub.api.errors import error_body
 from hub.api.responses import JSONResponse
+from hub.container import Hub
 from hub.contract.v1 import BatchResult, ClueAttachmentOut, ClueOut
 from hub.errors import InvalidInput, NotFound, PayloadTooLarge
 from hub.intake import attachments, repository, service
@@ -44,7 +45,8 @@ def _body(schema: str) -> dict:
                **_ERRORS},
     summary="推送一条线索",
 )
-async def post_clue(request: Request, agency: ClueWriter, hub: HubDep) -> JSONResponse:
+async def post_clue(request: Request, agency: ClueWriter) -> JSONResponse:
+    hub: Hub = request.app.state.hub  # not HubDep: one dependency less on the hottest route
     raw = await read_body(request, hub.settings.max_body_bytes)
     # Checking one clue takes a fraction of a millisecond: cheaper here than a thread hop.
     received = service.receive_one(hub.cipher, agency.agency_id, raw,
@@ -59,7 +61,8 @@ async def post_clue(request: Request, agency: ClueWriter, hub: HubDep) -> JSONRe
     "/clues/batch", response_model=BatchResult, openapi_extra=_body("BatchSubmission"),
     responses=_ERRORS, summary="批量推送线索（最多 500 条，逐条答复）",
 )
-async def post_batch(request: Request, agency: ClueWriter, hub: HubDep) -> JSONResponse:
+async def post_batch(request: Request, agency: ClueWriter) -> JSONResponse:
+    hub: Hub = request.app.state.hub
     raw = await read_body(request, hub.settings.max_body_bytes)
     received = await run_in_threadpool(service.receive_batch, hub.cipher, agency.agency_id, raw,
                                        hub.settings.max_json_depth)

@@ -27,8 +27,10 @@ class Cipher:
 
     def encrypt(self, plaintext: bytes, aad: bytes) -> bytes:
         key_id, master = self._keys.active_key()
-        dek = AESGCM.generate_key(bit_length=256)
-        wrap_nonce, nonce = os.urandom(12), os.urandom(12)
+        # One draw for the data key and both nonces: each draw of os.urandom lets go of the
+        # interpreter lock, and the event loop that encrypts then waits to get it back.
+        fresh = os.urandom(56)
+        dek, wrap_nonce, nonce = fresh[:32], fresh[32:44], fresh[44:]
         wrapped = AESGCM(master).encrypt(wrap_nonce, dek, key_id.encode())
         ciphertext = AESGCM(dek).encrypt(nonce, plaintext, aad)
         kid = key_id.encode()

@@ -16,6 +16,9 @@ def normalize_code_text(value: str, *, upper: bool = True) -> str:
     """NFKC, strip, drop inner whitespace and invisible format characters, uppercase."""
     if not isinstance(value, str):
         raise CodeError(f"应为文本，实际为 {type(value).__name__}")
+    if value.isascii():  # NFKC leaves ASCII as it is, and no ASCII character is Cf
+        text = "".join(value.split())
+        return text.upper() if upper else text
     text = unicodedata.normalize("NFKC", value)
     # Cf covers zero-width spaces and BOMs that ride along with copy-pasted codes.
     text = "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) != "Cf")
