@@ -91,10 +91,12 @@ def create_app(hub: Hub) -> FastAPI:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Warm before serving; then, when started by `hub api --processes N`, wait for the
-    sibling processes (`app.state.before_serving`), so the first connections are spread
-    over all of them rather than pinned to whichever process was ready first."""
-    await warm_up(app)
+    """Warm before serving (an app marked `served`); then, when started by `hub api
+    --processes N`, wait for the sibling processes (`app.state.before_serving`), so the first
+    connections are spread over all of them rather than pinned to whichever process was ready
+    first."""
+    if getattr(app.state, "warm_up", False):  # served (app_factory, `hub run`), not a test's
+        await warm_up(app)
     before_serving = getattr(app.state, "before_serving", None)
     if before_serving is not None:
         await asyncio.to_thread(before_serving)
@@ -212,7 +214,13 @@ def _browser_page(request: Request) -> bool:
 def app_factory() -> FastAPI:
     settings = get_settings()
     log.configure(settings.log_level)
-    return create_app(Hub.from_settings(settings))
+    return served(create_app(Hub.from_settings(settings)))
+
+
+def served(app: FastAPI) -> FastAPI:
+    """An app about to be served: it warms up before it listens (`warm_up`)."""
+    app.state.warm_up = True
+    return app
 
 
 def _openapi(app: FastAPI) -> dict:

@@ -64,7 +64,7 @@ def _threads(hub: Hub, stop: threading.Event, workers: int, with_scheduler: bool
 
 def run_all(settings: Settings) -> None:
     """API, queue consumers and scheduler in one process (the embedded default)."""
-    from hub.app import create_app  # seconds of imports a worker or scheduler never needs
+    from hub.app import create_app, served  # seconds of imports a worker or scheduler never needs
 
     prepare(settings)
     hub = Hub.from_settings(settings)
@@ -72,7 +72,7 @@ def run_all(settings: Settings) -> None:
     threads = _threads(hub, stop, settings.worker_threads, with_scheduler=True)
     log.event("hub.run.started", url=f"http://{settings.host}:{settings.port}",
               database=settings.database_url.split("://")[0], broker=settings.broker_url.split("://")[0])
-    server = uvicorn.Server(uvicorn.Config(create_app(hub), host=settings.host, port=settings.port,
+    server = uvicorn.Server(uvicorn.Config(served(create_app(hub)), host=settings.host, port=settings.port,
                                            log_level="warning", access_log=False))
     try:
         server.run()
