@@ -57,13 +57,21 @@ def verify(public: Ed25519PublicKey, message: bytes, signature_b64: str) -> bool
 
 
 def create_signing_key(path: Path) -> SigningKey:
+    """A new key written whole to a file of its own, then linked to `path` in one step: a
+    second process making the key at the same moment finds the whole file, never half of
+    it (FileExistsError when `path` exists)."""
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(pem)
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(pem)
+        os.link(draft, path)
+    finally:
+        draft.unlink()
     return SigningKey(key)
 
 
@@ -81,4 +89,9 @@ def load_signing_key(path: Path) -> SigningKey:
 
 
 def ensure_signing_key(path: Path) -> SigningKey:
-    return load_signing_key(path) if path.exists() else create_signing_key(path)
+    if path.exists():
+        return load_signing_key(path)
+    try:
+        return create_signing_key(path)
+    except FileExistsError:  # another process of this hub made it a moment ago
+        return load_signing_key(path)

@@ -107,3 +107,21 @@ def test_a_safe_production_configuration_starts_and_serves(tmp_path, keys):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_two_processes_making_the_signing_key_at_once_get_the_same_whole_key(tmp_path):
+    """Two hubs started side by side with keyrings in one folder: the one that loses the race
+    loads the key the other made, never a half-written file."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from hub.security.signing import ensure_signing_key
+
+    path = signing_key_path(tmp_path / "keyring.json")
+    for _ in range(20):
+        if path.exists():
+            path.unlink()
+        with ThreadPoolExecutor(8) as pool:
+            keys = list(pool.map(lambda _: ensure_signing_key(path).key_id, range(8)))
+        assert len(set(keys)) == 1
+        assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["signing_key.pem"]
