@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 
 from hub.correlate import repository
 from hub.correlate.models import ClueCluster, Cluster, ClusterLink  # noqa: F401 (re-exported)
-from hub.db.bulk import insert_rows
-from hub.db.models import Clue, ClueEvent
+from hub.db.models import Clue
 
 SYSTEM = "system"
 
@@ -132,14 +131,8 @@ def count(session: Session) -> int:
 
 
 def record(session: Session, events: list[dict[str, Any]]) -> None:
-    """Write clue events (history), one statement (one JSON document on PostgreSQL)."""
-    if events and all(e.keys() == _EVENT_KEYS for e in events):
-        insert_rows(session.connection(), ClueEvent.__table__, events)
-    else:  # rows that leave a column to its default
-        repository.add_events(session.connection(), events)
-
-
-_EVENT_KEYS = {"clue_id", "at", "actor", "action", "detail"}
+    """Write clue events (history), one statement."""
+    repository.add_events(session.connection(), events)
 
 
 def event(clue_id: int, action: str, actor: str, now: datetime, **detail: Any) -> dict[str, Any]:

@@ -55,12 +55,7 @@ def split(requests: Sequence[tuple[Any, ...]], group_of: Callable[[tuple[Any, ..
     done: dict[tuple[Any, ...], list[int]] = {}
     again: list[tuple[Any, ...]] = []
     for request in requests:
-        low, high = request[at], request[at + 1]
-        listed = lists[group_of(request)]
-        if listed and listed[0] >> 32 <= high and listed[-1] >> 32 >= low:
-            done[request] = listed  # the usual case, as `cut` has it
-            continue
-        listed = cut(listed, low, high, limit(request))
+        listed = cut(lists[group_of(request)], request[at], request[at + 1], limit(request))
         if listed is None:
             again.append(request)
         else:

@@ -267,9 +267,8 @@ def clues_with_event(session: Session, clue_ids: Sequence[int], action: str) -> 
 
 
 def add_events(connection: Connection, events: list[dict[str, Any]]) -> None:
-    """Clue events (history), one statement."""
-    if events:
-        connection.execute(insert(ClueEvent.__table__), events)
+    """Clue events (history), one statement (hub.db.bulk: every event has the same keys)."""
+    insert_rows(connection, ClueEvent.__table__, events)
 
 
 def clue_exists(session: Session, clue_id: int) -> bool:
