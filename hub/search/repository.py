@@ -78,16 +78,19 @@ def pending_written(session: Session, clue_ids: list[int]) -> Iterator[None]:
 
 
 _WRITER = text("SELECT set_config('hub.search_pending_written', :on, true)")
-# What the trigger does for each clue whose status entered or left the queue, for them all.
-_QUEUE_FOLLOWS = text(
-    "WITH gone AS (DELETE FROM clue_search_pending p USING clues c "
-    "WHERE p.clue_id = ANY(:ids) AND c.id = p.clue_id AND c.status <> :pending) "
+# The index rows of these clues (:ids) that wait for review, into the queue's own index.
+_QUEUE_INSERT = (
     "INSERT INTO clue_search_pending (clue_id, received_at, terms) "
     "SELECT s.clue_id, c.received_at, s.terms FROM clue_search s "
     "JOIN clues c ON c.id = s.clue_id "
     "WHERE s.clue_id = ANY(:ids) AND c.status = :pending "
     "ON CONFLICT (clue_id) DO UPDATE SET received_at = excluded.received_at, "
     "terms = excluded.terms")
+# What the trigger does for each clue whose status entered or left the queue, for them all.
+_QUEUE_FOLLOWS = text(
+    "WITH gone AS (DELETE FROM clue_search_pending p USING clues c "
+    "WHERE p.clue_id = ANY(:ids) AND c.id = p.clue_id AND c.status <> :pending) "
+    + _QUEUE_INSERT)
 
 
 PENDING = "pending_review"  # the queue's status, whose clues PostgreSQL indexes twice
@@ -135,13 +138,7 @@ _PG_STORE = text(
 def _queue_rows(session: Session, clue_ids: list[int]) -> None:
     """The rows of these clues that wait for review (and have an index row) follow in the
     queue's own index (the trigger of 0010_bench follows each later change of status)."""
-    session.execute(text(
-        "INSERT INTO clue_search_pending (clue_id, received_at, terms) "
-        "SELECT s.clue_id, c.received_at, s.terms FROM clue_search s "
-        "JOIN clues c ON c.id = s.clue_id "
-        "WHERE s.clue_id = ANY(:ids) AND c.status = :pending "
-        "ON CONFLICT (clue_id) DO UPDATE SET received_at = excluded.received_at, "
-        "terms = excluded.terms"), {"ids": clue_ids, "pending": PENDING})
+    session.execute(text(_QUEUE_INSERT), {"ids": clue_ids, "pending": PENDING})
 
 
 def _tsquery(terms: list[str]) -> ColumnElement:

@@ -15,7 +15,6 @@ import unicodedata
 from collections.abc import Iterable
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_TOKENS = re.compile(rf"[{_HAN}]+|[0-9a-z]+")
 _IS_HAN = re.compile(rf"[{_HAN}]")
 _GROUPS = re.compile(rf"([{_HAN}]+)|([0-9a-z]+)")  # (Han run, '') or ('', other run)
 _DECOMPOSED = {c: d for c in map(chr, (0x3000, *range(0xFF00, 0xFFF0)))
@@ -37,7 +36,7 @@ def _normalized(text: str) -> str:
 
 
 def _runs(text: str) -> Iterable[str]:
-    return _TOKENS.findall(_normalized(text))
+    return [han or other for han, other in _GROUPS.findall(_normalized(text))]
 
 
 def index_terms(*texts: str | None) -> list[str]:
