@@ -15,6 +15,8 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from hub.normalize.codes.base import visible
+
 # Phrases of the channels' forms: openings, salutations, closing requests, legal formulas.
 _FORM_PHRASES = """
 市民来电反映 来电人再次反映 来电人反映 来电人称 来电人表示 来电人 来电 市民反映 诉求内容 诉求
@@ -43,10 +45,7 @@ _ISSUER_CUT = re.compile(r".*(?:发出|作出|印发|下发|出具|依据|根据
 
 def clean(text: str) -> str:
     """NFKC (full-width to half-width), lower case, no whitespace or invisible characters."""
-    text = unicodedata.normalize("NFKC", text or "").lower()
-    if " " not in text and text.isprintable():  # no separator, no Other: nothing to take out
-        return text
-    return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) != "Cf")
+    return visible(unicodedata.normalize("NFKC", text or "").lower())
 
 
 def cited_case_numbers(text: str) -> set[str]:

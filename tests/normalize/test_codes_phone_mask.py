@@ -136,3 +136,14 @@ def test_normalize_is_idempotent_and_has_no_spaces(text: str) -> None:
     once = normalize_code_text(text)
     assert normalize_code_text(once) == once
     assert not any(ch.isspace() for ch in once)
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x3FFFF), max_size=40),
+       st.booleans())
+def test_normalize_code_text_is_its_definition_whatever_the_text(value: str, upper: bool) -> None:
+    import unicodedata
+
+    text = "".join(ch for ch in unicodedata.normalize("NFKC", value)
+                   if not ch.isspace() and unicodedata.category(ch) != "Cf")
+    expected = unicodedata.normalize("NFKC", text.upper()) if upper else text
+    assert normalize_code_text(value, upper=upper) == expected

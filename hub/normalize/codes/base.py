@@ -16,14 +16,22 @@ def normalize_code_text(value: str, *, upper: bool = True) -> str:
     """NFKC, strip, drop inner whitespace and invisible format characters, uppercase."""
     if not isinstance(value, str):
         raise CodeError(f"应为文本，实际为 {type(value).__name__}")
-    if value.isascii():  # NFKC leaves ASCII as it is, and no ASCII character is Cf
-        text = "".join(value.split())
+    if value.isascii():  # NFKC leaves ASCII as it is (and its upper case)
+        text = visible(value)
         return text.upper() if upper else text
-    text = unicodedata.normalize("NFKC", value)
-    # Cf covers zero-width spaces and BOMs that ride along with copy-pasted codes.
-    text = "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) != "Cf")
+    text = visible(unicodedata.normalize("NFKC", value))
     # Upper-casing a few Greek letters yields a decomposed form; compose again to stay stable.
     return unicodedata.normalize("NFKC", text.upper()) if upper else text
+
+
+def visible(text: str) -> str:
+    """The text without whitespace and invisible format characters (Cf: the zero-width
+    spaces and BOMs that ride along with copy-pasted text)."""
+    if " " not in text and text.isprintable():  # no separator, no Other: nothing to take out
+        return text
+    if text.isascii():  # no ASCII character is Cf
+        return "".join(text.split())
+    return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) != "Cf")
 
 
 def shown(value: str) -> str:
