@@ -12,7 +12,7 @@ None in a JSON column goes the executemany way, which binds it as JSON null.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -41,23 +41,19 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, A
         return
     names = tuple(rows[0])
     if connection.dialect.name != "postgresql" or _json_none(table, names, rows):
-        key = ("insert", connection.dialect.name, table.name, names, tuple(conflict),
-               tuple(replace))
-        statement = _STATEMENTS.get(key)
-        if statement is None:
-            statement = _insert(table, conflict, replace, connection.dialect.name)
-            _STATEMENTS[key] = statement
+        statement = _statement(
+            ("insert", connection.dialect.name, table.name, names, tuple(conflict),
+             tuple(replace)),
+            lambda: _insert(table, conflict, replace, connection.dialect.name))
         connection.execute(statement, list(rows))
         return
-    key = ("pg-insert", table.name, names, tuple(conflict), tuple(replace))
-    statement = _STATEMENTS.get(key)
-    if statement is None:
-        columns = ", ".join(f'"{n}"' for n in names)
-        statement = text(
+    columns = ", ".join(f'"{n}"' for n in names)
+    statement = _statement(
+        ("pg-insert", table.name, names, tuple(conflict), tuple(replace)),
+        lambda: text(
             f'INSERT INTO "{table.name}" ({columns}) SELECT {columns} FROM '
             f"ROWS FROM (json_to_recordset(CAST(:rows AS json)) AS ({_fields(table, names)})) "
-            f"WITH ORDINALITY AS v({columns}, _n) ORDER BY _n" + _on_conflict(conflict, replace))
-        _STATEMENTS[key] = statement
+            f"WITH ORDINALITY AS v({columns}, _n) ORDER BY _n" + _on_conflict(conflict, replace)))
     connection.execute(statement, {"rows": _document(table, names, rows)})
 
 
@@ -70,23 +66,27 @@ def update_rows(connection: Connection, table: Table, rows: Sequence[dict[str, A
     names = tuple(rows[0])
     values = [n for n in names if n != key]
     if connection.dialect.name != "postgresql" or _json_none(table, names, rows):
-        cache = ("update", table.name, names, key)
-        statement = _STATEMENTS.get(cache)
-        if statement is None:
-            statement = (update(table).where(table.c[key] == bindparam(f"b_{key}"))
-                         .values({n: bindparam(f"b_{n}") for n in values}))
-            _STATEMENTS[cache] = statement
+        statement = _statement(
+            ("update", table.name, names, key),
+            lambda: update(table).where(table.c[key] == bindparam(f"b_{key}"))
+            .values({n: bindparam(f"b_{n}") for n in values}))
         connection.execute(statement, [{f"b_{k}": v for k, v in row.items()} for row in rows])
         return
-    cache = ("pg-update", table.name, names, key)
-    statement = _STATEMENTS.get(cache)
-    if statement is None:
-        sets = ", ".join(f'"{n}" = v."{n}"' for n in values)
-        statement = text(f'UPDATE "{table.name}" AS t SET {sets} FROM '
-                         f"json_to_recordset(CAST(:rows AS json)) AS v({_fields(table, names)}) "
-                         f'WHERE t."{key}" = v."{key}"')
-        _STATEMENTS[cache] = statement
+    sets = ", ".join(f'"{n}" = v."{n}"' for n in values)
+    statement = _statement(
+        ("pg-update", table.name, names, key),
+        lambda: text(f'UPDATE "{table.name}" AS t SET {sets} FROM '
+                     f"json_to_recordset(CAST(:rows AS json)) AS v({_fields(table, names)}) "
+                     f'WHERE t."{key}" = v."{key}"'))
     connection.execute(statement, {"rows": _document(table, names, rows)})
+
+
+def _statement(key: tuple, build: Callable[[], Any]) -> Any:
+    """The statement made for `key` (by `build`, the first time)."""
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        statement = _STATEMENTS[key] = build()
+    return statement
 
 
 def _insert(table: Table, conflict: Sequence[str], replace: Sequence[str], dialect: str) -> Any:
