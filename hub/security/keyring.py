@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Protocol
 
 from hub.errors import ConfigError
+from hub.security.secret_files import write_new
 
 RELOAD_CHECK_SECONDS = 1.0
 
@@ -99,10 +100,7 @@ def create_keyring(path: Path) -> Keyring:
     key_id = new_key_id()
     ring = Keyring(active_id=key_id, keys={key_id: secrets.token_bytes(32)},
                    blind_index_key=secrets.token_bytes(32))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        json.dump(_to_json(ring), fh, indent=2)
+    write_new(path, json.dumps(_to_json(ring), indent=2).encode())
     return ring
 
 
@@ -152,7 +150,12 @@ def write_keyring(path: Path, ring: Keyring) -> None:
 
 
 def ensure_keyring(path: Path) -> Keyring:
-    return load_keyring(path) if path.exists() else create_keyring(path)
+    if path.exists():
+        return load_keyring(path)
+    try:
+        return create_keyring(path)
+    except FileExistsError:  # another process of this hub made it a moment ago
+        return load_keyring(path)
 
 
 def _to_json(ring: Keyring) -> dict:

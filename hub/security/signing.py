@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from hub.errors import ConfigError
+from hub.security.secret_files import write_new
 
 
 def signing_key_path(keyring_path: Path) -> Path:
@@ -57,21 +57,11 @@ def verify(public: Ed25519PublicKey, message: bytes, signature_b64: str) -> bool
 
 
 def create_signing_key(path: Path) -> SigningKey:
-    """A new key written whole to a file of its own, then linked to `path` in one step: a
-    second process making the key at the same moment finds the whole file, never half of
-    it (FileExistsError when `path` exists)."""
+    """A new key at `path`, written whole (FileExistsError when `path` exists)."""
     key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    draft = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}")
-    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(pem)
-        os.link(draft, path)
-    finally:
-        draft.unlink()
+    write_new(path, key.private_bytes(serialization.Encoding.PEM,
+                                      serialization.PrivateFormat.PKCS8,
+                                      serialization.NoEncryption()))
     return SigningKey(key)
 
 

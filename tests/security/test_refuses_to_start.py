@@ -109,19 +109,24 @@ def test_a_safe_production_configuration_starts_and_serves(tmp_path, keys):
         process.wait(timeout=30)
 
 
-def test_two_processes_making_the_signing_key_at_once_get_the_same_whole_key(tmp_path):
-    """Two hubs started side by side with keyrings in one folder: the one that loses the race
-    loads the key the other made, never a half-written file."""
+def test_two_processes_making_the_keys_at_once_get_the_same_whole_keys(tmp_path):
+    """Two hubs started side by side with one keyring: the one that loses the race loads the
+    keyring and signing key the other made, never a half-written file."""
     from concurrent.futures import ThreadPoolExecutor
 
+    from hub.security.keyring import ensure_keyring
     from hub.security.signing import ensure_signing_key
 
-    path = signing_key_path(tmp_path / "keyring.json")
+    keyring = tmp_path / "keyring.json"
+    signing = signing_key_path(keyring)
     for _ in range(20):
-        if path.exists():
-            path.unlink()
+        for path in (keyring, signing):
+            if path.exists():
+                path.unlink()
         with ThreadPoolExecutor(8) as pool:
-            keys = list(pool.map(lambda _: ensure_signing_key(path).key_id, range(8)))
-        assert len(set(keys)) == 1
-        assert oct(path.stat().st_mode & 0o777) == "0o600"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["signing_key.pem"]
+            rings = list(pool.map(lambda _: ensure_keyring(keyring).active_id, range(8)))
+            keys = list(pool.map(lambda _: ensure_signing_key(signing).key_id, range(8)))
+        assert len(set(rings)) == 1 and len(set(keys)) == 1
+        for path in (keyring, signing):
+            assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keyring.json", "signing_key.pem"]
