@@ -114,8 +114,9 @@ def _run_api_processes(settings: Settings, processes: int) -> None:
     _check_port_free(settings.host, settings.port)
     # Bound here, one per process, and kept: a process started again takes over its socket
     # and the connections waiting in it; a second hub on the same port is refused above (once
-    # this one's processes listen: two hubs started in the same seconds are not). Not listening yet: each process listens once it is warm (uvicorn listens after the
-    # app's start-up), so no connection waits in the queue of a process still importing.
+    # this one's processes listen: two hubs started in the same seconds are not). Not
+    # listening yet: each process listens once it is warm (uvicorn listens after the app's
+    # start-up), so no connection waits in the queue of a process still importing.
     sockets = [_reuseport_socket(settings.host, settings.port) for _ in range(processes)]
     context = multiprocessing.get_context("spawn")
     stop = threading.Event()
