@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Protocol
 
 from hub.errors import ConfigError
-from hub.security.secret_files import write_new
+from hub.security.secret_files import load_or_make, write_new
 
 RELOAD_CHECK_SECONDS = 1.0
 
@@ -150,12 +150,7 @@ def write_keyring(path: Path, ring: Keyring) -> None:
 
 
 def ensure_keyring(path: Path) -> Keyring:
-    if path.exists():
-        return load_keyring(path)
-    try:
-        return create_keyring(path)
-    except FileExistsError:  # another process of this hub made it a moment ago
-        return load_keyring(path)
+    return load_or_make(path, load_keyring, create_keyring)
 
 
 def _to_json(ring: Keyring) -> dict:

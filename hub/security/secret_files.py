@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def write_new(path: Path, data: bytes) -> None:
@@ -19,3 +23,14 @@ def write_new(path: Path, data: bytes) -> None:
         os.link(draft, path)
     finally:
         draft.unlink()
+
+
+def load_or_make(path: Path, load: Callable[[Path], T], make: Callable[[Path], T]) -> T:
+    """The file's contents, made first when there is none (another process making it a
+    moment ago: loaded)."""
+    if path.exists():
+        return load(path)
+    try:
+        return make(path)
+    except FileExistsError:
+        return load(path)

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from hub.errors import ConfigError
-from hub.security.secret_files import write_new
+from hub.security.secret_files import load_or_make, write_new
 
 
 def signing_key_path(keyring_path: Path) -> Path:
@@ -79,9 +79,4 @@ def load_signing_key(path: Path) -> SigningKey:
 
 
 def ensure_signing_key(path: Path) -> SigningKey:
-    if path.exists():
-        return load_signing_key(path)
-    try:
-        return create_signing_key(path)
-    except FileExistsError:  # another process of this hub made it a moment ago
-        return load_signing_key(path)
+    return load_or_make(path, load_signing_key, create_signing_key)
