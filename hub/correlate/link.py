@@ -102,17 +102,10 @@ def apply(session: Session, planned: Plan, now: datetime,
     caller to write with its own."""
     connection = session.connection()
     entries = planned.entries
-    repository.add_profiles(connection, [
-        {"clue_id": e.clue_id, "reported_at": e.profile.reported_at,
-         "channel": e.profile.channel, "region_code": e.profile.region, "text": e.profile.text,
-         "facts": facts_of(e.profile), "indexed_at": now}
-        for e in sorted(entries, key=lambda e: e.clue_id)])
-    days = [(e, e.day) for e in entries]
-    repository.add_keys(
-        connection,
-        [(key, day, e.clue_id) for e, day in days for key in set(e.band_keys)],
-        [(kind, value, day, e.clue_id) for e, day in days
-         for kind, value in {(k, v[:120]) for k, v in e.field_keys}])
+    repository.add_entries(connection, [
+        (e.clue_id, e.profile.reported_at, e.profile.channel, e.profile.region, e.profile.text,
+         facts_of(e.profile), e.day, set(e.band_keys), {(k, v[:120]) for k, v in e.field_keys})
+        for e in sorted(entries, key=lambda e: e.clue_id)], now)
     index.lock_linking(session)
     seq = _recheck(session, planned)
     entries = planned.entries

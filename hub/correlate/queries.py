@@ -13,9 +13,12 @@ the steps). SQLite runs in the process: its three statements cost no round trip.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection
 
 _BANDS_PG = (
@@ -147,6 +150,66 @@ def insert_keys(connection: Connection, bands: Sequence[tuple[int, int, int]],
             "INSERT OR IGNORE INTO correlate_field_keys (kind, value, day, clue_id) "
             "VALUES (?, ?, ?, ?)",
             list(fields))
+
+
+# A batch's profiles, one JSON document; the ids of those inserted come back (a profile a
+# concurrent batch wrote first is left as it is, and so are its keys, written with it).
+_ENTRIES_PG = (
+    "INSERT INTO correlate_profiles (clue_id, reported_at, channel, region_code, text, facts, "
+    "indexed_at) SELECT v.i, v.at, v.ch, v.rg, v.t, v.f, %(now)s FROM ROWS FROM "
+    "(json_to_recordset(%(rows)s::json) AS (i int, at timestamptz, ch text, rg text, t text, "
+    "f jsonb)) WITH ORDINALITY AS v(i, at, ch, rg, t, f, n) ORDER BY v.n "
+    "ON CONFLICT DO NOTHING RETURNING clue_id")
+_COPY_BANDS_PG = "COPY correlate_band_keys (key, day, clue_id) FROM STDIN"
+_COPY_FIELDS_PG = "COPY correlate_field_keys (kind, value, day, clue_id) FROM STDIN"
+_ENTRIES_LITE = (
+    "INSERT OR IGNORE INTO correlate_profiles (clue_id, reported_at, channel, region_code, "
+    "text, facts, indexed_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+
+
+def insert_entries(cursor: Any, postgres: bool, rows: Sequence[tuple[Any, ...]],
+                   now: datetime) -> None:
+    """A batch's index rows, on the driver's cursor: each row (clue id, reported at,
+    channel, region code, text, facts, day, band keys, field keys (kind, value)).
+
+    PostgreSQL: the profiles in one statement, then the band and field keys of the clues
+    whose profile it inserted, each table by COPY: no ON CONFLICT (the keys of a clue are
+    written with its profile only, so they cannot be there already), no statement per row.
+    SQLite: one executemany per table, a row already there left as it is."""
+    if not rows:
+        return
+    if not postgres:
+        at = _lite_time
+        cursor.executemany(_ENTRIES_LITE, [(r[0], at(r[1]), r[2], r[3], r[4], json.dumps(r[5]),
+                                            at(now)) for r in rows])
+        cursor.executemany("INSERT OR IGNORE INTO correlate_band_keys (key, day, clue_id) "
+                           "VALUES (?, ?, ?)", [(k, r[6], r[0]) for r in rows for k in r[7]])
+        cursor.executemany("INSERT OR IGNORE INTO correlate_field_keys (kind, value, day, "
+                           "clue_id) VALUES (?, ?, ?, ?)",
+                           [(k, v, r[6], r[0]) for r in rows for k, v in r[8]])
+        return
+    document = orjson.dumps([{"i": r[0], "at": r[1], "ch": r[2], "rg": r[3], "t": r[4],
+                              "f": r[5]} for r in rows]).decode()
+    inserted = {i for (i,) in cursor.execute(_ENTRIES_PG, {"rows": document, "now": now})}
+    rows = [r for r in rows if r[0] in inserted]
+    bands = []
+    for r in rows:  # "key\tday\tclue id\n" for each band key
+        if r[7]:
+            tail = f"\t{r[6]}\t{r[0]}\n"
+            bands.append(tail.join(map(str, r[7])) + tail)
+    if bands:
+        with cursor.copy(_COPY_BANDS_PG) as copy:
+            copy.write("".join(bands))
+    if any(r[8] for r in rows):
+        with cursor.copy(_COPY_FIELDS_PG) as copy:
+            for r in rows:
+                for kind, value in r[8]:
+                    copy.write_row((kind, value, r[6], r[0]))
+
+
+def _lite_time(value: datetime) -> str:
+    """An aware time as SQLAlchemy stores a DateTime on SQLite (UTC, without the offset)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 _STANDING_PG = (

@@ -166,18 +166,20 @@ _PROFILES = CorrelateProfile.__table__
 
 
 def add_profiles(connection: Connection, rows: list[dict[str, Any]]) -> None:
-    """Insert profile rows; one a concurrent batch wrote first is left as it is (one
-    statement)."""
-    if not rows:
-        return
-    make = pg_insert if _postgres(connection) else lite_insert
-    connection.execute(make(_PROFILES).on_conflict_do_nothing(), rows)
+    """Insert profile rows (one statement); one written first is left as it is."""
+    if rows:
+        make = pg_insert if _postgres(connection) else lite_insert
+        connection.execute(make(_PROFILES).on_conflict_do_nothing(), rows)
 
 
 def add_keys(connection: Connection, bands: Sequence[tuple[int, int, int]],
              fields: Sequence[tuple[str, str, int, int]]) -> None:
     """Insert band rows (key, day, clue id) and field rows (kind, value, day, clue id)."""
     queries.insert_keys(connection, bands, fields)
+
+
+def add_entries(connection: Connection, rows: Sequence[tuple[Any, ...]], now: datetime) -> None:
+    queries.insert_entries(_cursor(connection), _postgres(connection), rows, now)  # its rows
 
 
 def standing(connection: Connection, clue_ids: Sequence[int],
