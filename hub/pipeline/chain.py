@@ -36,7 +36,7 @@ from hub.route.evaluate import CompiledRuleSet, Routing, evaluate
 from hub.route.messages import RuleSetError
 from hub.route.stage import RouteStage, seed_if_default
 from hub.route.stage import store_rows as route_rows
-from hub.search.repository import index_clues, pending_written
+from hub.search.repository import batch_written, terms_of
 
 PENDING_REVIEW = "pending_review"
 # Where a clue starts, by its status: 0 normalize, 1 correlate, 2 route.
@@ -57,6 +57,7 @@ class ClueResult:
     entry: Entry | None
     correlate_error: str | None
     routing: Routing
+    terms: tuple[str, str] | None = None  # the search index's terms, when normalized
 
 
 class ClueStage:
@@ -84,7 +85,7 @@ class ClueStage:
     def compute(self, item: ClueInput) -> ClueResult:
         row = item.row
         category, fld, region, subjects = row.category, row.field, row.region_code, row.subjects
-        normalized = None
+        normalized = terms = None
         if item.start == 0:
             try:
                 normalized = normalize(
@@ -92,6 +93,8 @@ class ClueStage:
                                    row.region_code, row.subjects or [], item.directory,
                                    row.sender_region),
                     self.normalize.prefer_prefix, self.normalize.match_threshold)
+                # what index_clues would read back once the clue is updated
+                terms = terms_of(row.title, row.content, normalized.subjects, row.references)
             except Exception as exc:
                 raise StageFailed("normalize", exc) from exc
             category, fld = normalized.category, normalized.field
@@ -115,7 +118,7 @@ class ClueStage:
             routing = evaluate(item.rules, facts)
         except Exception as exc:
             raise StageFailed("route", exc) from exc
-        return ClueResult(normalized, entry, error, routing)
+        return ClueResult(normalized, entry, error, routing, terms)
 
     def plan(self, session: Session, results: dict[int, ClueResult]) -> Planned:
         entries = [r.entry for r in results.values() if r.entry is not None]
@@ -125,11 +128,11 @@ class ClueStage:
     def store(self, session: Session, results: dict[int, ClueResult], now: datetime) -> None:
         normalized = {i: r.normalized for i, r in results.items() if r.normalized is not None}
         updates, events = normalize_rows(normalized, PENDING_REVIEW, now)
-        with pending_written(session, list(results)):  # the queue's index: once for the batch
+        terms = [(i, *r.terms) for i, r in results.items() if r.terms is not None]
+        with batch_written(session, list(results), terms):  # both search indexes, same transaction
             repository.update_clues(session, updates,
                                     [{"id": i, "status": PENDING_REVIEW, "updated_at": now}
                                      for i in results if i not in normalized])
-            index_clues(session, normalized, queue=False)  # the search index, same transaction
         routings = {i: r.routing for i, r in results.items()}
         seed_if_default(session, routings, now)
         proposals, routed, _ = route_rows(routings, PENDING_REVIEW, now)

@@ -62,6 +62,29 @@ def index_clues(session: Session, clue_ids: Iterable[int], queue: bool = True) -
 
 
 @contextmanager
+def batch_written(session: Session, clue_ids: list[int],
+                  rows: list[tuple[int, str, str]]) -> Iterator[None]:
+    """Around a batch's change of status (the pipeline's): after it, the index rows
+    (clue id, title terms, other terms) of the clues whose text the batch wrote, and on
+    PostgreSQL the queue's index rows of all `clue_ids`, as `pending_written` and `store`
+    would write them, but in one statement there: the terms are made once for both
+    indexes, not read back from the first."""
+    if (not clue_ids or session.get_bind().dialect.name != "postgresql"
+            or not _has_queue_index(session)):
+        yield
+        store(session, rows, queue=False)
+        return
+    session.execute(_WRITER, {"on": "on"})
+    yield
+    session.execute(_WRITER, {"on": "off"})
+    written = {i for i, _, _ in rows}
+    session.execute(_BATCH, {
+        "rows": json.dumps([{"id": i, "h": h, "r": r} for i, h, r in rows], ensure_ascii=False),
+        "ids": clue_ids, "others": [i for i in clue_ids if i not in written],
+        "pending": PENDING})
+
+
+@contextmanager
 def pending_written(session: Session, clue_ids: list[int]) -> Iterator[None]:
     """Around a batch's change of status (and the writing of its index rows): on PostgreSQL
     the trigger of the queue's index stands aside (migration 0011_pending_writer) and the
@@ -93,8 +116,26 @@ _QUEUE_FOLLOWS = text(
     + _QUEUE_INSERT)
 
 
-PENDING = "pending_review"  # the queue's status, whose clues PostgreSQL indexes twice
+# batch_written's statement: the rows' terms (as _PG_STORE makes them: terms without
+# positions carry no weight, so the title's and the others' are one array) into clue_search,
+# then _QUEUE_FOLLOWS for the batch, the rows of the clues not written here (:others) read
+# from clue_search.
+_BATCH = text(
+    "WITH v AS MATERIALIZED (SELECT v.id, array_to_tsvector(array_cat("
+    "string_to_array(v.h, ' '), string_to_array(v.r, ' '))) AS terms "
+    "FROM json_to_recordset(CAST(:rows AS json)) AS v(id integer, h text, r text)), "
+    "s AS (INSERT INTO clue_search (clue_id, terms) SELECT id, terms FROM v "
+    "ON CONFLICT (clue_id) DO UPDATE SET terms = excluded.terms), "
+    "gone AS (DELETE FROM clue_search_pending p USING clues c "
+    "WHERE p.clue_id = ANY(:ids) AND c.id = p.clue_id AND c.status <> :pending) "
+    "INSERT INTO clue_search_pending (clue_id, received_at, terms) "
+    "SELECT t.clue_id, c.received_at, t.terms FROM (SELECT id AS clue_id, terms FROM v "
+    "UNION ALL SELECT clue_id, terms FROM clue_search WHERE clue_id = ANY(:others)) AS t "
+    "JOIN clues c ON c.id = t.clue_id WHERE c.status = :pending "
+    "ON CONFLICT (clue_id) DO UPDATE SET received_at = excluded.received_at, "
+    "terms = excluded.terms")
 
+PENDING = "pending_review"  # the queue's status, whose clues PostgreSQL indexes twice
 
 _QUEUE_INDEX: set[str] = set()  # databases known to have clue_search_pending
 
