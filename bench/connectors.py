@@ -27,7 +27,15 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.ingest import AMQP, PG, drop_database, free_port, new_database, wait_http  # noqa: E402
+from bench.ingest import (  # noqa: E402
+    AMQP,
+    PG,
+    delete_queues,
+    drop_database,
+    free_port,
+    new_database,
+    wait_http,
+)
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -77,6 +85,15 @@ class Bench:
             "api": kind("api"), "worker": kind("worker"), "scheduler": kind("scheduler"),
             "postgres": lambda: proc_cpu.postgres_backends(admin, database),
             "broker": lambda: proc_cpu.named("beam.smp"), "simulator": kind("simulator")})
+
+    def statements(self):  # noqa: ANN201
+        """The hub's database in pg_stat_statements (bench/pg_statements.py), or None."""
+        if self.args.backend == "embedded":
+            return None
+        from bench.pg_statements import Statements
+
+        admin = make_url(PG).set(database="postgres").render_as_string(hide_password=False)
+        return Statements.open(admin, make_url(self.database_url).database)
 
     def start(self) -> None:
         a = self.args
@@ -130,6 +147,8 @@ class Bench:
                 proc.kill()
         self.engine.dispose()
         drop_database(self.database_url)
+        if self.args.backend == "server":
+            delete_queues(AMQP, self.env["HUB_QUEUE_PREFIX"])
 
 
 def run(args: argparse.Namespace) -> dict:
@@ -142,19 +161,32 @@ def run(args: argparse.Namespace) -> dict:
         try:
             bench.start()
             meter = bench.meter()
+            statements = bench.statements()
+            if statements:
+                statements.reset()  # this database only: the start-up's statements not counted
             meter.start()
             enabled = time.time()
             bench.hub("connectors", "set", args.connector, "--enable")
             result = bench.wait_done()
             cpu = meter.stop()
             pending = bench.query("SELECT count(*) FROM clues WHERE status = 'pending_review'")
+            found = statements.read() if statements else None
+            if statements:
+                statements.close()
         finally:
             bench.stop()
     run_row = result["run"]
+    lines = []
+    if found:
+        from bench import pg_statements
+
+        lines = [line.replace("per clue", "per record").replace("µs/clue", "µs/rec")
+                 for line in pg_statements.lines(*found, run_row.seen, top=12)]
     started = _moment(run_row.started_at).timestamp()
     pull = _moment(run_row.finished_at).timestamp() - started
     return {"run": run_row, "pull_seconds": pull, "e2e_seconds": result["done"] - started,
             "start_delay": started - enabled, "pending_review": pending[0][0],
+            "statements": lines,
             # CPU µs per record pulled by process kind, from enabling to the end
             "cpu_us": {k: v / max(run_row.seen, 1) * 1e6 for k, v in cpu.items()}}
 
@@ -190,6 +222,8 @@ def report(args: argparse.Namespace, figures: dict) -> None:
     widths = [max(len(str(r[i])) for r in [head, *rows]) + 2 for i in range(3)]
     for row in [head, tuple("-" * (w - 2) for w in widths), *rows]:
         print("".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
+    if figures.get("statements"):
+        print("\n" + "\n".join(figures["statements"]))
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,6 +64,14 @@ def hub(settings: Settings) -> Iterator[Hub]:
 def _drop_templates() -> Iterator[None]:
     yield
     backends.drop_templates()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_browser() -> Iterator[None]:
+    """The browser tests share one browser per test process (tests/support/browser.py)."""
+    yield
+    if "tests.support.browser" in sys.modules:  # imported by a browser test
+        sys.modules["tests.support.browser"].close_shared()
 
 
 class Agencies:

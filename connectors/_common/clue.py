@@ -22,10 +22,32 @@ PROVINCE_PREFIX = {
 }
 
 
+# Places named in short texts (addresses, handling units, subject names) recur from record to
+# record: each (text, hint, table) is read once. Long texts (contents) are read every time.
+_MEMO_TEXT_MAX = 80
+_MEMO_SIZE = 20_000
+_places: dict[tuple[str, str | None, int], str | None] = {}
+
+
+def _region_of(text: str, near: str | None = None) -> str | None:
+    """`region_of_text(text, prefer_prefix=near)`, remembered for short texts."""
+    if len(text) > _MEMO_TEXT_MAX:
+        return region_of_text(text, prefer_prefix=near)
+    key = (text, near, id(load_divisions()))  # a table swapped in (tests) is a new key
+    try:
+        return _places[key]
+    except KeyError:
+        pass
+    if len(_places) >= _MEMO_SIZE:
+        _places.clear()
+    found = _places[key] = region_of_text(text, prefer_prefix=near)
+    return found
+
+
 def region(*texts: str | None) -> str | None:
     """The most specific division named in the texts taken together."""
     joined = " ".join(text for text in texts if text)
-    return region_of_text(joined) if joined else None
+    return _region_of(joined) if joined else None
 
 
 def region_of_court(case: CaseNumber) -> str | None:
@@ -55,7 +77,7 @@ def subject(name: str, credit_code: str | None = None, near: str | None = None) 
     made: dict[str, Any] = {"name": shorten(name, 200)}
     if credit_code:
         made["credit_code"] = credit_code
-    place = region_of_text(name, prefer_prefix=near) if near else region(name)
+    place = _region_of(name, near) if near else region(name)
     if place is None and credit_code and credit_code[2:8] in load_divisions():
         place = credit_code[2:8]
     if place:

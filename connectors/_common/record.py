@@ -37,10 +37,15 @@ class NativeRecord:
             raise MappingError("记录", "记录应为“字段名: 值”形式的对象")
         self._record = record
         self.dropped: list[str] = []
+        self._texts: dict[str, str | None] = {}  # a mapper reads some fields twice
 
     def text(self, name: str) -> str | None:
         """The cleaned value of an optional field; None when missing or blank."""
-        return clean(self._record.get(name))
+        try:
+            return self._texts[name]
+        except KeyError:
+            value = self._texts[name] = clean(self._record.get(name))
+            return value
 
     def required(self, name: str) -> str:
         value = self.text(name)

@@ -12,10 +12,15 @@ _HALFWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp - 0xFEE0
 _HALFWIDTH[0x3000] = 0x20  # ideographic space
 _HALFWIDTH.update({cp: None for cp in (0x200B, 0x200C, 0x200D, 0xFEFF)})  # zero-width marks
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+# Any character `_HALFWIDTH` changes: most values have none, and a search for one is a C loop
+# where `str.translate` with a dict looks up every character of a Chinese text.
+_TO_CHANGE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_HALFWIDTH)) + "]")
 
 
 def halfwidth(text: str) -> str:
     """Full-width digits, Latin letters and spaces as half-width; the rest unchanged."""
+    if text.isascii() or _TO_CHANGE.search(text) is None:
+        return text
     return text.translate(_HALFWIDTH)
 
 

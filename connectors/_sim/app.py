@@ -21,6 +21,7 @@ import threading
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import orjson
 from fastapi import Body, FastAPI, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -171,7 +172,11 @@ def create_simulator_app(
         start = sim.decode(cursor)
         rows = sim.page(start, limit or page_size)
         next_cursor = sim.encode(start + len(rows)) if rows else None
-        return {"records": rows, "next_cursor": next_cursor}
+        # Serialized here (the records are text, numbers and nulls, the same bytes either
+        # way): FastAPI's encoder walks every value of a page first, the partner's CPU
+        # that a pull bench on this machine pays for.
+        return Response(orjson.dumps({"records": rows, "next_cursor": next_cursor}),
+                        media_type="application/json")
 
     if profile.reply_to:
         _reply_routes(app, sim)

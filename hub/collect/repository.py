@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from hub.collect.models import ConnectorRun, ConnectorState, DeadLetter
@@ -137,12 +137,19 @@ def open_by_sha(session: Session, connector: str, shas: Iterable[str]) -> dict[s
     return {sha: dead_id for sha, dead_id in rows}
 
 
+_DEAD = DeadLetter.__table__
+# Core statements (not the ORM's bulk paths): a page's dead letters in one multi-row INSERT,
+# the ones a page resolves in one executemany UPDATE.
+_INSERT_DEAD = insert(_DEAD).returning(_DEAD.c.id, sort_by_parameter_order=True)
+_RESOLVE_DEAD = (update(_DEAD).where(_DEAD.c.id == bindparam("dead_id"))
+                 .values(state="resolved", replayed_at=bindparam("at"),
+                         clue_id=bindparam("clue")))
+
+
 def insert_dead_letters(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     if not rows:
         return []
-    result = session.execute(
-        insert(DeadLetter).returning(DeadLetter.id, sort_by_parameter_order=True), rows)
-    return list(result.scalars())
+    return list(session.connection().execute(_INSERT_DEAD, rows).scalars())
 
 
 def resolve_by_ref(session: Session, connector: str, clue_by_ref: dict[str, int],
@@ -150,14 +157,15 @@ def resolve_by_ref(session: Session, connector: str, clue_by_ref: dict[str, int]
     """Open dead letters whose record later arrived well-formed are resolved by that clue."""
     if not clue_by_ref:
         return 0
-    found = session.execute(
-        select(DeadLetter.id, DeadLetter.record_ref).where(
-            DeadLetter.connector == connector, DeadLetter.state == "open",
-            DeadLetter.record_ref.in_(list(clue_by_ref)))
+    connection = session.connection()
+    found = connection.execute(
+        select(_DEAD.c.id, _DEAD.c.record_ref).where(
+            _DEAD.c.connector == connector, _DEAD.c.state == "open",
+            _DEAD.c.record_ref.in_(list(clue_by_ref)))
     ).all()
-    for dead_id, ref in found:
-        session.execute(update(DeadLetter).where(DeadLetter.id == dead_id).values(
-            state="resolved", replayed_at=now, clue_id=clue_by_ref[ref]))
+    if found:
+        connection.execute(_RESOLVE_DEAD, [{"dead_id": dead_id, "at": now,
+                                            "clue": clue_by_ref[ref]} for dead_id, ref in found])
     return len(found)
 
 

@@ -74,13 +74,31 @@ def build_profile(*, title: str, content: str, channel: str, region_code: str | 
     names.update(places)
     names.update(entities)
     words = text.comparable(body, [*spans, *matched, *fields.place_names(region_code)])
-    return Profile(
-        reported_at=reported_at, channel=channel, region=region_code, text=words,
-        shingles=text.shingles(words), case_numbers=frozenset(cases),
-        document_numbers=frozenset(documents), credit_codes=frozenset(credit),
-        subjects=frozenset(named), mentioned=frozenset(mentioned - named),
-        places=frozenset(places), entities=frozenset(entities), names=names,
-    )
+    return _made(reported_at, channel, region_code, words, text.shingles(words),
+                 frozenset(cases), frozenset(documents), frozenset(credit), frozenset(named),
+                 frozenset(mentioned - named), frozenset(places), frozenset(entities), names)
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _made(reported_at: datetime, channel: str, region: str | None, words: str,
+          shingles: frozenset[str], case_numbers: frozenset[str],
+          document_numbers: frozenset[str], credit_codes: frozenset[str],
+          subjects: frozenset[str], mentioned: frozenset[str], places: frozenset[str],
+          entities: frozenset[str], names: dict[str, str]) -> Profile:
+    """`Profile(...)` with these fields, the derived ones included, for a third of the cost:
+    the frozen dataclass's __init__ sets each field through object.__setattr__ (the index
+    makes one per candidate it reads)."""
+    profile = _new(Profile)
+    _set(profile, "__dict__", {
+        "reported_at": reported_at, "channel": channel, "region": region, "text": words,
+        "shingles": shingles, "case_numbers": case_numbers,
+        "document_numbers": document_numbers, "credit_codes": credit_codes,
+        "subjects": subjects, "mentioned": mentioned, "places": places, "entities": entities,
+        "names": names, "keyed": subjects | mentioned, "things": places | entities})
+    return profile
 
 
 def _subjects(subjects: list[Any], region_code: str | None) -> tuple[
@@ -150,8 +168,9 @@ def facts_of(profile: Profile) -> dict[str, Any]:
 def stored_profile(*, reported_at: datetime, channel: str, region_code: str | None,
                    text: str, facts: dict[str, Any]) -> Profile:
     """A profile as read back from the index (shingles are not needed to decide)."""
-    return Profile(
-        reported_at=reported_at, channel=channel, region=region_code, text=text,
-        shingles=frozenset(), names=facts.get("names") or {},
-        **{name: frozenset(facts.get(name) or ()) for name in _SETS},
-    )
+    get = facts.get
+    return _made(reported_at, channel, region_code, text, _EMPTY,
+                 *[frozenset(get(name) or _EMPTY) for name in _SETS], get("names") or {})
+
+
+_EMPTY: frozenset[str] = frozenset()

@@ -16,7 +16,7 @@ when any band is equal. With 32 × 4 the chance is 1 − (1 − J⁴)³²: 0.56 
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from hashlib import blake2b
 
 BANDS = 32
@@ -69,15 +69,32 @@ def signature(shingles: Iterable[str]) -> tuple[int, ...]:
     return signature_of_hashes(_hashes(shingles))
 
 
-def _hashes(shingles: Iterable[str]) -> Iterator[int]:
-    """`shingle_hash` of each shingle, the two-character case (every shingle of a text longer
-    than two characters) written out: the same numbers, for less than a call each."""
+# Shingle -> its hash, for this process: complaints reuse a limited vocabulary of character
+# pairs, and a look-up costs a fifth of the hash. Bounded; emptied when full (a race between
+# threads only computes a hash twice: the value is a constant).
+_KNOWN: dict[str, int] = {}
+_KNOWN_MAX = 1 << 16
+
+
+def _hashes(shingles: Iterable[str]) -> list[int]:
+    """`shingle_hash` of each shingle, remembered; the two-character case (every shingle of a
+    text longer than two characters) written out: the same numbers, for less than a call."""
+    known = _KNOWN
+    get = known.get
+    hashes = []
     for shingle in shingles:
-        if len(shingle) == 2:
-            value = (((ord(shingle[0]) << 21) | ord(shingle[1])) * _MULTIPLY + _ADD) & _MASK
-            yield value ^ (value >> 32)
-        else:
-            yield shingle_hash(shingle)
+        hashed = get(shingle)
+        if hashed is None:
+            if len(shingle) == 2:
+                value = (((ord(shingle[0]) << 21) | ord(shingle[1])) * _MULTIPLY + _ADD) & _MASK
+                hashed = value ^ (value >> 32)
+            else:
+                hashed = shingle_hash(shingle)
+            if len(known) >= _KNOWN_MAX:
+                known.clear()
+            known[shingle] = hashed
+        hashes.append(hashed)
+    return hashes
 
 
 def signature_of_hashes(hashes: Iterable[int]) -> tuple[int, ...]:
@@ -113,6 +130,11 @@ def _filled(bins: dict[int, int]) -> tuple[int, ...]:
     return tuple(values)
 
 
+# The keyed hash of each band before any data: a copy of it is cheaper than keying anew.
+_BAND_HASHERS = [blake2b(digest_size=8, key=key) for key in _BAND_KEYS]
+_UNPACK_KEYS = struct.Struct(f"<{BANDS}q").unpack
+
+
 def band_keys(sig: tuple[int, ...], bands: int = BANDS, rows: int = ROWS) -> tuple[int, ...]:
     """One signed 64-bit key per band: BLAKE2b of the band's values, keyed by the band number
     (so equal values in two bands give two keys). Signed, to fit a database BIGINT."""
@@ -120,10 +142,17 @@ def band_keys(sig: tuple[int, ...], bands: int = BANDS, rows: int = ROWS) -> tup
         return ()
     packed = struct.pack(f"<{len(sig)}Q", *sig)
     width = rows * 8
-    return tuple(
-        int.from_bytes(blake2b(packed[band * width:(band + 1) * width], digest_size=8,
-                               key=_BAND_KEYS[band]).digest(), "little", signed=True)
-        for band in range(bands))
+    if bands != BANDS:
+        return tuple(
+            int.from_bytes(blake2b(packed[band * width:(band + 1) * width], digest_size=8,
+                                   key=_BAND_KEYS[band]).digest(), "little", signed=True)
+            for band in range(bands))
+    digests = []
+    for band, keyed in enumerate(_BAND_HASHERS):
+        hasher = keyed.copy()
+        hasher.update(packed[band * width:(band + 1) * width])
+        digests.append(hasher.digest())
+    return _UNPACK_KEYS(b"".join(digests))
 
 
 def estimated_jaccard(a: tuple[int, ...], b: tuple[int, ...]) -> float:

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hub.correlate import fields, things
@@ -156,3 +156,54 @@ def test_clean_takes_out_every_space_and_invisible_character(text: str) -> None:
     folded = unicodedata.normalize("NFKC", text).lower()
     assert clean(text) == "".join(ch for ch in folded
                                   if not ch.isspace() and unicodedata.category(ch) != "Cf")
+
+
+def _band_keys_by_definition(sig: tuple[int, ...], bands: int, rows: int) -> tuple[int, ...]:
+    import struct
+    from hashlib import blake2b
+
+    from hub.correlate.signature import SEED
+
+    keys = []
+    for band in range(bands):
+        values = struct.pack(f"<{rows}Q", *sig[band * rows:(band + 1) * rows])
+        digest = blake2b(values, digest_size=8, key=struct.pack("<QQ", SEED, band)).digest()
+        keys.append(int.from_bytes(digest, "little", signed=True))
+    return tuple(keys)
+
+
+@settings(deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4E40), min_size=1,
+               max_size=80))
+def test_band_keys_are_the_definition_and_hashes_remembered_change_nothing(text: str) -> None:
+    from hub.correlate import signature as module
+
+    grams = shingles(text)
+    sig = signature(grams)
+    assert sig == _signature_by_definition(grams)  # again: now from remembered hashes
+    assert band_keys(sig) == _band_keys_by_definition(sig, BANDS, 4)
+    assert band_keys(sig, bands=8, rows=16) == _band_keys_by_definition(sig, 8, 16)
+    module._KNOWN.clear()
+    assert signature(grams) == sig
+
+
+def test_profiles_made_fast_are_the_dataclass_made_slowly():
+    import dataclasses
+    from datetime import UTC, datetime
+
+    from hub.correlate.profile import Profile, build_profile, facts_of, stored_profile
+
+    at = datetime(2024, 5, 6, 7, 8, tzinfo=UTC)
+    made = build_profile(title="郧西县治超站乱罚款", content=SAMPLE + "（2024）鄂0322行初8号，陈某",
+                         channel="hotline", region_code="420322",
+                         subjects=[{"name": "郧西县交通运输局", "credit_code": "11420322MB0000000X"}],
+                         references=[], reported_at=at)
+    slow = Profile(**{f.name: getattr(made, f.name) for f in dataclasses.fields(Profile)
+                      if f.init})
+    assert made == slow and vars(made) == vars(slow) and repr(made) == repr(slow)
+    assert made.keyed == made.subjects | made.mentioned and made.things
+    stored = stored_profile(reported_at=at, channel="hotline", region_code="420322",
+                            text=made.text, facts=facts_of(made))
+    assert vars(stored) == vars(dataclasses.replace(made, shingles=frozenset()))
+    assert vars(stored_profile(reported_at=at, channel="mail", region_code=None, text="",
+                               facts={})) == vars(Profile(at, "mail", None, "", frozenset()))

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from sqlalchemy import select, update
 
 from hub.accounts.models import OfficeUser
@@ -34,7 +34,7 @@ from tests.conftest import Agencies, make_settings
 from tests.review.office import PASSWORD, send_clues
 from tests.support import backends
 from tests.support.accessibility import assert_accessible, assert_fits
-from tests.support.browser import CHROMIUM, FLAGS, screenshot
+from tests.support.browser import lent_browser, screenshot
 from tests.support.live import LiveHub
 
 USERS = (("wang", "王科长", "section_head"), ("li", "李科员", "reviewer"),
@@ -101,10 +101,8 @@ def _set_the_day(hub: Hub, numbers: dict[str, str]) -> None:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        made = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+    with lent_browser() as made:  # the process's browser; this module's contexts closed after
         yield made
-        made.close()
 
 
 def _page(browser: Browser, width: int) -> Page:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from hub.accounts.service import add_user
 from hub.container import Hub
@@ -24,7 +24,7 @@ from tests.conftest import Agencies, make_settings
 from tests.review.office import PASSWORD, send_clues, wait_pending
 from tests.support import backends, factories
 from tests.support.accessibility import assert_accessible, assert_fits
-from tests.support.browser import CHROMIUM, FLAGS, screenshot
+from tests.support.browser import lent_browser, screenshot
 from tests.support.live import LiveHub
 
 USERS = (("li", "李科员", "reviewer"), ("zhao", "赵科员", "reviewer"),
@@ -67,10 +67,8 @@ def world(tmp_path_factory) -> Iterator[dict]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        made = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+    with lent_browser() as made:  # the process's browser; this module's contexts closed after
         yield made
-        made.close()
 
 
 def _page(browser: Browser, width: int = 1366) -> Page:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .divisions import DivisionTable, load_divisions
 from .region_words import COMMON_PHRASE_FULL_NAMES, COMMON_WORD_SHORT_FORMS, SETTLEMENT_AFTER
@@ -50,8 +51,9 @@ def _strip_ethnic(stem: str) -> str:
     return stem[:-1] if stem.endswith("族") and len(stem) > 2 else stem
 
 
-@dataclass(frozen=True)
-class _Entry:
+# Named tuples, not dataclasses: thousands of entries live as long as the process, and tuples
+# of strings are left out of the garbage collector's passes; a hit is made per name found.
+class _Entry(NamedTuple):
     name: str
     codes: tuple[str, ...]  # more than one when the name is used in several places
     weak: bool  # 和县, 郊区, 老城区: also ordinary runs of text, so they need backing
@@ -61,12 +63,11 @@ class _Entry:
 @dataclass(frozen=True)
 class _Index:
     by_bigram: dict[str, tuple[_Entry, ...]]  # entries longest first
-    ancestors: dict[str, frozenset[str]]
+    ancestors: dict[str, tuple[str, ...]]
     rank: dict[str, int]
 
 
-@dataclass(frozen=True)
-class _Hit:
+class _Hit(NamedTuple):
     start: int
     end: int
     entry: _Entry
@@ -95,7 +96,7 @@ def _build_index(table: DivisionTable) -> _Index:
         grouped[entry.name[:2]].append(entry)
     return _Index(
         by_bigram={k: tuple(sorted(v, key=lambda e: -len(e.name))) for k, v in grouped.items()},
-        ancestors={d.code: frozenset(a.code for a in table.ancestors(d.code)) for d in table},
+        ancestors={d.code: tuple(a.code for a in table.ancestors(d.code)) for d in table},
         rank={d.code: _LEVEL_RANK[d.level] for d in table},
     )
 
@@ -130,8 +131,7 @@ def _scan(text: str, index: _Index) -> list[_Hit]:
     return kept
 
 
-@dataclass(frozen=True)
-class _Found:
+class _Found(NamedTuple):
     start: int
     short: bool  # found only by a short form
 
@@ -168,7 +168,8 @@ def _note(found: dict[str, _Found], code: str, hit: _Hit) -> None:
 
 def _best_backed(codes: tuple[str, ...], index: _Index, anchors: set[str]) -> list[str]:
     """The candidates under the most specific place named in the text (city over province)."""
-    depth = {c: max((index.rank[a] for a in index.ancestors[c] & anchors), default=-1)
+    depth = {c: max((index.rank[a] for a in anchors.intersection(index.ancestors[c])),
+                    default=-1)
              for c in codes}
     deepest = max(depth.values())
     return [c for c in codes if depth[c] == deepest] if deepest >= 0 else []
@@ -213,7 +214,7 @@ def region_of_text(
         return None
 
     def score(code: str) -> tuple[bool, int, int, bool, int]:
-        backing = len(index.ancestors[code] & found.keys())
+        backing = len(found.keys() & index.ancestors[code])
         return (bool(sender) and code.startswith(sender), index.rank[code], backing,
                 bool(prefix) and code.startswith(prefix), -found[code].start)
 

@@ -1,0 +1,141 @@
+"""Where a pulled record's time goes on the puller's side: fetch, prepare, store, in CPU time.
+
+    .venv/bin/python bench/profile_connector.py                      # SQLite, 3,000 records
+    .venv/bin/python bench/profile_connector.py --postgres           # PostgreSQL + RabbitMQ
+    .venv/bin/python bench/profile_connector.py --profile prepare    # cProfile of one part
+    .venv/bin/python bench/profile_connector.py --root /tmp/before   # the hub of another tree
+
+The partner's simulator runs as a process of its own (`hub simulate`, on 127.0.0.1); the pull
+runs in this process, page after page in one thread, as `hub.collect.runner` does it (claim,
+fetch, prepare, store the page with its cursor, finish) but without reading ahead, so each
+part is timed alone: this thread's CPU time, and on PostgreSQL the CPU of the server processes
+of the bench's own database (/proc). No pipeline worker runs: this is the puller alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if "--root" in sys.argv:  # the hub of another tree (before/after), with this bench
+    ROOT = Path(sys.argv[sys.argv.index("--root") + 1]).resolve()
+sys.path.insert(0, str(ROOT))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
+
+from bench.ingest import AMQP, delete_queues, drop_database, free_port, new_database, wait_http  # noqa: E402
+from bench.profile_pipeline import _server_cpu  # noqa: E402
+
+PARTS = ("fetch", "prepare", "store")
+
+
+def pull(args: argparse.Namespace, url: str, tmp: Path, partner: str) -> dict[str, float]:
+    from connectors.base import make_client
+    from hub import log
+    from hub.collect import config, runner
+    from hub.collect.service import connector_spec, prepare_records
+    from hub.container import Hub
+    from hub.db.migrate import upgrade
+    from hub.security.keyring import create_keyring
+    from hub.settings import Settings
+
+    log.configure("WARNING")
+    upgrade(url)
+    create_keyring(tmp / "keyring.json")
+    prefix = f"profconn-{uuid.uuid4().hex[:6]}"
+    hub = Hub.from_settings(Settings(_env_file=None, database_url=url,
+                                     keyring_path=tmp / "keyring.json", queue_prefix=prefix,
+                                     broker_url=AMQP if args.postgres else "memory://"))
+    try:
+        config.configure(hub, args.connector, url=partner, page_size=args.page_size,
+                         enabled=True)
+        spec = connector_spec(args.connector)
+        seconds = dict.fromkeys(PARTS, 0.0)
+        profiler = cProfile.Profile() if args.profile else None
+        server = _server_cpu(hub)
+        lease = runner.claim(hub, spec)
+        report = runner.RunReport(lease.run_id, args.connector)
+
+        def timed(part: str, func, *func_args):  # noqa: ANN001, ANN202
+            if profiler and args.profile == part:
+                profiler.enable()
+            started = time.thread_time()
+            try:
+                return func(*func_args)
+            finally:
+                seconds[part] += time.thread_time() - started
+                if profiler and args.profile == part:
+                    profiler.disable()
+
+        with make_client(lease.base_url) as http:
+            cursor = lease.cursor
+            while True:
+                page = timed("fetch", spec.fetch_page, http, cursor, lease.page_size)
+                if not page.records and page.next_cursor in (None, cursor):
+                    break
+                prepared = timed("prepare", prepare_records, hub, spec, lease.agency_id, "pull",
+                                 page.records)
+                timed("store", runner._store_page, hub, lease, page, prepared, report)
+                cursor = page.next_cursor
+        runner._finish(hub, lease, report, None)
+        seconds["postgres"] = _server_cpu(hub) - server
+        seconds["records"] = report.tally.seen
+        print(f"run {report.status}: {report.pages} pages, {report.tally}")
+        if profiler:
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(30)
+            print(out.getvalue())
+        return seconds
+    finally:
+        hub.close()
+        if args.postgres:
+            delete_queues(AMQP, prefix)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--connector", default="hotline")
+    parser.add_argument("--records", type=int, default=3000)
+    parser.add_argument("--page-size", type=int, default=500)
+    parser.add_argument("--postgres", action="store_true",
+                        help="a new PostgreSQL database and RabbitMQ instead of SQLite")
+    parser.add_argument("--profile", choices=PARTS, help="cProfile this part (slower)")
+    parser.add_argument("--root", type=Path, help="run the hub of this source tree")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        url = new_database("server" if args.postgres else "embedded", work, "profconn")
+        port = free_port()
+        env = {**os.environ, "HUB_DATABASE_URL": url, "HUB_KEYRING_PATH": str(work / "k.json")}
+        simulator = subprocess.Popen(
+            [sys.executable, "-m", "hub", "simulate", args.connector, "--port", str(port),
+             "--total", str(args.records), "--page-size", str(args.page_size)],
+            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_http(f"http://127.0.0.1:{port}/")
+            seconds = pull(args, url, work, f"http://127.0.0.1:{port}")
+        finally:
+            simulator.terminate()
+            simulator.wait(30)
+            drop_database(url)
+    n = max(seconds.pop("records"), 1)
+    print(f"\n{n} {args.connector} records, pages of {args.page_size}, "
+          f"{'PostgreSQL' if args.postgres else 'SQLite'}, hub at {ROOT}; load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print("CPU µs per record (this thread; postgres: the server processes of this database)")
+    for part, value in seconds.items():
+        print(f"  {part:<10}{value / n * 1e6:>8.0f}")
+    print(f"  {'puller':<10}{sum(seconds[p] for p in PARTS) / n * 1e6:>8.0f}")
+
+
+if __name__ == "__main__":
+    main()
