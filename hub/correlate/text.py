@@ -140,7 +140,7 @@ def rare_word_similarity(a: str, b: str) -> float:
         return 0.0
     if len(second) < len(first):
         first, second = second, first
-    shared = sum(first[gram] for gram in first.keys() & second.keys())
+    shared = sum(map(first.__getitem__, first.keys() & second.keys()))
     return shared / (first_norm * second_norm)
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hub.correlate.decide import decide, links, regions_conflict
+from hub.correlate.decide import decide, judged_all, links, regions_conflict
 from hub.correlate.labelled import BLIND3_CLUES, load_clues, profile_of
 from hub.correlate.labelled import clue as labelled
 from hub.correlate.profile import build_profile
@@ -115,16 +115,22 @@ def test_any_clue_can_be_profiled_and_compared(title, content, region, subjects,
         assert 0.0 <= decision.score <= 1.0
         assert isinstance(decision.reasons["shared"], list)
         assert links(x, y) == decision.linked
+        assert judged_all(x, [y]) == [decision if decision.linked else None]
 
 
 def test_the_quick_answer_is_the_decision_on_every_labelled_pair():
-    # The linking stage asks `links` for every candidate and `decide` only for those that link.
+    # The linking stage judges every candidate once with `judged_all`: the decision itself,
+    # reasons and all, for the pairs that link, None for the others.
     from hub.correlate import labelled as sets
 
     for path in (sets.PAIRS, sets.BLIND_PAIRS, sets.BLIND3_PAIRS):
         for pair, decision in sets.judge(sets.load_pairs(path)):
             a, b = sets.profile_of(pair["a"]), sets.profile_of(pair["b"])
             assert links(a, b) == decision.linked, (pair["a"]["id"], pair["b"]["id"])
+            quick = judged_all(a, [b, a, b])
+            assert quick[0] == quick[2] == (decision if decision.linked else None)
+            itself = decide(a, a)
+            assert quick[1] == (itself if itself.linked else None)
 
 
 @settings(max_examples=60, deadline=None)
