@@ -11,8 +11,10 @@ phrases taken out), adds a little for each shared field and takes a little for e
   evidence that two differently worded reports are one problem: below `text_alone` a link
   needs one of them;
 * two texts that share the problem's rare words (`text.rare_word_similarity`, bigrams
-  weighted by how rarely complaints use them) link though they are worded apart, when nothing
-  conflicts: a court's summary and a driver's letter share 半挂 and 扣押, not their phrasing;
+  weighted by how rarely complaints use them, read with and without the bigrams that hold a
+  function character, the things both name left out of the second) link though they are
+  worded apart, when nothing conflicts: a court's summary and a driver's letter share 半挂
+  and 扣押, not their phrasing;
 * regions that cannot both be right (two counties) veto a link: the same template about
   another place is another problem; naming different places or parties, or different subject
   units, lowers the score, and then only a near-duplicate text links.
@@ -166,7 +168,8 @@ def _weigh(a: Profile, b: Profile, text: float, referenced: bool, conflicting: b
     linked = score >= weights.threshold and text >= weights.min_text and evidence
     rare = None
     if not linked and not referenced and not conflicts and text >= weights.min_text:
-        rare = round(rare_word_similarity(a.text, b.text), 3)
+        rare = round(rare_word_similarity(
+            a.text, b.text, [a.names.get(key) or b.names.get(key) or "" for key in specific]), 3)
         linked = rare >= weights.rare_words
     linked = linked or referenced
     if not linked and not explain:

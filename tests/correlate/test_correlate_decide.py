@@ -54,6 +54,19 @@ def test_other_words_for_one_problem_link_on_the_rare_words_they_share():
     assert not unrelated.linked and unrelated.reasons.get("rare_words", 0.0) < 0.10
 
 
+def test_rare_words_are_read_without_the_glue_between_words():
+    # A caller about short measure at a filling station and a letter about the sealed pump
+    # months later: 加油站, 加油机 are what they share; 在城 or 块钱 (of 0块钱) are not words.
+    blind3 = {c["id"]: c for c in load_clues(BLIND3_CLUES)}
+    decision = decide(profile_of(blind3["C09-1"]), profile_of(blind3["C09-3"]))
+    assert decision.linked and decision.reasons["text"] < 0.25
+    assert decision.reasons["rare_words"] >= 0.10 and decision.reasons["conflicts"] == []
+    # A road both name is a shared thing already: its name does not count again as a rare
+    # word (a missing manhole cover and unpaid wages on 均州路 are two problems).
+    road = decide(profile_of(labelled("S14-1")), profile_of(labelled("S27-1")))
+    assert "place:均州路" in road.reasons["shared"] and not road.linked
+
+
 def test_a_shared_common_word_is_not_a_shared_thing():
     # 竹溪县工业园区 is every clue about the county's park: a subsidy promised to an investor
     # and a road contractor's unpaid bill share it, and are two problems.
