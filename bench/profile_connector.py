@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import os
 import pstats
@@ -36,6 +37,24 @@ from bench.ingest import AMQP, delete_queues, drop_database, free_port, new_data
 from bench.profile_pipeline import _server_cpu  # noqa: E402
 
 PARTS = ("fetch", "prepare", "store")
+
+
+def gc_meter(seconds: dict[str, float]):  # noqa: ANN201
+    """Count the garbage collector's CPU time (in any part) as `gc` (of which gen 2)."""
+    began: dict[int, float] = {}
+    seconds["gc"] = seconds["gc gen 2"] = 0.0
+
+    def collecting(phase: str, info: dict) -> None:
+        if phase == "start":
+            began[info["generation"]] = time.thread_time()
+            return
+        spent = time.thread_time() - began.pop(info["generation"], time.thread_time())
+        seconds["gc"] += spent
+        if info["generation"] == 2:
+            seconds["gc gen 2"] += spent
+
+    gc.callbacks.append(collecting)
+    return collecting
 
 
 def pull(args: argparse.Namespace, url: str, tmp: Path, partner: str) -> dict[str, float]:
@@ -59,7 +78,11 @@ def pull(args: argparse.Namespace, url: str, tmp: Path, partner: str) -> dict[st
         config.configure(hub, args.connector, url=partner, page_size=args.page_size,
                          enabled=True)
         spec = connector_spec(args.connector)
+        if args.freeze:  # what a process that froze its start-up state would pay
+            gc.collect()
+            gc.freeze()
         seconds = dict.fromkeys(PARTS, 0.0)
+        collecting = gc_meter(seconds)
         profiler = cProfile.Profile() if args.profile else None
         server = _server_cpu(hub)
         lease = runner.claim(hub, spec)
@@ -87,6 +110,7 @@ def pull(args: argparse.Namespace, url: str, tmp: Path, partner: str) -> dict[st
                 timed("store", runner._store_page, hub, lease, page, prepared, report)
                 cursor = page.next_cursor
         runner._finish(hub, lease, report, None)
+        gc.callbacks.remove(collecting)
         seconds["postgres"] = _server_cpu(hub) - server
         seconds["records"] = report.tally.seen
         print(f"run {report.status}: {report.pages} pages, {report.tally}")
@@ -109,6 +133,8 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true",
                         help="a new PostgreSQL database and RabbitMQ instead of SQLite")
     parser.add_argument("--profile", choices=PARTS, help="cProfile this part (slower)")
+    parser.add_argument("--freeze", action="store_true",
+                        help="gc.freeze() before the pull (start-up objects never scanned again)")
     parser.add_argument("--root", type=Path, help="run the hub of this source tree")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -131,7 +157,8 @@ def main() -> None:
     print(f"\n{n} {args.connector} records, pages of {args.page_size}, "
           f"{'PostgreSQL' if args.postgres else 'SQLite'}, hub at {ROOT}; load average "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print("CPU µs per record (this thread; postgres: the server processes of this database)")
+    print("CPU µs per record (this thread; postgres: the server processes of this database; "
+          "gc: the collector's share of the parts)")
     for part, value in seconds.items():
         print(f"  {part:<10}{value / n * 1e6:>8.0f}")
     print(f"  {'puller':<10}{sum(seconds[p] for p in PARTS) / n * 1e6:>8.0f}")

@@ -1,6 +1,7 @@
 """CPU per clue of scoring a batch's candidates (`hub.correlate.link._score`): the pipeline
 runs once on synthetic clues (as bench/profile_pipeline.py, seeded), the correlate plans are
-kept, then their scoring is run again (decisions cleared) seven times and timed.
+kept, then their scoring is run again (decisions cleared) seven times and timed, and so is
+their ranking (`_rank`, the candidates of each clue from the lists read).
 
     .venv/bin/python bench/scoring_cost.py [--n 1000] [--postgres] [--root /tmp/before]
 
@@ -62,7 +63,7 @@ def main() -> None:
                  for d in found.values())
     gc.collect()
     gc.freeze()
-    runs = []
+    runs, ranks = [], []
     for _ in range(7):
         for planned in plans:
             planned.decisions = {}
@@ -70,10 +71,15 @@ def main() -> None:
         for planned in plans:
             link._score(planned)
         runs.append(time.thread_time() - started)
+        started = time.thread_time()
+        for planned in plans:
+            link._rank(planned)
+        ranks.append(time.thread_time() - started)
     print(f"{clues} clues, {pairs} pairs scored ({pairs / clues:.1f} per clue), {linked} linked; "
           f"scoring CPU µs per clue: median {statistics.median(runs) / clues * 1e6:.0f}, "
-          f"least {min(runs) / clues * 1e6:.0f} (µs per pair {statistics.median(runs) / pairs * 1e6:.1f})")
-
+          f"least {min(runs) / clues * 1e6:.0f} (µs per pair {statistics.median(runs) / pairs * 1e6:.1f}); "
+          f"ranking CPU µs per clue: median {statistics.median(ranks) / clues * 1e6:.0f}, "
+          f"least {min(ranks) / clues * 1e6:.0f}")
 
 if __name__ == "__main__":
     main()

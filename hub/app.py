@@ -101,6 +101,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     if before_serving is not None:
         await asyncio.to_thread(before_serving)
     yield
+    if getattr(app.state, "warm_up", False):  # the wake-ups still waiting (Bus.coalesce)
+        await asyncio.to_thread(app.state.hub.bus.flush)
 
 
 _WARM_UP_CLUE = orjson.dumps({
@@ -218,8 +220,11 @@ def app_factory() -> FastAPI:
 
 
 def served(app: FastAPI) -> FastAPI:
-    """An app about to be served: it warms up before it listens (`warm_up`)."""
+    """An app about to be served: it warms up before it listens (`warm_up`), and its queue
+    wake-ups are coalesced (`Bus.coalesce`): a test's app publishes each at its commit."""
     app.state.warm_up = True
+    hub: Hub = app.state.hub
+    hub.bus.coalesce(hub.settings.queue_wake_coalesce_ms / 1000)
     return app
 
 

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     # than one), the writer waits up to this long for more before writing, so that one
     # transaction records many. A lone client is written at once.
     intake_gather_ms: float = 3.0
+    # A served API process (and `hub run`) publishes queue wake-ups at most this often, one
+    # message per stage naming every task committed meanwhile, so that workers get batches of
+    # many rather than one per push; 0 publishes each at its commit (hub/queue/bus.py).
+    queue_wake_coalesce_ms: float = 50.0
 
     worker_batch_size: int = 200
     worker_threads: int = 1

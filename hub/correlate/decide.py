@@ -11,8 +11,10 @@ phrases taken out), adds a little for each shared field and takes a little for e
   evidence that two differently worded reports are one problem: below `text_alone` a link
   needs one of them;
 * two texts that share the problem's rare words (`text.rare_word_similarity`, bigrams
-  weighted by how rarely complaints use them) link though they are worded apart, when nothing
-  conflicts: a court's summary and a driver's letter share 半挂 and 扣押, not their phrasing;
+  weighted by how rarely complaints use them, read with and without the bigrams that hold a
+  function character, the things both name left out of the second) link though they are
+  worded apart, when nothing conflicts: a court's summary and a driver's letter share 半挂
+  and 扣押, not their phrasing;
 * regions that cannot both be right (two counties) veto a link: the same template about
   another place is another problem; naming different places or parties, or different subject
   units, lowers the score, and then only a near-duplicate text links.
@@ -64,9 +66,7 @@ class Decision:
 
 
 def text_similarity(a: Profile, b: Profile) -> float:
-    if not a.text or not b.text:
-        return 0.0
-    return Indel.normalized_similarity(a.text, b.text)
+    return _similarity(a.text, b.text, 0.0)
 
 
 def regions_conflict(a: str | None, b: str | None) -> bool:
@@ -88,58 +88,71 @@ def _window(days: int) -> timedelta:
 def decide(a: Profile, b: Profile, *, window_days: int = WINDOW_DAYS,
            weights: Weights = WEIGHTS) -> Decision:
     """Whether `a` and `b` report the same problem, with the score and the reasons."""
-    reasons: dict[str, Any] = {}
-    linked, score = _judge(a, b, window_days, weights, reasons)
-    return Decision(linked, score, reasons)
+    referenced = not (a.case_numbers.isdisjoint(b.case_numbers)
+                      and a.document_numbers.isdisjoint(b.document_numbers))
+    text = round(_similarity(a.text, b.text, 0.0), 3)
+    if not within_window(a, b, window_days):
+        return Decision(False, 0.0, {"text": text, "shared": [],
+                                     "conflicts": [f"outside_window:{window_days}d"]})
+    conflicting = not referenced and regions_conflict(a.region, b.region)
+    return _weigh(a, b, text, referenced, conflicting, weights, True)  # type: ignore[return-value]
 
 
 def links(a: Profile, b: Profile, *, window_days: int = WINDOW_DAYS,
           weights: Weights = WEIGHTS) -> bool:
-    """`decide(a, b).linked`, without writing the reasons: the linking stage scores every
-    candidate with this and explains only the pairs that link. Pairs whose texts are too far
-    apart to link, and that share no case or document number, stop at the text; pairs whose
-    regions conflict and that share no case or document number do not link whatever their
-    texts (`_judge` vetoes them), and stop before the text."""
-    if (regions_conflict(a.region, b.region) and a.case_numbers.isdisjoint(b.case_numbers)
-            and a.document_numbers.isdisjoint(b.document_numbers)):
-        return False
-    return _judge(a, b, window_days, weights, None)[0]
+    """`decide(a, b).linked`, without writing the reasons."""
+    return judged_all(a, [b], window_days=window_days, weights=weights)[0] is not None
 
 
-def _judge(a: Profile, b: Profile, window_days: int, weights: Weights,
-           reasons: dict[str, Any] | None) -> tuple[bool, float]:
-    """The decision (linked, score); the reasons are written into `reasons` unless None."""
-    text = round(text_similarity(a, b), 3)
-    if reasons is not None:
-        reasons["text"] = text
-        reasons["shared"], reasons["conflicts"] = [], []
-    if not within_window(a, b, window_days):
-        if reasons is not None:
-            reasons["conflicts"].append(f"outside_window:{window_days}d")
-        return False, 0.0
-    referenced = not (a.case_numbers.isdisjoint(b.case_numbers)
-                      and a.document_numbers.isdisjoint(b.document_numbers))
-    if reasons is None and not referenced and text < weights.min_text:
-        return False, 0.0  # only a shared reference links texts this far apart
+def judged_all(a: Profile, others: list[Profile], *, window_days: int = WINDOW_DAYS,
+               weights: Weights = WEIGHTS) -> list[Decision | None]:
+    """For each of `others`, `decide(a, other)` when the pair links, else None: the linking
+    stage judges every candidate once with this and explains only the pairs that link.
+
+    What depends on `a` alone is worked out once, and a pair that does not link stops as soon
+    as that is known: regions that conflict (most candidates of a busy bureau are from
+    another county) or a time outside the window, then texts too far apart; a shared case or
+    document number overrides the region and the text."""
+    window = _window(window_days)
+    at, region, words = a.reported_at, a.region, a.text
+    cases, documents = a.case_numbers, a.document_numbers
+    cited = bool(cases or documents)
+    least = weights.min_text
+    cutoff = least - 0.0006  # below it a similarity rounds under min_text: rapidfuzz says 0
+    conflict: dict[str | None, bool] = {}  # another region -> whether it conflicts with a's
+    result: list[Decision | None] = []
+    for b in others:
+        apart = conflict.get(b.region)
+        if apart is None:
+            apart = conflict[b.region] = regions_conflict(region, b.region)
+        referenced = cited and not (cases.isdisjoint(b.case_numbers)
+                                    and documents.isdisjoint(b.document_numbers))
+        if (apart and not referenced) or abs(b.reported_at - at) > window:
+            result.append(None)
+            continue
+        text = round(_similarity(words, b.text, 0.0 if referenced else cutoff), 3)
+        if not referenced and text < least:
+            result.append(None)  # only a shared reference links texts this far apart
+        else:
+            result.append(_weigh(a, b, text, referenced, False, weights, False))
+    return result
+
+
+def _weigh(a: Profile, b: Profile, text: float, referenced: bool, conflicting: bool,
+           weights: Weights, explain: bool) -> Decision | None:
+    """The decision on a pair within the window, from its rounded text similarity. Unless
+    `explain`, a pair that does not link is None (no reasons written)."""
     subjects = not (a.credit_codes.isdisjoint(b.credit_codes) and a.keyed.isdisjoint(b.keyed))
-    specific = _shared_things(a, b)
-    score = text + weights.subject * subjects
-    score += weights.specific * min(len(specific), weights.specific_max)
+    specific = [] if a.things.isdisjoint(b.things) else _shared_things(a, b)
     same_region = bool(a.region and a.region == b.region)
-    score += weights.region * same_region
-    if reasons is not None:
-        references = sorted({f"case_number:{v}" for v in a.case_numbers & b.case_numbers}
-                            | {f"document_number:{v}"
-                               for v in a.document_numbers & b.document_numbers})
-        reasons["shared"] = (references + [f"subject:{name}" for name in _shared_subjects(a, b)]
-                             + [_shown(a, b, key) for key in specific])
-        if same_region:
-            reasons["shared"].append(f"region:{a.region}")
+    score = (text + weights.subject * subjects
+             + weights.specific * min(len(specific), weights.specific_max)
+             + weights.region * same_region)
+    if conflicting:  # explaining only: the verdict was known before the text
+        return Decision(False, round(min(score, 1.0), 3),
+                        _reasons(a, b, text, referenced, subjects, specific, same_region,
+                                 [f"region:{a.region}≠{b.region}"], None))
     conflicts = []
-    if regions_conflict(a.region, b.region) and not referenced:
-        if reasons is not None:
-            reasons["conflicts"].append(f"region:{a.region}≠{b.region}")
-        return False, round(min(score, 1.0), 3)
     if a.subjects and b.subjects and not subjects and not referenced:
         conflicts.append("subject")
         score -= weights.subject_conflict
@@ -147,24 +160,45 @@ def _judge(a: Profile, b: Profile, window_days: int, weights: Weights,
     if different:
         conflicts.append("named_things")
         score -= weights.specific_conflict
-    if reasons is not None:
-        reasons["conflicts"] += conflicts
     if referenced:
         score = max(score, weights.reference_score)
     score = round(max(0.0, min(score, 1.0)), 3)
     evidence = (bool(referenced or specific) or text >= weights.near_duplicate
                 or (text >= weights.text_alone and not different))
     linked = score >= weights.threshold and text >= weights.min_text and evidence
+    rare = None
     if not linked and not referenced and not conflicts and text >= weights.min_text:
-        rare = round(rare_word_similarity(a.text, b.text), 3)
-        if reasons is not None:
-            reasons["rare_words"] = rare
+        rare = round(rare_word_similarity(
+            a.text, b.text, [a.names.get(key) or b.names.get(key) or "" for key in specific]), 3)
         linked = rare >= weights.rare_words
-    return linked or referenced, score
+    linked = linked or referenced
+    if not linked and not explain:
+        return None
+    return Decision(linked, score,
+                    _reasons(a, b, text, referenced, subjects, specific, same_region, conflicts, rare))
 
 
-def _things(profile: Profile) -> frozenset[str]:
-    return profile.things
+def _similarity(a: str, b: str, cutoff: float) -> float:
+    if not a or not b:
+        return 0.0
+    return Indel.normalized_similarity(a, b, score_cutoff=cutoff)
+
+
+def _reasons(a: Profile, b: Profile, text: float, referenced: bool, subjects: bool,
+             specific: list[str], same_region: bool, conflicts: list[str],
+             rare: float | None) -> dict[str, Any]:
+    shared = sorted({f"case_number:{v}" for v in a.case_numbers & b.case_numbers}
+                    | {f"document_number:{v}" for v in a.document_numbers & b.document_numbers}
+                    ) if referenced else []
+    if subjects:
+        shared += [f"subject:{name}" for name in _shared_subjects(a, b)]
+    shared += [_shown(a, b, key) for key in specific]
+    if same_region:
+        shared.append(f"region:{a.region}")
+    reasons: dict[str, Any] = {"text": text, "shared": shared, "conflicts": conflicts}
+    if rare is not None:
+        reasons["rare_words"] = rare
+    return reasons
 
 
 def _different_things(a: Profile, b: Profile) -> bool:
@@ -182,9 +216,17 @@ def _common(key: str, name: str | None = None) -> bool:
     """A thing's key (`city:stem`) whose stem is a common word: it names nothing in particular
     (工业园区, 建筑公司, 关于项目); persons (`city:person:陈`) and roads (`name`, the shown
     name, ends with 路, 大道 or 街) are never common."""
-    if ":person:" in key or (name and name.endswith(_NAMED_BY_SUFFIX)):
-        return False
-    return common_word(key.rsplit(":", 1)[-1])
+    known = _COMMON.get((key, name))
+    if known is None:
+        known = _COMMON[(key, name)] = not (
+            ":person:" in key or (name and name.endswith(_NAMED_BY_SUFFIX))
+        ) and common_word(key.rsplit(":", 1)[-1])
+        if len(_COMMON) > 100_000:
+            _COMMON.clear()
+    return known
+
+
+_COMMON: dict[tuple[str, str | None], bool] = {}  # what _common said, by key and name
 
 
 def _shared_things(a: Profile, b: Profile) -> list[str]:

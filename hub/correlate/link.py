@@ -33,7 +33,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from hub.correlate import clusters, index, ranking, repository
-from hub.correlate.decide import WINDOW_DAYS, Decision, decide, links
+from hub.correlate.decide import WINDOW_DAYS, Decision, judged_all
 from hub.correlate.profile import Profile, facts_of
 
 ACTION = "correlated"
@@ -147,24 +147,22 @@ def _load_profiles(session: Session, planned: Plan) -> None:
 
 
 # A pair that does not link: only the pairs that link are explained (their reasons are kept
-# in the links and events); the others are told apart by `links` alone.
+# in the links and events); the others are told apart by `linked` alone.
 _APART = Decision(False, 0.0)
 
 
 def _score(planned: Plan) -> None:
-    """Decide every pair not decided yet (candidates without a profile are left out)."""
+    """Decide every pair not decided yet (candidates without a profile are left out): each
+    pair is judged once, and explained only when it links."""
     window, profiles = planned.window_days, planned.profiles
     for entry in planned.entries:
-        known = planned.decisions.setdefault(entry.clue_id, {})
-        decided = {}
-        for c in planned.found[entry.clue_id]:
-            if c in known:
-                decided[c] = known[c]
-            elif c in profiles:
-                other = profiles[c]
-                decided[c] = (decide(entry.profile, other, window_days=window)
-                              if links(entry.profile, other, window_days=window) else _APART)
-        planned.decisions[entry.clue_id] = decided
+        known = planned.decisions.get(entry.clue_id) or {}
+        found = [c for c in planned.found[entry.clue_id] if c in known or c in profiles]
+        new = [c for c in found if c not in known]
+        verdicts = dict(zip(new, judged_all(entry.profile, [profiles[c] for c in new],
+                                            window_days=window), strict=True))
+        planned.decisions[entry.clue_id] = {
+            c: known[c] if c in known else verdicts[c] or _APART for c in found}
 
 
 def _recheck(session: Session, planned: Plan) -> int:

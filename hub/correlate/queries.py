@@ -282,3 +282,10 @@ ORDERED_SCANS_PG = ("SELECT current_setting('enable_bitmapscan'), "
                     "set_config('enable_seqscan', 'off', true)")
 RESTORE_SCANS_PG = ("SELECT set_config('enable_bitmapscan', %s, true), "
                     "set_config('enable_seqscan', %s, true)")
+
+# Clusters grown by a batch's links, all in one statement (the rows as one JSON document).
+GROW_PG = (
+    "UPDATE clusters AS t SET members = t.members + v.b_added, channels = v.b_channels, "
+    "channel_list = v.b_channel_list, lead_clue_id = v.b_lead, updated_at = v.b_now "
+    "FROM json_to_recordset(%s::json) AS v(b_id int, b_added int, b_channels int, "
+    "b_channel_list jsonb, b_lead int, b_now timestamptz) WHERE t.id = v.b_id")

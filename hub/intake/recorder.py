@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
+from functools import partial
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -20,9 +21,11 @@ from sqlalchemy.orm import Session
 from hub import log
 from hub.container import Hub
 from hub.db import tasks
+from hub.db.engine import make_sessionmaker
 from hub.db.models import Clue
 from hub.db.tasks import FIRST_STAGE
 from hub.db.types import utcnow
+from hub.db.uow import UnitOfWork
 from hub.intake import repository
 from hub.intake.present import clue_json
 from hub.intake.service import ItemOutcome, Received
@@ -33,10 +36,19 @@ Key = tuple[int, str]  # (agency_id, source_ref)
 BeforeCommit = Callable[[Session, list[list[ItemOutcome]]], None]
 
 
-def record(hub: Hub, batch: list[Received],
-           before_commit: BeforeCommit | None = None) -> list[list[ItemOutcome]]:
-    """Record every body of `batch` in one transaction; outcomes per body, per item."""
-    write = _record if hub.settings.is_sqlite else _record_in_one_statement
+def record(hub: Hub, batch: list[Received], before_commit: BeforeCommit | None = None,
+           autocommit: Callable[[], UnitOfWork] | None = None) -> list[list[ItemOutcome]]:
+    """Record every body of `batch` in one transaction; outcomes per body, per item.
+
+    `autocommit` (PostgreSQL, no `before_commit`): units of work whose connection commits
+    each statement as it completes. The group is one statement, so it is still one
+    transaction, and it takes one round trip instead of three (BEGIN, the statement, COMMIT).
+    """
+    if hub.settings.is_sqlite:
+        write = _record
+    else:
+        write = partial(_record_in_one_statement,
+                        uow=None if before_commit is not None else autocommit)
     try:
         return write(hub, batch, before_commit)
     except (IntegrityError, _Raced):
@@ -50,9 +62,16 @@ class _Raced(Exception):
 
 
 def _record_in_one_statement(hub: Hub, batch: list[Received],
-                             before_commit: BeforeCommit | None = None
+                             before_commit: BeforeCommit | None = None,
+                             uow: Callable[[], UnitOfWork] | None = None
                              ) -> list[list[ItemOutcome]]:
-    """PostgreSQL: the group's raw records, new clues and tasks in one statement."""
+    """PostgreSQL: the group's raw records, new clues and tasks in one statement.
+
+    A clue another process committed while the statement ran is in neither list the
+    statement returns: in a transaction of our own, we roll back and try again; committed
+    already (`uow`, autocommit), what we wrote is right as it is (the body's raw record says
+    "duplicate", and no clue of ours was made for it), so we read that clue to answer with it.
+    """
     now = utcnow()
     first: dict[Key, tuple[int, int]] = {}  # key -> (body, item) of its first occurrence
     for b, received in enumerate(batch):
@@ -61,12 +80,16 @@ def _record_in_one_statement(hub: Hub, batch: list[Received],
     raws = [_raw_values(received, None, now) for received in batch]
     clues = [{**batch[b].rows[i], "received_at": now, "updated_at": now, "body": b}
              for (b, i) in first.values()]
-    with hub.uow() as uow:
+    autocommit = uow is not None
+    with (uow or hub.uow)() as uow:
         written = repository.record_in_one_statement(uow.session, raws, clues, FIRST_STAGE, now)
         created = {(row.agency_id, row.source_ref): row for row in written.created}
         existing = {(row.agency_id, row.source_ref): row for row in written.existing}
-        if any(key not in created and key not in existing for key in first):
+        raced = [key for key in first if key not in created and key not in existing]
+        if raced and not autocommit:
             raise _Raced
+        if raced:
+            existing.update(repository.existing_by_keys(uow.session, raced))
         for received, raw_id in zip(batch, written.raw_ids, strict=True):
             received.raw_record_id = raw_id
         uow.wake(FIRST_STAGE, [row.task_id for row in written.created])
@@ -157,10 +180,11 @@ def _raw_values(received: Received, new: bool | None, now) -> dict[str, Any]:  #
 class GroupWriter:
     """Records bodies handed in from many threads, together when they arrive together.
 
-    Group commit: a transaction takes every body queued when it starts. While pushes come in
-    together (the last transaction held more than one), it also waits up to `gather_seconds`
-    from its first body for more, so that at many concurrent clients one commit answers many
-    requests; a lone client (transactions of one) is written at once, with no wait.
+    Group commit: a transaction takes every body queued when it starts, and while other pushes
+    are under way in this process (`opened` and not yet `closed`: being read, checked, or
+    answered, so their clients' next pushes are coming), it waits up to `gather_seconds` from
+    its first body for them, so that at many concurrent clients one commit answers many
+    requests. A lone client (nothing else under way) is written at once, with no wait.
     """
 
     def __init__(self, hub: Hub, max_items: int = 1000,
@@ -171,9 +195,20 @@ class GroupWriter:
                                else gather_seconds)
         self.requests = 0  # bodies written, and the transactions that wrote them
         self.transactions = 0
+        self.under_way = 0  # pushes opened and not yet closed (changed on the event loop only)
+        self._autocommit = None if hub.settings.is_sqlite else partial(
+            UnitOfWork, make_sessionmaker(hub.engine.execution_options(
+                isolation_level="AUTOCOMMIT")), hub.bus, hub.gate, True)
         self._queue: queue.SimpleQueue[tuple[Received, Future]] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._loop, name="intake-writer", daemon=True)
         self._thread.start()
+
+    def opened(self) -> None:
+        """A push has come in (call `closed` once it is answered)."""
+        self.under_way += 1
+
+    def closed(self) -> None:
+        self.under_way -= 1
 
     def submit(self, received: Received) -> Future:
         """Queue a body; the future gives its outcomes once committed."""
@@ -185,31 +220,30 @@ class GroupWriter:
         return self.submit(received).result()
 
     def _loop(self) -> None:
-        together = False  # the last transaction held more than one body
         while True:
             group = [self._queue.get()]
             size = max(1, len(group[0][0].items))
-            deadline = time.monotonic() + self.gather_seconds if together else 0.0
+            deadline = time.monotonic() + self.gather_seconds
             while size < self.max_items:
                 try:
                     group.append(self._queue.get_nowait())
                 except queue.Empty:
                     wait = deadline - time.monotonic()
-                    if wait <= 0:
+                    if wait <= 0 or self.under_way <= len(group):  # nobody else is coming
                         break
                     try:
                         group.append(self._queue.get(timeout=wait))
                     except queue.Empty:
                         break
                 size += max(1, len(group[-1][0].items))
-            together = len(group) > 1
             self._write(group)
             self.requests += len(group)
             self.transactions += 1
 
     def _write(self, group: list[tuple[Received, Future]]) -> None:
         try:
-            results = record(self.hub, [received for received, _ in group])
+            results = record(self.hub, [received for received, _ in group],
+                             autocommit=self._autocommit)
         except Exception as exc:
             if len(group) == 1:
                 group[0][1].set_exception(exc)

@@ -16,6 +16,9 @@ dropped.
 
 from __future__ import annotations
 
+import threading
+from collections import defaultdict
+
 from kombu import Connection, Exchange, Queue
 from kombu.pools import ProducerPool
 
@@ -84,10 +87,57 @@ class Bus:
         # URL would share (and one's close would break) the other's.
         self._connections = connect(url).Pool(limit=32)
         self._producers = ProducerPool(self._connections, limit=32)
+        self._later: dict[str, list[int]] = defaultdict(list)  # coalesced wake-ups, by stage
+        self._later_lock = threading.Lock()
+        self._later_ready = threading.Event()
+        self._publisher: threading.Thread | None = None
+        self._coalesce_seconds = 0.0
+        self._closing = threading.Event()
+
+    def coalesce(self, seconds: float) -> None:
+        """From now on, `wake` publishes from a thread of its own, at most once every
+        `seconds` per stage, one message naming every task woken meanwhile: many pushes
+        committed one by one become one wake-up, and consumers get batches of many.
+
+        Nothing is lost by the wait: the tasks are committed rows before they are woken, and
+        a wake-up lost with the process (killed within `seconds`) is published again by the
+        sweeper (HUB_TASK_UNCLAIMED_SECONDS). `close` publishes what is still waiting."""
+        if seconds <= 0 or self._publisher is not None:
+            return
+        self._coalesce_seconds = seconds
+        self._publisher = threading.Thread(target=self._publish_later, name="queue-publisher",
+                                           daemon=True)
+        self._publisher.start()
 
     def wake(self, stage: str, task_ids: list[int]) -> None:
+        if self._publisher is not None and not self._closing.is_set():
+            if task_ids:
+                with self._later_lock:
+                    self._later[stage].extend(task_ids)
+                self._later_ready.set()
+            return
+        self._wake_now(stage, task_ids)
+
+    def _wake_now(self, stage: str, task_ids: list[int]) -> None:
         for start in range(0, len(task_ids), WAKEUP_CHUNK):
             self._publish(stage, {"stage": stage, "task_ids": task_ids[start : start + WAKEUP_CHUNK]})
+
+    def _publish_later(self) -> None:
+        while not self._closing.is_set():
+            self._later_ready.wait()
+            self._closing.wait(self._coalesce_seconds)  # gather; `close` cuts the wait short
+            self._later_ready.clear()
+            self._flush_later()
+
+    def flush(self) -> None:
+        """Publish the coalesced wake-ups waiting now (a server about to stop)."""
+        self._flush_later()
+
+    def _flush_later(self) -> None:
+        with self._later_lock:
+            waiting, self._later = self._later, defaultdict(list)
+        for stage, ids in waiting.items():
+            self._wake_now(stage, ids)
 
     def _publish(self, stage: str, body: dict) -> None:
         queue = stage_queue(self.prefix, stage)
@@ -124,5 +174,10 @@ class Bus:
             conn.ensure_connection(max_retries=1, timeout=2)
 
     def close(self) -> None:
+        self._closing.set()  # wake-ups from now on are published at once
+        if self._publisher is not None:  # publish what is still waiting, then stop the thread
+            self._later_ready.set()
+            self._publisher.join(10)
+        self._flush_later()
         self._producers.force_close_all()
         self._connections.force_close_all()

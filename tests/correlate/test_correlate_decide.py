@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hub.correlate.decide import decide, links, regions_conflict
+from hub.correlate.decide import decide, judged_all, links, regions_conflict
 from hub.correlate.labelled import BLIND3_CLUES, load_clues, profile_of
 from hub.correlate.labelled import clue as labelled
 from hub.correlate.profile import build_profile
@@ -52,6 +52,19 @@ def test_other_words_for_one_problem_link_on_the_rare_words_they_share():
     assert decision.reasons["rare_words"] >= 0.10 and decision.reasons["conflicts"] == []
     unrelated = _decide("S01-2", "S03-2")  # same bureau, another problem: common words only
     assert not unrelated.linked and unrelated.reasons.get("rare_words", 0.0) < 0.10
+
+
+def test_rare_words_are_read_without_the_glue_between_words():
+    # A caller about short measure at a filling station and a letter about the sealed pump
+    # months later: 加油站, 加油机 are what they share; 在城 or 块钱 (of 0块钱) are not words.
+    blind3 = {c["id"]: c for c in load_clues(BLIND3_CLUES)}
+    decision = decide(profile_of(blind3["C09-1"]), profile_of(blind3["C09-3"]))
+    assert decision.linked and decision.reasons["text"] < 0.25
+    assert decision.reasons["rare_words"] >= 0.10 and decision.reasons["conflicts"] == []
+    # A road both name is a shared thing already: its name does not count again as a rare
+    # word (a missing manhole cover and unpaid wages on 均州路 are two problems).
+    road = decide(profile_of(labelled("S14-1")), profile_of(labelled("S27-1")))
+    assert "place:均州路" in road.reasons["shared"] and not road.linked
 
 
 def test_a_shared_common_word_is_not_a_shared_thing():
@@ -115,16 +128,22 @@ def test_any_clue_can_be_profiled_and_compared(title, content, region, subjects,
         assert 0.0 <= decision.score <= 1.0
         assert isinstance(decision.reasons["shared"], list)
         assert links(x, y) == decision.linked
+        assert judged_all(x, [y]) == [decision if decision.linked else None]
 
 
 def test_the_quick_answer_is_the_decision_on_every_labelled_pair():
-    # The linking stage asks `links` for every candidate and `decide` only for those that link.
+    # The linking stage judges every candidate once with `judged_all`: the decision itself,
+    # reasons and all, for the pairs that link, None for the others.
     from hub.correlate import labelled as sets
 
     for path in (sets.PAIRS, sets.BLIND_PAIRS, sets.BLIND3_PAIRS):
         for pair, decision in sets.judge(sets.load_pairs(path)):
             a, b = sets.profile_of(pair["a"]), sets.profile_of(pair["b"])
             assert links(a, b) == decision.linked, (pair["a"]["id"], pair["b"]["id"])
+            quick = judged_all(a, [b, a, b])
+            assert quick[0] == quick[2] == (decision if decision.linked else None)
+            itself = decide(a, a)
+            assert quick[1] == (itself if itself.linked else None)
 
 
 @settings(max_examples=60, deadline=None)

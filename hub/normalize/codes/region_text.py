@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from .divisions import DivisionTable, load_divisions
@@ -26,6 +27,7 @@ _ETHNIC_TAILS = sorted(
 _LEVEL_RANK = {"province": 0, "city": 1, "county": 2}
 
 
+@lru_cache(maxsize=1 << 14)  # division names: the index, correlation and the directory ask alike
 def short_form(name: str) -> str | None:
     """`郧西县` -> `郧西`, `恩施土家族苗族自治州` -> `恩施`; None when under 2 characters."""
     for suffix in _SUFFIXES:

@@ -1,0 +1,63 @@
+"""A served API process coalesces its queue wake-ups: pushes committed one by one within the
+window reach the workers as one message naming all their tasks, and closing the bus publishes
+what is still waiting (on both transports)."""
+
+from __future__ import annotations
+
+import time
+
+from kombu import Connection
+
+from hub.pipeline.stages import FIRST_STAGE
+from hub.queue.bus import (
+    Bus,
+    connect,
+    dead_letter_exchange,
+    dead_letter_queue,
+    exchange,
+    is_amqp,
+    stage_queue,
+)
+
+
+def _drain(url: str, prefix: str) -> list[dict]:
+    bodies: list[dict] = []
+    with connect(url) as conn:
+        queue = stage_queue(prefix, FIRST_STAGE)(conn.default_channel)
+        queue.declare()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            message = queue.get(no_ack=True)
+            if message is None:
+                if bodies:
+                    break
+                time.sleep(0.05)
+                continue
+            bodies.append(message.decode())
+    return bodies
+
+
+def test_wakeups_within_the_window_are_one_message_and_close_publishes_the_rest(settings):
+    prefix = f"{settings.queue_prefix}-coalesce"
+    bus = Bus(settings.broker_url, prefix)
+    try:
+        with Connection(settings.broker_url) as conn:  # the queue exists before anything is sent
+            stage_queue(prefix, FIRST_STAGE)(conn.default_channel).declare()
+        bus.coalesce(0.3)
+        for task_id in range(1, 21):
+            bus.wake(FIRST_STAGE, [task_id])
+        first = _drain(settings.broker_url, prefix)
+        assert first == [{"stage": FIRST_STAGE, "task_ids": list(range(1, 21))}]
+        bus.coalesce(0.3)  # a second call changes nothing
+        bus.wake(FIRST_STAGE, [21, 22])
+        bus.close()  # published at once, not lost with the process
+        assert _drain(settings.broker_url, prefix) == [{"stage": FIRST_STAGE, "task_ids": [21, 22]}]
+    finally:
+        bus.close()
+        if is_amqp(settings.broker_url):  # nothing of ours left on the shared broker
+            with Connection(settings.broker_url) as conn:
+                channel = conn.default_channel
+                stage_queue(prefix, FIRST_STAGE)(channel).delete()
+                dead_letter_queue(prefix)(channel).delete()
+                exchange(prefix)(channel).delete()
+                dead_letter_exchange(prefix)(channel).delete()
