@@ -10,10 +10,13 @@ run: setup fonts ## set everything up and run the hub on http://127.0.0.1:$${HUB
 	$(BIN)/hub keys init
 	$(BIN)/hub run --with-simulators
 
+# The suite writes bytecode (PYTHONDONTWRITEBYTECODE emptied: an environment that sets it, as
+# CI's may, would have every test process and every hub process the tests start compile hub/,
+# the libraries and the assertion-rewritten tests again; about 2 s of CPU per start).
 test: setup system-deps ## set everything up and run the whole test suite (then the short soak, on PostgreSQL + RabbitMQ)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -q -n 2
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n 2
 	@if [ -n "$$HUB_TEST_DATABASE_URL" ] && [ -n "$$HUB_TEST_BROKER_URL" ]; then \
 	  $(MAKE) --no-print-directory soak-ci; \
 	else echo "soak skipped: HUB_TEST_DATABASE_URL and HUB_TEST_BROKER_URL not both set (.ci/run sets them)"; fi

@@ -193,6 +193,7 @@ def _reuseport_socket(host: str, port: int) -> socket.socket:
 def _api_process(sock: socket.socket, ready: Event, go: Event) -> None:
     """One API process, serving the connections the kernel gives its own socket once it is
     warm and (at first start) its siblings are too."""
+    from hub.api.keepalive import KeepAliveLimit
     from hub.app import app_factory
     from hub.settings import get_settings
 
@@ -204,6 +205,8 @@ def _api_process(sock: socket.socket, ready: Event, go: Event) -> None:
         go.wait(START_WAIT_SECONDS)
 
     app.state.before_serving = before_serving
+    # Connections placed again from time to time, so the processes share the load evenly.
+    app.add_middleware(KeepAliveLimit, max_requests=settings.api_keepalive_max_requests)
     # Idle keep-alive connections are kept longer than clients and proxies keep theirs
     # (httpx and many others: 5 s, uvicorn's default too), so the client closes first and never
     # sends a request on a connection the server is closing.

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     # message per stage naming every task committed meanwhile, so that workers get batches of
     # many rather than one per push; 0 publishes each at its commit (hub/queue/bus.py).
     queue_wake_coalesce_ms: float = 50.0
+    # `hub api --processes N`: a keep-alive connection is closed after this many answers, so
+    # that connections are placed again and the processes share the load (0: never).
+    api_keepalive_max_requests: int = 25
 
     worker_batch_size: int = 200
     worker_threads: int = 1

@@ -16,7 +16,7 @@ from hub.container import Hub
 from hub.pipeline.stages import pipeline
 from hub.security.keyring import create_keyring
 from hub.settings import Settings
-from tests.support import backends
+from tests.support import backends, fixed_costs
 from tests.support.live import LiveHub
 
 os.environ.setdefault("HUB_ENVIRONMENT", "development")
@@ -58,6 +58,14 @@ def hub(settings: Settings) -> Iterator[Hub]:
     yield made
     made.close()
     backends.delete_queues(settings.broker_url, settings.queue_prefix, list(pipeline(settings)))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_fixed_costs() -> Iterator[None]:
+    """argon2 at its smallest cost and one shared TLS context (tests/support/fixed_costs.py)."""
+    undo = fixed_costs.install()
+    yield
+    undo()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 from sqlalchemy import (
     JSON,
     Connection,
+    Enum,
+    Float,
+    Integer,
     String,
     Table,
     bindparam,
@@ -28,6 +31,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+
+from hub.db.types import UTCDateTime
 
 _PG = postgresql.dialect()
 _STATEMENTS: dict[tuple, Any] = {}
@@ -41,6 +46,12 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, A
     if not rows:
         return
     names = tuple(rows[0])
+    if connection.dialect.name == "sqlite" and _plain(table, names, "default"):
+        columns = ", ".join(f'"{n}"' for n in names)
+        connection.exec_driver_sql(
+            f'INSERT INTO "{table.name}" ({columns}) VALUES ({", ".join("?" * len(names))})'
+            + _on_conflict(conflict, replace), _lite_rows(table, names, rows))
+        return
     if connection.dialect.name != "postgresql" or _json_none(table, names, rows):
         statement = _statement(
             ("insert", connection.dialect.name, table.name, names, tuple(conflict),
@@ -66,6 +77,11 @@ def update_rows(connection: Connection, table: Table, rows: Sequence[dict[str, A
         return
     names = tuple(rows[0])
     values = [n for n in names if n != key]
+    if connection.dialect.name == "sqlite" and _plain(table, names, "onupdate"):
+        sets = ", ".join(f'"{n}" = ?' for n in values)
+        connection.exec_driver_sql(f'UPDATE "{table.name}" SET {sets} WHERE "{key}" = ?',
+                                   _lite_rows(table, (*values, key), rows))
+        return
     if connection.dialect.name != "postgresql" or _json_none(table, names, rows):
         statement = _statement(
             ("update", table.name, names, key),
@@ -80,6 +96,48 @@ def update_rows(connection: Connection, table: Table, rows: Sequence[dict[str, A
                      f"json_to_recordset(CAST(:rows AS json)) AS v({_fields(table, names)}) "
                      f'WHERE t."{key}" = v."{key}"'))
     connection.execute(statement, {"rows": _document(table, names, rows)})
+
+
+def _plain(table: Table, names: Sequence[str], default: str) -> bool:
+    """SQLite: whether these columns bind as _lite_rows binds them (integers, floats, text,
+    UTCDateTime, JSON) and the columns left out have no Python-side `default` (or onupdate)
+    the expression language would add: then an executemany of the text, without the
+    expression language's processing of every value."""
+    kinds = [_lite_kind(table.c[n].type) for n in names]
+    return None not in kinds and not any(
+        getattr(c, default) is not None and not (c.primary_key and c.autoincrement)
+        for c in table.columns if c.name not in names)
+
+
+def _lite_kind(type_: Any) -> str | None:
+    if isinstance(type_, UTCDateTime):
+        return "time"
+    if isinstance(type_, JSON):
+        return "json"
+    if isinstance(type_, Integer | Float | String) and not isinstance(type_, Enum):
+        return "plain"
+    return None
+
+
+def _lite_rows(table: Table, names: Sequence[str], rows: Sequence[dict[str, Any]]) -> list:
+    """The rows' values as SQLAlchemy binds them on SQLite: times in UTC without the offset
+    (naive ones refused), JSON as json.dumps makes it (None as null)."""
+    kinds = [_lite_kind(table.c[n].type) for n in names]
+    if "time" not in kinds and "json" not in kinds:
+        return [tuple(row[n] for n in names) for row in rows]
+    convert = [_LITE[k] for k in kinds]
+    return [tuple(f(row[n]) for f, n in zip(convert, names, strict=True)) for row in rows]
+
+
+def _lite_time(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime refused: the hub stores aware UTC times only")
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+_LITE = {"plain": lambda v: v, "time": _lite_time, "json": json.dumps}
 
 
 def _statement(key: tuple, build: Callable[[], Any]) -> Any:
