@@ -65,8 +65,19 @@ assert 1 << _SLOT_BITS == PERMUTATIONS, "PERMUTATIONS must be a power of two"
 
 
 def signature(shingles: Iterable[str]) -> tuple[int, ...]:
-    """The MinHash signature of a set of shingles (empty set: an empty tuple)."""
-    return signature_of_hashes(_hashes(shingles))
+    """The MinHash signature of a set of shingles (empty set: an empty tuple):
+    `signature_of_hashes(_hashes(shingles))` in one pass, without the list of hashes."""
+    get = _KNOWN.get
+    bins = [_EMPTY_BIN] * PERMUTATIONS
+    for shingle in shingles:
+        hashed = get(shingle)
+        if hashed is None:
+            hashed = _remembered(shingle)
+        slot = hashed & _SLOT_MASK
+        value = hashed >> _SLOT_BITS
+        if value < bins[slot]:
+            bins[slot] = value
+    return _filled(bins)
 
 
 # Shingle -> its hash, for this process: complaints reuse a limited vocabulary of character
@@ -77,56 +88,58 @@ _KNOWN_MAX = 1 << 16
 
 
 def _hashes(shingles: Iterable[str]) -> list[int]:
-    """`shingle_hash` of each shingle, remembered; the two-character case (every shingle of a
-    text longer than two characters) written out: the same numbers, for less than a call."""
-    known = _KNOWN
-    get = known.get
-    hashes = []
-    for shingle in shingles:
-        hashed = get(shingle)
-        if hashed is None:
-            if len(shingle) == 2:
-                value = (((ord(shingle[0]) << 21) | ord(shingle[1])) * _MULTIPLY + _ADD) & _MASK
-                hashed = value ^ (value >> 32)
-            else:
-                hashed = shingle_hash(shingle)
-            if len(known) >= _KNOWN_MAX:
-                known.clear()
-            known[shingle] = hashed
-        hashes.append(hashed)
-    return hashes
+    """`shingle_hash` of each shingle, remembered."""
+    get = _KNOWN.get
+    return [get(shingle) or _remembered(shingle) for shingle in shingles]
+
+
+def _remembered(shingle: str) -> int:
+    """`shingle_hash`, kept in `_KNOWN`; the two-character case (every shingle of a text
+    longer than two characters) written out: the same number, for less than a call."""
+    if len(shingle) == 2:
+        value = (((ord(shingle[0]) << 21) | ord(shingle[1])) * _MULTIPLY + _ADD) & _MASK
+        hashed = value ^ (value >> 32)
+    else:
+        hashed = shingle_hash(shingle)
+    if len(_KNOWN) >= _KNOWN_MAX:
+        _KNOWN.clear()
+    _KNOWN[shingle] = hashed
+    return hashed
 
 
 def signature_of_hashes(hashes: Iterable[int]) -> tuple[int, ...]:
     """The signature from shingle hashes (callers that cache hashes of repeated text).
 
     The low bits of a hash choose the bin, the high bits are the value kept (PERMUTATIONS is
-    a power of two, so this is `divmod` by it)."""
-    bins: dict[int, int] = {}
-    get = bins.get
+    a power of two, so this is `divmod` by it). The bins are a list, the empty ones holding
+    `_EMPTY_BIN`, above any value kept (a value has 64 - _SLOT_BITS bits)."""
+    bins = [_EMPTY_BIN] * PERMUTATIONS
     for hashed in hashes:
-        slot, value = hashed & _SLOT_MASK, hashed >> _SLOT_BITS
-        kept = get(slot)
-        if kept is None or value < kept:
+        slot = hashed & _SLOT_MASK
+        value = hashed >> _SLOT_BITS
+        if value < bins[slot]:
             bins[slot] = value
     return _filled(bins)
 
 
-def _filled(bins: dict[int, int]) -> tuple[int, ...]:
+_EMPTY_BIN = 1 << 64  # one object: an empty bin is `is _EMPTY_BIN`
+
+
+def _filled(bins: list[int]) -> tuple[int, ...]:
     """Every bin's value, an empty bin borrowing from the first filled one along its fixed
     probe sequence (an empty set: an empty tuple)."""
-    if not bins:
+    empty = [slot for slot, value in enumerate(bins) if value is _EMPTY_BIN]
+    if not empty:
+        return tuple(bins)
+    if len(empty) == PERMUTATIONS:
         return ()
-    get = bins.get
-    values = []
-    for slot in range(PERMUTATIONS):
-        value = get(slot)
-        if value is None:
-            for other in _PROBES[slot]:
-                value = get(other)
-                if value is not None:
-                    break
-        values.append(value)
+    values = bins[:]
+    for slot in empty:
+        for other in _PROBES[slot]:
+            value = bins[other]
+            if value is not _EMPTY_BIN:
+                values[slot] = value
+                break
     return tuple(values)
 
 
