@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from hub.normalize.codes import load_divisions, region_of_text
+from hub.normalize.codes.region_text import short_form
+
 # body -> how clues name it (longest first when matching). Sub-units point at their bureau.
 _BODIES = {
     "交通运输局": "交通运输局 交通局 交通部门 治超站 治超检测站 运管所 公路局 公路段",
@@ -53,9 +56,6 @@ _DIVISION_END = re.compile(r"[省市县区镇乡府局委办的在]")
 @lru_cache(maxsize=1)
 def _places() -> dict[str, tuple[str, ...]]:
     """Place names (full and short forms) -> division codes."""
-    from hub.normalize.codes import load_divisions
-    from hub.normalize.codes.region_text import short_form
-
     names: dict[str, set[str]] = {}
     for division in load_divisions():
         if division.level == "province":
@@ -73,9 +73,6 @@ def city_of(region: str | None) -> str | None:
 
 def place_names(region: str | None) -> list[str]:
     """Names of the region and its city, full and short, to take out of the compared text."""
-    from hub.normalize.codes import load_divisions
-    from hub.normalize.codes.region_text import short_form
-
     table, names = load_divisions(), []
     for code in {region, city_of(region)} - {None}:
         name = table.name(code)
@@ -110,8 +107,6 @@ def subject_mentions(text: str, region: str | None) -> tuple[set[str], list[str]
         window = text[max(0, match.start() - _PREFIX_WINDOW):match.start()]
         named, prefix = _prefix_region(window, region)
         if named is None:  # 张湾区人民政府花果街道办事处: the district is further back
-            from hub.normalize.codes import region_of_text
-
             named = region_of_text(window)
         if named:
             keys.add(f"{named}:{_DIVISION_END.split(match.group(1))[-1]}街道")

@@ -8,6 +8,7 @@ from typing import Any
 
 from hub.correlate import fields, text, things
 from hub.correlate.signature import band_keys, signature
+from hub.normalize.codes import CodeError, check_reference
 
 # Longer texts are compared on their beginning: a judgment's first pages name the dispute.
 MAX_COMPARED_CHARS = 3000
@@ -69,8 +70,8 @@ def build_profile(*, title: str, content: str, channel: str, region_code: str | 
     mentioned |= found
     for key in mentioned:
         names.setdefault(key, key.split(":", 1)[1])
-    places = things.places(body, region_code)
-    entities = {**things.organizations(body, region_code), **things.persons(body, region_code)}
+    places, organizations = things.places_and_organizations(body, region_code)
+    entities = {**organizations, **things.persons(body, region_code)}
     names.update(places)
     names.update(entities)
     words = text.comparable(body, [*spans, *matched, *fields.place_names(region_code)])
@@ -131,8 +132,6 @@ def _subjects(subjects: list[Any], region_code: str | None) -> tuple[
 
 
 def _references(references: list[Any]) -> tuple[set[str], set[str]]:
-    from hub.normalize.codes import CodeError, check_reference
-
     cases, documents = set(), set()
     for reference in references:
         if not isinstance(reference, dict):

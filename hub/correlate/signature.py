@@ -18,6 +18,8 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterable
 from hashlib import blake2b
+from itertools import compress
+from operator import is_
 
 BANDS = 32
 ROWS = 4
@@ -123,12 +125,14 @@ def signature_of_hashes(hashes: Iterable[int]) -> tuple[int, ...]:
 
 
 _EMPTY_BIN = 1 << 64  # one object: an empty bin is `is _EMPTY_BIN`
+_EMPTY_BINS = [_EMPTY_BIN] * PERMUTATIONS
+_SLOTS = range(PERMUTATIONS)
 
 
 def _filled(bins: list[int]) -> tuple[int, ...]:
     """Every bin's value, an empty bin borrowing from the first filled one along its fixed
     probe sequence (an empty set: an empty tuple)."""
-    empty = [slot for slot, value in enumerate(bins) if value is _EMPTY_BIN]
+    empty = list(compress(_SLOTS, map(is_, bins, _EMPTY_BINS)))
     if not empty:
         return tuple(bins)
     if len(empty) == PERMUTATIONS:

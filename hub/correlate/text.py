@@ -14,8 +14,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from operator import concat
 from pathlib import Path
 
+from hub.normalize.codes import CodeError, parse_case_number, parse_document_number
 from hub.normalize.codes.base import visible
 
 # Phrases of the channels' forms: openings, salutations, closing requests, legal formulas.
@@ -40,6 +42,9 @@ _CASE = re.compile(r"[(\[〔【][0-9]{4}[)\]〕】](?:最高法|[" + "京津沪�
                    r"桂甘晋蒙陕吉闽贵粤青藏川宁琼兵])[0-9]{0,4}[" + _CJK + r"]{1,4}?[0-9]+号"
                    r"(?:之[一二三四五六七八九十]{1,3})?")
 _DOC = re.compile(rf"([{_CJK}]{{1,12}})[〔\[(【]([0-9]{{4}})[〕\])】]第?([0-9]+)号")
+# What every case number and document number holds (the year in brackets): a text without it
+# cites none, and is not scanned for them.
+_CITED = re.compile(r"[(\[〔【][0-9]{4}[)\]〕】]")
 # Words and characters that end the sentence before an issuer's abbreviation (作出的郧交罚…).
 _ISSUER_CUT = re.compile(r".*(?:发出|作出|印发|下发|出具|依据|根据|[的以据按照向和与及了在对由])")
 
@@ -51,9 +56,9 @@ def clean(text: str) -> str:
 
 def cited_case_numbers(text: str) -> set[str]:
     """Canonical court case numbers cited in cleaned text."""
-    from hub.normalize.codes import CodeError, parse_case_number
-
-    found = set()
+    found: set[str] = set()
+    if not _CITED.search(text):
+        return found
     for match in _CASE.finditer(text):
         try:
             found.add(str(parse_case_number(match.group(0))))
@@ -65,9 +70,9 @@ def cited_case_numbers(text: str) -> set[str]:
 def cited_document_numbers(text: str) -> set[str]:
     """Canonical document numbers cited in cleaned text; the issuer is cut at the word before
     it (the text has no spaces to say where the issuer's abbreviation starts)."""
-    from hub.normalize.codes import CodeError, parse_document_number
-
-    found = set()
+    found: set[str] = set()
+    if not _CITED.search(text):
+        return found
     for match in _DOC.finditer(text):
         issuer = _ISSUER_CUT.sub("", match.group(1))
         if len(issuer) < 2:
@@ -80,6 +85,8 @@ def cited_document_numbers(text: str) -> set[str]:
 
 
 def without_citations(text: str) -> str:
+    if not _CITED.search(text):
+        return text
     return _DOC.sub("", _CASE.sub("", text))
 
 
@@ -100,6 +107,8 @@ def shingles(text: str, size: int = 2) -> frozenset[str]:
     """Character n-grams of comparable text (the whole text when shorter than `size`)."""
     if len(text) <= size:
         return frozenset([text]) if text else frozenset()
+    if size == 2:  # each character joined to the next, without a Python step per pair
+        return frozenset(map(concat, text, text[1:]))
     return frozenset(text[i : i + size] for i in range(len(text) - size + 1))
 
 

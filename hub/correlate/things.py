@@ -40,13 +40,18 @@ _NOT_A_STEM = frozenset({"有限", "物流", "公司", "药房", "超市", "健�
                          "城关", "老旧", "置房", "品房", "农贸", "菜市", "乡镇", "农村"})
 
 
-def _named(pattern: re.Pattern[str], text: str, city: str) -> dict[str, str]:
-    """Names by stem, leftmost first; a match that starts inside the previous one is its tail
-    (宁大药房 inside 康宁大药房). Units and the forms' phrases are no part of a name (来电人公司
-    is the caller's company, not a company named 电人)."""
+def _masked(text: str) -> str:
+    """Units and the forms' phrases are no part of a name (来电人公司 is the caller's company,
+    not a company named 电人): they are read as a comma."""
+    return FORM_RE.sub("，", ALIAS_RE.sub("，", text))
+
+
+def _named(pattern: re.Pattern[str], masked: str, city: str) -> dict[str, str]:
+    """Names by stem in `_masked` text, leftmost first; a match that starts inside the
+    previous one is its tail (宁大药房 inside 康宁大药房)."""
     found: dict[str, str] = {}
     reach = -1
-    for match in pattern.finditer(FORM_RE.sub("，", ALIAS_RE.sub("，", text))):
+    for match in pattern.finditer(masked):
         stem = match.group(1)
         if match.start() < reach or stem in _NOT_A_STEM or _NOT_A_NAME.search(stem):
             continue
@@ -57,12 +62,19 @@ def _named(pattern: re.Pattern[str], text: str, city: str) -> dict[str, str]:
 
 def places(text: str, region: str | None) -> dict[str, str]:
     """Towns, villages, roads, estates, projects named in cleaned text: `city:stem` -> name."""
-    return _named(_PLACE, text, (region or "")[:4])
+    return _named(_PLACE, _masked(text), (region or "")[:4])
 
 
 def organizations(text: str, region: str | None) -> dict[str, str]:
     """Companies, shops, farms, plants named in cleaned text: `city:stem` -> name."""
-    return _named(_ORGANIZATION, text, (region or "")[:4])
+    return _named(_ORGANIZATION, _masked(text), (region or "")[:4])
+
+
+def places_and_organizations(text: str,
+                             region: str | None) -> tuple[dict[str, str], dict[str, str]]:
+    """`places(text, region), organizations(text, region)`, the text masked once."""
+    masked, city = _masked(text), (region or "")[:4]
+    return _named(_PLACE, masked, city), _named(_ORGANIZATION, masked, city)
 
 
 def persons(text: str, region: str | None) -> dict[str, str]:
