@@ -1,0 +1,82 @@
+"""The cheaper forms of the profile's text functions read any text as the plain ones do: each
+is checked against the plain form it replaced, on text made of the characters that matter
+(brackets, digits, the issuers' and courts' characters, the units' and suffixes' words)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hub.correlate import text, things
+from hub.correlate.fields import ALIAS_RE
+from hub.correlate.text import FORM_RE
+from hub.normalize.codes import CodeError, parse_case_number, parse_document_number
+
+_PIECES = ["(", ")", "〔", "〕", "【", "】", "[", "]", "2024", "2023", "12", "0", "号", "第", "鄂",
+           "最高法", "0322", "行初", "执", "郧交罚", "竹政复决字", "作出的", "依据", "某", "陈",
+           "观音镇", "均州路", "鑫达物流", "有限公司", "交通局", "来电人", "反映", "叫力美的健身",
+           "阳光水岸等小区", "，", "。", "a", " ", "县", "市"]
+texts = st.lists(st.sampled_from(_PIECES) | st.text(max_size=3), max_size=40).map("".join)
+
+
+def _cases_plainly(cleaned: str) -> set[str]:
+    found = set()
+    for match in text._CASE.finditer(cleaned):
+        try:
+            found.add(str(parse_case_number(match.group(0))))
+        except CodeError:
+            continue
+    return found
+
+
+def _documents_plainly(cleaned: str) -> set[str]:
+    found = set()
+    for match in text._DOC.finditer(cleaned):
+        issuer = text._ISSUER_CUT.sub("", match.group(1))
+        if len(issuer) < 2:
+            continue
+        try:
+            found.add(str(parse_document_number(f"{issuer}〔{match.group(2)}〕{match.group(3)}号")))
+        except CodeError:
+            continue
+    return found
+
+
+def _named_plainly(pattern, cleaned: str, region: str | None) -> dict[str, str]:  # noqa: ANN001
+    found: dict[str, str] = {}
+    reach = -1
+    for match in pattern.finditer(FORM_RE.sub("，", ALIAS_RE.sub("，", cleaned))):
+        stem = match.group(1)
+        if match.start() < reach or stem in things._NOT_A_STEM or things._NOT_A_NAME.search(stem):
+            continue
+        reach = match.end(2)
+        found.setdefault(f"{(region or '')[:4]}:{stem}", stem + match.group(2))
+    return found
+
+
+@settings(deadline=None, max_examples=300)
+@given(texts)
+def test_citations_are_found_and_taken_out_as_by_the_full_scan(raw: str) -> None:
+    cleaned = text.clean(raw)
+    assert text.cited_case_numbers(cleaned) == _cases_plainly(cleaned)
+    assert text.cited_document_numbers(cleaned) == _documents_plainly(cleaned)
+    assert text.without_citations(cleaned) == text._DOC.sub("", text._CASE.sub("", cleaned))
+
+
+@settings(deadline=None, max_examples=300)
+@given(texts, st.sampled_from([None, "420322", "420381"]))
+def test_places_and_organizations_are_read_from_one_masked_text(raw: str,
+                                                                region: str | None) -> None:
+    cleaned = text.clean(raw)
+    places, organizations = things.places_and_organizations(cleaned, region)
+    assert places == things.places(cleaned, region) == _named_plainly(things._PLACE, cleaned,
+                                                                      region)
+    assert organizations == things.organizations(cleaned, region) == _named_plainly(
+        things._ORGANIZATION, cleaned, region)
+
+
+@given(st.text(max_size=60), st.integers(min_value=1, max_value=4))
+def test_shingles_are_every_run_of_size_characters(raw: str, size: int) -> None:
+    expected = (frozenset([raw]) if raw else frozenset()) if len(raw) <= size else frozenset(
+        raw[i:i + size] for i in range(len(raw) - size + 1))
+    assert text.shingles(raw, size) == expected
