@@ -31,7 +31,7 @@ def merged(stored: list[int], extra: list[int], limit: int) -> list[int]:
         return stored
     if not stored or extra[-1] > stored[0]:  # the usual case: the batch's clues are newer
         return (extra + stored)[:limit]
-    return sorted(set(stored) | set(extra), reverse=True)[:limit]
+    return sorted({*stored, *extra}, reverse=True)[:limit]
 
 
 def mine(own: list[int] | None, item: int, low: int, limit: int) -> list[int]:

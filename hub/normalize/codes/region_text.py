@@ -177,6 +177,7 @@ def _best_backed(codes: tuple[str, ...], index: _Index, anchors: set[str]) -> li
     return [c for c in codes if depth[c] == deepest] if deepest >= 0 else []
 
 
+@lru_cache(maxsize=256)  # an office's and its agencies' areas: a few strings, asked per clue
 def _prefix(prefer_prefix: str | None) -> str:
     if not prefer_prefix:
         return ""
@@ -186,6 +187,12 @@ def _prefix(prefer_prefix: str | None) -> str:
     while len(prefix) > 2 and prefix.endswith("00"):
         prefix = prefix[:-2]  # 420300 -> 4203: a code stands for everything under it
     return prefix
+
+
+@lru_cache(maxsize=256)
+def _sender(sender_region: str) -> str:
+    """The sending agency's area as a prefix; "" when it is not a division code."""
+    return _prefix(sender_region) if re.fullmatch(r"[0-9]{1,6}", sender_region.strip()) else ""
 
 
 def region_of_text(
@@ -204,8 +211,7 @@ def region_of_text(
     if not isinstance(text, str) or len(text) < 2:
         return None
     prefix = _prefix(prefer_prefix)
-    sender = (_prefix(sender_region) if sender_region
-              and re.fullmatch(r"[0-9]{1,6}", sender_region.strip()) else "")
+    sender = _sender(sender_region) if sender_region else ""
     index = _index_of(load_divisions() if table is None else table)
     areas = [p for p in (sender, prefix) if p]
     found = _resolve(_scan(text, index), index, areas)
