@@ -16,7 +16,8 @@ _PIECES = ["(", ")", "〔", "〕", "【", "】", "[", "]", "2024", "2023", "12",
            "最高法", "0322", "行初", "执", "郧交罚", "竹政复决字", "作出的", "依据", "某", "陈",
            "观音镇", "均州路", "鑫达物流", "有限公司", "交通局", "来电人", "反映", "叫力美的健身",
            "阳光水岸等小区", "，", "。", "a", " ", "县", "市", "(2024)鄂0322行初8号", "〔2024〕",
-           "郧交罚〔2023〕56号", "作出的竹政复决字〔2024〕9号", "(2023)最高法行申12号之一"]
+           "郧交罚〔2023〕56号", "作出的竹政复决字〔2024〕9号", "(2023)最高法行申12号之一",
+           "陈先生", "王女士", "李某某", "花果街道办事处", "张湾区人民政府花果街道"]
 texts = st.lists(st.sampled_from(_PIECES) | st.text(max_size=3), max_size=40).map("".join)
 
 
@@ -81,3 +82,18 @@ def test_shingles_are_every_run_of_size_characters(raw: str, size: int) -> None:
     expected = (frozenset([raw]) if raw else frozenset()) if len(raw) <= size else frozenset(
         raw[i:i + size] for i in range(len(raw) - size + 1))
     assert text.shingles(raw, size) == expected
+
+
+@given(texts | st.text(max_size=30))
+def test_a_text_is_read_for_persons_and_street_offices_only_where_their_words_are(
+        raw: str) -> None:
+    from hub.correlate import fields
+
+    cleaned = text.clean(raw)
+    if things._PERSON.search(cleaned):
+        assert any(word in cleaned for word in things._PERSON_WORDS)
+    if fields._LOCAL.search(cleaned):
+        assert "街道" in cleaned
+    assert things.persons(cleaned, "420322") == {
+        f"4203:person:{m.group(1)}": f"{m.group(1)}某" for m in things._PERSON.finditer(cleaned)
+        if m.group(1) in things._SURNAMES}
