@@ -26,8 +26,10 @@ order they were reported (each finds the earlier ones of its batch):
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -185,12 +187,11 @@ def _recheck(session: Session, planned: Plan) -> int:
         by_key: dict[int, list[int]] = {}
         for _, entries in later:
             for clue_id, day, keys in entries:
+                held = ranking.holder(day, clue_id)
                 for key in keys:
                     if key in wanted:
-                        by_key.setdefault(key, []).append(ranking.holder(day, clue_id))
-        for request, listed in planned.bands.items():
-            extra = _within(by_key.get(request[0], ()), request[1], request[2])
-            planned.bands[request] = _joined(listed, extra, index.PER_BAND)
+                        by_key.setdefault(key, []).append(held)
+        planned.bands = _merged(planned.bands, by_key, lambda _: index.PER_BAND)
         others = {row[0]: index.profile_of_row(row)
                   for row in repository.profile_rows(connection, meanwhile)}
         by_field: dict[tuple[str, str], list[int]] = {}
@@ -198,11 +199,9 @@ def _recheck(session: Session, planned: Plan) -> int:
             for kind, value in profile.field_keys():
                 by_field.setdefault((kind, value[:120]), []).append(
                     ranking.holder(index.day_of(profile.reported_at), clue_id))
-        for request, listed in planned.fields.items():
-            kind, value, lo, hi = request
-            extra = _within(by_field.get((kind, value), ()), lo, hi)
-            planned.fields[request] = _joined(listed, extra,
-                                              index.FIELD_CANDIDATES.get(kind, 20) + 1)
+        planned.fields = _merged(planned.fields, by_field,
+                                 lambda kind: index.FIELD_CANDIDATES.get(kind, 20) + 1,
+                                 key=lambda request: request[:2])
         planned.profiles.update(others)
         _rank(planned)
         _load_profiles(session, planned)
@@ -210,12 +209,34 @@ def _recheck(session: Session, planned: Plan) -> int:
     return later[-1][0]
 
 
-def _within(holders: Any, low: int, high: int) -> list[int]:
-    return [h for h in holders if low <= h >> 32 <= high]
-
-
-def _joined(stored: list[int], extra: list[int], limit: int) -> list[int]:
-    return sorted(set(stored) | set(extra), reverse=True)[:limit] if extra else stored
+def _merged(lists: dict[Any, list[int]], extra: dict[Any, list[int]], limit: Any,
+            key: Any = itemgetter(0)) -> dict[Any, list[int]]:
+    """Each request's list (key, …, low day, high day) with the holders of `extra` under its
+    key that fall in its days, the latest `limit(request[0])` of both, latest first. A list
+    nothing is added to stays the same object; requests of one key that get the same stored
+    list and the same holders share the result."""
+    ascending = {k: sorted(holders) for k, holders in extra.items()}
+    done: dict[tuple[int, int, int, int], list[int]] = {}
+    result = {}
+    for request, listed in lists.items():
+        holders = ascending.get(key(request))
+        if not holders:
+            result[request] = listed
+            continue
+        low, high = request[-2], request[-1]
+        n = limit(request[0])
+        top = bisect_left(holders, (high + 1) << 32)
+        first = max(bisect_left(holders, low << 32), top - n)
+        if first >= top:
+            result[request] = listed
+            continue
+        once = (id(listed), id(holders), first, top)
+        joined = done.get(once)
+        if joined is None:
+            joined = done[once] = sorted(set(listed).union(holders[first:top]),
+                                         reverse=True)[:n]
+        result[request] = joined
+    return result
 
 
 # --- linking, in memory ----------------------------------------------------------------
