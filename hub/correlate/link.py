@@ -13,12 +13,13 @@ order they were reported (each finds the earlier ones of its batch):
 * `plan` (outside any lock, a read): one question to the index for all the batch's band keys
   and one for its field keys, the stored candidates' profiles read once, every pair scored.
   The plan notes the number of the last batch linked that it saw (`correlate_batches`).
-* `apply` (a write): the batch's profiles and keys are inserted, then the linking lock is
-  taken (a transaction-level advisory lock on PostgreSQL, which reviewers' operations take
-  too; SQLite has one writer already) for the short part only: the clues of the batches
-  linked since the plan's read are re-checked (their keys merged into the candidate lists,
-  the new pairs scored), the clusters of the candidates read once, the clues linked in
-  memory, and the memberships, links, counts and events written with one statement each.
+* `apply` (a write): the clues of the batches linked since the plan's read are re-checked
+  (their keys merged into the candidate lists, the new pairs scored), the batch's profiles
+  and keys are inserted, then the linking lock is taken (a transaction-level advisory lock
+  on PostgreSQL, which reviewers' operations take too; SQLite has one writer already) for
+  the short part only: the batches linked since the first re-check are re-checked alike,
+  the clusters of the candidates read once, the clues linked in memory, and the
+  memberships, links, counts and events written with one statement each.
   Batches are numbered under the lock, so in commit order: what the plan missed is exactly
   what was numbered after it. Two workers therefore give the clusters one worker gives, and
   neither waits for the other's reading and scoring.
@@ -26,8 +27,10 @@ order they were reported (each finds the earlier ones of its batch):
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -101,13 +104,16 @@ def apply(session: Session, planned: Plan, now: datetime,
     the events are written too, or with `record` false left in `planned.events` for the
     caller to write with its own."""
     connection = session.connection()
+    # What was linked since the plan's read, before the lock (which is then held shorter)
+    # and before this batch's rows are in the index (a plan made again must not see them).
+    _recheck(session, planned)
     entries = planned.entries
     repository.add_entries(connection, [
         (e.clue_id, e.profile.reported_at, e.profile.channel, e.profile.region, e.profile.text,
          facts_of(e.profile), e.day, set(e.band_keys), {(k, v[:120]) for k, v in e.field_keys})
         for e in sorted(entries, key=lambda e: e.clue_id)], now)
     index.lock_linking(session)
-    seq = _recheck(session, planned)
+    seq = _recheck(session, planned)  # what was linked since
     entries = planned.entries
     if not entries:
         return {}
@@ -166,8 +172,9 @@ def _score(planned: Plan) -> None:
 
 
 def _recheck(session: Session, planned: Plan) -> int:
-    """Under the lock: merge the clues of batches linked since the plan's read into the
-    candidate lists, rank again and score the new pairs. Returns the last batch number."""
+    """Merge the clues of batches linked since the plan's read (`planned.seen`) into the
+    candidate lists, rank again and score the new pairs; `planned.seen` becomes the last
+    batch number merged, which is returned. Under the lock, this is every batch linked."""
     connection = session.connection()
     later = repository.batches_after(connection, planned.seen)
     if not later:
@@ -176,21 +183,22 @@ def _recheck(session: Session, planned: Plan) -> int:
     planned.rechecked += len(meanwhile)
     gone = set(meanwhile)
     planned.entries = [e for e in planned.entries if e.clue_id not in gone]
-    if later[0][0] != planned.seen + 1:  # the plan is older than the batches kept: plan
+    stale = later[0][0] != planned.seen + 1  # the plan is older than the batches kept
+    planned.seen = later[-1][0]
+    if stale:  # plan again
         fresh = plan(session, planned.entries, planned.window_days, fresh_only=False)
         planned.__dict__.update({k: v for k, v in fresh.__dict__.items() if k != "rechecked"})
-        return later[-1][0]  # under the lock, that plan saw every batch linked
+        return planned.seen  # that plan saw every batch linked before its read
     if planned.entries:
         wanted = {request[0] for request in planned.bands}
         by_key: dict[int, list[int]] = {}
         for _, entries in later:
             for clue_id, day, keys in entries:
+                held = ranking.holder(day, clue_id)
                 for key in keys:
                     if key in wanted:
-                        by_key.setdefault(key, []).append(ranking.holder(day, clue_id))
-        for request, listed in planned.bands.items():
-            extra = _within(by_key.get(request[0], ()), request[1], request[2])
-            planned.bands[request] = _joined(listed, extra, index.PER_BAND)
+                        by_key.setdefault(key, []).append(held)
+        planned.bands = _merged(planned.bands, by_key, lambda _: index.PER_BAND)
         others = {row[0]: index.profile_of_row(row)
                   for row in repository.profile_rows(connection, meanwhile)}
         by_field: dict[tuple[str, str], list[int]] = {}
@@ -198,24 +206,44 @@ def _recheck(session: Session, planned: Plan) -> int:
             for kind, value in profile.field_keys():
                 by_field.setdefault((kind, value[:120]), []).append(
                     ranking.holder(index.day_of(profile.reported_at), clue_id))
-        for request, listed in planned.fields.items():
-            kind, value, lo, hi = request
-            extra = _within(by_field.get((kind, value), ()), lo, hi)
-            planned.fields[request] = _joined(listed, extra,
-                                              index.FIELD_CANDIDATES.get(kind, 20) + 1)
+        planned.fields = _merged(planned.fields, by_field,
+                                 lambda kind: index.FIELD_CANDIDATES.get(kind, 20) + 1,
+                                 key=lambda request: request[:2])
         planned.profiles.update(others)
         _rank(planned)
         _load_profiles(session, planned)
         _score(planned)
-    return later[-1][0]
+    return planned.seen
 
 
-def _within(holders: Any, low: int, high: int) -> list[int]:
-    return [h for h in holders if low <= h >> 32 <= high]
-
-
-def _joined(stored: list[int], extra: list[int], limit: int) -> list[int]:
-    return sorted(set(stored) | set(extra), reverse=True)[:limit] if extra else stored
+def _merged(lists: dict[Any, list[int]], extra: dict[Any, list[int]], limit: Any,
+            key: Any = itemgetter(0)) -> dict[Any, list[int]]:
+    """Each request's list (key, …, low day, high day) with the holders of `extra` under its
+    key that fall in its days, the latest `limit(request[0])` of both, latest first. A list
+    nothing is added to stays the same object; requests of one key that get the same stored
+    list and the same holders share the result."""
+    ascending = {k: sorted(holders) for k, holders in extra.items()}
+    done: dict[tuple[int, int, int, int], list[int]] = {}
+    result = {}
+    for request, listed in lists.items():
+        holders = ascending.get(key(request))
+        if not holders:
+            result[request] = listed
+            continue
+        low, high = request[-2], request[-1]
+        n = limit(request[0])
+        top = bisect_left(holders, (high + 1) << 32)
+        first = max(bisect_left(holders, low << 32), top - n)
+        if first >= top:
+            result[request] = listed
+            continue
+        once = (id(listed), id(holders), first, top)
+        joined = done.get(once)
+        if joined is None:
+            joined = done[once] = sorted(set(listed).union(holders[first:top]),
+                                         reverse=True)[:n]
+        result[request] = joined
+    return result
 
 
 # --- linking, in memory ----------------------------------------------------------------

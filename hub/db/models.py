@@ -106,7 +106,7 @@ class Clue(Base):
     category: Mapped[str | None] = mapped_column(String(32))
     category_source: Mapped[str | None] = mapped_column(String(16))
     field: Mapped[str | None] = mapped_column(String(32))
-    region_code: Mapped[str | None] = mapped_column(String(6), index=True)
+    region_code: Mapped[str | None] = mapped_column(String(6))  # ix_clues_region_id
     region_source: Mapped[str | None] = mapped_column(String(16))
     urgency: Mapped[str] = mapped_column(String(16), default="normal")
     priority: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")  # queue order

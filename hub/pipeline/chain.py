@@ -72,6 +72,12 @@ class ClueStage:
         self.correlate = correlate_stage
         self.route = route_stage
 
+    def warm(self, session: Session) -> None:
+        """What `load` reads for every batch and the process keeps: the directory's index
+        and the active rule set, compiled."""
+        current_index(session, home_of(self.normalize.prefer_prefix))
+        self.route._active_rules(session)
+
     def load(self, session: Session, ref_ids: list[int]) -> dict[int, ClueInput]:
         rows = [row for row in repository.clue_rows(session, ref_ids)
                 if row.status in START]

@@ -46,6 +46,7 @@ class Worker:
 
     def run(self, stop: threading.Event) -> None:
         """Consume until `stop` is set, reconnecting to the broker when it goes away."""
+        self._warm()
         delay = 0.5
         while not stop.is_set():
             try:
@@ -56,6 +57,19 @@ class Worker:
                 self._buffer.clear()  # unacked: the broker (or the sweeper) hands them again
                 stop.wait(delay)
                 delay = min(delay * 2, RECONNECT_MAX_SECONDS)
+
+    def _warm(self) -> None:
+        """Read what every batch needs and a process keeps (the directory's index, the active
+        rule set) before the first wake-up, so that the first batch does not wait for it."""
+        for stage in {id(s): s for s in self.stages.values()}.values():
+            warm = getattr(stage, "warm", None)
+            if warm is None:
+                continue
+            try:
+                with self.hub.uow(write=False) as uow:
+                    warm(uow.session)
+            except Exception as exc:  # the database not there yet: the first batch reads it
+                log.warning("hub.worker.warm_failed", worker=self.name, error=repr(exc)[:200])
 
     def _consume(self, stop: threading.Event) -> None:
         with connect(self.hub.bus.url) as conn:
@@ -148,8 +162,7 @@ class Worker:
         settings = self.hub.settings
         with self.hub.uow(durable=False) as uow:
             done = [t for t in claimed if t.task_id not in errors]
-            if by_ref:
-                stage.store(uow.session, by_ref, now)
+            # The stage's rows last: the linking lock it takes is held until the commit.
             tasks.finish(uow.session, [t.task_id for t in done], now)
             for task in claimed:
                 if task.task_id in errors:
@@ -159,6 +172,8 @@ class Worker:
                         stage.give_up(uow.session, task.ref_id, errors[task.task_id], now)
                     log.warning("hub.worker.item_failed", stage=stage.name, task=task.task_id,
                                 state=state, error=errors[task.task_id])
+            if by_ref:
+                stage.store(uow.session, by_ref, now)
             if stage.next_stage and results:
                 refs = [t.ref_id for t in done if t.task_id in results]
                 uow.wake(stage.next_stage, tasks.create(uow.session, stage.next_stage, refs, now))

@@ -12,8 +12,7 @@ from hub.db.models import Base, Clue
 from hub.db.types import UTCDateTime, utcnow
 from hub.handoffs.models import Handoff
 
-# A month's clues and hand-offs are found by time range.
-Index("ix_clues_received_at", Clue.received_at)
+# A month's clues and hand-offs are found by time range (the clues by ix_clues_received_id).
 Index("ix_handoffs_sent_at", Handoff.sent_at)
 # A county's clue ids straight from the index (index-only scan), to join its hand-offs.
 Index("ix_clues_region_id", Clue.region_code, Clue.id)
