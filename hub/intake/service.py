@@ -20,7 +20,7 @@ from hub.errors import FieldError, NotFound
 from hub.intake import repository
 from hub.intake.present import parse_clue_no
 from hub.normalize.codes import mask_id_number, mask_name, mask_phone
-from hub.security.blind import id_index, phone_index
+from hub.security.blind import checked_index
 from hub.security.crypto import Cipher
 from hub.settings import Settings
 
@@ -170,8 +170,9 @@ def clue_row(cipher: Cipher, agency_id: int, item: ClueSubmission,
         "attachments": data["attachments"], "extra": data["extra"],
         "reporter_enc": None if reporter is None else cipher.encrypt(
             orjson.dumps(reporter.model_dump()), reporter_aad(agency_id, item.source_ref)),
-        "reporter_phone_index": phone_index(cipher, reporter and reporter.phone),
-        "reporter_id_index": id_index(cipher, reporter and reporter.id_number),
+        # The contract's validators already normalized both (check_phone, check_id_number).
+        "reporter_phone_index": checked_index(cipher, "phone", reporter and reporter.phone),
+        "reporter_id_index": checked_index(cipher, "id_number", reporter and reporter.id_number),
         "reporter_masked": None if reporter is None else {
             "name": reporter.name and mask_name(reporter.name),
             "phone": reporter.phone and mask_phone(reporter.phone),
