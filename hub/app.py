@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from hub import log
 from hub.admin.pages import router as admin_pages_router
 from hub.agencies.auth import AgencyGuard
-from hub.api import bodies, errors, openapi
+from hub.api import bodies, collector, errors, openapi
 from hub.api.responses import JSONResponse
 from hub.api.security_headers import SecurityHeaders
 from hub.archive.pages import router as archive_pages_router
@@ -97,6 +97,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     first."""
     if getattr(app.state, "warm_up", False):  # served (app_factory, `hub run`), not a test's
         await warm_up(app)
+        collector.settle()  # start-up objects are not walked by every full collection
     before_serving = getattr(app.state, "before_serving", None)
     if before_serving is not None:
         await asyncio.to_thread(before_serving)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,24 +28,36 @@ def parse_clue_no(value: str) -> tuple[int, int] | None:
 
 
 def clue_json(clue: Clue) -> dict[str, Any]:
+    return values_json(clue.id, {name: getattr(clue, name) for name in _SHOWN})
+
+
+_SHOWN = ("received_at", "status", "source_ref", "channel", "reported_at", "title", "content",
+          "category", "category_source", "region_code", "region_source", "subjects",
+          "references", "reporter_masked", "urgency", "attachments", "extra")
+
+
+def values_json(clue_id: int, values: Mapping[str, Any]) -> dict[str, Any]:
+    """`clue_json` of a clue from its column values (a clue just recorded is answered from
+    the values it was recorded with, not read back)."""
+    received_at = values["received_at"]
     return {
-        "id": clue_no(clue.id, clue.received_at),
-        "status": clue.status,
-        "received_at": clue.received_at.astimezone(OFFICE_ZONE).isoformat(),
-        "source_ref": clue.source_ref,
-        "channel": clue.channel,
-        "reported_at": clue.reported_at.astimezone(OFFICE_ZONE).isoformat(),
-        "title": clue.title,
-        "content": clue.content,
-        "category": clue.category,
-        "category_source": clue.category_source,
-        "region_code": clue.region_code,
-        "region_source": clue.region_source,
+        "id": clue_no(clue_id, received_at),
+        "status": values["status"],
+        "received_at": received_at.astimezone(OFFICE_ZONE).isoformat(),
+        "source_ref": values["source_ref"],
+        "channel": values["channel"],
+        "reported_at": values["reported_at"].astimezone(OFFICE_ZONE).isoformat(),
+        "title": values["title"],
+        "content": values["content"],
+        "category": values["category"],
+        "category_source": values["category_source"],
+        "region_code": values["region_code"],
+        "region_source": values["region_source"],
         # As sent: the directory's resolution is the office's, outside the contract's shape.
-        "subjects": sent_subjects(clue.subjects),
-        "references": clue.references or [],
-        "reporter": clue.reporter_masked,
-        "urgency": clue.urgency,
-        "attachments": clue.attachments or [],
-        "extra": clue.extra or {},
+        "subjects": sent_subjects(values["subjects"]),
+        "references": values["references"] or [],
+        "reporter": values["reporter_masked"],
+        "urgency": values["urgency"],
+        "attachments": values["attachments"] or [],
+        "extra": values["extra"] or {},
     }

@@ -22,12 +22,11 @@ from hub import log
 from hub.container import Hub
 from hub.db import tasks
 from hub.db.engine import make_sessionmaker
-from hub.db.models import Clue
 from hub.db.tasks import FIRST_STAGE
 from hub.db.types import utcnow
 from hub.db.uow import UnitOfWork
 from hub.intake import repository
-from hub.intake.present import clue_json
+from hub.intake.present import clue_json, values_json
 from hub.intake.service import ItemOutcome, Received
 
 Key = tuple[int, str]  # (agency_id, source_ref)
@@ -83,7 +82,7 @@ def _record_in_one_statement(hub: Hub, batch: list[Received],
     autocommit = uow is not None
     with (uow or hub.uow)() as uow:
         written = repository.record_in_one_statement(uow.session, raws, clues, FIRST_STAGE, now)
-        created = {(row.agency_id, row.source_ref): row for row in written.created}
+        created = {(row.agency_id, row.source_ref): row.id for row in written.created}
         existing = {(row.agency_id, row.source_ref): row for row in written.existing}
         raced = [key for key in first if key not in created and key not in existing]
         if raced and not autocommit:
@@ -94,7 +93,8 @@ def _record_in_one_statement(hub: Hub, batch: list[Received],
             received.raw_record_id = raw_id
         uow.wake(FIRST_STAGE, [row.task_id for row in written.created])
         first_new = {key: at for key, at in first.items() if key in created}
-        outcomes = [_outcomes(b, received, existing, created, first_new)
+        answers = _answers(batch, existing, created, first_new, now)
+        outcomes = [_outcomes(b, received, answers, first_new)
                     for b, received in enumerate(batch)]
         if before_commit is not None:
             before_commit(uow.session, outcomes)
@@ -126,9 +126,9 @@ def _record(hub: Hub, batch: list[Received],
                      "updated_at": now} for (b, i) in first_new.values()]
         ids = repository.insert_clues(uow.session, new_rows) if new_rows else []
         uow.wake(FIRST_STAGE, tasks.create(uow.session, FIRST_STAGE, ids, now))
-        created = {key: Clue(id=clue_id, **row)
-                   for key, clue_id, row in zip(first_new, ids, new_rows, strict=True)}
-        outcomes = [_outcomes(b, received, existing, created, first_new)
+        answers = _answers(batch, existing, dict(zip(first_new, ids, strict=True)), first_new,
+                           now)
+        outcomes = [_outcomes(b, received, answers, first_new)
                     for b, received in enumerate(batch)]
         if before_commit is not None:
             before_commit(uow.session, outcomes)
@@ -138,7 +138,17 @@ def _record(hub: Hub, batch: list[Received],
     return outcomes
 
 
-def _outcomes(b: int, received: Received, existing: dict, created: dict,
+def _answers(batch: list[Received], existing: dict, created: dict[Key, int],
+             first_new: dict[Key, tuple[int, int]], now) -> dict[Key, dict]:  # noqa: ANN001
+    """Each clue's answer (`ClueOut`), made once however often the group names it: a new clue
+    from the values it was recorded with, a known one from its row."""
+    answers = {key: clue_json(clue) for key, clue in existing.items()}
+    for key, (b, i) in first_new.items():
+        answers[key] = values_json(created[key], {**batch[b].rows[i], "received_at": now})
+    return answers
+
+
+def _outcomes(b: int, received: Received, answers: dict[Key, dict],
               first_new: dict) -> list[ItemOutcome]:
     if received.refused_whole is not None:
         return [ItemOutcome(422, errors=received.refused_whole)]
@@ -148,11 +158,7 @@ def _outcomes(b: int, received: Received, existing: dict, created: dict,
             out.append(ItemOutcome(422, errors=item))
             continue
         key = (received.agency_id, received.rows[i]["source_ref"])
-        if key in created:
-            out.append(ItemOutcome(201 if first_new[key] == (b, i) else 200,
-                                   clue=clue_json(created[key])))
-        else:
-            out.append(ItemOutcome(200, clue=clue_json(existing[key])))
+        out.append(ItemOutcome(201 if first_new.get(key) == (b, i) else 200, clue=answers[key]))
     return out
 
 

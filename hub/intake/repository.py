@@ -50,7 +50,7 @@ def record_in_one_statement(session: Session, raws: list[dict[str, Any]],
 class GroupWritten:
     def __init__(self, raw_ids: list[int], created: list[Row], existing: list[Row]) -> None:
         self.raw_ids = raw_ids  # in the order of the raws given
-        self.created = created  # new clues (Row: the clue's columns and its task_id)
+        self.created = created  # new clues (Row: id, agency_id, source_ref and task_id)
         self.existing = existing  # clues received before, as they are now
 
 
@@ -71,6 +71,18 @@ _CLUE_COLUMNS = ["agency_id", "source_ref", "raw_record_id", "raw_index", "recei
 
 def _q(names: list[str], prefix: str = "") -> str:
     return ", ".join(f'{prefix}"{name}"' for name in names)
+
+
+# What comes back of a new clue: the caller has the rest (the values it sent), so its
+# JSON columns are not sent back and decoded once more.
+_NEW_KEYS = {"id", "agency_id", "source_ref", "raw_record_id"}
+
+
+
+def _columns(given: set[str], source: str = "") -> str:
+    """Every clue column, in one order: from `source` where given, a typed NULL elsewhere."""
+    return ", ".join(f'{source}."{c.name}"' if c.name in given
+                     else f'(NULL::{_CLUES.name})."{c.name}"' for c in _CLUES.columns)
 
 
 # One statement: the raw records get their ids first (nextval), so the clues can point at
@@ -95,7 +107,7 @@ WITH raw_in AS MATERIALIZED (
                       for n in _CLUE_COLUMNS)}
     FROM clue_in JOIN raw_in ON raw_in.ord = clue_in.body ORDER BY clue_in.ord
     ON CONFLICT (agency_id, source_ref) DO NOTHING
-    RETURNING *
+    RETURNING {_q(sorted(_NEW_KEYS))}
 ), task AS (
     {tasks.insert_pending_sql("new")}
 ), raw AS (
@@ -107,13 +119,14 @@ WITH raw_in AS MATERIALIZED (
     FROM raw_in ORDER BY raw_in.ord
     RETURNING id
 )
-SELECT 'r' AS kind, raw_in.ord, raw.id AS raw_id, NULL::int AS task_id,
-       (NULL::{_CLUES.name}).*
+SELECT 'r' AS kind, raw_in.ord, raw.id AS raw_id, NULL::int AS task_id, {_columns(set())}
 FROM raw JOIN raw_in ON raw_in.id = raw.id
 UNION ALL
-SELECT 'n', NULL, NULL, task.id, new.* FROM new JOIN task ON task.ref_id = new.id
+SELECT 'n', NULL, NULL, task.id, {_columns(_NEW_KEYS, "new")}
+FROM new JOIN task ON task.ref_id = new.id
 UNION ALL
-SELECT 'e', NULL, NULL, NULL, existing.* FROM existing
+SELECT 'e', NULL, NULL, NULL, {_columns({c.name for c in _CLUES.columns}, "existing")}
+FROM existing
 """)
 
 

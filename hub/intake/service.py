@@ -7,6 +7,7 @@ refused, so nothing is lost. The answer is given only after the recorder's commi
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,7 @@ from hub.errors import FieldError, NotFound
 from hub.intake import repository
 from hub.intake.present import parse_clue_no
 from hub.normalize.codes import mask_id_number, mask_name, mask_phone
-from hub.security.blind import id_index, phone_index
+from hub.security.blind import checked_index
 from hub.security.crypto import Cipher
 from hub.settings import Settings
 
@@ -137,10 +138,11 @@ def validate_clue(data: Any, prefix: tuple = ("body",)) -> ClueSubmission | list
 def _prepare(cipher: Cipher, received: Received) -> Received:
     """Encrypt and shape everything here, in the caller's thread, so recording stays short."""
     received.raw_sha256 = hashlib.sha256(received.raw).hexdigest()
-    received.raw_enc = cipher.encrypt(received.raw, raw_aad(received.agency_id))
+    encrypt = cipher.encrypter()  # one data key for the body and its reporters
+    received.raw_enc = encrypt(received.raw, raw_aad(received.agency_id))
     indexed = received.origin != "api"
     received.rows = {
-        i: clue_row(cipher, received.agency_id, item, i if indexed else None)
+        i: clue_row(cipher, received.agency_id, item, i if indexed else None, encrypt)
         for i, item in enumerate(received.items) if isinstance(item, ClueSubmission)
     }
     return received
@@ -154,9 +156,10 @@ def reporter_aad(agency_id: int, source_ref: str) -> bytes:
     return f"reporter:{agency_id}:{source_ref}".encode()
 
 
-def clue_row(cipher: Cipher, agency_id: int, item: ClueSubmission,
-             raw_index: int | None) -> dict[str, Any]:
-    """The stored form of a submission: reporter encrypted, its masked form beside it."""
+def clue_row(cipher: Cipher, agency_id: int, item: ClueSubmission, raw_index: int | None,
+             encrypt: Callable[[bytes, bytes], bytes] | None = None) -> dict[str, Any]:
+    """The stored form of a submission: reporter encrypted (by `encrypt`, the body's
+    `cipher.encrypter()`, when given), its masked form beside it."""
     data = item.model_dump(mode="json", exclude={"reporter"})
     reporter = item.reporter
     return {
@@ -168,10 +171,11 @@ def clue_row(cipher: Cipher, agency_id: int, item: ClueSubmission,
         "urgency": data["urgency"], "priority": PRIORITY[data["urgency"]],
         "subjects": data["subjects"], "references": data["references"],
         "attachments": data["attachments"], "extra": data["extra"],
-        "reporter_enc": None if reporter is None else cipher.encrypt(
+        "reporter_enc": None if reporter is None else (encrypt or cipher.encrypt)(
             orjson.dumps(reporter.model_dump()), reporter_aad(agency_id, item.source_ref)),
-        "reporter_phone_index": phone_index(cipher, reporter and reporter.phone),
-        "reporter_id_index": id_index(cipher, reporter and reporter.id_number),
+        # The contract's validators already normalized both (check_phone, check_id_number).
+        "reporter_phone_index": checked_index(cipher, "phone", reporter and reporter.phone),
+        "reporter_id_index": checked_index(cipher, "id_number", reporter and reporter.id_number),
         "reporter_masked": None if reporter is None else {
             "name": reporter.name and mask_name(reporter.name),
             "phone": reporter.phone and mask_phone(reporter.phone),

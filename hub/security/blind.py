@@ -37,3 +37,10 @@ def phone_index(cipher: Cipher, phone: str | None) -> str | None:
 def id_index(cipher: Cipher, id_number: str | None) -> str | None:
     value = normalized_id_number(id_number) if id_number else None
     return cipher.blind_index("id_number", value) if value else None
+
+
+def checked_index(cipher: Cipher, purpose: str, normalized: str | None) -> str | None:
+    """`phone_index` / `id_index` of a value already normalized by `check_phone` /
+    `check_id_number` (a submission's reporter, once validated): the same index, without
+    checking the value a second time."""
+    return cipher.blind_index(purpose, normalized) if normalized else None

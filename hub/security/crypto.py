@@ -1,6 +1,7 @@
 """Envelope encryption with AES-256-GCM.
 
-Each value gets its own data key; the data key is wrapped by the active master key, whose
+Each value gets its own data key (the values of one received body share one: `encrypter`),
+each value its own nonce; the data key is wrapped by the active master key, whose
 id is stored beside it, so rotating the master key only re-wraps data keys. The associated
 data binds a ciphertext to its place (e.g. `reporter:<agency>:<source_ref>`): moved to
 another row it no longer decrypts.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+from collections.abc import Callable
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -35,6 +37,27 @@ class Cipher:
         ciphertext = AESGCM(dek).encrypt(nonce, plaintext, aad)
         kid = key_id.encode()
         return bytes([VERSION, len(kid)]) + kid + wrap_nonce + wrapped + nonce + ciphertext
+
+    def encrypter(self) -> Callable[[bytes, bytes], bytes]:
+        """`encrypt` for the values of one body (a batch and its reporters): they share one
+        data key, wrapped once, each with a nonce of its own. Each blob is the same format as
+        `encrypt`'s, decrypted the same way; a data key never serves beyond the body."""
+        key_id, master = self._keys.active_key()
+        fresh = os.urandom(44)
+        dek, wrap_nonce = fresh[:32], fresh[32:]
+        head = (bytes([VERSION, len(key_id.encode())]) + key_id.encode() + wrap_nonce
+                + AESGCM(master).encrypt(wrap_nonce, dek, key_id.encode()))
+        aead = AESGCM(dek)
+        nonces: list[bytes] = []
+
+        def encrypt(plaintext: bytes, aad: bytes) -> bytes:
+            if not nonces:  # drawn 64 at a time: each draw lets go of the interpreter lock
+                pool = os.urandom(12 * 64)
+                nonces.extend(pool[i : i + 12] for i in range(0, len(pool), 12))
+            nonce = nonces.pop()
+            return head + nonce + aead.encrypt(nonce, plaintext, aad)
+
+        return encrypt
 
     def decrypt(self, blob: bytes, aad: bytes) -> bytes:
         key_id, wrap_nonce, wrapped, nonce, ciphertext = _split(blob)

@@ -26,6 +26,20 @@ def test_two_encryptions_of_the_same_value_differ(tmp_path):
     assert cipher.encrypt(b"x", b"a") != cipher.encrypt(b"x", b"a")
 
 
+def test_the_values_of_one_body_decrypt_each_alone_and_stay_bound_to_their_place(tmp_path):
+    cipher = Cipher(create_keyring(tmp_path / "k.json"))
+    encrypt = cipher.encrypter()
+    blobs = [encrypt(f"张三 1381234{i:04d}".encode(), f"reporter:1:{i}".encode())
+             for i in range(200)]
+    assert len({blob[-40:] for blob in blobs}) == 200  # a nonce of its own each
+    assert [cipher.decrypt(b, f"reporter:1:{i}".encode()).decode()
+            for i, b in enumerate(blobs)] == [f"张三 1381234{i:04d}" for i in range(200)]
+    assert b"13812340007" not in blobs[7]
+    with pytest.raises(InvalidTag):
+        cipher.decrypt(blobs[0], b"reporter:1:1")
+    assert cipher.encrypter()(b"x", b"a") != encrypt(b"x", b"a")
+
+
 def test_keyring_is_owner_only_and_others_readable_is_refused(tmp_path):
     path = tmp_path / "k.json"
     ring = create_keyring(path)
