@@ -22,7 +22,8 @@ _INSERT_CLUES = insert(_CLUES).returning(_CLUES.c.id, sort_by_parameter_order=Tr
 
 
 def record_in_one_statement(session: Session, raws: list[dict[str, Any]],
-                            clues: list[dict[str, Any]], stage: str, now: datetime) -> GroupWritten:
+                            clues: list[dict[str, Any]], stage: str, now: datetime,
+                            lean: bool = False) -> GroupWritten:
     """PostgreSQL: a group's raw records, its new clues and their first tasks in one
     statement (one round trip), with the clues that were already there.
 
@@ -76,7 +77,12 @@ def _q(names: list[str], prefix: str = "") -> str:
 # One statement: the raw records get their ids first (nextval), so the clues can point at
 # them and each raw record's outcome can say whether its body created a clue; the foreign
 # key is checked at the end of the statement, when both are in.
-_ONE_STATEMENT = text(f"""
+def _one_statement(returned: list[str] | None) -> str:
+    """The statement's text; `returned`: the clues' columns it gives back (None: all)."""
+    def cols(row: str) -> str:
+        return f"{row}.*" if returned is None else ", ".join(f'{row}."{n}"' for n in returned)
+
+    return f"""
 WITH raw_in AS MATERIALIZED (
     SELECT nextval(pg_get_serial_sequence('{_RAWS.name}', 'id')) AS id, e.ord,
            jsonb_populate_record(NULL::{_RAWS.name}, e.doc) AS r
@@ -86,7 +92,7 @@ WITH raw_in AS MATERIALIZED (
            jsonb_populate_record(NULL::{_CLUES.name}, e.doc) AS c
     FROM jsonb_array_elements(CAST(:clues AS jsonb)) WITH ORDINALITY AS e(doc, ord)
 ), existing AS (
-    SELECT {_CLUES.name}.* FROM {_CLUES.name}
+    SELECT {cols(_CLUES.name)} FROM {_CLUES.name}
     JOIN clue_in ON {_CLUES.name}.agency_id = (clue_in.c).agency_id
                 AND {_CLUES.name}.source_ref = (clue_in.c).source_ref
 ), new AS (
@@ -95,7 +101,7 @@ WITH raw_in AS MATERIALIZED (
                       for n in _CLUE_COLUMNS)}
     FROM clue_in JOIN raw_in ON raw_in.ord = clue_in.body ORDER BY clue_in.ord
     ON CONFLICT (agency_id, source_ref) DO NOTHING
-    RETURNING *
+    RETURNING {"*" if returned is None else cols(_CLUES.name) + ', "raw_record_id"'}
 ), task AS (
     {tasks.insert_pending_sql("new")}
 ), raw AS (
@@ -108,13 +114,17 @@ WITH raw_in AS MATERIALIZED (
     RETURNING id
 )
 SELECT 'r' AS kind, raw_in.ord, raw.id AS raw_id, NULL::int AS task_id,
-       (NULL::{_CLUES.name}).*
+       {cols(f"(NULL::{_CLUES.name})")}
 FROM raw JOIN raw_in ON raw_in.id = raw.id
 UNION ALL
-SELECT 'n', NULL, NULL, task.id, new.* FROM new JOIN task ON task.ref_id = new.id
+SELECT 'n', NULL, NULL, task.id, {cols("new")} FROM new JOIN task ON task.ref_id = new.id
 UNION ALL
-SELECT 'e', NULL, NULL, NULL, existing.* FROM existing
-""")
+SELECT 'e', NULL, NULL, NULL, {cols("existing")} FROM existing
+"""
+
+
+_ONE_STATEMENT = text(_one_statement(None))
+_ONE_STATEMENT_LEAN = text(_one_statement(["id", "agency_id", "source_ref"]))
 
 
 def insert_raws(session: Session, rows: list[dict[str, Any]]) -> list[int]:
