@@ -31,9 +31,10 @@ def record_in_one_statement(session: Session, raws: list[dict[str, Any]],
     and "duplicate" if not; `clues[j]["body"]` is the index of its raw record. A clue whose
     (agency_id, source_ref) is taken is skipped (ON CONFLICT DO NOTHING) and read back as it
     was when the statement began; one inserted by a transaction that committed while the
-    statement ran is in neither list (the caller tries again).
+    statement ran is in neither list (the caller tries again). `lean`: the clues' rows carry
+    only their id, agency_id and source_ref (a caller that shows no clue: connector pulls).
     """
-    result = session.connection().execute(_ONE_STATEMENT, {
+    result = session.connection().execute(_ONE_STATEMENT_LEAN if lean else _ONE_STATEMENT, {
         "raws": orjson.dumps(raws, default=_json_bytes).decode(),
         "clues": orjson.dumps(clues, default=_json_bytes).decode(),
         "stage": stage, "now": now})
