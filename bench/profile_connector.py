@@ -9,7 +9,10 @@ The partner's simulator runs as a process of its own (`hub simulate`, on 127.0.0
 runs in this process, page after page in one thread, as `hub.collect.runner` does it (claim,
 fetch, prepare, store the page with its cursor, finish) but without reading ahead, so each
 part is timed alone: this thread's CPU time, and on PostgreSQL the CPU of the server processes
-of the bench's own database (/proc). No pipeline worker runs: this is the puller alone.
+of the bench's own database (/proc). No pipeline worker runs during the pull: this is the
+puller alone. With `--pipeline`, a real `Worker` then runs the clues the pull made, in batches
+as `bench/profile_pipeline.py` runs synthetic clues (load / compute / plan / store, CPU per
+clue, pyinstrument), so that a pulled clue's cost in the worker can be set beside theirs.
 """
 
 from __future__ import annotations
@@ -116,13 +119,50 @@ def pull(args: argparse.Namespace, url: str, tmp: Path, partner: str) -> dict[st
         print(f"run {report.status}: {report.pages} pages, {report.tally}")
         if profiler:
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(30)
+            pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(40)
             print(out.getvalue())
+        if args.pipeline:
+            work_pipeline(args, hub)
         return seconds
     finally:
         hub.close()
         if args.postgres:
             delete_queues(AMQP, prefix)
+
+
+def work_pipeline(args: argparse.Namespace, hub) -> None:  # noqa: ANN001
+    """The pulled clues through a real Worker in-process, stage by stage, timed by part."""
+    from collections import defaultdict
+
+    from pyinstrument import Profiler
+
+    from bench.profile_pipeline import Timed, pending
+    from hub.pipeline.stages import pipeline
+    from hub.pipeline.worker import Worker
+
+    worker = Worker(hub, name="profile")
+    for name, stage in pipeline(hub.settings).items():
+        ids = pending(hub, name)
+        if not ids:
+            continue
+        seconds: dict[str, float] = defaultdict(float)
+        timed = Timed(stage, seconds)
+        profiler = Profiler(interval=0.002)
+        server = _server_cpu(hub)
+        started = time.thread_time()
+        profiler.start()
+        for start in range(0, len(ids), args.batch):
+            worker.process(timed, ids[start:start + args.batch])
+        profiler.stop()
+        total = time.thread_time() - started
+        per = 1e6 / len(ids)
+        parts = ("load", "compute", "plan", "store")
+        print(f"\npipeline stage {name}: {len(ids)} clues, batches of {args.batch}; CPU µs per "
+              f"clue: worker {total * per:,.0f} ("
+              + ", ".join(f"{p} {seconds.get(p, 0) * per:,.0f}" for p in parts)
+              + f", claim + commit {(total - sum(seconds.get(p, 0) for p in parts)) * per:,.0f})"
+              f", PostgreSQL {(_server_cpu(hub) - server) * per:,.0f}\n")
+        print(profiler.output_text(unicode=True, color=False))
 
 
 def main() -> None:
@@ -135,6 +175,10 @@ def main() -> None:
     parser.add_argument("--profile", choices=PARTS, help="cProfile this part (slower)")
     parser.add_argument("--freeze", action="store_true",
                         help="gc.freeze() before the pull (start-up objects never scanned again)")
+    parser.add_argument("--sort", default="tottime", help="cProfile's order (tottime, cumtime)")
+    parser.add_argument("--pipeline", action="store_true",
+                        help="then run the pulled clues through a Worker, timed and profiled")
+    parser.add_argument("--batch", type=int, default=200, help="the worker's batch (--pipeline)")
     parser.add_argument("--root", type=Path, help="run the hub of this source tree")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:

@@ -12,6 +12,7 @@ import fcntl
 import os
 import threading
 from pathlib import Path
+from types import ModuleType
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import text
@@ -77,8 +78,10 @@ class LeaderLock:
         self._conn = self._file = None
 
 
-def jobs(hub: Hub) -> list[Job]:
-    """Every periodic job: the sweeper, then each domain's own."""
+def job_modules() -> tuple[ModuleType, ...]:
+    """Each domain's jobs module (imported here, not at the top: `hub run` and tests import
+    this module without running jobs; a scheduler process imports them before it starts, so
+    they are part of its frozen start-up, hub.runner.freeze_start_up)."""
     from hub.archive import jobs as archive
     from hub.audit import jobs as audit
     from hub.collect import jobs as collect
@@ -90,10 +93,14 @@ def jobs(hub: Hub) -> list[Job]:
     from hub.reports import jobs as reports
     from hub.route import jobs as route
 
+    return (archive, audit, collect, correlate, directory, followups, notify, privacy, reports, route)
+
+
+def jobs(hub: Hub) -> list[Job]:
+    """Every periodic job: the sweeper, then each domain's own."""
     own = [Job("sweep", lambda: sweep(hub), args={"seconds": hub.settings.sweep_interval_seconds}),
            Job("purge_done_tasks", lambda: purge_done_tasks(hub), args={"hours": 1})]
-    domains = (archive, audit, collect, correlate, directory, followups, notify, privacy, reports, route)
-    return own + [job for domain in domains for job in domain.jobs(hub)]
+    return own + [job for domain in job_modules() for job in domain.jobs(hub)]
 
 
 def run(hub: Hub, stop: threading.Event) -> None:

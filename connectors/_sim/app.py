@@ -82,6 +82,14 @@ class _Simulator:
             self.counters.records_served += len(rows)
             return rows
 
+    def fill(self) -> None:
+        """Every record up to `total` made now, as a partner holds its records before anyone
+        reads them (`hub simulate`); pages then serve them without generating any."""
+        with self.lock:
+            if self.size > len(self.rows):
+                self.rows += generate(self.profile, self.seed, self.size - len(self.rows),
+                                      start=len(self.rows))
+
     def knows(self, ref: str) -> bool:
         """Whether `ref` names a record served so far (replies come for pulled records)."""
         field = self.profile.reply_to

@@ -195,7 +195,7 @@ def _store_page(hub: Hub, lease: Lease, page: Page, prepared: list[Prepared],
         stored = tally
 
     if prepared:
-        record_prepared(hub, lease.name, "pull", prepared, then=then)
+        record_prepared(hub, lease.name, "pull", prepared, then=then, lean=True)
     else:
         with hub.uow() as uow:
             then(uow.session, Tally())

@@ -209,8 +209,10 @@ def prepare_records(hub: Hub, spec: ConnectorSpec, agency_id: int, origin: str,
 
 
 def record_prepared(hub: Hub, connector: str, origin: str, prepared: list[Prepared], *,
-                    then: Callable[[Session, Tally], None] | None = None) -> list[RecordResult]:
-    """Record prepared records in one transaction; `then` runs inside it, before the commit."""
+                    then: Callable[[Session, Tally], None] | None = None,
+                    lean: bool = False) -> list[RecordResult]:
+    """Record prepared records in one transaction; `then` runs inside it, before the commit.
+    `lean`: the results carry no clue as the API shows it (a pull answers nobody)."""
     results: list[RecordResult] = []
 
     def before_commit(session: Session, outcomes: list[list[ItemOutcome]]) -> None:
@@ -219,7 +221,7 @@ def record_prepared(hub: Hub, connector: str, origin: str, prepared: list[Prepar
             then(session, Tally().add(results))
 
     if prepared:
-        record(hub, [p.received for p in prepared], before_commit)
+        record(hub, [p.received for p in prepared], before_commit, lean=lean)
     return results
 
 
@@ -236,7 +238,7 @@ def _results(session: Session, connector: str, origin: str, prepared: list[Prepa
         else:
             results.append(RecordResult(i, outcome[0].status, clue=outcome[0].clue))
             if one.ref:
-                clue_by_ref[one.ref] = clue_id(outcome[0].clue)
+                clue_by_ref[one.ref] = outcome[0].clue_id
     repository.resolve_by_ref(session, connector, clue_by_ref, utcnow())
     return results
 

@@ -36,18 +36,22 @@ BeforeCommit = Callable[[Session, list[list[ItemOutcome]]], None]
 
 
 def record(hub: Hub, batch: list[Received], before_commit: BeforeCommit | None = None,
-           autocommit: Callable[[], UnitOfWork] | None = None) -> list[list[ItemOutcome]]:
+           autocommit: Callable[[], UnitOfWork] | None = None,
+           lean: bool = False) -> list[list[ItemOutcome]]:
     """Record every body of `batch` in one transaction; outcomes per body, per item.
+
+    `lean`: outcomes carry the clue's id, not the clue as the API shows it (a pull answers
+    nobody).
 
     `autocommit` (PostgreSQL, no `before_commit`): units of work whose connection commits
     each statement as it completes. The group is one statement, so it is still one
     transaction, and it takes one round trip instead of three (BEGIN, the statement, COMMIT).
     """
     if hub.settings.is_sqlite:
-        write = _record
+        write = partial(_record, lean=lean)
     else:
         write = partial(_record_in_one_statement,
-                        uow=None if before_commit is not None else autocommit)
+                        uow=None if before_commit is not None else autocommit, lean=lean)
     try:
         return write(hub, batch, before_commit)
     except (IntegrityError, _Raced):
@@ -62,7 +66,7 @@ class _Raced(Exception):
 
 def _record_in_one_statement(hub: Hub, batch: list[Received],
                              before_commit: BeforeCommit | None = None,
-                             uow: Callable[[], UnitOfWork] | None = None
+                             uow: Callable[[], UnitOfWork] | None = None, lean: bool = False
                              ) -> list[list[ItemOutcome]]:
     """PostgreSQL: the group's raw records, new clues and tasks in one statement.
 
@@ -93,8 +97,9 @@ def _record_in_one_statement(hub: Hub, batch: list[Received],
             received.raw_record_id = raw_id
         uow.wake(FIRST_STAGE, [row.task_id for row in written.created])
         first_new = {key: at for key, at in first.items() if key in created}
-        answers = _answers(batch, existing, created, first_new, now)
-        outcomes = [_outcomes(b, received, answers, first_new)
+        ids = {**{key: row.id for key, row in existing.items()}, **created}
+        answers = {} if lean else _answers(batch, existing, created, first_new, now)
+        outcomes = [_outcomes(b, received, answers, ids, first_new)
                     for b, received in enumerate(batch)]
         if before_commit is not None:
             before_commit(uow.session, outcomes)
@@ -105,8 +110,8 @@ def _record_in_one_statement(hub: Hub, batch: list[Received],
     return outcomes
 
 
-def _record(hub: Hub, batch: list[Received],
-            before_commit: BeforeCommit | None = None) -> list[list[ItemOutcome]]:
+def _record(hub: Hub, batch: list[Received], before_commit: BeforeCommit | None = None,
+            lean: bool = False) -> list[list[ItemOutcome]]:
     now = utcnow()
     keys = [(r.agency_id, row["source_ref"]) for r in batch for row in r.rows.values()]
     with hub.uow() as uow:
@@ -126,9 +131,10 @@ def _record(hub: Hub, batch: list[Received],
                      "updated_at": now} for (b, i) in first_new.values()]
         ids = repository.insert_clues(uow.session, new_rows) if new_rows else []
         uow.wake(FIRST_STAGE, tasks.create(uow.session, FIRST_STAGE, ids, now))
-        answers = _answers(batch, existing, dict(zip(first_new, ids, strict=True)), first_new,
-                           now)
-        outcomes = [_outcomes(b, received, answers, first_new)
+        created = dict(zip(first_new, ids, strict=True))
+        answers = {} if lean else _answers(batch, existing, created, first_new, now)
+        known = {**{key: row.id for key, row in existing.items()}, **created}
+        outcomes = [_outcomes(b, received, answers, known, first_new)
                     for b, received in enumerate(batch)]
         if before_commit is not None:
             before_commit(uow.session, outcomes)
@@ -148,8 +154,9 @@ def _answers(batch: list[Received], existing: dict, created: dict[Key, int],
     return answers
 
 
-def _outcomes(b: int, received: Received, answers: dict[Key, dict],
+def _outcomes(b: int, received: Received, answers: dict[Key, dict], ids: dict[Key, int],
               first_new: dict) -> list[ItemOutcome]:
+    """Each item's outcome; without an answer (recorded `lean`), the clue's id alone."""
     if received.refused_whole is not None:
         return [ItemOutcome(422, errors=received.refused_whole)]
     out = []
@@ -158,7 +165,8 @@ def _outcomes(b: int, received: Received, answers: dict[Key, dict],
             out.append(ItemOutcome(422, errors=item))
             continue
         key = (received.agency_id, received.rows[i]["source_ref"])
-        out.append(ItemOutcome(201 if first_new.get(key) == (b, i) else 200, clue=answers[key]))
+        out.append(ItemOutcome(201 if first_new.get(key) == (b, i) else 200,
+                               clue=answers.get(key), clue_id=ids[key]))
     return out
 
 

@@ -32,8 +32,9 @@ if TYPE_CHECKING:
 @dataclass
 class ItemOutcome:
     status: int  # 201 new, 200 already received, 422 refused
-    clue: dict[str, Any] | None = None
+    clue: dict[str, Any] | None = None  # as the API shows it (not made when recorded `lean`)
     errors: list[FieldError] | None = None
+    clue_id: int | None = None
 
 
 @dataclass

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from connectors.registry import CONNECTORS
 from hub.collect.config import configure
 from hub.collect.jobs import Collector
 from hub.collect.runner import ConnectorBusy, claim, run_connector
-from hub.collect.service import connector_spec
-from hub.db.models import RawRecord
+from hub.collect.service import accept_records, connector_spec
+from hub.db.models import Clue, RawRecord
 from tests.collect.collect_support import (
     clue_refs,
     count,
@@ -19,6 +20,7 @@ from tests.collect.collect_support import (
     pending_review,
     raw_natives,
     runs,
+    scalar,
     state,
     wait_for,
 )
@@ -104,3 +106,21 @@ def test_the_scheduler_job_runs_each_due_connector_once(hub, simulate):
         assert [(r.status, r.seen) for r in runs(hub, name)] == [("ok", 60)]
         assert state(hub, name).running_since is None
     assert runs(hub, "hotline") == []
+
+
+def test_a_pulled_record_resolves_the_dead_letter_of_a_bad_copy_pushed_before(hub, simulate):
+    spec = CONNECTORS["hotline"]
+    partner = simulate("hotline", total=40, page_size=20)
+    configure(hub, "hotline", url=partner.url, page_size=20)
+    good = next(record for record, truth in spec.generate_records(1, 40, with_truth=True)
+                if truth.outcome == "clue")
+    agency_id = state(hub, "hotline").agency_id
+    (pushed,) = accept_records(hub, spec, agency_id, "push", [{**good, "诉求内容": " "}])
+    assert pushed.status == 422 and pushed.dead_letter_id
+
+    assert run_connector(hub, "hotline").status == "ok"
+
+    (dead,) = [d for d in dead_letters(hub, "hotline") if d.id == pushed.dead_letter_id]
+    clue_id = scalar(hub, select(Clue.id).where(Clue.agency_id == agency_id,
+                                                Clue.source_ref == good["工单编号"]))
+    assert (dead.state, dead.clue_id) == ("resolved", clue_id)
