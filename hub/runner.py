@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import signal
 import socket
@@ -13,6 +12,7 @@ from multiprocessing.synchronize import Event
 import uvicorn
 
 from hub import log, scheduler
+from hub.api import collector
 from hub.audit.jobs import sign_at_shutdown
 from hub.container import Hub
 from hub.db.migrate import upgrade
@@ -61,23 +61,7 @@ def freeze_start_up() -> None:
     per record of collection (gen 2) out of 295-312 µs per record in the puller, and 250 µs
     with the start-up frozen (bench/profile_connector.py --postgres [--freeze], 3,000 hotline
     records, same minutes). Objects made later are collected as before."""
-    gc.collect()
-    gc.freeze()
-
-
-# A connector pull makes tens of thousands of objects a page (records, submissions, rows) and
-# keeps them until the page is written; a young collection every 700 allocations walked them
-# again and again: 13-21 µs per record of collection with the start-up frozen, 3-4 with a
-# young collection every GC_YOUNG allocations (bench/profile_connector.py --postgres --freeze,
-# 3,000 hotline records, gc.set_threshold before the pull; as hub.pipeline.worker does).
-GC_YOUNG = 20_000
-
-
-def collect_less() -> None:
-    """Fewer young collections in this process (a scheduler's: it runs the pulls)."""
-    young, middle, old = gc.get_threshold()
-    if young < GC_YOUNG:
-        gc.set_threshold(GC_YOUNG, middle, old)
+    collector.freeze()
 
 
 def _threads(hub: Hub, stop: threading.Event, workers: int, with_scheduler: bool) -> list[threading.Thread]:
@@ -97,8 +81,7 @@ def run_all(settings: Settings) -> None:
 
     prepare(settings)
     hub = Hub.from_settings(settings)
-    app = served(create_app(hub))
-    app.state.before_serving = freeze_start_up  # again, once the app has warmed up
+    app = served(create_app(hub))  # its start-up frozen again once warm (hub.api.collector)
     stop = threading.Event()
     freeze_start_up()
     threads = _threads(hub, stop, settings.worker_threads, with_scheduler=True)
@@ -122,7 +105,7 @@ def run_api(settings: Settings, processes: int) -> None:
         if processes > 1 and hasattr(socket, "SO_REUSEPORT"):
             _run_api_processes(settings, processes)
         else:
-            uvicorn.run("hub.runner:api_app", factory=True, host=settings.host,
+            uvicorn.run("hub.app:app_factory", factory=True, host=settings.host,
                         port=settings.port, workers=processes, log_level="warning",
                         access_log=False)
     finally:  # the API processes have stopped: sign what they appended
@@ -131,15 +114,6 @@ def run_api(settings: Settings, processes: int) -> None:
             sign_at_shutdown(hub)
         finally:
             hub.close()
-
-
-def api_app():  # noqa: ANN201
-    """The app of `hub api` in one process: start-up frozen once it has warmed up."""
-    from hub.app import app_factory
-
-    app = app_factory()
-    app.state.before_serving = freeze_start_up
-    return app
 
 
 START_WAIT_SECONDS = 120.0  # at most this long for the slowest process at first start
@@ -242,7 +216,6 @@ def _api_process(sock: socket.socket, ready: Event, go: Event) -> None:
     app = app_factory()
 
     def before_serving() -> None:  # called by the app's start-up, after its warm-up
-        freeze_start_up()
         ready.set()
         go.wait(START_WAIT_SECONDS)
 
@@ -266,7 +239,10 @@ def run_role(settings: Settings, workers: int, with_scheduler: bool) -> None:
         signal.signal(sig, lambda *_: stop.set())
     if with_scheduler:
         scheduler.job_modules()
-        collect_less()
+        # A connector pull makes tens of thousands of objects a page and keeps them until the
+        # page is written: 13-21 µs per record of young collections every 700 allocations,
+        # 3-4 every 20,000 (bench/profile_connector.py --postgres --freeze, 3,000 records).
+        collector.collect_less()
     freeze_start_up()
     threads = _threads(hub, stop, workers, with_scheduler)
     while not stop.wait(0.5):

@@ -17,9 +17,20 @@ YOUNG = 20_000
 
 def settle() -> None:
     """Call once the process is warm, before it serves: collect, freeze what is left, and
-    collect the young generation less often (the threshold only grows)."""
+    collect the young generation less often."""
+    freeze()
+    collect_less()
+
+
+def freeze() -> None:
+    """Collect, then move what is left out of the collector's sight for the process's life."""
     gc.collect()
     gc.freeze()
+
+
+def collect_less() -> None:
+    """A young collection every YOUNG allocations in this process (API processes, workers,
+    schedulers); the threshold only grows."""
     young, middle, old = gc.get_threshold()
     if young < YOUNG:
         gc.set_threshold(YOUNG, middle, old)

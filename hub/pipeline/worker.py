@@ -7,7 +7,6 @@ marked done in the same transaction that stores its result.
 
 from __future__ import annotations
 
-import gc
 import os
 import socket
 import threading
@@ -17,6 +16,7 @@ from collections import defaultdict
 from kombu import Message
 
 from hub import log
+from hub.api import collector
 from hub.container import Hub
 from hub.db.types import utcnow
 from hub.pipeline import tasks
@@ -30,9 +30,8 @@ RECONNECT_MAX_SECONDS = 5.0  # the longest wait between two reconnection rounds
 # them until it is stored. With the interpreter's default (a young collection every 700
 # allocations) they are moved on to the oldest generation, and every full collection then
 # walks all the process's objects: 1.2 s of GC in 3,000 clues, ≈ 390 µs CPU per clue
-# (bench/profile_pipeline.py --postgres, gc.callbacks). A young collection every GC_YOUNG
-# allocations instead: cycles are still collected, a little later.
-GC_YOUNG = 20_000
+# (bench/profile_pipeline.py --postgres, gc.callbacks). A young collection every 20,000
+# allocations instead (hub.api.collector.collect_less): cycles are still collected, a little later.
 
 
 class Worker:
@@ -42,7 +41,7 @@ class Worker:
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 10000}"
         self.batch_size = hub.settings.worker_batch_size
         self._buffer: list[Message] = []
-        _collect_less()
+        collector.collect_less()
 
     def run(self, stop: threading.Event) -> None:
         """Consume until `stop` is set, reconnecting to the broker when it goes away."""
@@ -179,13 +178,6 @@ class Worker:
                 uow.wake(stage.next_stage, tasks.create(uow.session, stage.next_stage, refs, now))
             uow.commit()
         log.event("hub.worker.batch_done", stage=stage.name, done=len(done), failed=len(errors))
-
-
-def _collect_less() -> None:
-    """Fewer collections in a worker's process (see GC_YOUNG); the threshold only grows."""
-    young, middle, old = gc.get_threshold()
-    if young < GC_YOUNG:
-        gc.set_threshold(GC_YOUNG, middle, old)
 
 
 def _is_wakeup(body: object) -> bool:
