@@ -97,8 +97,8 @@ def _record_in_one_statement(hub: Hub, batch: list[Received],
             received.raw_record_id = raw_id
         uow.wake(FIRST_STAGE, [row.task_id for row in written.created])
         first_new = {key: at for key, at in first.items() if key in created}
-        ids = {**{key: row.id for key, row in existing.items()}, **created}
         answers = {} if lean else _answers(batch, existing, created, first_new, now)
+        ids = _ids(existing, created)
         outcomes = [_outcomes(b, received, answers, ids, first_new)
                     for b, received in enumerate(batch)]
         if before_commit is not None:
@@ -133,8 +133,8 @@ def _record(hub: Hub, batch: list[Received], before_commit: BeforeCommit | None 
         uow.wake(FIRST_STAGE, tasks.create(uow.session, FIRST_STAGE, ids, now))
         created = dict(zip(first_new, ids, strict=True))
         answers = {} if lean else _answers(batch, existing, created, first_new, now)
-        known = {**{key: row.id for key, row in existing.items()}, **created}
-        outcomes = [_outcomes(b, received, answers, known, first_new)
+        ids = _ids(existing, created)
+        outcomes = [_outcomes(b, received, answers, ids, first_new)
                     for b, received in enumerate(batch)]
         if before_commit is not None:
             before_commit(uow.session, outcomes)
@@ -152,6 +152,11 @@ def _answers(batch: list[Received], existing: dict, created: dict[Key, int],
     for key, (b, i) in first_new.items():
         answers[key] = values_json(created[key], {**batch[b].rows[i], "received_at": now})
     return answers
+
+
+def _ids(existing: dict, created: dict[Key, int]) -> dict[Key, int]:
+    """The clue id of every key the group names, known before or made now."""
+    return {**{key: row.id for key, row in existing.items()}, **created}
 
 
 def _outcomes(b: int, received: Received, answers: dict[Key, dict], ids: dict[Key, int],
