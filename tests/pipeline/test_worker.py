@@ -92,3 +92,23 @@ def test_sweeper_releases_tasks_of_a_dead_worker_and_publishes_lost_wakeups(hub)
     assert result == {"released": 2, "republished": 3}
     assert set(_states(hub).values()) == {"pending"}
     assert sweep(hub) == {"released": 0, "republished": 0}  # just published: not again yet
+
+
+def test_a_worker_builds_the_tables_of_the_pure_steps_before_its_first_batch(hub):
+    """The classifier's rules, the division names' text index and the bigram weights are
+    built when the worker starts, not by the first batch's first clue."""
+    from hub.correlate import fields, text
+    from hub.normalize import classify
+    from hub.normalize.codes import load_divisions
+
+    classify._rules.cache_clear()
+    fields._places.cache_clear()
+    text._idf.cache_clear()
+    load_divisions().text_index = None
+
+    Worker(hub, name="t")._warm()
+
+    assert classify._rules.cache_info().currsize == 1
+    assert fields._places.cache_info().currsize == 1
+    assert text._idf.cache_info().currsize == 1
+    assert load_divisions().text_index is not None
