@@ -134,7 +134,7 @@ class Bench:
                 left = self.query("SELECT count(*) FROM clues WHERE status <> 'pending_review'")
                 if left[0][0] == 0:
                     return {"run": runs[-1], "done": time.time()}
-            time.sleep(0.25)
+            time.sleep(0.05)
         raise RuntimeError("timed out")
 
     def stop(self) -> None:
@@ -154,7 +154,7 @@ class Bench:
 def run(args: argparse.Namespace) -> dict:
     """End to end is timed from the run's start (the hub's `connector_runs.started_at`: not
     the command that enables the connector, nor the scheduler's next tick, up to 2 s) to the
-    moment every clue it made is seen in `pending_review` (polled every 0.25 s)."""
+    moment every clue it made is seen in `pending_review` (polled every 0.05 s)."""
     OUT.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         bench = Bench(args, Path(tmp))
