@@ -104,6 +104,7 @@ def test_a_worker_builds_the_tables_of_the_pure_steps_before_its_first_batch(hub
     classify._rules.cache_clear()
     fields._places.cache_clear()
     text._idf.cache_clear()
+    text._weighted.cache_clear()  # its texts weighed already would not ask for the weights
     load_divisions().text_index = None
 
     Worker(hub, name="t")._warm()
