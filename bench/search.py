@@ -108,12 +108,14 @@ JSON_COLUMNS = {"subjects": None, "references": None, "attachments": [], "extra"
 
 
 def _copy(session: Session, made) -> None:  # noqa: ANN001
-    """PostgreSQL: the rows by COPY, the GIN index built once after them (1 M clues in
+    """PostgreSQL: the rows by COPY, the GIN indexes built once after them (1 M clues in
     minutes, not the hour the pipeline's path takes). The index rows hold what
-    hub.search.repository.store writes: every term of the clue, without positions."""
-    index = session.execute(text(
-        "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_clue_search_terms'")).scalar_one()
-    session.execute(text("DROP INDEX ix_clue_search_terms"))
+    hub.search.repository.store writes: every term of the clue, without positions, in the
+    queue's table for a clue waiting for review, in clue_search for the others."""
+    indexes = [session.execute(text("SELECT indexdef FROM pg_indexes WHERE indexname = :i"),
+                               {"i": name}).scalar_one() for name in GIN_INDEXES]
+    for name in GIN_INDEXES:
+        session.execute(text(f"DROP INDEX {name}"))
     cursor = session.connection().connection.driver_connection.cursor()
     columns = ", ".join(f'"{c}"' for c in COPY_COLUMNS)
     made = iter(made)
@@ -123,16 +125,24 @@ def _copy(session: Session, made) -> None:  # noqa: ANN001
                 clues.write_row([orjson.dumps(clue.get(c, JSON_COLUMNS[c])).decode()
                                  if c in JSON_COLUMNS else clue[c] for c in COPY_COLUMNS])
         with cursor.copy("COPY clue_search (clue_id, terms) FROM STDIN") as terms:
-            for _, (clue_id, head, rest) in batch:
-                terms.write_row([clue_id, " ".join(f"'{t}'" for t in f"{head} {rest}".split())])
+            for clue, (clue_id, head, rest) in batch:
+                if clue["status"] != search.PENDING:
+                    terms.write_row([clue_id, _tsvector(head, rest)])
+        with cursor.copy("COPY clue_search_pending (clue_id, received_at, terms) "
+                         "FROM STDIN") as terms:
+            for clue, (clue_id, head, rest) in batch:
+                if clue["status"] == search.PENDING:
+                    terms.write_row([clue_id, clue["received_at"], _tsvector(head, rest)])
     session.execute(text("SET maintenance_work_mem = '256MB'"))
-    session.execute(text(index))
-    # What store() writes beside the clues already waiting for review (the queue's own rows).
-    session.execute(text(
-        "INSERT INTO clue_search_pending (clue_id, received_at, terms) "
-        "SELECT s.clue_id, c.received_at, s.terms FROM clue_search s "
-        "JOIN clues c ON c.id = s.clue_id WHERE c.status = :pending"),
-        {"pending": search.PENDING})
+    for index in indexes:
+        session.execute(text(index))
+
+
+GIN_INDEXES = ("ix_clue_search_terms", "ix_clue_search_pending_terms")
+
+
+def _tsvector(head: str, rest: str) -> str:
+    return " ".join(f"'{t}'" for t in f"{head} {rest}".split())
 
 
 def page_and_count(session: Session, f: QueueFilter) -> None:

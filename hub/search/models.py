@@ -1,12 +1,14 @@
 """The search index beside `clues` (one row per clue).
 
-PostgreSQL: `clue_search(clue_id, terms tsvector)` with a GIN index, and
-`clue_search_pending(clue_id, received_at, terms)`, the same rows for the clues waiting for
-review only (kept in step by `store` and a trigger on the clues' status, migration
-0010_bench; the pipeline writes a batch's rows in one statement instead, `pending_written`,
-0011_pending_writer), so that a search of the queue reads a tenth of the index at 1 M
-clues. The terms are stored without positions, so they carry no weight: every match ranks
-the same, and matches come newest first. SQLite: the FTS5 virtual table `clue_fts(title, body)` whose rowid
+PostgreSQL: two tables of index rows with a GIN index each, which never hold the same clue
+(0013_search_split): `clue_search_pending(clue_id, received_at, terms)` the rows of the clues
+waiting for review, so that a search of the queue reads a tenth of the index at 1 M clues,
+and `clue_search(clue_id, terms tsvector)` the rows of every other clue; a search of every
+status reads both. `store` writes a row to the table of its clue's status now, a trigger on
+the clues' status moves it when the status enters or leaves pending_review (0010_bench); the
+pipeline moves a batch's rows in one statement instead (`batch_written`,
+0011_pending_writer). The terms are stored without positions, so they carry no weight: every
+match ranks the same, and matches come newest first. SQLite: the FTS5 virtual table `clue_fts(title, body)` whose rowid
 is the clue's id (created by the migration; FTS5 has no place in SQLAlchemy's metadata),
 ranked by bm25 with the title weighing four times the rest.
 """

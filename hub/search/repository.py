@@ -12,7 +12,17 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Float, Integer, Select, func, literal, literal_column, select, text
+from sqlalchemy import (
+    Float,
+    Integer,
+    Select,
+    func,
+    literal,
+    literal_column,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -48,16 +58,14 @@ def terms_of(title: str | None, content: str | None, subjects: Any, references: 
 _INDEXED = (Clue.id, Clue.title, Clue.content, Clue.subjects, Clue.references)
 
 
-def index_clues(session: Session, clue_ids: Iterable[int], queue: bool = True) -> int:
-    """Write (or rewrite) the index rows of these clues from what the clues table holds now.
-    `queue`: the rows of the clues already waiting for review follow in the queue's own
-    index; False where the caller writes those itself (`pending_written`)."""
+def index_clues(session: Session, clue_ids: Iterable[int]) -> int:
+    """Write (or rewrite) the index rows of these clues from what the clues table holds now."""
     ids = sorted(set(clue_ids))
     for start in range(0, len(ids), BATCH):
         chunk = ids[start:start + BATCH]
         rows = session.connection().execute(select(*_INDEXED).where(Clue.id.in_(chunk)))
         store(session, [(i, *terms_of(title, content, subjects, references))
-                        for i, title, content, subjects, references in rows], queue)
+                        for i, title, content, subjects, references in rows])
     return len(ids)
 
 
@@ -66,78 +74,62 @@ def batch_written(session: Session, clue_ids: list[int],
                   rows: list[tuple[int, str, str]]) -> Iterator[None]:
     """Around a batch's change of status (the pipeline's): after it, the index rows
     (clue id, title terms, other terms) of the clues whose text the batch wrote, and on
-    PostgreSQL the queue's index rows of all `clue_ids`, as `pending_written` and `store`
-    would write them, but in one statement there: the terms are made once for both
-    indexes, not read back from the first."""
+    PostgreSQL the rows of the other `clue_ids` moved to the table their status now says,
+    in one statement (the status trigger of 0010_bench stands aside meanwhile,
+    0011_pending_writer)."""
     if (not clue_ids or session.get_bind().dialect.name != "postgresql"
             or not _has_queue_index(session)):
         yield
-        store(session, rows, queue=False)
+        store(session, rows)
         return
     session.execute(_WRITER, {"on": "on"})
     yield
     session.execute(_WRITER, {"on": "off"})
-    written = {i for i, _, _ in rows}
-    session.execute(_BATCH, {
-        "rows": json.dumps([{"id": i, "h": h, "r": r} for i, h, r in rows], ensure_ascii=False),
-        "ids": clue_ids, "others": [i for i in clue_ids if i not in written],
-        "pending": PENDING})
-
-
-@contextmanager
-def pending_written(session: Session, clue_ids: list[int]) -> Iterator[None]:
-    """Around a batch's change of status (and the writing of its index rows): on PostgreSQL
-    the trigger of the queue's index stands aside (migration 0011_pending_writer) and the
-    rows of these clues that wait for review then are written in one statement, as the
-    trigger would have written them row by row."""
-    if (not clue_ids or session.get_bind().dialect.name != "postgresql"
-            or not _has_queue_index(session)):
-        yield
-        return
-    session.execute(_WRITER, {"on": "on"})
-    yield
-    session.execute(_WRITER, {"on": "off"})
-    session.execute(_QUEUE_FOLLOWS, {"ids": clue_ids, "pending": PENDING})
+    _place(session, rows, clue_ids)
 
 
 _WRITER = text("SELECT set_config('hub.search_pending_written', :on, true)")
-# The index rows of these clues (:ids) that wait for review, into the queue's own index.
-_QUEUE_INSERT = (
-    "INSERT INTO clue_search_pending (clue_id, received_at, terms) "
-    "SELECT s.clue_id, c.received_at, s.terms FROM clue_search s "
-    "JOIN clues c ON c.id = s.clue_id "
-    "WHERE s.clue_id = ANY(:ids) AND c.status = :pending "
-    "ON CONFLICT (clue_id) DO UPDATE SET received_at = excluded.received_at, "
-    "terms = excluded.terms")
-# What the trigger does for each clue whose status entered or left the queue, for them all.
-_QUEUE_FOLLOWS = text(
-    "WITH gone AS (DELETE FROM clue_search_pending p USING clues c "
-    "WHERE p.clue_id = ANY(:ids) AND c.id = p.clue_id AND c.status <> :pending) "
-    + _QUEUE_INSERT)
 
+PENDING = "pending_review"  # the queue's status, whose clues have an index table of their own
 
-# batch_written's statement: the rows' terms (as _PG_STORE makes them: terms without
-# positions carry no weight, so the title's and the others' are one array) into clue_search,
-# then _QUEUE_FOLLOWS for the batch, the rows of the clues not written here (:others) read
-# from clue_search.
-_BATCH = text(
+# A clue's index row is in one of two tables, by its status now (0013_search_split):
+# clue_search_pending while it waits for review, clue_search otherwise. The rows given
+# (:rows, their terms as _PG_STORE makes them: terms without positions carry no weight, so
+# the title's and the others' are one array) are written to the table of their clue's
+# status; the rows of the other clues of :ids move to it from the other table if they are
+# there. One statement: a clue entering the queue costs one GIN insert (its own table's).
+_PLACE = text(
     "WITH v AS MATERIALIZED (SELECT v.id, array_to_tsvector(array_cat("
     "string_to_array(v.h, ' '), string_to_array(v.r, ' '))) AS terms "
     "FROM json_to_recordset(CAST(:rows AS json)) AS v(id integer, h text, r text)), "
-    "s AS (INSERT INTO clue_search (clue_id, terms) SELECT id, terms FROM v "
-    "ON CONFLICT (clue_id) DO UPDATE SET terms = excluded.terms), "
-    "gone AS (DELETE FROM clue_search_pending p USING clues c "
-    "WHERE p.clue_id = ANY(:ids) AND c.id = p.clue_id AND c.status <> :pending) "
+    "c AS MATERIALIZED (SELECT id, received_at, status = :pending AS waiting FROM clues "
+    "WHERE id = ANY(:ids)), "
+    "kept AS (DELETE FROM clue_search s USING c WHERE s.clue_id = c.id AND c.waiting "
+    "RETURNING s.clue_id, s.terms), "
+    "gone AS (DELETE FROM clue_search_pending p USING c WHERE p.clue_id = c.id "
+    "AND NOT c.waiting RETURNING p.clue_id, p.terms), "
+    "t AS (SELECT id AS clue_id, terms FROM v UNION ALL SELECT o.clue_id, o.terms FROM "
+    "(SELECT clue_id, terms FROM kept UNION ALL SELECT clue_id, terms FROM gone) AS o "
+    "WHERE NOT EXISTS (SELECT FROM v WHERE v.id = o.clue_id)), "
+    "s AS (INSERT INTO clue_search (clue_id, terms) SELECT t.clue_id, t.terms FROM t "
+    "JOIN c ON c.id = t.clue_id WHERE NOT c.waiting "
+    "ON CONFLICT (clue_id) DO UPDATE SET terms = excluded.terms) "
     "INSERT INTO clue_search_pending (clue_id, received_at, terms) "
-    "SELECT t.clue_id, c.received_at, t.terms FROM (SELECT id AS clue_id, terms FROM v "
-    "UNION ALL SELECT clue_id, terms FROM clue_search WHERE clue_id = ANY(:others)) AS t "
-    "JOIN clues c ON c.id = t.clue_id WHERE c.status = :pending "
-    "ON CONFLICT (clue_id) DO UPDATE SET received_at = excluded.received_at, "
+    "SELECT t.clue_id, c.received_at, t.terms FROM t JOIN c ON c.id = t.clue_id "
+    "WHERE c.waiting ON CONFLICT (clue_id) DO UPDATE SET received_at = excluded.received_at, "
     "terms = excluded.terms")
 
-PENDING = "pending_review"  # the queue's status, whose clues PostgreSQL indexes twice
+
+def _place(session: Session, rows: list[tuple[int, str, str]], clue_ids: list[int]) -> None:
+    session.execute(_PLACE, {
+        "rows": json.dumps([{"id": i, "h": h, "r": r} for i, h, r in rows], ensure_ascii=False),
+        "ids": clue_ids, "pending": PENDING})
+
 
 _QUEUE_INDEX: set[str] = set()  # databases known to have clue_search_pending
+
+
+_TABLES = (clue_search, clue_search_pending)  # what a search of every status reads
 
 
 def _has_queue_index(session: Session) -> bool:
@@ -150,17 +142,19 @@ def _has_queue_index(session: Session) -> bool:
     return key in _QUEUE_INDEX
 
 
-def store(session: Session, rows: list[tuple[int, str, str]], queue: bool = True) -> None:
+def store(session: Session, rows: list[tuple[int, str, str]]) -> None:
     """Upsert (clue id, title terms, other terms) rows."""
     if not rows:
         return
     if session.get_bind().dialect.name == "postgresql":
+        if _has_queue_index(session):
+            _place(session, rows, [i for i, _, _ in rows])
+            return
+        # 0009 indexing an old database: every clue in clue_search (0010 and 0013 split it).
         # Terms without positions (array_to_tsvector), so the weight set on the title's
         # terms does not stay: what is stored is every term once. One statement for the rows.
         session.execute(_PG_STORE, {"rows": json.dumps(
             [{"id": i, "h": h, "r": r} for i, h, r in rows], ensure_ascii=False)})
-        if queue and _has_queue_index(session):  # 0009 indexing an old database: 0010 copies
-            _queue_rows(session, [i for i, _, _ in rows])
         return
     session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"),
                     [{"id": i} for i, _, _ in rows])
@@ -174,12 +168,6 @@ _PG_STORE = text(
     "array_to_tsvector(string_to_array(v.r, ' ')) "
     "FROM json_to_recordset(CAST(:rows AS json)) AS v(id integer, h text, r text) "
     "ON CONFLICT (clue_id) DO UPDATE SET terms = excluded.terms")
-
-
-def _queue_rows(session: Session, clue_ids: list[int]) -> None:
-    """The rows of these clues that wait for review (and have an index row) follow in the
-    queue's own index (the trigger of 0010_bench follows each later change of status)."""
-    session.execute(text(_QUEUE_INSERT), {"ids": clue_ids, "pending": PENDING})
 
 
 def _tsquery(terms: list[str]) -> ColumnElement:
@@ -199,16 +187,21 @@ def matches(session: Session, query: str, ranked: bool = True,
             status: str | None = None) -> Select | None:
     """A select of (clue_id, rank) for the clues matching `query` (higher rank is better;
     0 for all when not `ranked`: a count needs no rank), or None when the query has no
-    searchable term. With `status`, it may (PostgreSQL, the queue's status) hold only the
-    clues of that status; the caller still says which status it wants."""
+    searchable term. With `status`, it may (PostgreSQL) hold only the clues of that status;
+    the caller still says which status it wants."""
     terms = query_terms(query)
     if not terms:
         return None
     if session.get_bind().dialect.name == "postgresql":
         # The stored terms have no positions, hence no weights: ts_rank would give every
         # match the same value (reading each match's terms to say so), so the rank is 0 and
-        # matches come newest first, as they did.
-        table = clue_search_pending if status == PENDING else clue_search
+        # matches come newest first, as they did. The queue's clues are in their own table,
+        # the others in clue_search (0013_search_split): every status reads both.
+        if status:
+            table = clue_search_pending if status == PENDING else clue_search
+        else:  # the words' condition outside the union, so that each table's primary key
+            # can still give the newest matches first (a Merge Append stopping at a page)
+            table = union_all(*(select(t.c.clue_id, t.c.terms) for t in _TABLES)).subquery()
         return (select(table.c.clue_id.label("clue_id"), literal(0.0).label("rank"))
                 .where(table.c.terms.op("@@")(_tsquery(terms))))
     expression = " ".join(f'"{t}"' for t in terms)
@@ -254,13 +247,8 @@ def count(session: Session, query: str, status: str | None, cap: int) -> int | N
 
 
 def rebuild(session: Session, batch: int = 5000) -> int:
-    """Index every clue again (after a restore, or to fill the index of an old database)."""
-    if session.get_bind().dialect.name == "postgresql" and _has_queue_index(session):
-        # The queue's own rows of clues no longer waiting (a restore without the trigger);
-        # store() writes those of the clues that wait.
-        session.execute(text("DELETE FROM clue_search_pending p USING clues c "
-                             "WHERE c.id = p.clue_id AND c.status <> :pending"),
-                        {"pending": PENDING})
+    """Index every clue again (after a restore, or to fill the index of an old database):
+    each row rewritten in the table of its clue's status (store), wherever it was."""
     done, last = 0, 0
     while True:
         ids = list(session.scalars(select(Clue.id).where(Clue.id > last).order_by(Clue.id)

@@ -4,6 +4,7 @@ single characters and case numbers, ranks title hits first, and covers every sta
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 
 from hub.accounts.service import OfficePrincipal
 from hub.intake.present import parse_clue_no
@@ -71,6 +72,56 @@ def test_rebuild_gives_the_same_answers(office):
         assert search.rebuild(uow.session) == 4
         uow.commit()
     assert _found(hub, q="罚款") == before
+
+
+def _index_tables(hub) -> dict[int, str]:
+    """PostgreSQL: the index table each clue's row is in (a clue in both appears twice)."""
+    with hub.uow(write=False) as uow:
+        rows = uow.session.execute(text(
+            "SELECT clue_id, 'pending' FROM clue_search_pending "
+            "UNION ALL SELECT clue_id, 'other' FROM clue_search")).all()
+    found: dict[int, str] = {}
+    for clue_id, table in rows:
+        found[clue_id] = found[clue_id] + "+" + table if clue_id in found else table
+    return found
+
+
+def test_each_clue_row_is_in_the_table_of_its_status(office):
+    """PostgreSQL: a waiting clue's row in the queue's table only, any other clue's in
+    clue_search only, whether the pipeline, a decision, a status set by hand (the trigger),
+    a rewrite of the text (redaction) or a rebuild put it there."""
+    hub, ids = office
+    if hub.engine.dialect.name != "postgresql":
+        pytest.skip("one FTS5 table on SQLite")
+    assert _index_tables(hub) == {i: "pending" for i in ids.values()}
+    with hub.uow() as uow:
+        service.decide(uow.session, _reviewer(uow.session), [ids["petition"]],
+                       DecisionRequest("decline", reason="重复反映"), via="page")
+        uow.commit()
+    expected = {i: "pending" for i in ids.values()} | {ids["petition"]: "other"}
+    assert _index_tables(hub) == expected
+    with hub.uow() as uow:  # back into the queue, and another out of it, by the trigger
+        uow.session.execute(text("UPDATE clues SET status = 'pending_review' WHERE id = :i"),
+                            {"i": ids["petition"]})
+        uow.session.execute(text("UPDATE clues SET status = 'accepted' WHERE id = :i"),
+                            {"i": ids["court"]})
+        uow.commit()
+    expected = {i: "pending" for i in ids.values()} | {ids["court"]: "other"}
+    assert _index_tables(hub) == expected
+    assert _found(hub, q=CASE, status="accepted") == [ids["court"]]
+    assert _found(hub, q=CASE) == [ids["hotline"]]
+    with hub.uow() as uow:  # rewritten where they are
+        search.index_clues(uow.session, list(ids.values()))
+        uow.commit()
+    assert _index_tables(hub) == expected
+    with hub.uow() as uow:  # a restore without the trigger: the rows in the wrong tables
+        uow.session.execute(text("INSERT INTO clue_search (clue_id, terms) "
+                                 "SELECT clue_id, terms FROM clue_search_pending"))
+        uow.session.execute(text("DELETE FROM clue_search_pending"))
+        assert search.rebuild(uow.session) == 4
+        uow.commit()
+    assert _index_tables(hub) == expected
+    assert set(_found(hub, q=CASE, status=None)) == {ids["court"], ids["hotline"]}
 
 
 def _reviewer(session) -> OfficePrincipal:  # noqa: ANN001
