@@ -26,12 +26,14 @@ def holder(day: int, clue_id: int) -> int:
 
 
 def merged(stored: list[int], extra: list[int], limit: int) -> list[int]:
-    """The latest `limit` holders of both lists (`extra` already within the window)."""
+    """The latest `limit` holders of both lists (`extra` already within the window; the two
+    never share a holder: the batch's clues are not in the index yet, or left out of its
+    lists)."""
     if not extra:
         return stored
     if not stored or extra[-1] > stored[0]:  # the usual case: the batch's clues are newer
         return (extra + stored)[:limit]
-    return sorted({*stored, *extra}, reverse=True)[:limit]
+    return sorted(extra + stored, reverse=True)[:limit]  # two runs, merged in one pass
 
 
 def mine(own: list[int] | None, item: int, low: int, limit: int) -> list[int]:
