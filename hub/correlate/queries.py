@@ -51,7 +51,7 @@ _CANDIDATES_PG = (
     "FROM r JOIN correlate_profiles AS p ON p.clue_id = r.clue_id "
     "ORDER BY r.rank DESC, r.clue_id DESC")
 _PROFILES_PG = (
-    "SELECT clue_id, reported_at, channel, region_code, text, facts FROM correlate_profiles "
+    "SELECT clue_id, reported_at, channel, region_code, text, facts::text FROM correlate_profiles "
     "WHERE clue_id = ANY(%s)")
 
 

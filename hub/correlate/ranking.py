@@ -53,14 +53,21 @@ def mine(own: list[int] | None, item: int, low: int, limit: int) -> list[int]:
 
 
 def _interned(lists: dict[Any, list[int]]) -> dict[Any, list[int]]:
-    """The same lists, those holding the same holders made one object."""
-    by_content: dict[tuple[int, ...], list[int]] = {}
+    """The same lists, those holding the same holders made one object (lists are told apart
+    by length and ends first: most differ there, and then none is copied)."""
+    by_ends: dict[tuple[int, int, int], list[list[int]]] = {}
     by_id: dict[int, list[int]] = {}
     result = {}
     for request, listed in lists.items():
         one = by_id.get(id(listed))
         if one is None:
-            one = by_id[id(listed)] = by_content.setdefault(tuple(listed), listed)
+            alike = by_ends.setdefault(
+                (len(listed), listed[0], listed[-1]) if listed else (0, 0, 0), [])
+            one = next((other for other in alike if other == listed), None)
+            if one is None:
+                alike.append(listed)
+                one = listed
+            by_id[id(listed)] = one
         result[request] = one
     return result
 

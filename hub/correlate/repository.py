@@ -17,6 +17,7 @@ from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as lite_insert
@@ -62,13 +63,14 @@ def batches_after(connection: Connection, seq: int) -> list[tuple[int, list[Any]
 def add_batch(connection: Connection, seq: int, entries: list[Any], now: datetime) -> None:
     """Number a linked batch ([clue id, day, [band keys]] each); forget the numbers far
     behind."""
+    document = orjson.dumps(entries).decode()  # some 6,400 numbers for a batch of 200
     if _postgres(connection):
-        connection.exec_driver_sql(queries.ADD_BATCH_PG, (seq, json.dumps(entries), now))
+        connection.exec_driver_sql(queries.ADD_BATCH_PG, (seq, document, now))
         if seq % 100 == 0:
             connection.exec_driver_sql(queries.PRUNE_BATCHES_PG, (seq - KEEP_BATCHES,))
         return
     at = now.replace(tzinfo=None).isoformat(sep=" ")
-    connection.exec_driver_sql(queries.ADD_BATCH_LITE, (seq, json.dumps(entries), at))
+    connection.exec_driver_sql(queries.ADD_BATCH_LITE, (seq, document, at))
     if seq % 100 == 0:
         connection.exec_driver_sql(queries.PRUNE_BATCHES_LITE, (seq - KEEP_BATCHES,))
 
