@@ -36,18 +36,18 @@ def spans(requests: Sequence[tuple[Any, ...]], group_of: Callable[[tuple[Any, ..
     return union
 
 
-def grouped(requests: Sequence[tuple[Any, ...]], group_of: Callable[[tuple[Any, ...]], Any],
-            at: int, span: int) -> dict[tuple[Any, ...], tuple[Any, int]]:
-    """Each request's read group: (`group_of(request)`, the low day of the group's first
-    window). A group's windows start at most `span` days after its first one's (requests of
-    a group taken in the order of their windows), so that the union read for it holds few
-    holders after the windows it answers."""
+def grouped(requests: Sequence[tuple[Any, ...]], span: int
+            ) -> dict[tuple[Any, ...], tuple[Any, int]]:
+    """Each request's read group, for requests (key, low day, high day, …): (key, the low
+    day of the group's first window). A group's windows start at most `span` days after its
+    first one's (a key's requests taken in the order of their windows), so that the union
+    read for it holds few holders after the windows it answers."""
     result: dict[tuple[Any, ...], tuple[Any, int]] = {}
-    current: tuple[Any, int] | None = None
-    for _, low, request in sorted((group_of(r), r[at], r) for r in requests):
-        group = group_of(request)
-        if current is None or current[0] != group or low - current[1] > span:
-            current = (group, low)
+    current: tuple[Any, int] = (None, 0)
+    for request in sorted(requests):
+        key, low = request[0], request[1]
+        if current[0] != key or low - current[1] > span:
+            current = (key, low)
         result[request] = current
     return result
 

@@ -61,12 +61,19 @@ def _interned(lists: dict[Any, list[int]]) -> dict[Any, list[int]]:
     for request, listed in lists.items():
         one = by_id.get(id(listed))
         if one is None:
-            alike = by_ends.setdefault(
-                (len(listed), listed[0], listed[-1]) if listed else (0, 0, 0), [])
-            one = next((other for other in alike if other == listed), None)
-            if one is None:
-                alike.append(listed)
+            ends = (len(listed), listed[0], listed[-1]) if listed else (0, 0, 0)
+            alike = by_ends.get(ends)
+            if alike is None:
+                by_ends[ends] = [listed]
                 one = listed
+            else:
+                for other in alike:
+                    if other == listed:
+                        one = other
+                        break
+                else:
+                    alike.append(listed)
+                    one = listed
             by_id[id(listed)] = one
         result[request] = one
     return result

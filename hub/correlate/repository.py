@@ -109,7 +109,7 @@ def band_lists(connection: Connection, requests: Sequence[tuple[int, int, int]],
     on its own."""
     if not requests:
         return {}
-    groups = lists.grouped(requests, _KEY, 1, BAND_SPAN).__getitem__
+    groups = lists.grouped(requests, BAND_SPAN).__getitem__
     union = lists.spans(requests, groups, 1)
     asked = [(key, low, high) for (key, _), (low, high) in union.items()]
     read = dict(zip(union, _band_rows(connection, asked, per_band), strict=True))

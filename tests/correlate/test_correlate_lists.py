@@ -5,8 +5,6 @@ of a window's edges)."""
 
 from __future__ import annotations
 
-from operator import itemgetter
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete
@@ -33,7 +31,7 @@ def _latest(held: list[tuple[int, int]], low: int, high: int, limit: int) -> lis
 def test_cut_lists_are_the_lists_asked_one_by_one(held, asked, limit, span):
     requests = sorted({(KEYS[k], day - w, day + w) for k, day, w in asked})
     by_key = dict(zip(KEYS, held, strict=True))
-    groups = lists.grouped(requests, itemgetter(0), 1, span)
+    groups = lists.grouped(requests, span)
     for request, (key, first) in groups.items():  # a group's windows start within `span`
         assert key == request[0] and first <= request[1] <= first + span
     union = lists.spans(requests, groups.__getitem__, 1)
