@@ -13,12 +13,12 @@ received the clue), so that a clue imported late still meets the clues of its ti
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy.orm import Session
 
 from hub.correlate import repository
@@ -160,5 +160,5 @@ def _utc(value: datetime | str) -> datetime:
 
 def _json(value: dict[str, Any] | str | None) -> dict[str, Any]:
     if isinstance(value, str):
-        return json.loads(value)
+        return orjson.loads(value)
     return value or {}

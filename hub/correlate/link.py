@@ -58,6 +58,7 @@ class Plan:
     found: dict[int, list[int]] = field(default_factory=dict)  # clue -> candidates, best first
     decisions: dict[int, dict[int, Decision]] = field(default_factory=dict)
     rechecked: int = 0  # clues of batches linked meanwhile (re-checked under the lock)
+    written: frozenset[int] = frozenset()  # the entries whose index rows apply wrote
     events: list[dict[str, Any]] = field(default_factory=list)  # written by apply (record)
 
 
@@ -69,9 +70,11 @@ def index_and_link(session: Session, entries: list[index.Entry], now: datetime,
 
 
 def plan(session: Session, entries: list[index.Entry], window_days: int = WINDOW_DAYS,
-         fresh_only: bool = True) -> Plan:
+         fresh_only: bool = True, written: frozenset[int] = frozenset()) -> Plan:
     """Read the index once for the whole batch and score every candidate pair (no lock).
-    `fresh_only` leaves out the entries the index holds already."""
+    `fresh_only` leaves out the entries the index holds already; `written` are entries whose
+    own index rows are there already (a plan made again under the lock), read as if they
+    were not: each list is read `len(written)` longer and cut back without them."""
     connection = session.connection()
     seen = repository.last_batch(connection)  # first: what is numbered later is re-checked
     done = (repository.indexed(connection, [e.clue_id for e in entries]) if fresh_only
@@ -84,17 +87,28 @@ def plan(session: Session, entries: list[index.Entry], window_days: int = WINDOW
     windows = [(e, e.day - window_days, e.day + window_days) for e in fresh]
     band_requests = sorted({(key, low, high) for e, low, high in windows
                             for key in e.band_keys})
+    more = len(written)
     field_requests = sorted({(kind, value[:120], low, high,
-                              index.FIELD_CANDIDATES.get(kind, 20) + 1)
+                              index.FIELD_CANDIDATES.get(kind, 20) + 1 + more)
                              for e, low, high in windows for kind, value in e.field_keys})
     with repository.ordered_scans(connection):
-        result.bands = repository.band_lists(connection, band_requests, index.PER_BAND)
+        result.bands = repository.band_lists(connection, band_requests, index.PER_BAND + more)
         result.fields = repository.field_lists(connection, field_requests)
+    if written:
+        result.bands = {r: _without(listed, written, index.PER_BAND)
+                        for r, listed in result.bands.items()}
+        result.fields = {r: _without(listed, written, index.FIELD_CANDIDATES.get(r[0], 20) + 1)
+                         for r, listed in result.fields.items()}
     result.profiles = {e.clue_id: e.profile for e in fresh}
     _rank(result)
     _load_profiles(session, result)
     _score(result)
     return result
+
+
+def _without(listed: list[int], written: frozenset[int], limit: int) -> list[int]:
+    """The latest `limit` holders of `listed` that are not `written`."""
+    return [h for h in listed if h & ranking.ID not in written][:limit]
 
 
 def apply(session: Session, planned: Plan, now: datetime,
@@ -105,9 +119,11 @@ def apply(session: Session, planned: Plan, now: datetime,
     caller to write with its own."""
     connection = session.connection()
     # What was linked since the plan's read, before the lock (which is then held shorter)
-    # and before this batch's rows are in the index (a plan made again must not see them).
+    # and before this batch's rows are in the index (a plan made again then need not leave
+    # them out).
     _recheck(session, planned)
     entries = planned.entries
+    planned.written = frozenset(e.clue_id for e in entries)
     repository.add_entries(connection, [
         (e.clue_id, e.profile.reported_at, e.profile.channel, e.profile.region, e.profile.text,
          facts_of(e.profile), e.day, set(e.band_keys), {(k, v[:120]) for k, v in e.field_keys})
@@ -185,9 +201,11 @@ def _recheck(session: Session, planned: Plan) -> int:
     planned.entries = [e for e in planned.entries if e.clue_id not in gone]
     stale = later[0][0] != planned.seen + 1  # the plan is older than the batches kept
     planned.seen = later[-1][0]
-    if stale:  # plan again
-        fresh = plan(session, planned.entries, planned.window_days, fresh_only=False)
-        planned.__dict__.update({k: v for k, v in fresh.__dict__.items() if k != "rechecked"})
+    if stale:  # plan again (under the lock: without the batch's own rows, written by then)
+        fresh = plan(session, planned.entries, planned.window_days, fresh_only=False,
+                     written=planned.written.intersection(e.clue_id for e in planned.entries))
+        planned.__dict__.update({k: v for k, v in fresh.__dict__.items()
+                                 if k not in ("rechecked", "written")})
         return planned.seen  # that plan saw every batch linked before its read
     if planned.entries:
         wanted = {request[0] for request in planned.bands}

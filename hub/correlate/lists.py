@@ -2,8 +2,10 @@
 from its key's list.
 
 A batch asks for the latest n holders of a key in each of its clues' windows (one window per
-clue). Its clues' windows overlap, so the index is asked once per key, for the union of the
-windows, and each request's list is cut from that list in memory. The cut is exact unless the
+clue). Its clues' windows overlap, so the index is asked once per key and group of windows
+starting within a few months of each other (`grouped`; a batch of work orders dated over
+years has several), for the union of the group's windows, and each request's list is cut from
+that list in memory. The cut is exact unless the
 key's list is full (n holders) and some of them lie after the request's window: holders
 before the list's earliest could then belong in the request's list, and such a request is
 asked on its own (`cut` says None). Holders are numbers day << 32 | clue id, latest first.
@@ -32,6 +34,22 @@ def spans(requests: Sequence[tuple[Any, ...]], group_of: Callable[[tuple[Any, ..
             if high > span[1]:
                 span[1] = high
     return union
+
+
+def grouped(requests: Sequence[tuple[Any, ...]], span: int
+            ) -> dict[tuple[Any, ...], tuple[Any, int]]:
+    """Each request's read group, for requests (key, low day, high day, …): (key, the low
+    day of the group's first window). A group's windows start at most `span` days after its
+    first one's (a key's requests taken in the order of their windows), so that the union
+    read for it holds few holders after the windows it answers."""
+    result: dict[tuple[Any, ...], tuple[Any, int]] = {}
+    current: tuple[Any, int] = (None, 0)
+    for request in sorted(requests):
+        key, low = request[0], request[1]
+        if current[0] != key or low - current[1] > span:
+            current = (key, low)
+        result[request] = current
+    return result
 
 
 def cut(listed: list[int], low: int, high: int, limit: int) -> list[int] | None:

@@ -51,12 +51,20 @@ _CANDIDATES_PG = (
     "FROM r JOIN correlate_profiles AS p ON p.clue_id = r.clue_id "
     "ORDER BY r.rank DESC, r.clue_id DESC")
 _PROFILES_PG = (
-    "SELECT clue_id, reported_at, channel, region_code, text, facts FROM correlate_profiles "
+    "SELECT clue_id, reported_at, channel, region_code, text, facts::text FROM correlate_profiles "
     "WHERE clue_id = ANY(%s)")
 
 
 def _postgres(connection: Connection) -> bool:
     return connection.dialect.name == "postgresql"
+
+
+def int_array(numbers: Iterable[int]) -> str:
+    """PostgreSQL: numbers as one array literal ('{1,2,3}'), for a parameter cast to int[] or
+    bigint[]. psycopg would dump a list element by element in Python (and test each for
+    quotes): for the thousands of numbers a batch's reads pass, that costs more than the
+    reads."""
+    return "{" + ",".join(map(str, numbers)) + "}"
 
 
 def single_statement(connection: Connection) -> bool:
@@ -223,7 +231,8 @@ def standing(connection: Connection, entries: Sequence[int],
     """(clue id, cluster id, detached) of these clues: the cluster each is in now (detached
     false), and each cluster a reviewer (not `system`) took it out of (detached true)."""
     if _postgres(connection):
-        return connection.exec_driver_sql(_STANDING_PG, {"ids": list(entries), "system": system})
+        return connection.exec_driver_sql(_STANDING_PG, {"ids": int_array(entries),
+                                                         "system": system})
     marks = ", ".join("?" * len(entries))
     return connection.exec_driver_sql(
         f"SELECT clue_id, cluster_id, 0 FROM clue_clusters WHERE clue_id IN ({marks}) "

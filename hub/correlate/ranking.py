@@ -26,12 +26,14 @@ def holder(day: int, clue_id: int) -> int:
 
 
 def merged(stored: list[int], extra: list[int], limit: int) -> list[int]:
-    """The latest `limit` holders of both lists (`extra` already within the window)."""
+    """The latest `limit` holders of both lists (`extra` already within the window; the two
+    never share a holder: the batch's clues are not in the index yet, or left out of its
+    lists)."""
     if not extra:
         return stored
     if not stored or extra[-1] > stored[0]:  # the usual case: the batch's clues are newer
         return (extra + stored)[:limit]
-    return sorted({*stored, *extra}, reverse=True)[:limit]
+    return sorted(extra + stored, reverse=True)[:limit]  # two runs, merged in one pass
 
 
 def mine(own: list[int] | None, item: int, low: int, limit: int) -> list[int]:
@@ -51,14 +53,28 @@ def mine(own: list[int] | None, item: int, low: int, limit: int) -> list[int]:
 
 
 def _interned(lists: dict[Any, list[int]]) -> dict[Any, list[int]]:
-    """The same lists, those holding the same holders made one object."""
-    by_content: dict[tuple[int, ...], list[int]] = {}
+    """The same lists, those holding the same holders made one object (lists are told apart
+    by length and ends first: most differ there, and then none is copied)."""
+    by_ends: dict[tuple[int, int, int], list[list[int]]] = {}
     by_id: dict[int, list[int]] = {}
     result = {}
     for request, listed in lists.items():
         one = by_id.get(id(listed))
         if one is None:
-            one = by_id[id(listed)] = by_content.setdefault(tuple(listed), listed)
+            ends = (len(listed), listed[0], listed[-1]) if listed else (0, 0, 0)
+            alike = by_ends.get(ends)
+            if alike is None:
+                by_ends[ends] = [listed]
+                one = listed
+            else:
+                for other in alike:
+                    if other == listed:
+                        one = other
+                        break
+                else:
+                    alike.append(listed)
+                    one = listed
+            by_id[id(listed)] = one
         result[request] = one
     return result
 

@@ -17,6 +17,7 @@ from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as lite_insert
@@ -31,6 +32,7 @@ from hub.correlate.models import (
 from hub.db.bulk import insert_rows
 from hub.db.models import Clue, ClueEvent
 
+BAND_SPAN = 180  # days between the first and last window of a band key's read (lists.grouped)
 KEEP_BATCHES = 1000  # batch numbers kept for the re-check (a plan further behind plans again)
 
 
@@ -40,6 +42,9 @@ def _postgres(connection: Connection) -> bool:
 
 def _cursor(connection: Connection):  # noqa: ANN202 - the DB-API cursor: plain tuples
     return connection.connection.driver_connection.cursor()
+
+
+_array = queries.int_array  # PostgreSQL: a list of numbers as one array literal
 
 
 def last_batch(connection: Connection) -> int:
@@ -58,13 +63,14 @@ def batches_after(connection: Connection, seq: int) -> list[tuple[int, list[Any]
 def add_batch(connection: Connection, seq: int, entries: list[Any], now: datetime) -> None:
     """Number a linked batch ([clue id, day, [band keys]] each); forget the numbers far
     behind."""
+    document = orjson.dumps(entries).decode()  # some 6,400 numbers for a batch of 200
     if _postgres(connection):
-        connection.exec_driver_sql(queries.ADD_BATCH_PG, (seq, json.dumps(entries), now))
+        connection.exec_driver_sql(queries.ADD_BATCH_PG, (seq, document, now))
         if seq % 100 == 0:
             connection.exec_driver_sql(queries.PRUNE_BATCHES_PG, (seq - KEEP_BATCHES,))
         return
     at = now.replace(tzinfo=None).isoformat(sep=" ")
-    connection.exec_driver_sql(queries.ADD_BATCH_LITE, (seq, json.dumps(entries), at))
+    connection.exec_driver_sql(queries.ADD_BATCH_LITE, (seq, document, at))
     if seq % 100 == 0:
         connection.exec_driver_sql(queries.PRUNE_BATCHES_LITE, (seq - KEEP_BATCHES,))
 
@@ -74,7 +80,8 @@ def indexed(connection: Connection, clue_ids: Sequence[int]) -> set[int]:
     if not clue_ids:
         return set()
     if _postgres(connection):
-        return {row[0] for row in connection.exec_driver_sql(queries.INDEXED_PG, (list(clue_ids),))}
+        return {row[0] for row in _cursor(connection).execute(queries.INDEXED_PG,
+                                                              (_array(clue_ids),))}
     return {row[0] for row in connection.exec_driver_sql(queries.INDEXED_LITE,
                                                          (json.dumps(list(clue_ids)),))}
 
@@ -97,14 +104,16 @@ _KEY, _FIELD = itemgetter(0), itemgetter(0, 1, 4)  # what a list request is read
 def band_lists(connection: Connection, requests: Sequence[tuple[int, int, int]],
                per_band: int) -> dict[tuple[int, int, int], list[int]]:
     """For each (band key, low day, high day): the latest `per_band` holders of that key in
-    those days, latest first, each as day << 32 | clue id. Each key is read once, for the
-    union of its windows (`lists`); a request that list cannot answer is read on its own."""
+    those days, latest first, each as day << 32 | clue id. Each key is read once per group
+    of windows (`lists.grouped`), for their union; a request that list cannot answer is read
+    on its own."""
     if not requests:
         return {}
-    union = lists.spans(requests, _KEY, 1)
-    asked = [(key, low, high) for key, (low, high) in union.items()]
+    groups = lists.grouped(requests, BAND_SPAN).__getitem__
+    union = lists.spans(requests, groups, 1)
+    asked = [(key, low, high) for (key, _), (low, high) in union.items()]
     read = dict(zip(union, _band_rows(connection, asked, per_band), strict=True))
-    done, again = lists.split(requests, _KEY, 1, read, lambda _: per_band)
+    done, again = lists.split(requests, groups, 1, read, lambda _: per_band)
     if again:
         done.update(zip(again, _band_rows(connection, again, per_band), strict=True))
     return done
@@ -112,9 +121,9 @@ def band_lists(connection: Connection, requests: Sequence[tuple[int, int, int]],
 
 def _band_rows(connection: Connection, requests: Sequence[Any], per_band: int) -> list[list[int]]:
     if _postgres(connection):
-        keys, lows, highs = (list(c) for c in zip(*requests, strict=True))
-        rows = connection.exec_driver_sql(queries.BAND_LISTS_PG, {
-            "keys": keys, "lows": lows, "highs": highs, "per_band": per_band})
+        keys, lows, highs = (_array(c) for c in zip(*requests, strict=True))
+        rows = _cursor(connection).execute(queries.BAND_LISTS_PG, {
+            "keys": keys, "lows": lows, "highs": highs, "per_band": per_band}).fetchall()
         return [listed for (listed,) in rows]
     cursor = _cursor(connection)
     return [_numbers(cursor.execute(queries.BAND_LIST_LITE, (*r, per_band)).fetchone()[0])
@@ -138,9 +147,10 @@ def field_lists(connection: Connection, requests: Sequence[tuple[str, str, int, 
 
 def _field_rows(connection: Connection, requests: Sequence[Any]) -> list[list[int]]:
     if _postgres(connection):
-        kinds, values, lows, highs, limits = (list(c) for c in zip(*requests, strict=True))
-        rows = connection.exec_driver_sql(queries.FIELD_LISTS_PG, {
-            "kinds": kinds, "values": values, "lows": lows, "highs": highs, "limits": limits})
+        kinds, values, lows, highs, limits = zip(*requests, strict=True)
+        rows = _cursor(connection).execute(queries.FIELD_LISTS_PG, {
+            "kinds": list(kinds), "values": list(values), "lows": _array(lows),
+            "highs": _array(highs), "limits": _array(limits)}).fetchall()
         return [listed for (listed,) in rows]
     cursor = _cursor(connection)
     return [_numbers(cursor.execute(queries.FIELD_LIST_LITE, r).fetchone()[0]) for r in requests]
@@ -154,7 +164,7 @@ def profile_rows(connection: Connection, clue_ids: Sequence[int]) -> Iterable[tu
     """(clue id, reported at, channel, region code, text, facts) of these clues."""
     if not clue_ids:
         return []
-    sql, ids = ((queries._PROFILES_PG, list(clue_ids)) if _postgres(connection)
+    sql, ids = ((queries._PROFILES_PG, _array(clue_ids)) if _postgres(connection)
                 else (queries.PROFILES_LITE, json.dumps(list(clue_ids))))
     return _cursor(connection).execute(sql, (ids,)).fetchall()  # plain tuples, on the driver
 

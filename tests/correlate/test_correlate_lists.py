@@ -5,8 +5,6 @@ of a window's edges)."""
 
 from __future__ import annotations
 
-from operator import itemgetter
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete
@@ -27,18 +25,22 @@ def _latest(held: list[tuple[int, int]], low: int, high: int, limit: int) -> lis
     return sorted(((d << 32) | c for d, c in held if low <= d <= high), reverse=True)[:limit]
 
 
-@given(st.lists(holders, min_size=3, max_size=3), windows, st.integers(1, 8))
+@given(st.lists(holders, min_size=3, max_size=3), windows, st.integers(1, 8),
+       st.integers(0, 80))
 @settings(max_examples=400, deadline=None)
-def test_cut_lists_are_the_lists_asked_one_by_one(held, asked, limit):
+def test_cut_lists_are_the_lists_asked_one_by_one(held, asked, limit, span):
     requests = sorted({(KEYS[k], day - w, day + w) for k, day, w in asked})
     by_key = dict(zip(KEYS, held, strict=True))
-    union = lists.spans(requests, itemgetter(0), 1)
-    read = {group: _latest(by_key[group], low, high, limit)
+    groups = lists.grouped(requests, span)
+    for request, (key, first) in groups.items():  # a group's windows start within `span`
+        assert key == request[0] and first <= request[1] <= first + span
+    union = lists.spans(requests, groups.__getitem__, 1)
+    read = {group: _latest(by_key[group[0]], low, high, limit)
             for group, (low, high) in union.items()}
-    done, again = lists.split(requests, itemgetter(0), 1, read, lambda _: limit)
+    done, again = lists.split(requests, groups.__getitem__, 1, read, lambda _: limit)
     assert set(done) | set(again) == set(requests)
     for request in again:  # asked on their own
-        assert max(read[request[0]]) >> 32 > request[2]
+        assert max(read[groups[request]]) >> 32 > request[2]
         done[request] = _latest(by_key[request[0]], request[1], request[2], limit)
     for key, low, high in requests:
         assert done[(key, low, high)] == _latest(by_key[key], low, high, limit)
@@ -53,11 +55,13 @@ def _store(session, held: list[list[tuple[int, int]]]) -> None:
         [(FIELDS[k][0], FIELDS[k][1], d, c) for k, rows in enumerate(held) for d, c in rows])
 
 
-def test_grouped_reads_equal_reads_request_by_request(hub):
-    @given(st.lists(holders, min_size=3, max_size=3), windows, st.integers(1, 8))
+def test_grouped_reads_equal_reads_request_by_request(hub, monkeypatch):
+    @given(st.lists(holders, min_size=3, max_size=3), windows, st.integers(1, 8),
+           st.sampled_from([0, 10, 1000]))
     @settings(max_examples=40, deadline=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture])
-    def check(held, asked, per_band):
+    def check(held, asked, per_band, span):
+        monkeypatch.setattr(repository, "BAND_SPAN", span)
         with hub.uow() as uow:
             _store(uow.session, held)
             connection = uow.session.connection()

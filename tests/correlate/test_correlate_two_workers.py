@@ -80,7 +80,7 @@ def test_two_workers_at_once_cluster_like_one(hub, add_clue, correlate, monkeypa
     assert _partition(hub, copies) == reference
 
 
-def test_a_plan_older_than_the_batches_kept_is_made_again_under_the_lock(
+def test_a_plan_older_than_the_batches_kept_is_made_again(
         hub, add_clue, correlate, monkeypatch):
     first = add_clue("S27-1")
     assert correlate([first]) == 1
@@ -101,4 +101,38 @@ def test_a_plan_older_than_the_batches_kept_is_made_again_under_the_lock(
         rows = dict(uow.session.execute(select(ClueCluster.clue_id, ClueCluster.cluster_id)
                                         .where(ClueCluster.clue_id.in_([first, again]))).all())
     assert rows.get(first) is not None and rows.get(first) == rows.get(again)
-    assert len(calls) == 2  # planned again under the lock
+    assert len(calls) == 2  # planned again (before the batch's own rows are written)
+
+
+def test_a_plan_found_stale_under_the_lock_leaves_out_the_batchs_own_rows(
+        hub, add_clue, correlate, monkeypatch):
+    """More than KEEP_BATCHES batches linked between the first re-check and the lock: the
+    plan is made again under the lock, after the batch's own index rows are written. It must
+    not take the batch's later clues for stored candidates (an earlier clue would pull a later
+    one into its cluster before that one is linked: a duplicate membership)."""
+    first = add_clue("S01-1")
+    assert correlate([first]) == 1
+    assert correlate([add_clue("S01-2")]) == 1
+    with hub.uow() as uow:  # the first batch's number was pruned
+        uow.session.execute(text("DELETE FROM correlate_batches WHERE seq = 1"))
+        uow.commit()
+    last, after = repository.last_batch, repository.batches_after
+    reads, rechecks = [], []
+
+    def stale(connection) -> int:  # noqa: ANN001 - the plan's read saw no batch at all
+        reads.append(connection)
+        return 0 if len(reads) == 1 else last(connection)
+
+    def late(connection, seq):  # noqa: ANN001, ANN202 - the first re-check saw none either
+        rechecks.append(seq)
+        return [] if len(rechecks) == 1 else after(connection, seq)
+
+    monkeypatch.setattr(repository, "last_batch", stale)
+    monkeypatch.setattr(repository, "batches_after", late)
+    batch = [add_clue("S27-1"), add_clue("S27-2"), add_clue("S27-3")]
+    assert correlate(batch) == 3
+    assert len(reads) == 2 and len(rechecks) >= 2  # planned again under the lock
+    with hub.uow(write=False) as uow:
+        rows = uow.session.execute(select(ClueCluster.clue_id, ClueCluster.cluster_id)
+                                   .where(ClueCluster.clue_id.in_(batch))).all()
+    assert len(rows) == 3 and len({cluster for _, cluster in rows}) == 1
