@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     api_keepalive_max_requests: int = 25
 
     worker_batch_size: int = 200
+    # A worker woken for fewer than `worker_batch_size` tasks waits this long from the first
+    # wake-up for more, so that a trickle of single pushes is handled in batches of many.
+    worker_collect_ms: float = 300.0
     worker_threads: int = 1
     task_stuck_seconds: float = 60.0
     task_unclaimed_seconds: float = 15.0
