@@ -39,9 +39,10 @@ class Settings(BaseSettings):
     # only 254 levels; anything accepted must fit inside every answer that embeds it.
     max_json_depth: int = 64
     clock_skew_seconds: int = 300
-    # Group commit of pushes: while pushes arrive together (the last transaction held more
-    # than one), the writer waits up to this long for more before writing, so that one
-    # transaction records many. A lone client is written at once.
+    # Group commit of single pushes: a push that finds others still being read in its process
+    # waits up to this long for them before its group is written, so that one transaction
+    # records many (those checked while a group is written join the next one anyway). A lone
+    # client is written at once.
     intake_gather_ms: float = 3.0
     # A served API process (and `hub run`) publishes queue wake-ups at most this often, one
     # message per stage naming every task committed meanwhile, so that workers get batches of
