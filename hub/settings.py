@@ -39,9 +39,10 @@ class Settings(BaseSettings):
     # only 254 levels; anything accepted must fit inside every answer that embeds it.
     max_json_depth: int = 64
     clock_skew_seconds: int = 300
-    # Group commit of pushes: while pushes arrive together (the last transaction held more
-    # than one), the writer waits up to this long for more before writing, so that one
-    # transaction records many. A lone client is written at once.
+    # Group commit of single pushes: a push that finds others still being read in its process
+    # waits up to this long for them before its group is written, so that one transaction
+    # records many (those checked while a group is written join the next one anyway). A lone
+    # client is written at once.
     intake_gather_ms: float = 3.0
     # A served API process (and `hub run`) publishes queue wake-ups at most this often, one
     # message per stage naming every task committed meanwhile, so that workers get batches of
@@ -52,6 +53,9 @@ class Settings(BaseSettings):
     api_keepalive_max_requests: int = 25
 
     worker_batch_size: int = 200
+    # A worker woken for fewer than `worker_batch_size` tasks waits this long from the first
+    # wake-up for more, so that a trickle of single pushes is handled in batches of many.
+    worker_collect_ms: float = 300.0
     worker_threads: int = 1
     task_stuck_seconds: float = 60.0
     task_unclaimed_seconds: float = 15.0

@@ -48,15 +48,16 @@ def _body(schema: str) -> dict:
 async def post_clue(request: Request, agency: ClueWriter) -> JSONResponse:
     hub: Hub = request.app.state.hub  # not HubDep: one dependency less on the hottest route
     writer = _writer(request)
-    writer.opened()  # the writer waits a moment for pushes under way (group commit)
+    writer.opened()  # others wait a moment for a push being read (group commit)
     try:
         raw = await read_body(request, hub.settings.max_body_bytes)
         # Checking one clue takes a fraction of a millisecond: cheaper here than a thread hop.
         received = service.receive_one(hub.cipher, agency.agency_id, raw,
                                        hub.settings.max_json_depth)
-        outcome = (await asyncio.wrap_future(writer.submit(received)))[0]
-    finally:
+    except BaseException:
         writer.closed()
+        raise
+    outcome = (await writer.push(received))[0]
     if outcome.errors is not None:
         raise InvalidInput(outcome.errors)
     return JSONResponse(outcome.clue, status_code=outcome.status)

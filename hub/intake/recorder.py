@@ -7,9 +7,10 @@ costs little more than writing one. Each request still gets its own answer.
 
 from __future__ import annotations
 
+import asyncio
 import queue
 import threading
-import time
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future
 from functools import partial
@@ -197,13 +198,15 @@ def _raw_values(received: Received, new: bool | None, now) -> dict[str, Any]:  #
 
 
 class GroupWriter:
-    """Records bodies handed in from many threads, together when they arrive together.
+    """Records bodies handed in from many threads and from the event loop, together when they
+    arrive together (group commit), on a thread of its own (`intake-writer`).
 
-    Group commit: a transaction takes every body queued when it starts, and while other pushes
-    are under way in this process (`opened` and not yet `closed`: being read, checked, or
-    answered, so their clients' next pushes are coming), it waits up to `gather_seconds` from
-    its first body for them, so that at many concurrent clients one commit answers many
-    requests. A lone client (nothing else under way) is written at once, with no wait.
+    Single pushes are gathered on the event loop (`push`): while a group is being written, the
+    pushes checked meanwhile wait, and the next group takes them all, so at many concurrent
+    clients one commit answers many requests, and the event loop and the writer hand each other
+    one group, not each request. A push starts a group at once when nothing else is under way in
+    the process (`opened` and not yet queued); otherwise it waits up to `gather_seconds` for the
+    pushes being read. Other callers (batches, connectors, the office) `submit` from any thread.
     """
 
     def __init__(self, hub: Hub, max_items: int = 1000,
@@ -214,25 +217,81 @@ class GroupWriter:
                                else gather_seconds)
         self.requests = 0  # bodies written, and the transactions that wrote them
         self.transactions = 0
-        self.under_way = 0  # pushes opened and not yet closed (changed on the event loop only)
         self._autocommit = None if hub.settings.is_sqlite else partial(
             UnitOfWork, make_sessionmaker(hub.engine.execution_options(
                 isolation_level="AUTOCOMMIT")), hub.bus, hub.gate, True)
-        self._queue: queue.SimpleQueue[tuple[Received, Future]] = queue.SimpleQueue()
+        # (bodies, future of their outcomes, one: the future gives the first body's alone)
+        self._queue: queue.SimpleQueue[tuple[list[Received], Future, bool]] = queue.SimpleQueue()
+        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Gathered] = \
+            weakref.WeakKeyDictionary()
         self._thread = threading.Thread(target=self._loop, name="intake-writer", daemon=True)
         self._thread.start()
 
     def opened(self) -> None:
-        """A push has come in (call `closed` once it is answered)."""
-        self.under_way += 1
+        """A push has come in (on the event loop); `push` or `closed` follows."""
+        self._gathered().reading += 1
 
     def closed(self) -> None:
-        self.under_way -= 1
+        """A push opened and refused before `push` (its body too large, say)."""
+        self._gathered().reading -= 1
+
+    async def push(self, received: Received) -> list[ItemOutcome]:
+        """Record a single push with the others gathered on this event loop (after `opened`);
+        its outcomes once committed."""
+        gathered = self._gathered()
+        gathered.reading -= 1
+        future = gathered.loop.create_future()
+        gathered.waiting.append((received, future))
+        if not gathered.sending:
+            gathered.sending = True
+            if gathered.reading > 0 and self.gather_seconds > 0:  # others are being read
+                gathered.timer = gathered.loop.call_later(self.gather_seconds, self._send,
+                                                          gathered)
+            else:
+                gathered.loop.call_soon(self._send, gathered)  # with those checked just now
+        elif gathered.timer is not None and gathered.reading <= 0:  # all under way are in
+            gathered.timer.cancel()
+            gathered.timer = None
+            gathered.loop.call_soon(self._send, gathered)
+        return await future
+
+    def _gathered(self) -> _Gathered:
+        loop = asyncio.get_running_loop()
+        gathered = self._loops.get(loop)
+        if gathered is None:
+            gathered = self._loops[loop] = _Gathered(loop)
+        return gathered
+
+    def _send(self, gathered: _Gathered) -> None:
+        """Hand every push waiting on the loop to the writer, as one group."""
+        gathered.timer = None
+        group, gathered.waiting = gathered.waiting, []
+        if not group:
+            gathered.sending = False
+            return
+        future: Future = Future()
+        self._queue.put(([received for received, _ in group], future, False))
+        future.add_done_callback(lambda done: gathered.loop.call_soon_threadsafe(
+            self._answer, gathered, group, done))
+
+    def _answer(self, gathered: _Gathered, group: list, done: Future) -> None:
+        """On the loop: each push of the group its outcomes; then the next group, if any."""
+        for (_, future), result in zip(group, done.result(), strict=True):
+            if future.cancelled():
+                continue
+            if isinstance(result, BaseException):
+                future.set_exception(result)
+            else:
+                future.set_result(result)
+        if gathered.waiting:
+            self._send(gathered)
+        else:
+            gathered.sending = False
 
     def submit(self, received: Received) -> Future:
-        """Queue a body; the future gives its outcomes once committed."""
+        """Queue a body from any thread; the future gives its outcomes once committed."""
         future: Future = Future()
-        self._queue.put((received, future))
+        self._queue.put(([received], future, True))
         return future
 
     def write(self, received: Received) -> list[ItemOutcome]:
@@ -240,35 +299,45 @@ class GroupWriter:
 
     def _loop(self) -> None:
         while True:
-            group = [self._queue.get()]
-            size = max(1, len(group[0][0].items))
-            deadline = time.monotonic() + self.gather_seconds
+            entries = [self._queue.get()]
+            size = sum(max(1, len(r.items)) for r in entries[0][0])
             while size < self.max_items:
                 try:
-                    group.append(self._queue.get_nowait())
+                    entries.append(self._queue.get_nowait())
                 except queue.Empty:
-                    wait = deadline - time.monotonic()
-                    if wait <= 0 or self.under_way <= len(group):  # nobody else is coming
-                        break
-                    try:
-                        group.append(self._queue.get(timeout=wait))
-                    except queue.Empty:
-                        break
-                size += max(1, len(group[-1][0].items))
-            self._write(group)
-            self.requests += len(group)
+                    break
+                size += sum(max(1, len(r.items)) for r in entries[-1][0])
+            bodies = [received for entry in entries for received in entry[0]]
+            results = self._write(bodies)
+            self.requests += len(bodies)
             self.transactions += 1
+            at = 0
+            for entry_bodies, future, one in entries:
+                mine, at = results[at : at + len(entry_bodies)], at + len(entry_bodies)
+                if not one:
+                    future.set_result(mine)
+                elif isinstance(mine[0], BaseException):
+                    future.set_exception(mine[0])
+                else:
+                    future.set_result(mine[0])
 
-    def _write(self, group: list[tuple[Received, Future]]) -> None:
+    def _write(self, bodies: list[Received]) -> list[list[ItemOutcome] | BaseException]:
+        """Each body's outcomes, or the exception its write raised."""
         try:
-            results = record(self.hub, [received for received, _ in group],
-                             autocommit=self._autocommit)
+            return list(record(self.hub, bodies, autocommit=self._autocommit))
         except Exception as exc:
-            if len(group) == 1:
-                group[0][1].set_exception(exc)
-                return
-            for one in group:  # isolate the body that fails from the others
-                self._write([one])
-            return
-        for (_, future), outcome in zip(group, results, strict=True):
-            future.set_result(outcome)
+            if len(bodies) == 1:
+                return [exc]
+            # isolate the body that fails from the others
+            return [result for received in bodies for result in self._write([received])]
+
+
+class _Gathered:
+    """Single pushes gathered on one event loop (`GroupWriter.push`)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.reading = 0  # opened, not yet pushed
+        self.waiting: list[tuple[Received, asyncio.Future]] = []
+        self.sending = False  # a group of this loop is queued or being written
+        self.timer: asyncio.TimerHandle | None = None

@@ -139,7 +139,8 @@ def validate_clue(data: Any, prefix: tuple = ("body",)) -> ClueSubmission | list
 def _prepare(cipher: Cipher, received: Received) -> Received:
     """Encrypt and shape everything here, in the caller's thread, so recording stays short."""
     received.raw_sha256 = hashlib.sha256(received.raw).hexdigest()
-    encrypt = cipher.encrypter()  # one data key for the body and its reporters
+    # one data key for the body and its reporters
+    encrypt = cipher.encrypter(1 + len(received.items))
     received.raw_enc = encrypt(received.raw, raw_aad(received.agency_id))
     indexed = received.origin != "api"
     received.rows = {

@@ -24,7 +24,7 @@ from hub.pipeline.protocol import Stage, StageFailed
 from hub.pipeline.stages import pipeline
 from hub.queue.bus import connect, declare_dead_letters, stage_queue
 
-COLLECT_SECONDS = 0.1
+IDLE_SECONDS = 0.2  # an idle worker looks at `stop` this often
 RECONNECT_MAX_SECONDS = 5.0  # the longest wait between two reconnection rounds
 # A batch makes a few hundred thousand objects (rows, profiles, candidates, terms) and keeps
 # them until it is stored. With the interpreter's default (a young collection every 700
@@ -40,7 +40,9 @@ class Worker:
         self.stages = pipeline(hub.settings)
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 10000}"
         self.batch_size = hub.settings.worker_batch_size
+        self.collect_seconds = hub.settings.worker_collect_ms / 1000
         self._buffer: list[Message] = []
+        self._tasks = 0  # tasks the buffered wake-ups name
         collector.collect_less()
 
     def run(self, stop: threading.Event) -> None:
@@ -54,6 +56,7 @@ class Worker:
             except Exception as exc:  # broker gone: back off, reconnect, carry on
                 log.warning("hub.worker.connection_lost", worker=self.name, error=repr(exc))
                 self._buffer.clear()  # unacked: the broker (or the sweeper) hands them again
+                self._tasks = 0
                 stop.wait(delay)
                 delay = min(delay * 2, RECONNECT_MAX_SECONDS)
 
@@ -92,6 +95,7 @@ class Worker:
             self._poison(message, ValueError("not a wake-up: {stage, task_ids}"))
             return
         self._buffer.append(message)
+        self._tasks += len(body["task_ids"])  # type: ignore[index]
 
     def _poison(self, message: Message, exc: Exception) -> None:
         """A message no worker can handle: to the dead-letter queue (RabbitMQ), never again
@@ -100,13 +104,23 @@ class Worker:
         message.reject(requeue=False)
 
     def _collect(self, conn) -> None:  # noqa: ANN001
-        deadline = time.monotonic() + COLLECT_SECONDS
-        while len(self._buffer) < self.batch_size:
+        """Wait for wake-ups: from the first, up to `collect_seconds` for more (a trickle of
+        single pushes comes as many small wake-ups), until `batch_size` tasks are named."""
+        deadline = time.monotonic() + self.collect_seconds if self._buffer else None
+        while self._tasks < self.batch_size and len(self._buffer) < self.batch_size:
+            if deadline is None:
+                try:
+                    conn.drain_events(timeout=IDLE_SECONDS)
+                except TimeoutError:
+                    return
+                if self._buffer:
+                    deadline = time.monotonic() + self.collect_seconds
+                continue
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return
             try:
-                conn.drain_events(timeout=remaining if self._buffer else 0.2)
+                conn.drain_events(timeout=remaining)
             except TimeoutError:
                 return
 
@@ -125,6 +139,7 @@ class Worker:
         for message in self._buffer:
             message.ack()
         self._buffer.clear()
+        self._tasks = 0
 
     def process(self, stage: Stage, task_ids: list[int]) -> int:
         """Claim, compute and store one batch of a stage. Returns how many were done."""

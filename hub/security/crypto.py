@@ -11,7 +11,6 @@ Layout: version(1) | len(key_id)(1) | key_id | wrap_nonce(12) | wrapped_dek(48) 
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 from collections.abc import Callable
@@ -26,6 +25,7 @@ VERSION = 1
 class Cipher:
     def __init__(self, keys: KeyProvider) -> None:
         self._keys = keys
+        self._masters: dict[bytes, AESGCM] = {}
 
     def encrypt(self, plaintext: bytes, aad: bytes) -> bytes:
         key_id, master = self._keys.active_key()
@@ -33,22 +33,29 @@ class Cipher:
         # interpreter lock, and the event loop that encrypts then waits to get it back.
         fresh = os.urandom(56)
         dek, wrap_nonce, nonce = fresh[:32], fresh[32:44], fresh[44:]
-        wrapped = AESGCM(master).encrypt(wrap_nonce, dek, key_id.encode())
+        wrapped = self._aead(master).encrypt(wrap_nonce, dek, key_id.encode())
         ciphertext = AESGCM(dek).encrypt(nonce, plaintext, aad)
         kid = key_id.encode()
         return bytes([VERSION, len(kid)]) + kid + wrap_nonce + wrapped + nonce + ciphertext
 
-    def encrypter(self) -> Callable[[bytes, bytes], bytes]:
+    def encrypter(self, values: int = 64) -> Callable[[bytes, bytes], bytes]:
         """`encrypt` for the values of one body (a batch and its reporters): they share one
         data key, wrapped once, each with a nonce of its own. Each blob is the same format as
-        `encrypt`'s, decrypted the same way; a data key never serves beyond the body."""
+        `encrypt`'s, decrypted the same way; a data key never serves beyond the body.
+
+        `values`: how many the body is expected to have (a single push: its raw body and its
+        reporter); their nonces are drawn with the data key, more as needed."""
         key_id, master = self._keys.active_key()
-        fresh = os.urandom(44)
-        dek, wrap_nonce = fresh[:32], fresh[32:]
-        head = (bytes([VERSION, len(key_id.encode())]) + key_id.encode() + wrap_nonce
-                + AESGCM(master).encrypt(wrap_nonce, dek, key_id.encode()))
+        count = min(max(values, 1), 64)
+        # One draw for the data key, its wrapping nonce and the first nonces: each draw of
+        # os.urandom lets go of the interpreter lock.
+        fresh = os.urandom(44 + 12 * count)
+        dek, wrap_nonce = fresh[:32], fresh[32:44]
+        kid = key_id.encode()
+        head = bytes([VERSION, len(kid)]) + kid + wrap_nonce + self._aead(master).encrypt(
+            wrap_nonce, dek, kid)
         aead = AESGCM(dek)
-        nonces: list[bytes] = []
+        nonces = [fresh[i : i + 12] for i in range(44, len(fresh), 12)]
 
         def encrypt(plaintext: bytes, aad: bytes) -> bytes:
             if not nonces:  # drawn 64 at a time: each draw lets go of the interpreter lock
@@ -58,6 +65,13 @@ class Cipher:
             return head + nonce + aead.encrypt(nonce, plaintext, aad)
 
         return encrypt
+
+    def _aead(self, master: bytes) -> AESGCM:
+        """The master key's AESGCM, made once per key (wrapping a data key a body)."""
+        aead = self._masters.get(master)
+        if aead is None:
+            aead = self._masters[master] = AESGCM(master)
+        return aead
 
     def decrypt(self, blob: bytes, aad: bytes) -> bytes:
         key_id, wrap_nonce, wrapped, nonce, ciphertext = _split(blob)
@@ -85,7 +99,7 @@ class Cipher:
     def blind_index(self, purpose: str, normalized: str) -> str:
         """Keyed HMAC-SHA256 of a normalized value: equal values match, nothing decrypts."""
         message = f"{purpose}:{normalized}".encode()
-        return hmac.new(self._keys.index_key(), message, hashlib.sha256).hexdigest()
+        return hmac.digest(self._keys.index_key(), message, "sha256").hex()
 
 
 def _split(blob: bytes) -> tuple[str, bytes, bytes, bytes, bytes]:
