@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import sys
 import tempfile
 import time
@@ -93,7 +92,7 @@ def run(args: argparse.Namespace, url: str, tmp: Path):  # noqa: ANN201
     with hub.uow() as uow:
         _, key = add_agency(uow.session, name="基准测试单位", channel="hotline", region_code=None)
         uow.commit()
-    clues = synth.clues(args.n, seed=random.randint(1, 10**6), prefix=uuid.uuid4().hex[:6])
+    clues = synth.clues(args.n, seed=args.seed, prefix=uuid.uuid4().hex[:6])
     with TestClient(create_app(hub)) as client:
         for start in range(0, len(clues), 500):
             response = client.post("/api/v1/clues/batch", json={"clues": clues[start:start + 500]},
@@ -148,6 +147,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=11,
+                        help="the synthetic clues' seed: the same clues for two trees")
     parser.add_argument("--html", type=Path, help="also write pyinstrument's HTML report here")
     parser.add_argument("--root", type=Path, help="run the hub of this source tree")
     parser.add_argument("--postgres", action="store_true",
