@@ -68,7 +68,8 @@ assert 1 << _SLOT_BITS == PERMUTATIONS, "PERMUTATIONS must be a power of two"
 
 def signature(shingles: Iterable[str]) -> tuple[int, ...]:
     """The MinHash signature of a set of shingles (empty set: an empty tuple):
-    `signature_of_hashes(_hashes(shingles))` in one pass, without the list of hashes."""
+    `signature_of_hashes` of their `shingle_hash`es (remembered) in one pass, without a list
+    of hashes."""
     get = _KNOWN.get
     bins = [_EMPTY_BIN] * PERMUTATIONS
     for shingle in shingles:
@@ -87,12 +88,6 @@ def signature(shingles: Iterable[str]) -> tuple[int, ...]:
 # threads only computes a hash twice: the value is a constant).
 _KNOWN: dict[str, int] = {}
 _KNOWN_MAX = 1 << 16
-
-
-def _hashes(shingles: Iterable[str]) -> list[int]:
-    """`shingle_hash` of each shingle, remembered."""
-    get = _KNOWN.get
-    return [get(shingle) or _remembered(shingle) for shingle in shingles]
 
 
 def _remembered(shingle: str) -> int:
