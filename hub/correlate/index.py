@@ -28,6 +28,14 @@ BAND_CANDIDATES = 50
 PER_BAND = 30  # latest clues read per band key (identical clues share every band)
 FIELD_CANDIDATES = {"case_number": 50, "document_number": 50, "credit_code": 30,
                     "subject": 30, "place": 30, "organization": 30, "region": 20}
+
+
+def field_list_length(kind: str) -> int:
+    """Holders read per field key of this kind: its candidates and one more (the clue itself
+    may be among them)."""
+    return FIELD_CANDIDATES.get(kind, 20) + 1
+
+
 # How much each shared key says about a candidate, to keep the best SCORED of them.
 KEY_WEIGHTS = {"case_number": 10.0, "document_number": 10.0, "credit_code": 2.0,
                "subject": 1.0, "place": 2.0, "organization": 2.0, "region": 0.5}
@@ -108,7 +116,7 @@ def candidates(session: Session, entry: Entry, window_days: int,
     connection = session.connection()
     bands = sorted(set(entry.band_keys))
     if repository.single_statement(connection):
-        keys = sorted((kind, value[:120], FIELD_CANDIDATES.get(kind, 20) + 1,
+        keys = sorted((kind, value[:120], field_list_length(kind),
                        KEY_WEIGHTS.get(kind, 1.0)) for kind, value in entry.field_keys)
         rows = list(repository.candidate_rows(
             connection, itself=entry.clue_id, bands=bands, band_weight=BAND_WEIGHT,
@@ -121,7 +129,7 @@ def candidates(session: Session, entry: Entry, window_days: int,
         for clue_id, shared in repository.band_matches(connection, bands, low, high, PER_BAND,
                                                     BAND_CANDIDATES + 1):
             rank[clue_id] = BAND_WEIGHT * shared
-    keys = sorted((kind, value[:120], FIELD_CANDIDATES.get(kind, 20) + 1)
+    keys = sorted((kind, value[:120], field_list_length(kind))
                   for kind, value in entry.field_keys)
     if keys:
         for kind, clue_id in repository.field_matches(connection, keys, low, high):

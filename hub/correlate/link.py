@@ -89,7 +89,7 @@ def plan(session: Session, entries: list[index.Entry], window_days: int = WINDOW
                             for key in e.band_keys})
     more = len(written)
     field_requests = sorted({(kind, value[:120], low, high,
-                              index.FIELD_CANDIDATES.get(kind, 20) + 1 + more)
+                              index.field_list_length(kind) + more)
                              for e, low, high in windows for kind, value in e.field_keys})
     with repository.ordered_scans(connection):
         result.bands = repository.band_lists(connection, band_requests, index.PER_BAND + more)
@@ -97,7 +97,7 @@ def plan(session: Session, entries: list[index.Entry], window_days: int = WINDOW
     if written:
         result.bands = {r: _without(listed, written, index.PER_BAND)
                         for r, listed in result.bands.items()}
-        result.fields = {r: _without(listed, written, index.FIELD_CANDIDATES.get(r[0], 20) + 1)
+        result.fields = {r: _without(listed, written, index.field_list_length(r[0]))
                          for r, listed in result.fields.items()}
     result.profiles = {e.clue_id: e.profile for e in fresh}
     _rank(result)
@@ -225,7 +225,7 @@ def _recheck(session: Session, planned: Plan) -> int:
                 by_field.setdefault((kind, value[:120]), []).append(
                     ranking.holder(index.day_of(profile.reported_at), clue_id))
         planned.fields = _merged(planned.fields, by_field,
-                                 lambda kind: index.FIELD_CANDIDATES.get(kind, 20) + 1,
+                                 index.field_list_length,
                                  key=lambda request: request[:2])
         planned.profiles.update(others)
         _rank(planned)
