@@ -61,8 +61,9 @@ class Worker:
                 delay = min(delay * 2, RECONNECT_MAX_SECONDS)
 
     def _warm(self) -> None:
-        """Read what every batch needs and a process keeps (the directory's index, the active
-        rule set) before the first wake-up, so that the first batch does not wait for it."""
+        """Read and build what every batch needs and a process keeps (ClueStage.warm: the
+        directory's index, the active rule set, the pure steps' tables) before the first
+        wake-up, so that the first batch does not wait for it."""
         for stage in {id(s): s for s in self.stages.values()}.values():
             warm = getattr(stage, "warm", None)
             if warm is None:
@@ -106,21 +107,15 @@ class Worker:
     def _collect(self, conn) -> None:  # noqa: ANN001
         """Wait for wake-ups: from the first, up to `collect_seconds` for more (a trickle of
         single pushes comes as many small wake-ups), until `batch_size` tasks are named."""
-        deadline = time.monotonic() + self.collect_seconds if self._buffer else None
+        deadline = None
         while self._tasks < self.batch_size and len(self._buffer) < self.batch_size:
-            if deadline is None:
-                try:
-                    conn.drain_events(timeout=IDLE_SECONDS)
-                except TimeoutError:
-                    return
-                if self._buffer:
-                    deadline = time.monotonic() + self.collect_seconds
-                continue
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            if deadline is None and self._buffer:
+                deadline = time.monotonic() + self.collect_seconds
+            timeout = IDLE_SECONDS if deadline is None else deadline - time.monotonic()
+            if timeout <= 0:
                 return
             try:
-                conn.drain_events(timeout=remaining)
+                conn.drain_events(timeout=timeout)
             except TimeoutError:
                 return
 
