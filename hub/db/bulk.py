@@ -86,8 +86,8 @@ def _copied(connection: Connection, table: Table, names: Sequence[str],
         return False
     convert = [_COPY[k] for k in kinds]
     columns = ", ".join(f'"{n}"' for n in names)
-    cursor = connection.connection.driver_connection.cursor()
-    with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+    with (connection.connection.driver_connection.cursor() as cursor,
+          cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy):
         for row in rows:
             copy.write_row([f(row[n]) for f, n in zip(convert, names, strict=True)])
     return True
