@@ -83,13 +83,13 @@ class ClueStage:
         self.route = route_stage
 
     def warm(self, session: Session) -> None:
-        """What `load` reads for every batch and the process keeps: the directory's index
-        and the active rule set, compiled."""
+        """What `load` reads for every batch and the process keeps (the directory's index
+        and the active rule set, compiled), then one made-up clue through the pure steps, so
+        that what they build on first use (the classifier's rules, the division names' text
+        index, the bigram weights: ≈ 75 ms of CPU a process) is built now, not in the first
+        batch."""
         directory = current_index(session, home_of(self.normalize.prefer_prefix))
         rules = self.route._active_rules(session)
-        # One made-up clue through the pure steps, so that what they build on first use (the
-        # classifier's rules, the division names' text index, the bigram weights: ≈ 75 ms of
-        # CPU a process) is built now, not in the first batch.
         sample = SimpleNamespace(**_SAMPLE, reported_at=utcnow())
         self.compute(ClueInput(0, sample, directory, rules))
         rare_word_similarity(sample.title, sample.content)
