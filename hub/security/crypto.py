@@ -28,15 +28,8 @@ class Cipher:
         self._masters: dict[bytes, AESGCM] = {}
 
     def encrypt(self, plaintext: bytes, aad: bytes) -> bytes:
-        key_id, master = self._keys.active_key()
-        # One draw for the data key and both nonces: each draw of os.urandom lets go of the
-        # interpreter lock, and the event loop that encrypts then waits to get it back.
-        fresh = os.urandom(56)
-        dek, wrap_nonce, nonce = fresh[:32], fresh[32:44], fresh[44:]
-        wrapped = self._aead(master).encrypt(wrap_nonce, dek, key_id.encode())
-        ciphertext = AESGCM(dek).encrypt(nonce, plaintext, aad)
-        kid = key_id.encode()
-        return bytes([VERSION, len(kid)]) + kid + wrap_nonce + wrapped + nonce + ciphertext
+        """One value under a data key of its own (drawn with its nonce in one os.urandom)."""
+        return self.encrypter(1)(plaintext, aad)
 
     def encrypter(self, values: int = 64) -> Callable[[bytes, bytes], bytes]:
         """`encrypt` for the values of one body (a batch and its reporters): they share one
