@@ -225,7 +225,8 @@ def served(app: FastAPI) -> FastAPI:
     wake-ups are coalesced (`Bus.coalesce`): a test's app publishes each at its commit."""
     app.state.warm_up = True
     hub: Hub = app.state.hub
-    hub.bus.coalesce(hub.settings.queue_wake_coalesce_ms / 1000)
+    hub.bus.coalesce(hub.settings.queue_wake_coalesce_ms / 1000,
+                     hub.settings.queue_wake_coalesce_max_ms / 1000)
     return app
 
 

@@ -44,10 +44,12 @@ class Settings(BaseSettings):
     # records many (those checked while a group is written join the next one anyway). A lone
     # client is written at once.
     intake_gather_ms: float = 3.0
-    # A served API process (and `hub run`) publishes queue wake-ups at most this often, one
-    # message per stage naming every task committed meanwhile, so that workers get batches of
-    # many rather than one per push; 0 publishes each at its commit (hub/queue/bus.py).
+    # A served API process (and `hub run`) publishes queue wake-ups once no task was woken
+    # for this long (at most `queue_wake_coalesce_max_ms` after the first), one message per
+    # stage naming every task committed meanwhile, so that workers get batches of many rather
+    # than one per push; 0 publishes each at its commit (hub/queue/bus.py).
     queue_wake_coalesce_ms: float = 50.0
+    queue_wake_coalesce_max_ms: float = 250.0
     # `hub api --processes N`: a keep-alive connection is closed after this many answers, so
     # that connections are placed again and the processes share the load (0: never).
     api_keepalive_max_requests: int = 25
@@ -57,9 +59,12 @@ class Settings(BaseSettings):
     # costs less per clue: 200 → 500 took 10-19 % off the CPU per clue of batch pushes
     # (docs/performance.md).
     worker_batch_size: int = 500
-    # A worker woken for fewer than `worker_batch_size` tasks waits this long from the first
-    # wake-up for more, so that a trickle of single pushes is handled in batches of many.
+    # A worker woken for fewer than `worker_batch_size` tasks gathers more wake-ups until none
+    # came for `worker_collect_ms`, at most `worker_collect_max_ms` after the first, so that
+    # a trickle of single pushes is handled in batches of many and a lone clue waits only the
+    # first (hub/pipeline/worker.py).
     worker_collect_ms: float = 300.0
+    worker_collect_max_ms: float = 1000.0
     worker_threads: int = 1
     task_stuck_seconds: float = 60.0
     task_unclaimed_seconds: float = 15.0

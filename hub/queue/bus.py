@@ -17,6 +17,7 @@ dropped.
 from __future__ import annotations
 
 import threading
+import time
 from collections import defaultdict
 
 from kombu import Connection, Exchange, Queue
@@ -91,20 +92,23 @@ class Bus:
         self._later_lock = threading.Lock()
         self._later_ready = threading.Event()
         self._publisher: threading.Thread | None = None
-        self._coalesce_seconds = 0.0
+        self._coalesce_seconds = self._coalesce_max_seconds = 0.0
         self._closing = threading.Event()
 
-    def coalesce(self, seconds: float) -> None:
-        """From now on, `wake` publishes from a thread of its own, at most once every
-        `seconds` per stage, one message naming every task woken meanwhile: many pushes
-        committed one by one become one wake-up, and consumers get batches of many.
+    def coalesce(self, seconds: float, max_seconds: float | None = None) -> None:
+        """From now on, `wake` publishes from a thread of its own: once no task was woken for
+        `seconds` (at most `max_seconds` after the first), one message per stage naming every
+        task woken meanwhile: many pushes committed one by one become one wake-up, and
+        consumers get batches of many. A lone push is published `seconds` after its commit;
+        a steady stream of them every `max_seconds`.
 
         Nothing is lost by the wait: the tasks are committed rows before they are woken, and
-        a wake-up lost with the process (killed within `seconds`) is published again by the
-        sweeper (HUB_TASK_UNCLAIMED_SECONDS). `close` publishes what is still waiting."""
+        a wake-up lost with the process (killed within `max_seconds`) is published again by
+        the sweeper (HUB_TASK_UNCLAIMED_SECONDS). `close` publishes what is still waiting."""
         if seconds <= 0 or self._publisher is not None:
             return
         self._coalesce_seconds = seconds
+        self._coalesce_max_seconds = max(seconds, max_seconds or seconds)
         self._publisher = threading.Thread(target=self._publish_later, name="queue-publisher",
                                            daemon=True)
         self._publisher.start()
@@ -125,8 +129,12 @@ class Bus:
     def _publish_later(self) -> None:
         while not self._closing.is_set():
             self._later_ready.wait()
-            self._closing.wait(self._coalesce_seconds)  # gather; `close` cuts the wait short
-            self._later_ready.clear()
+            last_call = time.monotonic() + self._coalesce_max_seconds
+            while True:  # gather until a quiet `_coalesce_seconds`; `close` cuts it short
+                self._later_ready.clear()
+                wait = min(self._coalesce_seconds, last_call - time.monotonic())
+                if wait <= 0 or self._closing.wait(wait) or not self._later_ready.is_set():
+                    break
             self._flush_later()
 
     def flush(self) -> None:

@@ -1,5 +1,6 @@
-"""A worker gathers a trickle of wake-ups into one batch (a window from the first wake-up),
-and does not hold a wake-up that names a whole batch."""
+"""A worker gathers a trickle of wake-ups into one batch (until the trickle pauses, at most a
+longest wait from the first wake-up), handles a lone wake-up after the pause, and does not
+hold a wake-up that names a whole batch."""
 
 from __future__ import annotations
 
@@ -29,10 +30,11 @@ class Probe:
         pass
 
 
-def _worker(hub, collect_seconds: float, batch_size: int):
+def _worker(hub, collect_seconds: float, batch_size: int, collect_max_seconds: float = 60.0):
     worker = Worker(hub, name="collect")
     worker.stages = {FIRST_STAGE: Probe()}
     worker.collect_seconds, worker.batch_size = collect_seconds, batch_size
+    worker.collect_max_seconds = collect_max_seconds
     batches: list[tuple[float, list[int]]] = []
     process = worker.process
 
@@ -94,3 +96,52 @@ def test_a_wakeup_naming_a_whole_batch_is_not_held(hub):
         thread.join(10)
     assert [sorted(b) for _, b in batches] == [sorted(ids)]
     assert batches[0][0] - woken < 10  # not the 30 s window
+
+
+def test_a_lone_wakeup_is_handled_after_the_pause_not_the_longest_wait(hub):
+    worker, batches = _worker(hub, collect_seconds=0.3, batch_size=100, collect_max_seconds=60)
+    ids = _tasks(hub, [1])
+    stop, thread = _running(worker)
+    try:
+        time.sleep(0.5)
+        woken = time.monotonic()
+        hub.bus.wake(FIRST_STAGE, ids)
+        _wait(lambda: batches)
+    finally:
+        stop.set()
+        thread.join(10)
+    assert [b for _, b in batches] == [ids]
+    assert batches[0][0] - woken < 30  # not the 60 s longest wait
+
+
+def test_a_trickle_longer_than_the_longest_wait_is_handled_in_parts(hub):
+    worker, batches = _worker(hub, collect_seconds=1.0, batch_size=100, collect_max_seconds=1.2)
+    ids = _tasks(hub, list(range(1, 61)))
+    stop, thread = _running(worker)
+    try:
+        time.sleep(0.5)
+        for task_id in ids:  # 3 s of wake-ups 0.05 s apart: never a pause of 1 s
+            hub.bus.wake(FIRST_STAGE, [task_id])
+            time.sleep(0.05)
+        _wait(lambda: sum(len(b) for _, b in batches) == 60)
+    finally:
+        stop.set()
+        thread.join(10)
+    assert len(batches) >= 2
+    assert sorted(i for _, b in batches for i in b) == sorted(ids)
+
+
+def test_a_steady_trickle_is_gathered_while_it_lasts(hub):
+    worker, batches = _worker(hub, collect_seconds=1.0, batch_size=100, collect_max_seconds=60)
+    ids = _tasks(hub, list(range(1, 41)))
+    stop, thread = _running(worker)
+    try:
+        time.sleep(0.5)
+        for task_id in ids:  # 2 s of wake-ups 0.05 s apart: longer than the 1 s pause
+            hub.bus.wake(FIRST_STAGE, [task_id])
+            time.sleep(0.05)
+        _wait(lambda: sum(len(b) for _, b in batches) == 40)
+    finally:
+        stop.set()
+        thread.join(10)
+    assert [sorted(b) for _, b in batches] == [sorted(ids)]
