@@ -36,6 +36,7 @@ from bench.ingest import (  # noqa: E402
     new_database,
     wait_http,
 )
+from bench.pg_statements import OWN_STATEMENT  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -53,6 +54,7 @@ class Bench:
         self.procs: list[subprocess.Popen] = []
         self.names: list[str] = []
         self.engine = create_engine(self.database_url)
+        self.own_backends: set[int] = set()  # PostgreSQL backends of the bench's own reads
 
     def hub(self, *args: str) -> str:
         return subprocess.run([sys.executable, "-m", "hub", *args], env=self.env, check=True,
@@ -83,7 +85,8 @@ class Bench:
         database = make_url(self.database_url).database
         return proc_cpu.Meter({
             "api": kind("api"), "worker": kind("worker"), "scheduler": kind("scheduler"),
-            "postgres": lambda: proc_cpu.postgres_backends(admin, database),
+            "postgres": lambda: [pid for pid in proc_cpu.postgres_backends(admin, database)
+                                 if pid not in self.own_backends],  # not the bench's polls
             "broker": lambda: proc_cpu.named("beam.smp"), "simulator": kind("simulator")})
 
     def statements(self):  # noqa: ANN201
@@ -118,8 +121,12 @@ class Bench:
         proc_cpu.settle(lambda: [pid for p in self.procs for pid in proc_cpu.tree(p.pid)])
 
     def query(self, sql: str, **params: object) -> list:
+        """The bench's own reads: their backend is left out of the hub's CPU (`meter`), and
+        their statements out of the hub's (OWN_STATEMENT)."""
         with self.engine.connect() as conn:
-            return list(conn.execute(text(sql), params))
+            if self.args.backend != "embedded":
+                self.own_backends.add(conn.execute(text("SELECT pg_backend_pid()")).scalar_one())
+            return list(conn.execute(text(f"{OWN_STATEMENT} {sql}"), params))
 
     def wait_done(self) -> dict:
         """Poll until the run ended and none of its clues is still before review."""
