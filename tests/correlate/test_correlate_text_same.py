@@ -4,6 +4,8 @@ is checked against the plain form it replaced, on text made of the characters th
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -44,6 +46,41 @@ def _documents_plainly(cleaned: str) -> set[str]:
     return found
 
 
+# The patterns `things._suffixed` replaced: the stem, then (in a lookahead, tried at every
+# character) 等 or 叫…的 and the suffix.
+_STEM = r"((?:(?![省市县区])[\u4e00-\u9fff]){2})"
+_BETWEEN = r"(?:(?<=叫[\u4e00-\u9fff]{2})的|等)?"
+_PLACE = re.compile(_STEM.join(["(?=", _BETWEEN + "(镇|乡|村|社区|小区|大道|路|街(?!道)|花园|市场|医院|小学|隧道|"
+                                     "项目|工地|楼盘|河段|水库|园区|片区))"]))
+_ORGANIZATION = re.compile(_STEM.join(["(?=", _BETWEEN + "(有限公司|公司|物流|大药房|药房|超市|健身|诊所|"
+                                            "酒店|饭店|餐馆|驾校|幼儿园|合作社|养殖场|加工厂|"
+                                            "砂石厂|化工厂|采石场|工厂))"]))
+
+
+def _matches_plainly(pattern: re.Pattern[str], masked: str) -> list[tuple[int, str, int, str]]:
+    return [(m.start(), m.group(1), m.end(2), m.group(2)) for m in pattern.finditer(masked)]
+
+
+# Text made of what a name's match turns on: the suffixes (and their parts: 有限, 药, 工),
+# 等, 的, 叫, 道 after 街, 省市县区, Han characters and others (ext. A, digits, punctuation).
+_NAME_PIECES = ["镇", "乡", "村", "社区", "小区", "大道", "路", "街", "道", "花园", "市场", "医院",
+                "小学", "隧道", "项目", "工地", "楼盘", "河段", "水库", "园区", "片区", "有限公司",
+                "有限", "公司", "物流", "大药房", "药房", "药", "超市", "健身", "诊所", "酒店",
+                "饭店", "餐馆", "驾校", "幼儿园", "合作社", "养殖场", "加工厂", "砂石厂", "化工厂",
+                "采石场", "工厂", "工", "厂", "等", "的", "叫", "省", "市", "县", "区", "观", "音",
+                "鑫", "达", "力", "美", "阳光水岸", "一家叫力美的", "\u4e00", "\u9fff", "\u3400",
+                "\ua000", "0", "，", "a", "来电人", "交通局"]
+name_texts = st.lists(st.sampled_from(_NAME_PIECES), max_size=30).map("".join)
+
+
+@settings(deadline=None, max_examples=1500)
+@given(name_texts | texts)
+def test_names_found_from_their_suffixes_are_the_lookahead_patterns_matches(raw: str) -> None:
+    places, organizations = things._suffixed(raw)
+    assert places == _matches_plainly(_PLACE, raw)
+    assert organizations == _matches_plainly(_ORGANIZATION, raw)
+
+
 def _named_plainly(pattern, cleaned: str, region: str | None) -> dict[str, str]:  # noqa: ANN001
     found: dict[str, str] = {}
     reach = -1
@@ -66,15 +103,15 @@ def test_citations_are_found_and_taken_out_as_by_the_full_scan(raw: str) -> None
 
 
 @settings(deadline=None, max_examples=300)
-@given(texts, st.sampled_from([None, "420322", "420381"]))
+@given(texts | name_texts, st.sampled_from([None, "420322", "420381"]))
 def test_places_and_organizations_are_read_from_one_masked_text(raw: str,
                                                                 region: str | None) -> None:
     cleaned = text.clean(raw)
     places, organizations = things.places_and_organizations(cleaned, region)
-    assert places == things.places(cleaned, region) == _named_plainly(things._PLACE, cleaned,
+    assert places == things.places(cleaned, region) == _named_plainly(_PLACE, cleaned,
                                                                       region)
     assert organizations == things.organizations(cleaned, region) == _named_plainly(
-        things._ORGANIZATION, cleaned, region)
+        _ORGANIZATION, cleaned, region)
 
 
 @given(st.text(max_size=60), st.integers(min_value=1, max_value=4))
