@@ -134,3 +134,20 @@ def test_a_text_is_read_for_persons_and_street_offices_only_where_their_words_ar
     assert things.persons(cleaned, "420322") == {
         f"4203:person:{m.group(1)}": f"{m.group(1)}某" for m in things._PERSON.finditer(cleaned)
         if m.group(1) in things._SURNAMES}
+
+
+# Full-width forms, the ideographic space, half-width katakana and their sound marks, combining
+# marks, compatibility characters NFKC changes outside the full-width block, Han, ASCII, Cf.
+_FOLDED = st.text(alphabet=st.sampled_from(
+    [chr(c) for c in range(0xFF00, 0xFFF0)] + [chr(c) for c in range(0x0300, 0x0310)]
+    + list("\u3000\u3099\u309a\u200b\ufeff\u00a0 \tｶﾞﾊﾟ①㈱Ⅻﬁ²ÅÅé가각观音镇路aZ0。，（）")), max_size=40)
+
+
+@settings(max_examples=500)
+@given(_FOLDED | texts)
+def test_clean_is_nfkc_lower_case_without_invisible_characters(raw: str) -> None:
+    import unicodedata
+
+    from hub.normalize.codes.base import visible
+
+    assert text.clean(raw) == visible(unicodedata.normalize("NFKC", raw).lower())
