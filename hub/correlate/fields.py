@@ -81,10 +81,28 @@ def place_names(region: str | None) -> list[str]:
     return names
 
 
+@lru_cache(maxsize=1)
+def _place_sizes() -> dict[str, tuple[int, ...]]:
+    """The last two characters of the place names -> the lengths (2 to 7, longest first) of
+    the names that end with them."""
+    sizes: dict[str, set[int]] = {}
+    for name in _places():
+        if 2 <= len(name) <= 7:
+            sizes.setdefault(name[-2:], set()).add(len(name))
+    return {ending: tuple(sorted(found, reverse=True)) for ending, found in sizes.items()}
+
+
 def _prefix_region(window: str, region: str | None) -> tuple[str | None, str]:
-    """(region code, prefix text) for the place named right before a body, if any."""
+    """(region code, prefix text) for the place named right before a body, if any: the
+    longest place name (up to 7 characters) the window ends with.
+
+    Only the lengths of the names that end with the window's last two characters are looked
+    up, not every length from 7 to 2 (_prefix_region ~8 -> ~3 µs per clue over
+    bench/compute_cost.py's clues)."""
     places = _places()
-    for size in range(min(len(window), 7), 1, -1):
+    for size in _place_sizes().get(window[-2:], ()):
+        if size > len(window):
+            continue
         codes = places.get(window[-size:])
         if codes and region and not window[-size:].endswith(_FULL_NAME_END) and all(
                 c[:2] != region[:2] for c in codes):

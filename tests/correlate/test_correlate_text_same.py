@@ -151,3 +151,43 @@ def test_clean_is_nfkc_lower_case_without_invisible_characters(raw: str) -> None
     from hub.normalize.codes.base import visible
 
     assert text.clean(raw) == visible(unicodedata.normalize("NFKC", raw).lower())
+
+
+def _prefix_region_plainly(window: str, region: str | None) -> tuple[str | None, str]:
+    """`fields._prefix_region` as it was: every length from 7 to 2 looked up."""
+    from hub.correlate import fields
+
+    places = fields._places()
+    for size in range(min(len(window), 7), 1, -1):
+        codes = places.get(window[-size:])
+        if codes and region and not window[-size:].endswith(fields._FULL_NAME_END) and all(
+                c[:2] != region[:2] for c in codes):
+            continue
+        if codes:
+            local = [c for c in codes if region and c[:4] == region[:4]]
+            chosen = local[0] if len(local) == 1 else codes[0] if len(codes) == 1 else None
+            return chosen, window[-size:]
+    bare = fields._BARE_PREFIX.get(window[-1:]) if window else None
+    if bare == "city":
+        return fields.city_of(region), window[-1:]
+    return region, window[-1:] if bare else ""
+
+
+def _place_name_pieces() -> list[str]:
+    from hub.correlate import fields
+
+    names = sorted(fields._places())
+    return names[::40] + ["郧西县", "郧西", "十堰市", "十堰", "会同", "会同县", "湖南省会同县",
+                          "张湾区", "茅箭区", "丹江口市", "县", "区", "市", "省", "州", "反映", "。",
+                          "a", "0", "的", "人民政府", "郧", "西", "阳"]
+
+
+@settings(deadline=None, max_examples=800)
+@given(st.lists(st.sampled_from(_place_name_pieces()), max_size=6).map("".join),
+       st.sampled_from([None, "420322", "420300", "420303", "431225", "110101", "4203"]))
+def test_a_units_prefix_is_read_as_by_every_length(raw: str, region: str | None) -> None:
+    from hub.correlate import fields
+
+    for cut in range(len(raw) + 1):
+        window = raw[max(0, cut - fields._PREFIX_WINDOW):cut]
+        assert fields._prefix_region(window, region) == _prefix_region_plainly(window, region)
