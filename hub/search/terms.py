@@ -40,23 +40,26 @@ def _runs(text: str) -> Iterable[str]:
 
 
 def index_terms(*texts: str | None) -> list[str]:
-    """Every distinct term of the texts, in first-seen order (what the index stores)."""
-    terms: list[str] = []
-    add = terms.append
+    """Every distinct term of the texts, in first-seen order (what the index stores).
+
+    The terms go straight into a dict (insertion-ordered; a term seen again keeps its place),
+    not into a list then `dict.fromkeys` (terms ~56 -> ~42 µs per clue, bench/compute_cost.py's
+    clues)."""
+    seen: dict[str, None] = {}
     for text in texts:
         if not text:
             continue
         for han, other in _GROUPS.findall(_normalized(text)):
             if other:
-                add(other)
+                seen[other] = None
                 continue
             prev = han[0]  # each character, then the pair it starts: 拆 拆迁 迁 迁补 补 补偿 偿
-            add(prev)
+            seen[prev] = None
             for char in han[1:]:
-                add(prev + char)
-                add(char)
+                seen[prev + char] = None
+                seen[char] = None
                 prev = char
-    return list(dict.fromkeys(terms))
+    return list(seen)
 
 
 def query_terms(query: str | None) -> list[str]:

@@ -20,6 +20,27 @@ def test_any_piece_of_chinese_text_is_found(text, data):
     assert set(query_terms(text[start:end])) <= set(index_terms(text))
 
 
+def _index_terms_plainly(*texts: str | None) -> list[str]:
+    """Every character, every pair of neighbouring characters of a Han run, every other run,
+    in order, then the first of each."""
+    from hub.search.terms import _GROUPS, _normalized
+
+    terms = []
+    for text in texts:
+        for han, other in _GROUPS.findall(_normalized(text or "")):
+            if other:
+                terms.append(other)
+                continue
+            for i, char in enumerate(han):
+                terms += [char, han[i:i + 2]] if i + 1 < len(han) else [char]
+    return list(dict.fromkeys(terms))
+
+
+@given(st.lists(MIXED | HAN | st.none() | st.just(""), max_size=4))
+def test_index_terms_are_each_term_once_in_first_seen_order(texts):
+    assert index_terms(*texts) == _index_terms_plainly(*texts)
+
+
 @given(MIXED)
 def test_the_whole_text_finds_itself(text):
     assert set(query_terms(text)) <= set(index_terms(text))
