@@ -140,7 +140,8 @@ def _scan(text: str, index: _Index) -> list[_Hit]:
     minus short forms that begin the name of a village, community, group, street or town
     (石门村, 双河二组, 北京路, 长沙湾: not 石门县, 双河市, 北京市, 长沙市)."""
     get = index.by_bigram.get
-    hits = []
+    kept: list[_Hit] = []
+    reach = -1  # positions come in order, one name each: a name ending inside one kept is out
     for start in index.starts(text):
         pos = start.start()
         entries = get(text[pos : pos + 2])
@@ -148,15 +149,10 @@ def _scan(text: str, index: _Index) -> list[_Hit]:
             for entry in entries:
                 if text.startswith(entry.name, pos):
                     end = pos + len(entry.name)
-                    if not (entry.short and SETTLEMENT_AFTER.match(text, end)):
-                        hits.append(_Hit(pos, end, entry))
+                    if end > reach and not (entry.short and SETTLEMENT_AFTER.match(text, end)):
+                        kept.append(_Hit(pos, end, entry))
+                        reach = end
                     break
-    hits.sort(key=lambda h: (h.start, -h.end))
-    kept, reach = [], -1
-    for hit in hits:
-        if hit.end > reach:
-            kept.append(hit)
-            reach = hit.end
     return kept
 
 
