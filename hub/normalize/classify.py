@@ -156,7 +156,8 @@ def _trie_regex(words: list[str]) -> str:
     groups, each guarded by a lookahead: a position costs a few set tests instead of one
     comparison per distinct first character. A lookahead costs sre about ten times a literal
     test, so groups of sqrt(10 n) characters (about six groups) balance the two; sqrt(n) groups
-    of sqrt(n) made the keyword scans 1.4x slower (bench/compute_cost.py classify 74 -> 66 µs).
+    of sqrt(n) made the keyword scans slower: the four findall of a bench/synth.py clue took
+    28 µs, now 20 (both regexes timed alternately in one process).
     """
     trie: dict = {}
     for word in words:
@@ -225,8 +226,9 @@ class _Phrases:
     Each regex needs one character of a set (its rarest, by the evaluation set's text): 鄂 for
     a case number, 〔 for a document number, 索 for 索要. One scan for those characters picks
     the few regexes worth a search; the rest cannot match. The picks are kept per set of
-    characters found (a few hundred sets at most). Searching all 28 regexes in both zones cost
-    15 µs per clue; the scan and the few searches cost 6 (bench/compute_cost.py, classify).
+    characters found (4,096 sets at most). Searching all 28 regexes in both zones cost
+    15 µs per bench/synth.py clue; the scan and the few searches cost 6 to 10 (timed
+    alternately in one process).
     """
 
     def __init__(self, patterns: list[_Pattern]) -> None:
