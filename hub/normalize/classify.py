@@ -57,9 +57,13 @@ import json
 import math
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from re import _constants as _sre  # the parsed form of the phrase regexes
+from re import _parser as _sre_parser
+from typing import NamedTuple
 
 CATEGORY_LABELS: dict[str, str] = {
     "enforcement": "行政执法",
@@ -111,13 +115,6 @@ class Classification:
     matched: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class _Rule:
-    kind: str  # "category" or "field"
-    target: str
-    weight: float
-
-
 class _Rules:
     """Compiled form of rules.json."""
 
@@ -129,11 +126,12 @@ class _Rules:
         unknown = {c for prior in self.priors.values() for c in prior} - set(CATEGORY_LABELS)
         if unknown:
             raise ValueError(f"unknown category in channel priors: {sorted(unknown)}")
+        # Per kind (0: category, 1: field): the trie regex's findall and word -> (target, weight).
         self.scanners = [
             _compile_keywords("category", data["categories"], CATEGORY_LABELS),
             _compile_keywords("field", data["fields"], FIELD_LABELS),
         ]
-        self.patterns = [_compile_pattern(p) for p in data["patterns"]]
+        self.phrases = _Phrases([_compile_pattern(p) for p in data["patterns"]])
 
 
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
@@ -154,9 +152,12 @@ def _normalize(text: object) -> str:
 def _trie_regex(words: list[str]) -> str:
     """A regex matching any of `words`, longest first, factored as a character trie.
 
-    sre tries alternatives one by one, so the first characters are split into about sqrt(n)
-    character-class groups, each guarded by a lookahead: a position costs a few set tests
-    instead of one comparison per distinct first character.
+    sre tries alternatives one by one, so the first characters are split into character-class
+    groups, each guarded by a lookahead: a position costs a few set tests instead of one
+    comparison per distinct first character. A lookahead costs sre about ten times a literal
+    test, so groups of sqrt(10 n) characters (about six groups) balance the two; sqrt(n) groups
+    of sqrt(n) made the keyword scans slower: the four findall of a bench/synth.py clue took
+    28 µs, now 20 (both regexes timed alternately in one process).
     """
     trie: dict = {}
     for word in words:
@@ -178,7 +179,7 @@ def _trie_regex(words: list[str]) -> str:
         return "[" + "".join(re.escape(ch) for ch in chars) + "]"
 
     firsts = sorted(trie)
-    size = max(1, math.isqrt(len(firsts)))
+    size = max(1, math.isqrt(10 * len(firsts)))
     groups = [firsts[i : i + size] for i in range(0, len(firsts), size)]
     parts = [
         f"(?={char_class(g)})(?:" + "|".join(re.escape(ch) + emit(trie[ch]) for ch in g) + ")"
@@ -187,24 +188,140 @@ def _trie_regex(words: list[str]) -> str:
     return f"(?={char_class(firsts)})(?:" + "|".join(parts) + ")"
 
 
-def _compile_keywords(kind: str, table: dict, labels: dict) -> tuple[re.Pattern, dict]:
-    rules: dict[str, list[_Rule]] = defaultdict(list)
+def _compile_keywords(kind: str, table: dict, labels: dict) -> tuple[Callable, dict]:
+    """The trie regex's findall, and each keyword's (target, weight) pairs."""
+    rules: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for target, keywords in table.items():
         if target not in labels:
             raise ValueError(f"unknown {kind} in rules: {target}")
         for word, weight in keywords.items():
             entry = rules[_normalize(word)]  # weight 0: a shield, consumes text, adds nothing
             if weight:
-                entry.append(_Rule(kind, target, float(weight)))
-    return re.compile(_trie_regex(sorted(rules))), dict(rules)
+                entry.append((target, float(weight)))
+    return (re.compile(_trie_regex(sorted(rules))).findall,
+            {word: tuple(entry) for word, entry in rules.items()})
 
 
-def _compile_pattern(spec: dict) -> tuple[re.Pattern, _Rule]:
+class _Pattern(NamedTuple):
+    search: Callable
+    needs: tuple[frozenset[str], ...]  # the text has a character of each set, or no match
+    kind: int  # 0: category, 1: field
+    target: str
+    weight: float
+
+
+def _compile_pattern(spec: dict) -> _Pattern:
     kind = "category" if "category" in spec else "field"
     target = spec[kind]
     if target not in (CATEGORY_LABELS if kind == "category" else FIELD_LABELS):
         raise ValueError(f"unknown {kind} in pattern: {target}")
-    return re.compile(spec["re"]), _Rule(kind, target, float(spec["weight"]))
+    regex = re.compile(spec["re"])
+    return _Pattern(regex.search, _needed_chars(regex), kind == "field", target,
+                    float(spec["weight"]))
+
+
+class _Phrases:
+    """The phrase regexes, and which of them a text can match.
+
+    Each regex needs one character of a set (its rarest, by the evaluation set's text): 鄂 for
+    a case number, 〔 for a document number, 索 for 索要. One scan for those characters picks
+    the few regexes worth a search; the rest cannot match. The picks are kept per set of
+    characters found (4,096 sets at most). Searching all 28 regexes in both zones cost
+    15 µs per bench/synth.py clue; the scan and the few searches cost 6 to 10 (timed
+    alternately in one process).
+    """
+
+    def __init__(self, patterns: list[_Pattern]) -> None:
+        frequency = _char_frequency()
+        self.patterns = patterns
+        self.keys = [min(p.needs, key=lambda chars: (sum(frequency.get(c, 0) for c in chars),
+                                                     len(chars), sorted(chars)))
+                     if p.needs else None for p in patterns]
+        chars = "".join(map(re.escape, sorted(set().union(*(key for key in self.keys if key)))))
+        self.find_keys = re.compile(f"[{chars}]").findall if chars else (lambda text: [])
+        self.picked: dict[frozenset[str], tuple[_Pattern, ...]] = {}
+
+    def candidates(self, text: str) -> tuple[_Pattern, ...]:
+        """The regexes that can match in `text`, in rule order."""
+        found = frozenset(self.find_keys(text))
+        picked = self.picked.get(found)
+        if picked is None:
+            picked = tuple(p for p, key in zip(self.patterns, self.keys, strict=True)
+                           if key is None or not key.isdisjoint(found))
+            if len(self.picked) >= 4096:
+                self.picked.clear()
+            self.picked[found] = picked
+        return picked
+
+
+def _char_frequency() -> dict[str, int]:
+    """Character counts in the evaluation set's clues: which characters are rare in clues."""
+    counts: dict[str, int] = {}
+    try:
+        source = resources.files("hub.normalize.classify_data").joinpath("eval_set.jsonl")
+        for line in source.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                item = json.loads(line)
+                for ch in _normalize(f"{item.get('title', '')}{item.get('content', '')}"):
+                    counts[ch] = counts.get(ch, 0) + 1
+    except (OSError, ValueError):  # only the speed depends on it
+        return {}
+    return counts
+
+
+def _needed_chars(regex: re.Pattern) -> tuple[frozenset[str], ...]:
+    """Character sets of which any text the regex matches in holds at least one char each.
+
+    Most phrase regexes need a character few clues have (鄂, 〔, 索, 《 …): a set test skips
+    their search. Read from the parsed regex: literals, character classes, and what
+    alternatives, groups, repeats of at least one and positive lookarounds must contain;
+    anything else (case folding, \\d, negated classes) adds no condition. Empty: always search.
+    """
+    if regex.flags & re.IGNORECASE:
+        return ()
+    try:
+        parsed = _sre_parser.parse(regex.pattern, regex.flags)
+    except Exception:  # a parser of another Python: just search every time
+        return ()
+    return tuple(_needs_of(parsed))
+
+
+def _needs_of(items: Iterable) -> list[frozenset[str]]:
+    needs: list[frozenset[str]] = []
+    for op, av in items:
+        if op is _sre.LITERAL:
+            needs.append(frozenset(chr(av)))
+        elif op is _sre.IN:
+            chars = _class_chars(av)
+            if chars:
+                needs.append(chars)
+        elif op is _sre.SUBPATTERN:
+            _, add_flags, _, sub = av
+            if not add_flags & re.IGNORECASE:
+                needs += _needs_of(sub)
+        elif op is _sre.ATOMIC_GROUP:
+            needs += _needs_of(av)
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            needs += _needs_of(av[2])
+        elif op is _sre.ASSERT:  # a positive lookahead or lookbehind: in the text too
+            needs += _needs_of(av[1])
+        elif op is _sre.BRANCH:
+            firsts = [_needs_of(alternative)[:1] for alternative in av[1]]
+            if all(firsts):
+                needs.append(frozenset().union(*(first[0] for first in firsts)))
+    return needs
+
+
+def _class_chars(items: list) -> frozenset[str] | None:
+    chars: set[str] = set()
+    for op, av in items:
+        if op is _sre.LITERAL:
+            chars.add(chr(av))
+        elif op is _sre.RANGE and av[1] - av[0] < 256:
+            chars.update(map(chr, range(av[0], av[1] + 1)))
+        else:  # NEGATE, CATEGORY (\d, \s …), a wide range
+            return None
+    return frozenset(chars)
 
 
 @cache
@@ -214,39 +331,47 @@ def _rules() -> _Rules:
 
 
 class _Tally:
-    """Score per category and field, and per keyword for `matched`."""
+    """Score per target of one kind (category or field), and the hits behind them.
 
-    __slots__ = ("totals", "by_label")
+    The hits are only read for the winning target (`labels`); the order of the sums does not
+    matter, since rule weights are multiples of 0.5 and add up exactly.
+    """
+
+    __slots__ = ("scores", "hits")
 
     def __init__(self) -> None:
-        self.totals: dict[str, dict[str, float]] = {"category": {}, "field": {}}
-        self.by_label: dict[tuple[str, str], dict[str, float]] = {}
+        self.scores: dict[str, float] = {}
+        self.hits: list[tuple[str, str, float]] = []  # (target, keyword or phrase, value)
 
-    def add(self, label: str, rule: _Rule, mult: float) -> None:
-        value = rule.weight * mult
-        totals = self.totals[rule.kind]
-        totals[rule.target] = totals.get(rule.target, 0.0) + value
-        per_label = self.by_label.setdefault((rule.kind, rule.target), {})
-        per_label[label] = per_label.get(label, 0.0) + value
-
-    def labels(self, kind: str, target: str) -> list[str]:
-        contributions = self.by_label.get((kind, target), {})
-        ranked = sorted(contributions.items(), key=lambda kv: (-kv[1], kv[0]))
-        return [label for label, value in ranked if value > 0]
+    def labels(self, target: str) -> list[str]:
+        """The target's keywords and phrases with a positive sum, strongest first, then by name."""
+        contributions: dict[str, float] = {}
+        for hit_target, label, value in self.hits:
+            if hit_target == target:
+                contributions[label] = contributions.get(label, 0.0) + value
+        ranked = sorted(contributions)
+        ranked.sort(key=contributions.__getitem__, reverse=True)  # stable: names stay in order
+        return [label for label in ranked if contributions[label] > 0]
 
 
-def _scan_zone(text: str, mult: float, rules: _Rules, tally: _Tally) -> None:
+def _scan_zone(text: str, mult: float, rules: _Rules, tallies: tuple[_Tally, _Tally]) -> None:
     """Add the distinct keyword and phrase hits of one zone (title or content)."""
     if not text:
         return
-    for regex, table in rules.scanners:
-        for word in set(regex.findall(text)):
-            for rule in table[word]:
-                tally.add(word, rule, mult)
-    for regex, rule in rules.patterns:
-        m = regex.search(text)
+    for (findall, table), tally in zip(rules.scanners, tallies, strict=True):
+        scores, hits = tally.scores, tally.hits
+        for word in set(findall(text)):
+            for target, weight in table[word]:
+                value = weight * mult
+                scores[target] = scores.get(target, 0.0) + value
+                hits.append((target, word, value))
+    for search, _, kind, target, weight in rules.phrases.candidates(text):
+        m = search(text)
         if m:
-            tally.add(m.group()[:_MAX_LABEL], rule, mult)
+            tally = tallies[kind]
+            value = weight * mult
+            tally.scores[target] = tally.scores.get(target, 0.0) + value
+            tally.hits.append((target, m.group()[:_MAX_LABEL], value))
 
 
 _RANK = {
@@ -257,12 +382,13 @@ _RANK = {
 
 def _argmax(scores: dict[str, float], kind: str) -> tuple[str | None, float, float]:
     """Best key, its score and the runner-up score; ties follow the label order."""
-    rank = _RANK[kind]
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], rank[kv[0]]))
-    if not ranked or ranked[0][1] <= 0:
+    values = sorted(scores.values(), reverse=True)
+    if not values or values[0] <= 0:
         return None, 0.0, 0.0
-    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-    return ranked[0][0], ranked[0][1], max(runner_up, 0.0)
+    best = values[0]
+    top = [key for key, value in scores.items() if value == best]
+    winner = top[0] if len(top) == 1 else min(top, key=_RANK[kind].__getitem__)
+    return winner, best, max(values[1], 0.0) if len(values) > 1 else 0.0
 
 
 def _confidence(best: float, runner_up: float) -> float:
@@ -272,16 +398,16 @@ def _confidence(best: float, runner_up: float) -> float:
 def classify(title: str, content: str, channel: str | None = None) -> Classification:
     """Classify a clue; never raises on odd text (empty, None, non-Chinese)."""
     rules = _rules()
-    tally = _Tally()
-    _scan_zone(_normalize(title), rules.title_weight, rules, tally)
-    _scan_zone(_normalize(content), 1.0, rules, tally)
-    categories = tally.totals["category"]
+    tallies = (_Tally(), _Tally())
+    _scan_zone(_normalize(title), rules.title_weight, rules, tallies)
+    _scan_zone(_normalize(content), 1.0, rules, tallies)
+    categories = tallies[0].scores
     priors = rules.priors.get(channel, {}) if isinstance(channel, str) else {}
     for target, prior in priors.items():
         if categories.get(target, 0.0) > 0:
             categories[target] += prior
     category, best, runner_up = _argmax(categories, "category")
-    field, field_best, _ = _argmax(tally.totals["field"], "field")
+    field, field_best, _ = _argmax(tallies[1].scores, "field")
     if field_best < rules.min_field:
         field = None
     if category is None or (category != OTHER and best < rules.min_category):
@@ -289,8 +415,8 @@ def classify(title: str, content: str, channel: str | None = None) -> Classifica
         category, matched = OTHER, []
     else:
         score = _confidence(best, runner_up)
-        matched = tally.labels("category", category)[:_MAX_MATCHED]
+        matched = tallies[0].labels(category)[:_MAX_MATCHED]
     if field is not None:
-        extra = [w for w in tally.labels("field", field) if w not in matched]
+        extra = [w for w in tallies[1].labels(field) if w not in matched]
         matched += extra[: max(2, _MAX_MATCHED - len(matched))]
     return Classification(category, field, score, tuple(matched))

@@ -25,6 +25,8 @@ from hub.route.language import (
 
 _EXCERPT_CHARS = 12
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_HALF_WIDTH = {chr(code): chr(half) for code, half in _FULL_WIDTH.items()}
+_SPLIT_FULL_WIDTH = re.compile("([\uff01-\uff5e\u3000])").split
 _SPACES = re.compile(r"\s+")
 
 
@@ -54,8 +56,16 @@ class Match:
 
 
 def fold(text: str) -> str:
-    """Full-width ASCII to half-width, lower case: `ＡＢＣ罚款` and `abc罚款` match alike."""
-    return text.translate(_FULL_WIDTH).lower()
+    """Full-width ASCII to half-width, lower case: `ＡＢＣ罚款` and `abc罚款` match alike.
+
+    Only the full-width characters are mapped (str.translate looks up every character of a
+    Chinese text: it was a fifth of `evaluate`).
+    """
+    parts = _SPLIT_FULL_WIDTH(text)
+    if len(parts) == 1:
+        return text.lower()
+    parts[1::2] = map(_HALF_WIDTH.__getitem__, parts[1::2])
+    return "".join(parts).lower()
 
 
 @dataclass(frozen=True)
@@ -196,13 +206,23 @@ def _keywords(condition: KeywordCondition) -> Check:
 
 
 def _found(condition: str, word: str, folded_word: str, text: Folded) -> Match | None:
-    zones = [("标题", text.title, text.originals[0]), ("内容", text.content, text.originals[1])]
-    places = [(label, zone, original) for label, zone, original in zones if folded_word in zone]
-    if not places:
+    """The keyword's zones (标题, 内容 or both), quoting the content when it is there.
+
+    Two membership tests, no lists per call: with the fold above, `evaluate` went from 25 to
+    15 µs per clue (default rules on bench/synth.py clues, both versions alternated).
+    """
+    in_content = folded_word in text.content
+    if folded_word in text.title:
+        where = "标题和内容" if in_content else "标题"
+    elif in_content:
+        where = "内容"
+    else:
         return None
-    said = f"关键词“{word}”出现在{'和'.join(label for label, _, _ in places)}中"
-    _, zone, original = places[-1]
-    return Match(condition, word, said + _excerpt(zone, original, folded_word))
+    said = f"关键词“{word}”出现在{where}中"
+    if in_content:
+        return Match(condition, word, said + _excerpt(text.content, text.originals[1],
+                                                      folded_word))
+    return Match(condition, word, said + _excerpt(text.title, text.originals[0], folded_word))
 
 
 def _excerpt(zone: str, original: str, folded_word: str) -> str:

@@ -9,8 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hub.normalize.codes import load_divisions, region_of_text
-from hub.normalize.codes.region_text import short_form
-from hub.normalize.codes.region_words import COMMON_PHRASE_FULL_NAMES, COMMON_WORD_SHORT_FORMS
+from hub.normalize.codes.region_text import _Hit, _index_of, _scan, short_form
+from hub.normalize.codes.region_words import (
+    COMMON_PHRASE_FULL_NAMES,
+    COMMON_WORD_SHORT_FORMS,
+    SETTLEMENT_AFTER,
+)
 
 TABLE = load_divisions()
 
@@ -115,3 +119,38 @@ def test_a_county_in_the_middle_of_a_complaint(code: str) -> None:
 def test_any_text_gives_none_or_a_known_code(text: str, prefix: str | None) -> None:
     found = region_of_text(text, prefer_prefix=prefix)
     assert found is None or TABLE.contains(found)
+
+
+def _scan_every_position(text, index):
+    """The scan as first written: each position's two characters looked up in turn."""
+    hits = []
+    for pos in range(len(text) - 1):
+        for entry in index.by_bigram.get(text[pos : pos + 2], ()):
+            if text.startswith(entry.name, pos):
+                end = pos + len(entry.name)
+                if not (entry.short and SETTLEMENT_AFTER.match(text, end)):
+                    hits.append(_Hit(pos, end, entry))
+                break
+    hits.sort(key=lambda h: (h.start, -h.end))
+    kept, reach = [], -1
+    for hit in hits:
+        if hit.end > reach:
+            kept.append(hit)
+            reach = hit.end
+    return kept
+
+
+_NAMES = sorted(d.name for d in TABLE)
+_PIECES = st.one_of(
+    st.sampled_from(_NAMES), st.sampled_from(_NAMES).map(lambda name: name[:2]),
+    st.sampled_from(_NAMES).map(lambda name: name[1:]),
+    st.sampled_from(["村", "社区", "路", "街", "镇", "乡", "二组", "湾", "村民", "路段", "县", "市",
+                     "区", "自治县", "族", "省", "旗", "盟", "，", "。", " ", "3", "０", "（", "\n"]),
+    st.text(st.sampled_from("".join(_NAMES[::7])), max_size=3))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=25).map("".join))
+def test_scan_finds_what_checking_every_position_finds(text):
+    index = _index_of(TABLE)
+    assert _scan(text, index) == _scan_every_position(text, index)
