@@ -197,8 +197,11 @@ def _weigh(a: Profile, b: Profile, text: float, referenced: bool, conflicting: b
     linked = score >= weights.threshold and text >= weights.min_text and evidence
     rare = None
     if not linked and not referenced and not conflicts and text >= weights.min_text:
+        # Unless explaining, only whether `rare` rounds to rare_words matters: a figure
+        # surely under it (floor, as judged_all's cutoff) may be given as any figure under it.
         rare = _round3(rare_word_similarity(
-            a.text, b.text, [a.names.get(key) or b.names.get(key) or "" for key in specific]))
+            a.text, b.text, [a.names.get(key) or b.names.get(key) or "" for key in specific],
+            0.0 if explain else weights.rare_words - 0.0006))
         linked = rare >= weights.rare_words
     linked = linked or referenced
     if not linked and not explain:
