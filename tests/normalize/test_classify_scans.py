@@ -72,3 +72,17 @@ def test_needed_chars_hold_for_any_match(pattern, text):
 def test_phrases_without_needs_are_always_searched():
     phrases = _Phrases([p._replace(needs=()) for p in PHRASES[:3]])
     assert phrases.candidates("") == tuple(phrases.patterns)
+
+
+def test_every_weight_sums_exactly_in_any_order():
+    """The tallies add hits in the order the scans find them (a set's order, which varies
+    with the process's hash seed): the sums, and so the verdicts, are the same in every
+    process only because every weight, the title's multiplier and every channel prior are
+    multiples of 1/4, which floats add exactly."""
+    weights = [weight for _, table in RULES.scanners for entry in table.values()
+               for _, weight in entry]
+    weights += [pattern.weight for pattern in PHRASES]
+    weights += [RULES.title_weight]
+    weights += [prior for priors in RULES.priors.values() for prior in priors.values()]
+    assert weights
+    assert all((weight * 4).is_integer() for weight in weights)
