@@ -1,20 +1,20 @@
 """Two workers linking overlapping clues at once make the clusters one worker makes.
 
 Linking reads and scores outside any lock; under the lock it re-checks only the clues of the
-batches linked meanwhile. Here both workers read before either links (they meet at the lock),
-so the second must find the first one's clues by that re-check alone.
+batches linked meanwhile. Here both workers read before either links (they meet once both have
+planned), so the second must find the first one's clues by that re-check alone.
 """
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, text
 
-from hub.correlate import index, labelled, repository
+from hub.correlate import labelled, repository
 from hub.correlate.models import ClueCluster
+from hub.correlate.stage import CorrelateStage
 from hub.pipeline.worker import Worker
 
 
@@ -45,21 +45,23 @@ def test_two_workers_at_once_cluster_like_one(hub, add_clue, correlate, monkeypa
 
     copies = [add_clue(i, reported_at=later(i)) for i in labelled_ids]
     barrier = threading.Barrier(2)
-    locking = index.lock_linking
+    planned = CorrelateStage.plan
     rechecked: list[int] = []
     after = repository.batches_after
 
-    def meet_then_lock(session) -> None:
-        with contextlib.suppress(threading.BrokenBarrierError):
-            barrier.wait(timeout=1)  # SQLite: the write gate keeps the second away; it breaks
-        locking(session)
+    def plan_then_meet(stage, session, results):  # noqa: ANN001, ANN202
+        """Both workers read and score before either stores (and links): however slow the
+        machine, the second to link finds the first one's clues by the re-check alone."""
+        made = planned(stage, session, results)
+        barrier.wait(timeout=60)
+        return made
 
     def spy(connection, seq):  # noqa: ANN001, ANN202
         found = after(connection, seq)
         rechecked.extend(entry[0] for _, entries in found for entry in entries)
         return found
 
-    monkeypatch.setattr(index, "lock_linking", meet_then_lock)
+    monkeypatch.setattr(CorrelateStage, "plan", plan_then_meet)
     monkeypatch.setattr(repository, "batches_after", spy)
     errors: list[BaseException] = []
 
