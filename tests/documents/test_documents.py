@@ -14,6 +14,7 @@ from docx import Document
 from sqlalchemy import func, select
 
 from hub.accounts.service import add_user
+from hub.calendar.service import load_calendar
 from hub.db.types import utcnow
 from hub.documents.models import IssuedDocument
 from hub.documents.render import text_of
@@ -84,7 +85,8 @@ def test_a_matter_issues_its_documents_numbered_once_each_and_the_receiver_gets_
     assert page.status_code == 200 and f"十法督结〔{YEAR}〕1号" in page.text
 
     # The reminders job's escalations issue 督办函 — once each, however often it runs.
-    far = shanghai_today() + timedelta(days=60)
+    with desk.hub.uow(write=False) as uow:  # a working day (the job sends nothing on a rest day)
+        far = load_calendar(uow.session).next_working_day(shanghai_today() + timedelta(days=59))
     for _ in range(2):
         run_reminders(desk.hub, far, utcnow())
     letters = [d for d in _documents(desk.commission, second) if d["kind"] == "escalation"]

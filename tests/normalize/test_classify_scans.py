@@ -8,7 +8,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hub.normalize.classify import _needed_chars, _normalize, _Phrases, _rules
+from hub.normalize.classify import _normalize, _rules
+from hub.normalize.phrases import Phrases, needed_chars
 
 RULES = _rules()
 WORDS = sorted({word for _, table in RULES.scanners for word in table})
@@ -66,11 +67,11 @@ REGEXES = [r"ab", r"a[bc]d", r"(?:x|yz)+w", r"q?r", r"(?<=m)n", r"(?!s)t", r"[^u
 def test_needed_chars_hold_for_any_match(pattern, text):
     regex = re.compile(pattern)
     if regex.search(text):
-        assert all(set(text) & chars for chars in _needed_chars(regex))
+        assert all(set(text) & chars for chars in needed_chars(regex))
 
 
 def test_phrases_without_needs_are_always_searched():
-    phrases = _Phrases([p._replace(needs=()) for p in PHRASES[:3]])
+    phrases = Phrases([p._replace(needs=()) for p in PHRASES[:3]], {})
     assert phrases.candidates("") == tuple(phrases.patterns)
 
 
