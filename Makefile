@@ -16,7 +16,7 @@ run: setup fonts ## set everything up and run the hub on http://127.0.0.1:$${HUB
 test: setup system-deps ## set everything up and run the whole test suite (then the short soak, on PostgreSQL + RabbitMQ)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n 2
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n 2 --dist loadgroup
 	@if [ -n "$$HUB_TEST_DATABASE_URL" ] && [ -n "$$HUB_TEST_BROKER_URL" ]; then \
 	  $(MAKE) --no-print-directory soak-ci; \
 	else echo "soak skipped: HUB_TEST_DATABASE_URL and HUB_TEST_BROKER_URL not both set (.ci/run sets them)"; fi

@@ -27,6 +27,11 @@ from tests.support.accessibility import assert_accessible, assert_fits
 from tests.support.browser import lent_browser, screenshot
 from tests.support.live import LiveHub
 
+# One walk: each step starts where the one before left off (the phone test opens the hand-off
+# the decision made), so every test of the module runs on one test process (`make test`
+# runs `--dist loadgroup`); spread over two, a step would find a world without it.
+pytestmark = pytest.mark.xdist_group("workbench_walk")
+
 USERS = (("li", "李科员", "reviewer"), ("zhao", "赵科员", "reviewer"),
          ("wang", "王科长", "section_head"), ("chen", "陈主任", "leader"),
          ("admin", "王管理员", "admin"), ("audit", "审计员", "auditor"))
