@@ -94,27 +94,13 @@ def test_a_stream_longer_than_the_longest_wait_is_published_in_parts(bus, settin
     assert [i for body in bodies for i in body["task_ids"]] == list(range(1, 61))
 
 
-def test_wakeups_within_the_window_are_one_message_and_close_publishes_the_rest(settings):
-    prefix = f"{settings.queue_prefix}-coalesce"
-    bus = Bus(settings.broker_url, prefix)
-    try:
-        with Connection(settings.broker_url) as conn:  # the queue exists before anything is sent
-            stage_queue(prefix, FIRST_STAGE)(conn.default_channel).declare()
-        bus.coalesce(0.3)
-        for task_id in range(1, 21):
-            bus.wake(FIRST_STAGE, [task_id])
-        first = _drain(settings.broker_url, prefix)
-        assert first == [{"stage": FIRST_STAGE, "task_ids": list(range(1, 21))}]
-        bus.coalesce(0.3)  # a second call changes nothing
-        bus.wake(FIRST_STAGE, [21, 22])
-        bus.close()  # published at once, not lost with the process
-        assert _drain(settings.broker_url, prefix) == [{"stage": FIRST_STAGE, "task_ids": [21, 22]}]
-    finally:
-        bus.close()
-        if is_amqp(settings.broker_url):  # nothing of ours left on the shared broker
-            with Connection(settings.broker_url) as conn:
-                channel = conn.default_channel
-                stage_queue(prefix, FIRST_STAGE)(channel).delete()
-                dead_letter_queue(prefix)(channel).delete()
-                exchange(prefix)(channel).delete()
-                dead_letter_exchange(prefix)(channel).delete()
+def test_wakeups_within_the_window_are_one_message_and_close_publishes_the_rest(bus, settings):
+    bus.coalesce(0.3)
+    for task_id in range(1, 21):
+        bus.wake(FIRST_STAGE, [task_id])
+    first = _drain(settings.broker_url, bus.prefix)
+    assert first == [{"stage": FIRST_STAGE, "task_ids": list(range(1, 21))}]
+    bus.coalesce(0.3)  # a second call changes nothing
+    bus.wake(FIRST_STAGE, [21, 22])
+    bus.close()  # published at once, not lost with the process
+    assert _drain(settings.broker_url, bus.prefix) == [{"stage": FIRST_STAGE, "task_ids": [21, 22]}]

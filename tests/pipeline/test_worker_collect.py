@@ -66,34 +66,36 @@ def _wait(predicate, seconds: float = 20) -> None:
         time.sleep(0.02)
 
 
-def test_a_trickle_of_wakeups_within_the_window_is_one_batch(hub):
-    worker, batches = _worker(hub, collect_seconds=1.5, batch_size=100)
-    ids = _tasks(hub, [1, 2, 3, 4, 5, 6])
+def _handled(hub, worker, wakeups: list[list[int]], gap: float, batches) -> float:
+    """Run the worker, send the wake-ups `gap` seconds apart, wait until their tasks are
+    handled (or 20 s); the time of the first wake-up."""
     stop, thread = _running(worker)
     try:
         time.sleep(0.5)  # consuming
-        for pair in (ids[:2], ids[2:4], ids[4:]):  # three single pushes' wake-ups, 0.1 s apart
-            hub.bus.wake(FIRST_STAGE, pair)
-            time.sleep(0.1)
-        _wait(lambda: sum(len(b) for _, b in batches) == 6)
+        woken = time.monotonic()
+        for task_ids in wakeups:
+            hub.bus.wake(FIRST_STAGE, task_ids)
+            time.sleep(gap)
+        total = sum(map(len, wakeups))
+        _wait(lambda: sum(len(b) for _, b in batches) == total)
     finally:
         stop.set()
         thread.join(10)
+    return woken
+
+
+def test_a_trickle_of_wakeups_within_the_window_is_one_batch(hub):
+    worker, batches = _worker(hub, collect_seconds=1.5, batch_size=100)
+    ids = _tasks(hub, [1, 2, 3, 4, 5, 6])
+    # three single pushes' wake-ups, 0.1 s apart
+    _handled(hub, worker, [ids[:2], ids[2:4], ids[4:]], 0.1, batches)
     assert [sorted(b) for _, b in batches] == [sorted(ids)]
 
 
 def test_a_wakeup_naming_a_whole_batch_is_not_held(hub):
     worker, batches = _worker(hub, collect_seconds=30.0, batch_size=4)
     ids = _tasks(hub, [1, 2, 3, 4])
-    stop, thread = _running(worker)
-    try:
-        time.sleep(0.5)
-        woken = time.monotonic()
-        hub.bus.wake(FIRST_STAGE, ids)
-        _wait(lambda: batches)
-    finally:
-        stop.set()
-        thread.join(10)
+    woken = _handled(hub, worker, [ids], 0.0, batches)
     assert [sorted(b) for _, b in batches] == [sorted(ids)]
     assert batches[0][0] - woken < 10  # not the 30 s window
 
@@ -101,15 +103,7 @@ def test_a_wakeup_naming_a_whole_batch_is_not_held(hub):
 def test_a_lone_wakeup_is_handled_after_the_pause_not_the_longest_wait(hub):
     worker, batches = _worker(hub, collect_seconds=0.3, batch_size=100, collect_max_seconds=60)
     ids = _tasks(hub, [1])
-    stop, thread = _running(worker)
-    try:
-        time.sleep(0.5)
-        woken = time.monotonic()
-        hub.bus.wake(FIRST_STAGE, ids)
-        _wait(lambda: batches)
-    finally:
-        stop.set()
-        thread.join(10)
+    woken = _handled(hub, worker, [ids], 0.0, batches)
     assert [b for _, b in batches] == [ids]
     assert batches[0][0] - woken < 30  # not the 60 s longest wait
 
@@ -117,16 +111,8 @@ def test_a_lone_wakeup_is_handled_after_the_pause_not_the_longest_wait(hub):
 def test_a_trickle_longer_than_the_longest_wait_is_handled_in_parts(hub):
     worker, batches = _worker(hub, collect_seconds=1.0, batch_size=100, collect_max_seconds=1.2)
     ids = _tasks(hub, list(range(1, 61)))
-    stop, thread = _running(worker)
-    try:
-        time.sleep(0.5)
-        for task_id in ids:  # 3 s of wake-ups 0.05 s apart: never a pause of 1 s
-            hub.bus.wake(FIRST_STAGE, [task_id])
-            time.sleep(0.05)
-        _wait(lambda: sum(len(b) for _, b in batches) == 60)
-    finally:
-        stop.set()
-        thread.join(10)
+    # 3 s of wake-ups 0.05 s apart: never a pause of 1 s
+    _handled(hub, worker, [[task_id] for task_id in ids], 0.05, batches)
     assert len(batches) >= 2
     assert sorted(i for _, b in batches for i in b) == sorted(ids)
 
@@ -134,14 +120,6 @@ def test_a_trickle_longer_than_the_longest_wait_is_handled_in_parts(hub):
 def test_a_steady_trickle_is_gathered_while_it_lasts(hub):
     worker, batches = _worker(hub, collect_seconds=1.0, batch_size=100, collect_max_seconds=60)
     ids = _tasks(hub, list(range(1, 41)))
-    stop, thread = _running(worker)
-    try:
-        time.sleep(0.5)
-        for task_id in ids:  # 2 s of wake-ups 0.05 s apart: longer than the 1 s pause
-            hub.bus.wake(FIRST_STAGE, [task_id])
-            time.sleep(0.05)
-        _wait(lambda: sum(len(b) for _, b in batches) == 40)
-    finally:
-        stop.set()
-        thread.join(10)
+    # 2 s of wake-ups 0.05 s apart: longer than the 1 s pause
+    _handled(hub, worker, [[task_id] for task_id in ids], 0.05, batches)
     assert [sorted(b) for _, b in batches] == [sorted(ids)]
