@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import hypothesis
 import pytest
 
 from hub import log
@@ -21,6 +22,12 @@ from tests.support.live import LiveHub
 
 os.environ.setdefault("HUB_ENVIRONMENT", "development")
 log.configure("WARNING")
+
+# Property tests check what is computed, never how fast: on a machine busy with other work a
+# slow example would fail Hypothesis's 200 ms deadline (or be called flaky when it runs again
+# fast), so no deadline; a test may still set its own.
+hypothesis.settings.register_profile("hub", deadline=None)
+hypothesis.settings.load_profile("hub")
 
 
 def make_settings(backend: backends.Backend, tmp_path: Path, **overrides: object) -> Settings:
