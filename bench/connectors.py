@@ -124,8 +124,10 @@ class Bench:
         """The bench's own reads: their backend is left out of the hub's CPU (`meter`), and
         their statements out of the hub's (OWN_STATEMENT)."""
         with self.engine.connect() as conn:
-            if self.args.backend != "embedded":
-                self.own_backends.add(conn.execute(text("SELECT pg_backend_pid()")).scalar_one())
+            # Once per pooled connection (its `info` lasts as long as it), not per poll.
+            if self.args.backend != "embedded" and "pid" not in conn.info:
+                conn.info["pid"] = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+                self.own_backends.add(conn.info["pid"])
             return list(conn.execute(text(f"{OWN_STATEMENT} {sql}"), params))
 
     def wait_done(self) -> dict:
