@@ -397,6 +397,13 @@ def run_correlate(args, table: Table) -> None:
         table.add(f"correlation precision / recall, 3 pair sets, {title}",
                   f"{s.precision:.3f} / {s.recall:.3f}", "≥ 0.90 / ≥ 0.95" if target else "",
                   verdict=(s.precision >= 0.90 and s.recall >= 0.95) if target else None)
+    per_day = int(30 * args.scale)
+    step(f"correlate: labelled clues among {per_day} synthetic clues a day")
+    from bench import correlate_scale
+    s = correlate_scale.run(per_day, correlate_scale.BANDS, 7, False)["all"]
+    table.add(f"correlation precision / recall through clusters, among {per_day} other clues a day "
+              "(bench/correlate_scale.py)",
+              f"{s.precision:.3f} / {s.recall:.3f}")
     size = int(20000 * args.scale)
     kind = "postgresql" if args.backend == "server" else "sqlite"
     step(f"correlate: query latency with {size:,} stored clues ({kind})")

@@ -142,9 +142,10 @@ class StoredProfile(Profile):
 class Synthetic:
     """Synthetic stored clues: profiles and their keys, made fast (no regex over text)."""
 
-    def __init__(self, seed: int = 7) -> None:
+    def __init__(self, seed: int = 7, labelled_phrases: bool = True) -> None:
         self.rng = random.Random(seed)
-        raw = [c["title"] + "。" + c["content"] for c in labelled.load_clues()]
+        raw = ([c["title"] + "。" + c["content"] for c in labelled.load_clues()]
+               if labelled_phrases else [])
         for name in ("eval_set", "eval_fresh", "eval_blind2"):
             path = ROOT / "hub" / "normalize" / "classify_data" / f"{name}.jsonl"
             raw += [d["title"] + "。" + d["content"] for d in map(json.loads, path.open())]

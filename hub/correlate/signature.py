@@ -8,9 +8,20 @@ for the cost of one hash per shingle (a multiply-add over the characters' code p
 fold of the high half into the low). No PYTHONHASHSEED, no library version can change a
 stored key: the constants are below.
 
-Bands: the signature is cut into `BANDS` bands of `ROWS` values; two clues become candidates
-when any band is equal. With 32 × 4 the chance is 1 − (1 − J⁴)³²: 0.56 at J = 0.4, 0.87 at
-0.5, 0.99 at 0.6 (the S-curve's midpoint is ≈ 0.42).
+Bands: the first `BANDS` × `ROWS` values of the signature are cut into `BANDS` bands of `ROWS`
+values; two clues become candidates when any band is equal. With 16 × 4 the chance is
+1 − (1 − J⁴)¹⁶: 0.64 at J = 0.5, 0.89 at 0.6, 0.99 at 0.7, so near-duplicates are found by
+their text alone. Related clues worded apart (J < 0.3 for 196 of the 198 related labelled
+pairs) are found by what they name (hub.correlate.index's field keys), not by bands.
+
+Until 2026-12 the index kept 32 bands of the same 128 values. Its first 16 keys are these
+16 (same values, same keyed hash), so clues indexed then are still found; their 16 other keys
+are never asked for again (`hub correlate rebuild` writes the index without them). Fewer keys
+lost nothing measured: the labelled clues among 300 synthetic clues a day
+(bench/correlate_scale.py) gave recall 0.929 through clusters with 32 and with 16; where the
+synthetic texts are made of the labelled clues' own phrases, 0.515 with 32, 0.606 with 16 (a
+clue sharing several bands with look-alikes ranked them above its real partner). The
+pipeline's cost per clue fell by about a tenth (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -22,9 +33,9 @@ from hashlib import blake2b
 from itertools import compress
 from operator import is_
 
-BANDS = 32
+BANDS = 16
 ROWS = 4
-PERMUTATIONS = BANDS * ROWS
+PERMUTATIONS = 128  # the signature's values; the bands use the first BANDS * ROWS
 SEED = 0x5EED_C0DE_2024_1122
 _MASK = (1 << 64) - 1
 
@@ -37,7 +48,7 @@ def splitmix64(value: int) -> int:
     return z ^ (z >> 31)
 
 
-_BAND_KEYS = [struct.pack("<QQ", SEED, band) for band in range(BANDS)]
+_BAND_KEYS = [struct.pack("<QQ", SEED, band) for band in range(PERMUTATIONS)]  # by band number
 _MULTIPLY = splitmix64(SEED) | 1
 _ADD = splitmix64(SEED + 1)
 
@@ -145,9 +156,10 @@ def _filled(bins: list[int]) -> tuple[int, ...]:
 
 
 # The keyed hash of each band before any data: a copy of it is cheaper than keying anew.
-_BAND_HASHERS = [blake2b(digest_size=8, key=key) for key in _BAND_KEYS]
+_BAND_HASHERS = [blake2b(digest_size=8, key=key) for key in _BAND_KEYS[:BANDS]]
 _UNPACK_KEYS = struct.Struct(f"<{BANDS}q").unpack
 _PACK = struct.Struct(f"<{PERMUTATIONS}Q").pack
+_PACK_BANDED = struct.Struct(f"<{BANDS * ROWS}Q").pack  # the values the bands use
 _BAND_SLICES = [slice(band * ROWS * 8, (band + 1) * ROWS * 8) for band in range(BANDS)]
 _copy, _update, _digest = (getattr(type(_BAND_HASHERS[0]), name)
                            for name in ("copy", "update", "digest"))
@@ -159,15 +171,16 @@ def band_keys(sig: tuple[int, ...], bands: int = BANDS, rows: int = ROWS) -> tup
     (so equal values in two bands give two keys). Signed, to fit a database BIGINT."""
     if not sig:
         return ()
-    packed = _PACK(*sig) if len(sig) == PERMUTATIONS else struct.pack(f"<{len(sig)}Q", *sig)
     width = rows * 8
     if bands != BANDS or rows != ROWS:
+        packed = _PACK(*sig) if len(sig) == PERMUTATIONS else struct.pack(f"<{len(sig)}Q", *sig)
         return tuple(
             int.from_bytes(blake2b(packed[band * width:(band + 1) * width], digest_size=8,
                                    key=_BAND_KEYS[band]).digest(), "little", signed=True)
             for band in range(bands))
     # Each band's keyed hasher copied, fed its band and read in C (map), not one Python step
     # per band (band_keys ~30 -> ~28 µs per clue).
+    packed = _PACK_BANDED(*sig[:BANDS * ROWS])
     hashers = list(map(_copy, _BAND_HASHERS))
     _drain(map(_update, hashers, map(packed.__getitem__, _BAND_SLICES)))
     return _UNPACK_KEYS(b"".join(map(_digest, hashers)))

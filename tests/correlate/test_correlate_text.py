@@ -182,6 +182,9 @@ def test_band_keys_are_the_definition_and_hashes_remembered_change_nothing(text:
     sig = signature(grams)
     assert sig == _signature_by_definition(grams)  # again: now from remembered hashes
     assert band_keys(sig) == _band_keys_by_definition(sig, BANDS, 4)
+    # the index's keys before it kept 16 bands: their first 16 are these (clues indexed then
+    # are still found)
+    assert band_keys(sig) == _band_keys_by_definition(sig, 32, 4)[:BANDS]
     assert band_keys(sig, bands=8, rows=16) == _band_keys_by_definition(sig, 8, 16)
     assert band_keys(sig, rows=2) == _band_keys_by_definition(sig, BANDS, 2)
     module._KNOWN.clear()
