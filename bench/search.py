@@ -10,7 +10,8 @@ written in words of Chinese (a vocabulary of ~2,000 two-character words, Zipf-li
 of 50 (ranked) and the heading's count (at most 1000). The same page with the index switched
 off (LIKE over title and content, newest first: the search before the index) is the full scan
 beside it. p50 and p95 over `--runs` runs after warm-up. PostgreSQL is vacuumed and analyzed
-after the load.
+after the load. `--query` adds other queries (a one-character one, say), each timed the same
+way, every status and the queue; the index's size on disk is printed too.
 """
 
 from __future__ import annotations
@@ -166,7 +167,32 @@ def full_scan(session: Session, f: QueueFilter) -> None:
                     {"s": f.status}).scalar()
 
 
-def measure(url: str, clues: int, runs: int, query: str = "罚款") -> dict:
+def index_size(session: Session) -> dict[str, int]:
+    """Bytes on disk of the index: PostgreSQL's two tables (with TOAST) and their GIN
+    indexes; SQLite's FTS5 shadow tables (dbstat)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return {name: session.scalar(text(f"SELECT pg_{kind}_size('{name}')")) for kind, name in (
+            ("table", "clue_search"), ("table", "clue_search_pending"),
+            ("relation", GIN_INDEXES[0]), ("relation", GIN_INDEXES[1]))}
+    return {"clue_fts": session.scalar(text(
+        "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'clue_fts%'"))}
+
+
+def measure_words(session: Session, words: list[str], runs: int) -> dict[str, dict]:
+    """Per query: matches (every status / pending), first page + count p50/p95 ms, every
+    status and the queue."""
+    out = {}
+    for word in words:
+        every, queue = QueueFilter(status=None, q=word), QueueFilter(q=word)
+        out[word] = {"matches": repository.count(session, every),
+                     "queue_matches": repository.count(session, queue),
+                     "index": timed(lambda f=every: page_and_count(session, f), runs),
+                     "queue_index": timed(lambda f=queue: page_and_count(session, f), runs)}
+    return out
+
+
+def measure(url: str, clues: int, runs: int, query: str = "罚款",
+            words: tuple[str, ...] = ()) -> dict:
     engine = create_engine(url)
     started = time.monotonic()
     with Session(engine) as session:
@@ -178,6 +204,8 @@ def measure(url: str, clues: int, runs: int, query: str = "罚款") -> dict:
     queue, queue_search = QueueFilter(), QueueFilter(q=query)
     out = {"clues": clues, "filled_s": filled, "database": engine.dialect.name}
     with Session(engine) as session:
+        out["size"] = index_size(session)
+        out["words"] = measure_words(session, list(words), runs)
         out["matches"] = repository.count(session, f)
         out["pending"] = repository.count(session, queue)
         out["index"] = timed(lambda: page_and_count(session, f), runs)
@@ -204,16 +232,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--keep", metavar="URL", help="a database to fill once and keep (measured "
                         "again without filling when it already holds --clues clues)")
+    parser.add_argument("--query", action="append", default=[], metavar="WORDS",
+                        help="another query to time (repeatable), e.g. a one-character 罚")
     args = parser.parse_args()
+    words = tuple(args.query)
     if args.keep:
         from hub.db.migrate import upgrade
 
         upgrade(args.keep)
-        result = measure(args.keep, args.clues, args.runs)
+        result = measure(args.keep, args.clues, args.runs, words=words)
     else:
         url, drop = open_database(args.database)
         try:
-            result = measure(url, args.clues, args.runs)
+            result = measure(url, args.clues, args.runs, words=words)
         finally:
             drop()
     print(f"{result['database']}: {result['clues']:,} clues, 罚款 in {result['matches']:,}, "
@@ -227,6 +258,13 @@ def main() -> None:
     print(f"queue search: 罚款 in {result['queue_matches']:,} pending clues")
     print("queue search, index / full scan, p95 ms: {:.1f} / {:.1f}".format(
         result["queue_index"][1], result["queue_scan"][1]))
+    print("index size, MB: " + ", ".join(f"{name} {size / 2**20:.1f}"
+                                         for name, size in result["size"].items() if size)
+          + f"; total {sum(s or 0 for s in result['size'].values()) / 2**20:.1f}")
+    for word, w in result["words"].items():
+        print(f"{word}: in {w['matches']:,} clues / {w['queue_matches']:,} pending; first page + "
+              "count p50 / p95 ms: {:.1f} / {:.1f}; queue {:.1f} / {:.1f}".format(
+                  *w["index"], *w["queue_index"]))
 
 
 if __name__ == "__main__":

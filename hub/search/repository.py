@@ -29,7 +29,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from hub.db.models import Clue
 from hub.search.models import FTS_TABLE, clue_search, clue_search_pending
-from hub.search.terms import index_terms, query_terms
+from hub.search.terms import index_terms, is_prefix, query_terms
 
 BATCH = 500
 _SAFE_TERM = re.compile(r"\w+")
@@ -176,10 +176,12 @@ def _tsquery(terms: list[str]) -> ColumnElement:
     Written into the statement, not bound: a bound query is planned once for every word
     after a few runs (the driver prepares it), and a plan made for a rare word reads every
     match of a word most clues hold (0.5 s at 1 M clues instead of 1 ms). A term is letters
-    and digits only (hub.search.terms), checked again here before it is quoted."""
+    and digits only (hub.search.terms), checked again here before it is quoted. A one-Han-
+    character term is a prefix ('罚':*): it matches the pairs the character begins and the
+    character stored alone (the last of a run, or any character in a row indexed before)."""
     if not all(_SAFE_TERM.fullmatch(t) for t in terms):
         raise ValueError("search terms are letters and digits only")
-    tsq = " & ".join(f"'{t}'" for t in terms)
+    tsq = " & ".join(f"'{t}':*" if is_prefix(t) else f"'{t}'" for t in terms)
     return literal_column("'" + tsq.replace("'", "''") + "'::tsquery", type_=TSQUERY)
 
 
@@ -204,7 +206,9 @@ def matches(session: Session, query: str, ranked: bool = True,
             table = union_all(*(select(t.c.clue_id, t.c.terms) for t in _TABLES)).subquery()
         return (select(table.c.clue_id.label("clue_id"), literal(0.0).label("rank"))
                 .where(table.c.terms.op("@@")(_tsquery(terms))))
-    expression = " ".join(f'"{t}"' for t in terms)
+    # FTS5: a quoted string, "罚"* a prefix (no prefix index needed: the terms' b-tree is
+    # read from the prefix on)
+    expression = " ".join(f'"{t}"*' if is_prefix(t) else f'"{t}"' for t in terms)
     rank = f"-bm25({FTS_TABLE}, 4.0, 1.0)" if ranked else "0.0"
     fts = text(f"SELECT rowid AS clue_id, {rank} AS rank "
                f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :expr").bindparams(expr=expression)

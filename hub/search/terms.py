@@ -1,11 +1,15 @@
 """Turning text into search terms, and a query into the terms it needs (pure).
 
 Text is NFKC-normalized first (full-width letters and digits are the ASCII ones).
-Chinese has no spaces, so a run of Han characters becomes its single characters and its
-overlapping character pairs (bigrams): 拆迁补偿 → 拆 迁 补 偿 拆迁 迁补 补偿. A query of two or
-more characters needs all of its bigrams (罚款 → 罚款; 违规罚款 → 违规 规罚 罚款), a one-character
-query needs that character. Latin letters and digits (case and document numbers: (2024)鄂0322执123号,
-郧交罚〔2024〕15号) become lower-cased tokens of letters and digits, kept whole.
+Chinese has no spaces, so a run of Han characters becomes its overlapping character pairs
+(bigrams) and its last character: 拆迁补偿 → 拆迁 迁补 补偿 偿 (a run of one character is that
+character). A query of two or more characters needs all of its bigrams (罚款 → 罚款; 违规罚款 →
+违规 规罚 罚款); a one-character query needs a term that starts with that character (a prefix
+match, `is_prefix`): every occurrence of a character is the first of a stored pair or a stored
+last character, so that finds every text holding it, without storing each character alone
+(an index written before stored them too: still found, `hub search rebuild` shrinks it).
+Latin letters and digits (case and document numbers: (2024)鄂0322执123号, 郧交罚〔2024〕15号)
+become lower-cased tokens of letters and digits, kept whole, matched whole.
 """
 
 from __future__ import annotations
@@ -53,17 +57,23 @@ def index_terms(*texts: str | None) -> list[str]:
             if other:
                 seen[other] = None
                 continue
-            prev = han[0]  # each character, then the pair it starts: 拆 拆迁 迁 迁补 补 补偿 偿
-            seen[prev] = None
+            prev = han[0]  # each pair, then the last character: 拆迁 迁补 补偿 偿
             for char in han[1:]:
                 seen[prev + char] = None
-                seen[char] = None
                 prev = char
+            seen[prev] = None
     return list(seen)
 
 
+def is_prefix(term: str) -> bool:
+    """Whether a query term is one Han character, matched by any stored term it starts (the
+    character itself or a pair it begins); every other term is matched whole."""
+    return len(term) == 1 and _IS_HAN.match(term) is not None
+
+
 def query_terms(query: str | None) -> list[str]:
-    """The terms a clue must have to match the query (all of them); [] when there are none."""
+    """The terms a clue must have to match the query (all of them; a one-Han-character term
+    by prefix, `is_prefix`); [] when there are none."""
     seen: dict[str, None] = {}
     for run in _runs(query or ""):
         if _IS_HAN.match(run) and len(run) > 1:

@@ -12,7 +12,8 @@ from hub.review import repository, service
 from hub.review.decisions import DecisionRequest
 from hub.review.repository import QueueFilter
 from hub.search import repository as search
-from tests.review.office import CASE, add_users, send_clues
+from tests.review.office import CASE, _send, add_users, send_clues, wait_pending
+from tests.support import factories
 
 
 @pytest.fixture
@@ -72,6 +73,71 @@ def test_rebuild_gives_the_same_answers(office):
         assert search.rebuild(uow.session) == 4
         uow.commit()
     assert _found(hub, q="罚款") == before
+
+
+BRIDGE = {  # where 桥 stands in each clue (none in the others' text, subjects or references)
+    "middle": ("道路施工夜间扰民", "来电人反映某桥梁工地夜间施工，噪音很大。"),
+    "end": ("村道损坏无人维修", "来电人反映村里新修的便桥，至今未验收就已开裂。"),
+    "alone": ("乡村道路设施损坏", "来电人反映村口的路、桥、灯都已损坏多年。"),
+    "title": ("桥下违规占道经营", "来电人反映有商户长期占用人行道经营，城管不管。"),
+    "none": ("梁某反映工资拖欠", "来电人反映乔某拖欠工资三个月，乔木被砍。"),
+}
+
+
+@pytest.fixture
+def bridges(hub, agencies):
+    _, key = agencies.add("十堰市12345热线", "hotline")
+    ids = {}
+    for name, (title, content) in BRIDGE.items():
+        number = _send(agencies, key, factories.clue(channel="hotline", title=title,
+                                                      content=content))
+        ids[name] = parse_clue_no(number)[1]
+    wait_pending(hub, len(BRIDGE))
+    return hub, ids
+
+
+def test_one_character_is_found_wherever_it_stands(bridges):
+    """A one-character query (a prefix of the stored terms) finds the character in the middle
+    of a run, at its end, alone, in the title only, and nothing without it; in the queue,
+    among all clues and by the heading's count."""
+    hub, ids = bridges
+    having = {ids[n] for n in ("middle", "end", "alone", "title")}
+    assert set(_found(hub, q="桥")) == having
+    assert set(_found(hub, q="桥", status=None)) == having
+    assert set(_found(hub, q="桥 来电人")) == having
+    assert set(_found(hub, q="桥梁")) == {ids["middle"]}
+    assert _found(hub, q="桥 噪音") == [ids["middle"]]
+    assert set(_found(hub, q="乔")) == {ids["none"]}
+    with hub.uow(write=False) as uow:
+        assert repository.count(uow.session, QueueFilter(q="桥"), 1000) == 4
+        assert repository.count(uow.session, QueueFilter(q="桥", status=None), 1000) == 4
+
+
+def test_one_character_in_the_title_ranks_first(bridges):
+    """SQLite ranks title hits first for a one-character query too (PostgreSQL: every match
+    ranks the same, newest first)."""
+    hub, ids = bridges
+    found = _found(hub, q="桥")
+    if hub.engine.dialect.name == "postgresql":
+        assert found == [ids[n] for n in ("title", "alone", "end", "middle")]
+    else:
+        assert found[0] == ids["title"]
+
+
+def test_rows_stored_with_single_characters_are_still_found(bridges):
+    """An index written before stored every character alone as well: its rows still match
+    (a prefix matches the whole lexeme), and a rebuild writes the smaller rows."""
+    hub, ids = bridges
+    with hub.uow() as uow:
+        rows = [(i, "桥 " + h, r) for i, h, r in
+                [(ids["title"], "桥下", ""), (ids["none"], "梁某", "")]]
+        search.store(uow.session, rows)
+        uow.commit()
+    assert set(_found(hub, q="桥")) == {ids[n] for n in ("middle", "end", "alone", "title", "none")}
+    with hub.uow() as uow:
+        search.rebuild(uow.session)
+        uow.commit()
+    assert set(_found(hub, q="桥")) == {ids[n] for n in ("middle", "end", "alone", "title")}
 
 
 def _index_tables(hub) -> dict[int, str]:
