@@ -247,7 +247,12 @@ def count(session: Session, query: str, status: str | None, cap: int) -> int | N
     found = matches(session, query, ranked=False, status=status)
     if found is None:
         return None
-    return session.scalar(select(func.count()).select_from(found.limit(cap + 1).subquery())) or 0
+    # The limit written into the statement, as the terms are (`_tsquery`): with nothing
+    # bound, a count run again and again is planned with its numbers each time. A bound limit
+    # let PostgreSQL's generic plan, after five runs, gather every match of a one-character
+    # query's pairs (罚 at 1 M clues: 45 ms p95 instead of 25–35).
+    limited = found.limit(literal_column(str(int(cap) + 1), type_=Integer))
+    return session.scalar(select(func.count()).select_from(limited.subquery())) or 0
 
 
 def rebuild(session: Session, batch: int = 5000) -> int:
