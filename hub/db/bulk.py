@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import json
 import math
+import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -24,6 +26,7 @@ from sqlalchemy import (
     Enum,
     Float,
     Integer,
+    LargeBinary,
     String,
     Table,
     bindparam,
@@ -32,6 +35,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 
 from hub.db.types import UTCDateTime
 
@@ -70,6 +74,51 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, A
             f"ROWS FROM (json_to_recordset(CAST(:rows AS json)) AS ({_fields(table, names)})) "
             f"WITH ORDINALITY AS v({columns}, _n) ORDER BY _n" + _on_conflict(conflict, replace)))
     connection.execute(statement, {"rows": _document(table, names, rows)})
+
+
+def insert_ids(connection: Connection, table: Table,
+               rows: Sequence[dict[str, Any]]) -> list[int] | None:
+    """SQLite: insert these rows (every row has the same keys) and give their ids, in the
+    order of the rows; None (nothing written) where a column does not bind plainly, or
+    elsewhere than on SQLite.
+
+    What SQLAlchemy does with an INSERT … RETURNING sorted by the parameters' order on
+    SQLite (which cannot promise the order of a multi-row RETURNING): one INSERT per row,
+    each id the row's own (`lastrowid`), but on the driver's cursor with the values bound as
+    _lite_rows binds them (bytes as they are), not through its processing of every value.
+    A column left out gets its scalar default, as the expression language would add it."""
+    if connection.dialect.name != "sqlite" or not rows:
+        return None if rows else []
+    names = tuple(rows[0])
+    kinds = [_lite_kind(table.c[n].type) or
+             ("plain" if isinstance(table.c[n].type, LargeBinary) else None) for n in names]
+    defaults = {}
+    for column in table.columns:
+        if column.name in names or column.default is None:
+            continue
+        if column.primary_key and column.autoincrement or not column.default.is_scalar:
+            return None  # a default the expression language computes per row
+        defaults[column.name] = column.default.arg
+    if None in kinds:
+        return None
+    convert = [_LITE[k] for k in kinds]
+    every = (*names, *defaults)
+    columns = ", ".join(f'"{n}"' for n in every)
+    statement = f'INSERT INTO "{table.name}" ({columns}) VALUES ({", ".join("?" * len(every))})'
+    tail = tuple(defaults.values())
+    cursor = connection.connection.driver_connection.cursor()
+    ids = []
+    values: tuple = ()
+    try:
+        for row in rows:
+            values = (*(f(row[n]) for f, n in zip(convert, names, strict=True)), *tail)
+            cursor.execute(statement, values)
+            ids.append(cursor.lastrowid)
+    except sqlite3.Error as exc:  # as SQLAlchemy would raise it (IntegrityError, …)
+        raise DBAPIError.instance(statement, values, exc, sqlite3.Error) from exc
+    finally:
+        cursor.close()
+    return ids
 
 
 def _copied(connection: Connection, table: Table, names: Sequence[str],
@@ -154,10 +203,17 @@ def _lite_rows(table: Table, names: Sequence[str], rows: Sequence[dict[str, Any]
     """The rows' values as SQLAlchemy binds them on SQLite: times in UTC without the offset
     (naive ones refused), JSON as json.dumps makes it (None as null)."""
     kinds = [_lite_kind(table.c[n].type) for n in names]
-    if "time" not in kinds and "json" not in kinds:
-        return [tuple(row[n] for n in names) for row in rows]
-    convert = [_LITE[k] for k in kinds]
-    return [tuple(f(row[n]) for f, n in zip(convert, names, strict=True)) for row in rows]
+    get = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+    converted = [(i, _LITE[k]) for i, k in enumerate(kinds) if k != "plain"]
+    if not converted:
+        return [get(row) for row in rows]
+    out = []
+    for row in rows:  # only the times and JSON converted, the rest taken as they are
+        values = list(get(row))
+        for i, convert in converted:
+            values[i] = convert(values[i])
+        out.append(tuple(values))
+    return out
 
 
 def _lite_time(value: datetime | None) -> str | None:
@@ -165,7 +221,8 @@ def _lite_time(value: datetime | None) -> str | None:
         return None
     if value.tzinfo is None:
         raise ValueError("naive datetime refused: the hub stores aware UTC times only")
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    # SQLAlchemy's text of a DateTime on SQLite: the year in four digits, microseconds always
+    return value.astimezone(UTC).isoformat(" ", "microseconds")[:26]
 
 
 _LITE = {"plain": lambda v: v, "time": _lite_time, "json": json.dumps}

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from hub.db.bulk import insert_ids
 from hub.db.models import Task
 
 PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
@@ -31,7 +32,9 @@ def create(session: Session, stage: str, ref_ids: list[int], now: datetime) -> l
          "available_at": now, "published_at": now}
         for ref in ref_ids
     ]
-    return list(session.connection().execute(_CREATE, rows).scalars())
+    connection = session.connection()
+    ids = insert_ids(connection, _TASKS, rows)  # SQLite: on the driver's cursor
+    return ids if ids is not None else list(connection.execute(_CREATE, rows).scalars())
 
 
 def insert_pending_sql(source: str, ref_column: str = "id") -> str:

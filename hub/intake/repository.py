@@ -12,6 +12,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from hub.db import tasks
+from hub.db.bulk import insert_ids
 from hub.db.models import Clue, RawRecord
 from hub.intake.models import ClueAttachment
 
@@ -131,7 +132,10 @@ FROM existing
 
 
 def insert_raws(session: Session, rows: list[dict[str, Any]]) -> list[int]:
-    return list(session.connection().execute(_INSERT_RAWS, rows).scalars())
+    """The rows' ids, in order (SQLite: on the driver's cursor, hub.db.bulk.insert_ids)."""
+    connection = session.connection()
+    ids = insert_ids(connection, _RAWS, rows)
+    return ids if ids is not None else list(connection.execute(_INSERT_RAWS, rows).scalars())
 
 
 def existing_by_keys(session: Session, keys: list[tuple[int, str]]) -> dict[tuple[int, str], Clue]:
@@ -153,7 +157,10 @@ def existing_by_keys(session: Session, keys: list[tuple[int, str]]) -> dict[tupl
 
 
 def insert_clues(session: Session, rows: list[dict[str, Any]]) -> list[int]:
-    return list(session.connection().execute(_INSERT_CLUES, rows).scalars())
+    """The rows' ids, in order (SQLite: on the driver's cursor, hub.db.bulk.insert_ids)."""
+    connection = session.connection()
+    ids = insert_ids(connection, _CLUES, rows)
+    return ids if ids is not None else list(connection.execute(_INSERT_CLUES, rows).scalars())
 
 
 def get_clue(session: Session, agency_id: int, clue_id: int) -> Clue | None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, select
+import pytest
+from sqlalchemy import Column, Float, Integer, LargeBinary, MetaData, String, Table, select
+from sqlalchemy.exc import IntegrityError
 
-from hub.db.bulk import insert_rows, update_rows
+from hub.db.bulk import insert_ids, insert_rows, update_rows
 from hub.db.types import JSONType, UTCDateTime
 
 PROBE = Table("bulk_probe", MetaData(), Column("id", Integer, primary_key=True),
@@ -89,3 +91,43 @@ def test_a_float_that_is_not_finite_is_stored_as_the_document_stores_it(hub):
         assert scores[1] is None
     finally:
         probe.drop(hub.engine)
+
+
+IDS = Table("bulk_probe_ids", MetaData(), Column("id", Integer, primary_key=True),
+            Column("key", Integer, unique=True), Column("doc", JSONType),
+            Column("at", UTCDateTime), Column("blob", LargeBinary),
+            Column("kind", String(8), default="plain"))
+IDS_EXPR = Table("bulk_probe_ids_expr", MetaData(), *[c._copy() for c in IDS.columns])
+
+
+def test_ids_of_new_rows_in_order_and_the_stored_text_the_expression_language_stores(hub):
+    """SQLite: insert_ids gives each row's id in the order of the rows, and what it stores is
+    what SQLAlchemy's INSERT … RETURNING stores (the text of times, JSON null, bytes, a
+    column's default); elsewhere it leaves the rows to the caller."""
+    at = datetime(2026, 12, 7, 23, 59, 59, 5, tzinfo=timezone(timedelta(hours=8)))
+    rows = [{"key": k, "doc": doc, "at": when, "blob": blob} for k, doc, when, blob in [
+        (5, {"违法": [1, 0.5, None]}, at, b"\x00\xff"),
+        (2, None, datetime(5, 1, 2, 3, 4, 5, tzinfo=UTC), None),
+        (9, [], at + timedelta(days=400), b"")]]
+    IDS.create(hub.engine)
+    IDS_EXPR.create(hub.engine)
+    try:
+        with hub.engine.begin() as conn:
+            ids = insert_ids(conn, IDS, rows)
+            if hub.engine.dialect.name != "sqlite":
+                assert ids is None
+                return
+            expected = list(conn.execute(IDS_EXPR.insert().returning(
+                IDS_EXPR.c.id, sort_by_parameter_order=True), rows).scalars())
+        assert ids == expected == [1, 2, 3]
+        with hub.engine.connect() as conn:
+            stored, plain = (conn.exec_driver_sql(
+                f"SELECT id, key, doc, at, blob, kind FROM {t.name} ORDER BY id").all()
+                for t in (IDS, IDS_EXPR))
+        assert stored == plain
+        assert stored[1][2:4] == ("null", "0005-01-02 03:04:05.000000")
+        with pytest.raises(IntegrityError), hub.engine.begin() as conn:
+            insert_ids(conn, IDS, rows[:1])
+    finally:
+        IDS.drop(hub.engine)
+        IDS_EXPR.drop(hub.engine)
