@@ -64,20 +64,14 @@ def replay(clues: list[dict]) -> dict[str, int | None]:
     """Every labelled clue through the real index and linking (a scratch SQLite database, one
     batch in arrival order): labelled id -> the cluster it ended in."""
     from hub.correlate.link import index_and_link
-    from hub.db.models import Agency, Clue, RawRecord
+    from hub.db.models import Clue
     from hub.db.types import utcnow
 
     url, drop = open_database("sqlite")
     engine = create_engine(url)
     try:
         with Session(engine) as session:
-            agency = Agency(name="标注集", channel="other")
-            session.add(agency)
-            session.flush()
-            raw = RawRecord(agency_id=agency.id, origin="import", sha256="0" * 64, size=0,
-                            body_enc=b"", outcome="accepted")
-            session.add(raw)
-            session.flush()
+            agency, raw = labelled_source(session)
             entries, ids = [], {}
             for c in clues:
                 at = datetime.fromisoformat(c["reported_at"])
@@ -99,6 +93,20 @@ def replay(clues: list[dict]) -> dict[str, int | None]:
         engine.dispose()
         drop()
     return {name: clustered.get(clue_id) for clue_id, name in ids.items()}
+
+
+def labelled_source(session: Session, name: str = "标注集"):  # noqa: ANN201
+    """The agency and the raw record a bench's clues are stored under (flushed)."""
+    from hub.db.models import Agency, RawRecord
+
+    agency = Agency(name=name, channel="other")
+    session.add(agency)
+    session.flush()
+    raw = RawRecord(agency_id=agency.id, origin="import", sha256="0" * 64, size=0,
+                    body_enc=b"", outcome="accepted")
+    session.add(raw)
+    session.flush()
+    return agency, raw
 
 
 def quality() -> None:

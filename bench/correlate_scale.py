@@ -33,14 +33,14 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.correlate import START, Synthetic, _insert, open_database  # noqa: E402
+from bench.correlate import START, Synthetic, _insert, labelled_source, open_database  # noqa: E402
 from hub.correlate import index, labelled  # noqa: E402
 from hub.correlate import profile as profile_module  # noqa: E402
 from hub.correlate.link import index_and_link  # noqa: E402
 from hub.correlate.profile import facts_of  # noqa: E402
 from hub.correlate.signature import BANDS, band_keys  # noqa: E402
 from hub.correlate.stage import CorrelateInput, prepare  # noqa: E402
-from hub.db.models import Agency, Clue, RawRecord  # noqa: E402
+from hub.db.models import Clue  # noqa: E402
 from hub.db.types import utcnow  # noqa: E402
 
 SETS = {"main": (labelled.PAIRS, labelled.PAIRS.with_name("clues.jsonl")),
@@ -71,12 +71,7 @@ def run(per_day: int, bands: int, seed: int, own_phrases: bool) -> dict[str, lab
     began = time.monotonic()
     try:
         with Session(engine) as session:
-            agency = Agency(name="标注集", channel="other")
-            session.add(agency)
-            session.flush()
-            raw = RawRecord(agency_id=agency.id, origin="import", sha256="0" * 64, size=0,
-                            body_enc=b"", outcome="accepted")
-            session.add(raw)
+            agency, raw = labelled_source(session)
             session.commit()
             agency_id, raw_id = agency.id, raw.id
         next_id, made = 1, 0
