@@ -20,8 +20,9 @@ are never asked for again (`hub correlate rebuild` writes the index without them
 lost nothing measured: the labelled clues among 300 synthetic clues a day
 (bench/correlate_scale.py) gave recall 0.929 through clusters with 32 and with 16; where the
 synthetic texts are made of the labelled clues' own phrases, 0.515 with 32, 0.606 with 16 (a
-clue sharing several bands with look-alikes ranked them above its real partner). The
-pipeline's cost per clue fell by about a tenth (docs/performance.md).
+clue sharing several bands with look-alikes ranked them above its real partner). Each clue
+writes and reads half the keys it did (docs/performance.md measures the pipeline before and
+after).
 """
 
 from __future__ import annotations
