@@ -11,14 +11,13 @@ from __future__ import annotations
 import json
 import math
 import re
-import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 from operator import concat
 from pathlib import Path
 
 from hub.normalize.codes import CodeError, parse_case_number, parse_document_number
-from hub.normalize.codes.base import visible
+from hub.normalize.codes.base import nfkc, visible
 
 # Phrases of the channels' forms: openings, salutations, closing requests, legal formulas.
 _FORM_PHRASES = """
@@ -49,25 +48,9 @@ _CITED = re.compile(r"[(\[〔【][0-9]{4}[)\]〕】]")
 _ISSUER_CUT = re.compile(r".*(?:发出|作出|印发|下发|出具|依据|根据|[的以据按照向和与及了在对由])")
 
 
-# The full-width forms (and the ideographic space) by their compatibility decompositions.
-_DECOMPOSED = {c: d for c in map(chr, (0x3000, *range(0xFF00, 0xFFF0)))
-               if (d := unicodedata.normalize("NFKD", c)) != c}
-_FULL_WIDTH = re.compile("[" + "".join(map(re.escape, _DECOMPOSED)) + "]")
-
-
-def _decomposed(match: re.Match[str]) -> str:
-    return _DECOMPOSED[match.group()]
-
-
 def clean(text: str) -> str:
-    """NFKC (full-width to half-width), lower case, no whitespace or invisible characters.
-
-    The full-width forms are first replaced by their compatibility decompositions, what NFKC
-    starts from anyway (the result is the same), which leaves most Chinese text normalized
-    already: NFKC's quick check passes and its slow path is skipped, the one a single
-    full-width comma takes (~16 -> ~5 µs per clue over the texts of bench/compute_cost.py's
-    clues)."""
-    return visible(unicodedata.normalize("NFKC", _FULL_WIDTH.sub(_decomposed, text or "")).lower())
+    """NFKC (full-width to half-width), lower case, no whitespace or invisible characters."""
+    return visible(nfkc(text or "").lower())
 
 
 def cited_case_numbers(text: str) -> set[str]:

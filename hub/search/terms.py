@@ -15,28 +15,21 @@ become lower-cased tokens of letters and digits, kept whole, matched whole.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
+
+from hub.normalize.codes.base import nfkc
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _IS_HAN = re.compile(rf"[{_HAN}]")
 _GROUPS = re.compile(rf"([{_HAN}]+)|([0-9a-z]+)")  # (Han run, '') or ('', other run)
-_DECOMPOSED = {c: d for c in map(chr, (0x3000, *range(0xFF00, 0xFFF0)))
-               if (d := unicodedata.normalize("NFKD", c)) != c}
-_FULL_WIDTH = re.compile("[" + "".join(map(re.escape, _DECOMPOSED)) + "]")
 
 MAX_QUERY_TERMS = 32  # a pasted paragraph is cut to its first terms, not a 500-term AND
 
 
-def _decomposed(match: re.Match[str]) -> str:
-    return _DECOMPOSED[match.group()]
-
-
 def _normalized(text: str) -> str:
-    """NFKC, lower-cased. The full-width forms are first replaced by their compatibility
-    decompositions (what NFKC starts from anyway, so the result is the same), which leaves
-    most Chinese text already normalized: the slow path of NFKC is skipped."""
-    return unicodedata.normalize("NFKC", _FULL_WIDTH.sub(_decomposed, text)).lower()
+    """NFKC (hub.normalize.codes.base.nfkc: most Chinese text skips its slow path),
+    lower-cased."""
+    return nfkc(text).lower()
 
 
 def _runs(text: str) -> Iterable[str]:

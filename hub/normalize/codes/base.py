@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Shown values are cut so a pasted paragraph does not end up in an error message.
@@ -22,6 +23,25 @@ def normalize_code_text(value: str, *, upper: bool = True) -> str:
     text = visible(unicodedata.normalize("NFKC", value))
     # Upper-casing a few Greek letters yields a decomposed form; compose again to stay stable.
     return unicodedata.normalize("NFKC", text.upper()) if upper else text
+
+
+# The full-width forms (and the ideographic space) by their compatibility decompositions.
+_DECOMPOSED = {c: d for c in map(chr, (0x3000, *range(0xFF00, 0xFFF0)))
+               if (d := unicodedata.normalize("NFKD", c)) != c}
+_FULL_WIDTH = re.compile("[" + "".join(map(re.escape, _DECOMPOSED)) + "]")
+
+
+def _decomposed(match: re.Match[str]) -> str:
+    return _DECOMPOSED[match.group()]
+
+
+def nfkc(text: str) -> str:
+    """`unicodedata.normalize("NFKC", text)`, the full-width forms first replaced by their
+    compatibility decompositions (what NFKC starts from anyway, so the result is the same).
+    That leaves most Chinese text normalized already: NFKC's quick check passes and its slow
+    path, the one a single full-width comma takes, is skipped (~16 -> ~5 µs per clue over
+    the texts of bench/compute_cost.py's clues)."""
+    return unicodedata.normalize("NFKC", _FULL_WIDTH.sub(_decomposed, text))
 
 
 def visible(text: str) -> str:
