@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import orjson
 from sqlalchemy import Connection
+
+from hub.db.bulk import sqlite_time
 
 _BANDS_PG = (
     "SELECT b.clue_id, count(*) AS shared FROM unnest(%s::bigint[]) AS k(key) "
@@ -188,7 +190,7 @@ def insert_entries(cursor: Any, postgres: bool, rows: Sequence[tuple[Any, ...]],
     if not rows:
         return
     if not postgres:
-        at = _lite_time
+        at = sqlite_time
         cursor.executemany(_ENTRIES_LITE, [(r[0], at(r[1]), r[2], r[3], r[4], json.dumps(r[5]),
                                             at(now)) for r in rows])
         # In key order: each insert then walks the pages the one before it walked (the
@@ -218,12 +220,6 @@ def insert_entries(cursor: Any, postgres: bool, rows: Sequence[tuple[Any, ...]],
             for r in rows:
                 for kind, value in r[8]:
                     copy.write_row((kind, value, r[6], r[0]))
-
-
-def _lite_time(value: datetime) -> str:
-    """An aware time as SQLAlchemy stores a DateTime on SQLite (UTC, without the offset;
-    the year in four digits)."""
-    return value.astimezone(UTC).isoformat(" ", "microseconds")[:26]
 
 
 _STANDING_PG = (

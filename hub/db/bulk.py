@@ -216,7 +216,8 @@ def _lite_rows(table: Table, names: Sequence[str], rows: Sequence[dict[str, Any]
     return out
 
 
-def _lite_time(value: datetime | None) -> str | None:
+def sqlite_time(value: datetime | None) -> str | None:
+    """An aware time as SQLAlchemy stores a DateTime on SQLite (UTC, without the offset)."""
     if value is None:
         return None
     if value.tzinfo is None:
@@ -225,7 +226,7 @@ def _lite_time(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat(" ", "microseconds")[:26]
 
 
-_LITE = {"plain": lambda v: v, "time": _lite_time, "json": json.dumps}
+_LITE = {"plain": lambda v: v, "time": sqlite_time, "json": json.dumps}
 _COPY = {"plain": lambda v: v, "time": lambda v: _time(v) if isinstance(v, datetime) else v,
          "json": _copy_json}
 
