@@ -85,8 +85,8 @@ class Bench:
         database = make_url(self.database_url).database
         return proc_cpu.Meter({
             "api": kind("api"), "worker": kind("worker"), "scheduler": kind("scheduler"),
-            "postgres": lambda: [pid for pid in proc_cpu.postgres_backends(admin, database)
-                                 if pid not in self.own_backends],  # not the bench's polls
+            "postgres": lambda: proc_cpu.postgres_backends(  # not the bench's polls
+                admin, database, self.own_backends),
             "broker": lambda: proc_cpu.named("beam.smp"), "simulator": kind("simulator")})
 
     def statements(self):  # noqa: ANN201

@@ -22,6 +22,7 @@ K band keys of 4 values instead of the index's 16 (hub.correlate.signature), to 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from datetime import datetime, timedelta
@@ -146,18 +147,13 @@ def _store_synthetic(engine, synthetic: Synthetic, agency_id: int, raw_id: int, 
                      "title": p.text[:20], "content": p.text, "region_code": p.region,
                      "status": "pending_review"})
         profiles.append((clue_id, at, p.channel, p.region, p.text,
-                         _json(facts_of(p)), at))
+                         json.dumps(facts_of(p), ensure_ascii=False), at))
         bands += [(k, day, clue_id) for k in set(profile_module.band_keys(p.signature_cache))]
         keys += [(kind, value[:120], day, clue_id) for kind, value in p.field_keys()]
     with engine.begin() as conn:
         conn.execute(insert(Clue), rows)
     _insert(engine, profiles, bands, keys)
     return next_id
-
-
-def _json(value: object) -> str:
-    import json
-    return json.dumps(value, ensure_ascii=False)
 
 
 def main() -> None:

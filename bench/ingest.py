@@ -151,8 +151,8 @@ class Hub:
         else:
             engine = create_engine(make_url(PG).set(database="postgres"))
             database = make_url(self.database_url).database
-            kinds["postgres"] = lambda: [pid for pid in proc_cpu.postgres_backends(engine, database)
-                                         if pid != self._poll_pid]  # not the bench's own
+            kinds["postgres"] = lambda: proc_cpu.postgres_backends(  # not the bench's own
+                engine, database, {self._poll_pid})
             kinds["broker"] = lambda: proc_cpu.named("beam.smp")
         return proc_cpu.Meter(kinds)
 

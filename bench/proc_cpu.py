@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -59,12 +59,15 @@ def named(name: str) -> list[int]:
     return pids
 
 
-def postgres_backends(engine, database: str) -> list[int]:  # noqa: ANN001
+def postgres_backends(engine, database: str,  # noqa: ANN001
+                      leave_out: Collection[int] = ()) -> list[int]:
+    """The backends of `database`, but those of `leave_out` (the bench's own reads)."""
     from sqlalchemy import text
 
     with engine.connect() as conn:
-        return list(conn.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = :d"),
-                                 {"d": database}).scalars())
+        return [pid for pid in conn.execute(text(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = :d"),
+                    {"d": database}).scalars() if pid not in leave_out]
 
 
 def settle(pids: Callable[[], list[int]], idle: float = 0.05, every: float = 1.0,
