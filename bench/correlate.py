@@ -71,7 +71,7 @@ def replay(clues: list[dict]) -> dict[str, int | None]:
     engine = create_engine(url)
     try:
         with Session(engine) as session:
-            agency, raw = labelled_source(session)
+            agency, raw = bench_source(session)
             entries, ids = [], {}
             for c in clues:
                 at = datetime.fromisoformat(c["reported_at"])
@@ -95,7 +95,7 @@ def replay(clues: list[dict]) -> dict[str, int | None]:
     return {name: clustered.get(clue_id) for clue_id, name in ids.items()}
 
 
-def labelled_source(session: Session, name: str = "标注集"):  # noqa: ANN201
+def bench_source(session: Session, name: str = "标注集"):  # noqa: ANN201
     """The agency and the raw record a bench's clues are stored under (flushed)."""
     from hub.db.models import Agency, RawRecord
 

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.correlate import START, Synthetic, _insert, labelled_source, open_database  # noqa: E402
+from bench.correlate import START, Synthetic, _insert, bench_source, open_database  # noqa: E402
 from hub.correlate import index, labelled  # noqa: E402
 from hub.correlate import profile as profile_module  # noqa: E402
 from hub.correlate.link import index_and_link  # noqa: E402
@@ -72,7 +72,7 @@ def run(per_day: int, bands: int, seed: int, own_phrases: bool) -> dict[str, lab
     began = time.monotonic()
     try:
         with Session(engine) as session:
-            agency, raw = labelled_source(session)
+            agency, raw = bench_source(session)
             session.commit()
             agency_id, raw_id = agency.id, raw.id
         next_id, made = 1, 0

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.correlate import labelled_source, open_database  # noqa: E402
+from bench.correlate import bench_source, open_database  # noqa: E402
 from bench.review_queue import timed  # noqa: E402
 from hub.db.models import Clue  # noqa: E402
 from hub.review import repository  # noqa: E402
@@ -82,7 +82,7 @@ def rows(clues: int, agency_id: int, raw_id: int, seed: int = 11):  # noqa: ANN2
 
 def fill(engine, clues: int, seed: int = 11, chunk: int = 5000) -> None:  # noqa: ANN001
     with Session(engine) as session:
-        agency, raw = labelled_source(session, "基准测试")
+        agency, raw = bench_source(session, "基准测试")
         made = rows(clues, agency.id, raw.id, seed)
         if engine.dialect.name == "postgresql":
             _copy(session, made)
