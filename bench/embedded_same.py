@@ -32,6 +32,9 @@ def main() -> None:
     parser.add_argument("root", type=Path, help="the hub's source tree to run")
     parser.add_argument("out", type=Path, help="where to write the JSON dump")
     parser.add_argument("--n", type=int, default=1500)
+    parser.add_argument("--offload", action="store_true",
+                        help="the pipeline's reads and pure steps in a second process, as "
+                             "`hub run` does (hub/pipeline/offload.py)")
     args = parser.parse_args()
     sys.path.insert(0, str(args.root.resolve()))
     for name in [m for m in sys.modules if m == "hub" or m.startswith("hub.")]:
@@ -78,7 +81,14 @@ def run(args: argparse.Namespace, url: str, tmp: Path, keyring: Path) -> None:
     refused = [dict(c, source_ref=f"BAD-{i}", channel="nowhere") if i % 3 == 0
                else dict(c, source_ref=f"MIXED-{i}") for i, c in enumerate(clues[:60])]
     headers = {"Authorization": f"Bearer {key}"}
-    worker = Worker(hub, name="same")
+    offload = None
+    if args.offload:
+        from hub.pipeline.offload import ComputeProcess
+
+        offload = ComputeProcess(settings)
+        offload.wait_ready()
+    worker = Worker(hub, name="same", **({"offload": offload} if offload else {}))
+    worker.batch_size = 200
     with TestClient(create_app(hub)) as client:
         for start in range(0, len(clues), 500):
             client.post("/api/v1/clues/batch", json={"clues": clues[start:start + 500]},
@@ -90,8 +100,13 @@ def run(args: argparse.Namespace, url: str, tmp: Path, keyring: Path) -> None:
             client.post("/api/v1/clues", json=clue, headers=headers)
         for name, stage in pipeline(settings).items():
             ids = pending(hub, name)
-            for start in range(0, len(ids), 200):
-                worker.process(stage, ids[start:start + 200])
+            if hasattr(worker, "process_all"):
+                worker.process_all(stage, ids)
+            else:  # a tree from before it
+                for start in range(0, len(ids), 200):
+                    worker.process(stage, ids[start:start + 200])
+    if offload is not None:
+        offload.close()
     hub.close()
 
 

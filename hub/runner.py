@@ -16,6 +16,7 @@ from hub.api import collector
 from hub.audit.jobs import sign_at_shutdown
 from hub.container import Hub
 from hub.db.migrate import upgrade
+from hub.pipeline.offload import ComputeProcess
 from hub.pipeline.worker import Worker
 from hub.security.keyring import ensure_keyring
 from hub.security.signing import ensure_signing_key, signing_key_path
@@ -64,8 +65,10 @@ def freeze_start_up() -> None:
     collector.freeze()
 
 
-def _threads(hub: Hub, stop: threading.Event, workers: int, with_scheduler: bool) -> list[threading.Thread]:
-    threads = [threading.Thread(target=Worker(hub).run, args=(stop,), name=f"worker-{i}", daemon=True)
+def _threads(hub: Hub, stop: threading.Event, workers: int, with_scheduler: bool,
+             offload: ComputeProcess | None = None) -> list[threading.Thread]:
+    threads = [threading.Thread(target=Worker(hub, offload=offload).run, args=(stop,),
+                                name=f"worker-{i}", daemon=True)
                for i in range(workers)]
     if with_scheduler:
         threads.append(threading.Thread(target=scheduler.run, args=(hub, stop), name="scheduler",
@@ -84,7 +87,9 @@ def run_all(settings: Settings) -> None:
     app = served(create_app(hub))  # its start-up frozen again once warm (hub.api.collector)
     stop = threading.Event()
     freeze_start_up()
-    threads = _threads(hub, stop, settings.worker_threads, with_scheduler=True)
+    # The pipeline's reads and pure steps in a second process: this one alone uses one core.
+    offload = ComputeProcess(settings) if settings.compute_process_in_run else None
+    threads = _threads(hub, stop, settings.worker_threads, with_scheduler=True, offload=offload)
     log.event("hub.run.started", url=f"http://{settings.host}:{settings.port}",
               database=settings.database_url.split("://")[0], broker=settings.broker_url.split("://")[0])
     server = uvicorn.Server(uvicorn.Config(app, host=settings.host, port=settings.port,
@@ -95,6 +100,8 @@ def run_all(settings: Settings) -> None:
         stop.set()
         for thread in threads:
             thread.join(timeout=10)
+        if offload is not None:
+            offload.close()
         sign_at_shutdown(hub)
         hub.close()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -66,6 +67,11 @@ class Settings(BaseSettings):
     worker_collect_ms: float = 300.0
     worker_collect_max_ms: float = 1000.0
     worker_threads: int = 1
+    # The hub in one process (`hub run`, the embedded default) reads and computes the
+    # pipeline's batches in a second process while it stores the one before, so that it uses
+    # two cores (hub/pipeline/offload.py). None: when the machine has two or more. `hub worker`
+    # never does: run as many of those as there are cores.
+    worker_compute_process: bool | None = None
     task_stuck_seconds: float = 60.0
     task_unclaimed_seconds: float = 15.0
     task_max_attempts: int = 5
@@ -136,6 +142,13 @@ class Settings(BaseSettings):
     # Per-channel overrides, e.g. HUB_RETENTION_CHANNEL_DAYS='{"hotline": 730}'
     retention_channel_days: dict[str, int] = Field(default_factory=dict)
     retention_batch: int = 500
+
+    @property
+    def compute_process_in_run(self) -> bool:
+        """Whether `hub run` uses a second process for the pipeline's pure steps."""
+        if self.worker_compute_process is not None:
+            return self.worker_compute_process
+        return (os.cpu_count() or 1) >= 2
 
     @property
     def is_sqlite(self) -> bool:

@@ -75,6 +75,7 @@ class ClueStage:
 
     name = "normalize"  # the first stage's name: intake creates these tasks
     next_stage: str | None = None
+    offloadable = True  # load and compute may run in a second process (hub.pipeline.offload)
 
     def __init__(self, normalize_stage: NormalizeStage, correlate_stage: CorrelateStage,
                  route_stage: RouteStage) -> None:

@@ -12,6 +12,8 @@ import socket
 import threading
 import time
 from collections import defaultdict
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 
 from kombu import Message
 
@@ -20,11 +22,16 @@ from hub.api import collector
 from hub.container import Hub
 from hub.db.types import utcnow
 from hub.pipeline import tasks
-from hub.pipeline.protocol import Stage, StageFailed
+from hub.pipeline.offload import ComputeProcess, load_and_compute
+from hub.pipeline.protocol import Stage
 from hub.pipeline.stages import pipeline
 from hub.queue.bus import connect, declare_dead_letters, stage_queue
 
 IDLE_SECONDS = 0.2  # an idle worker looks at `stop` this often
+# While a batch is computed in the second process, the worker looks this often whether it is
+# back (to store it at once), between wake-ups.
+COMPUTED_POLL_SECONDS = 0.005
+GAVE_UP = "多次在处理中途停止（工作进程退出），不再重试"
 RECONNECT_MAX_SECONDS = 5.0  # the longest wait between two reconnection rounds
 # A batch makes a few hundred thousand objects (rows, profiles, candidates, terms) and keeps
 # them until it is stored. With the interpreter's default (a young collection every 700
@@ -35,7 +42,8 @@ RECONNECT_MAX_SECONDS = 5.0  # the longest wait between two reconnection rounds
 
 
 class Worker:
-    def __init__(self, hub: Hub, name: str | None = None) -> None:
+    def __init__(self, hub: Hub, name: str | None = None,
+                 offload: ComputeProcess | None = None) -> None:
         self.hub = hub
         self.stages = pipeline(hub.settings)
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 10000}"
@@ -45,6 +53,8 @@ class Worker:
                                        hub.settings.worker_collect_max_ms / 1000)
         self._buffer: list[Message] = []
         self._tasks = 0  # tasks the buffered wake-ups name
+        self.offload = offload
+        self._computing: _Unit | None = None  # the batch the second process computes
         collector.collect_less()
 
     def run(self, stop: threading.Event) -> None:
@@ -57,6 +67,7 @@ class Worker:
                 delay = 0.5
             except Exception as exc:  # broker gone: back off, reconnect, carry on
                 log.warning("hub.worker.connection_lost", worker=self.name, error=repr(exc))
+                self._settle_quietly()  # its wake-ups come again and find its tasks done
                 self._buffer.clear()  # unacked: the broker (or the sweeper) hands them again
                 self._tasks = 0
                 stop.wait(delay)
@@ -92,6 +103,9 @@ class Worker:
                     self._collect(conn)
                     if self._buffer:
                         self._flush()
+                    elif self._computing is not None:
+                        self._settle()
+                self._settle()
 
     def _receive(self, body: object, message: Message) -> None:
         if not _is_wakeup(body):
@@ -119,61 +133,131 @@ class Worker:
         (docs/performance.md)."""
         first = last = None
         while self._tasks < self.batch_size and len(self._buffer) < self.batch_size:
+            if self._computing is not None and self._computing.ready():
+                self._settle()  # stored as soon as it is back, gathering or not
             now = time.monotonic()
             if self._buffer:
                 if first is None:
                     first = last = now
-                timeout = min(last + self.collect_seconds,
-                              first + self.collect_max_seconds) - now
+                deadline = min(last + self.collect_seconds, first + self.collect_max_seconds)
             else:
-                timeout = IDLE_SECONDS
+                deadline = now + IDLE_SECONDS
+            timeout = deadline - now
             if timeout <= 0:
                 return
+            if self._computing is not None:
+                timeout = min(timeout, COMPUTED_POLL_SECONDS)
             held = len(self._buffer)
             try:
                 conn.drain_events(timeout=timeout)
             except TimeoutError:
-                return
+                if self._computing is None or time.monotonic() >= deadline:
+                    return
+                continue
             if len(self._buffer) > held and first is not None:
                 last = time.monotonic()
 
     def _flush(self) -> None:
+        """The buffered wake-ups' tasks, a batch at a time. With a second process, a batch is
+        handed to it and the one it computed before is stored meanwhile; the wake-ups are
+        acknowledged once every batch they name is stored."""
         by_stage: dict[str, list[int]] = defaultdict(list)
         for message in self._buffer:
             body = message.decode()
             by_stage[body.get("stage", "")].extend(int(i) for i in body.get("task_ids", []))
+        messages, self._buffer, self._tasks = self._buffer, [], 0
         for stage_name, task_ids in by_stage.items():
             stage = self.stages.get(stage_name)
             if stage is None:
                 log.warning("hub.worker.unknown_stage", stage=stage_name)
                 continue
-            for start in range(0, len(task_ids), self.batch_size):
-                self.process(stage, task_ids[start : start + self.batch_size])
-        for message in self._buffer:
-            message.ack()
-        self._buffer.clear()
-        self._tasks = 0
+            self._batches(stage, task_ids)
+        if self._computing is not None:
+            self._computing.messages.extend(messages)
+        else:
+            for message in messages:
+                message.ack()
+
+    def _batches(self, stage: Stage, task_ids: list[int]) -> None:
+        """Each batch of these tasks; with a second process, the last one is left computing
+        (`_computing`), to be stored by `_settle`."""
+        offloaded = self.offload is not None and getattr(stage, "offloadable", False)
+        for start in range(0, len(task_ids), self.batch_size):
+            batch = task_ids[start : start + self.batch_size]
+            if not offloaded:
+                self._settle()
+                self.process(stage, batch)
+                continue
+            unit = self._begin(stage, batch)
+            self._settle()  # the batch before, while this one is computed
+            if unit is not None and unit.future is not None:
+                self._computing = unit
+            elif unit is not None:  # the second process is starting: computed here
+                self._end(unit)
+
+    def process_all(self, stage: Stage, task_ids: list[int]) -> None:
+        """Every batch of these tasks, as consuming handles them, all stored on return."""
+        self._batches(stage, task_ids)
+        self._settle()
+
+    def _settle(self) -> None:
+        """Store the batch the second process computed (waiting for it), then acknowledge
+        the wake-ups that waited for it."""
+        unit, self._computing = self._computing, None
+        if unit is not None:
+            self._end(unit)
+            for message in unit.messages:
+                message.ack()
+
+    def _settle_quietly(self) -> None:
+        """The connection is gone: store what was computed, acknowledge nothing."""
+        if self._computing is not None:
+            self._computing.messages.clear()
+            try:
+                self._settle()
+            except Exception as exc:  # its tasks are claimed: the sweeper hands them again
+                log.warning("hub.worker.batch_lost", worker=self.name, error=repr(exc)[:200])
 
     def process(self, stage: Stage, task_ids: list[int]) -> int:
         """Claim, compute and store one batch of a stage. Returns how many were done."""
+        unit = self._begin(stage, task_ids)
+        return self._end(unit) if unit is not None else 0
+
+    def _begin(self, stage: Stage, task_ids: list[int]) -> _Unit | None:
+        """Claim a batch; hand its load and compute to the second process when there is one."""
         with self.hub.uow(durable=False) as uow:
             claimed = tasks.claim(uow.session, task_ids, self.name, utcnow())
             uow.commit()
         if not claimed:
-            return 0
-        with self.hub.uow(write=False) as uow:
-            items = stage.load(uow.session, [c.ref_id for c in claimed])
-        results, errors = {}, {}
+            return None
+        errors = {t.task_id: GAVE_UP for t in claimed
+                  if t.attempts > self.hub.settings.task_max_attempts}
+        refs = list(dict.fromkeys(t.ref_id for t in claimed if t.task_id not in errors))
+        future = None
+        if self.offload is not None and refs and getattr(stage, "offloadable", False):
+            future = self.offload.submit(stage, refs)  # None while it is starting
+        return _Unit(stage, claimed, errors, refs, future)
+
+    def _end(self, unit: _Unit) -> int:
+        """Compute (or take what the second process computed), plan, store."""
+        stage, claimed = unit.stage, unit.claimed
+        computed = None
+        if unit.future is not None:
+            try:
+                computed = unit.future.result()
+            except Exception as exc:  # the child died or failed: computed here instead
+                self.offload.failed(exc)
+        if computed is None and unit.refs:
+            computed = load_and_compute(self.hub, stage, unit.refs)
+        by_ref_results, by_ref_errors = computed or ({}, {})
+        results, errors = {}, dict(unit.errors)
         for task in claimed:
-            if task.attempts > self.hub.settings.task_max_attempts:
-                errors[task.task_id] = "多次在处理中途停止（工作进程退出），不再重试"
-            elif task.ref_id in items:
-                try:
-                    results[task.task_id] = stage.compute(items[task.ref_id])
-                except StageFailed as exc:  # one bad item never sinks the batch
-                    errors[task.task_id] = str(exc)
-                except Exception as exc:
-                    errors[task.task_id] = f"{type(exc).__name__}: {exc}"
+            if task.task_id in errors:
+                continue
+            if task.ref_id in by_ref_errors:
+                errors[task.task_id] = by_ref_errors[task.ref_id]
+            elif task.ref_id in by_ref_results:
+                results[task.task_id] = by_ref_results[task.ref_id]
         done = [t for t in claimed if t.task_id not in errors]
         by_ref = {t.ref_id: results[t.task_id] for t in done if t.task_id in results}
         planner = getattr(stage, "plan", None)
@@ -212,3 +296,18 @@ def _is_wakeup(body: object) -> bool:
     return (isinstance(body, dict) and isinstance(body.get("stage"), str)
             and isinstance(body.get("task_ids"), list)
             and all(isinstance(i, int) and not isinstance(i, bool) for i in body["task_ids"]))
+
+
+@dataclass
+class _Unit:
+    """A claimed batch between its claim and its store."""
+
+    stage: Stage
+    claimed: list[tasks.Claimed]
+    errors: dict[int, str]  # task id -> why it is not computed (given up)
+    refs: list[int]  # the ref ids to compute
+    future: Future | None  # the second process's (results, errors) by ref id
+    messages: list[Message] = field(default_factory=list)  # acknowledged once stored
+
+    def ready(self) -> bool:
+        return self.future is None or self.future.done()
