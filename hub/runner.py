@@ -85,6 +85,13 @@ def run_all(settings: Settings) -> None:
     prepare(settings)
     hub = Hub.from_settings(settings)
     app = served(create_app(hub))  # its start-up frozen again once warm (hub.api.collector)
+    server = uvicorn.Server(uvicorn.Config(app, host=settings.host, port=settings.port,
+                                           log_level="warning", access_log=False))
+    # uvicorn stops on SIGTERM, then raises it again with the handler it found: the default
+    # one ended the process there, before the workers, the second process and the audit
+    # chain were stopped below. Found this one, it returns here; and a SIGTERM from now on,
+    # before uvicorn listens for it, stops the server as soon as it has started.
+    signal.signal(signal.SIGTERM, lambda *_: setattr(server, "should_exit", True))
     stop = threading.Event()
     freeze_start_up()
     # The pipeline's reads and pure steps in a second process: this one alone uses one core.
@@ -92,8 +99,6 @@ def run_all(settings: Settings) -> None:
     threads = _threads(hub, stop, settings.worker_threads, with_scheduler=True, offload=offload)
     log.event("hub.run.started", url=f"http://{settings.host}:{settings.port}",
               database=settings.database_url.split("://")[0], broker=settings.broker_url.split("://")[0])
-    server = uvicorn.Server(uvicorn.Config(app, host=settings.host, port=settings.port,
-                                           log_level="warning", access_log=False))
     try:
         server.run()
     finally:

@@ -16,8 +16,10 @@ and a new child is started for the next one.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
@@ -25,6 +27,7 @@ from hub import log
 from hub.pipeline.protocol import Stage, StageFailed
 from hub.settings import Settings
 
+PARENT_CHECK_SECONDS = 0.5  # how soon a child sees that the hub's process is gone
 # What the child keeps between batches: its own connections, its stages' caches (the
 # directory's index, the compiled rule set).
 _child: dict[str, Any] = {}
@@ -54,13 +57,14 @@ def load_and_compute(hub: Any, stage: Stage,  # noqa: ANN401
     return compute_all(stage, items)
 
 
-def _start(settings: Settings) -> None:
+def _start(settings: Settings, parent: int) -> None:
     """In the child, once: its hub (read-only use), its stages, warm."""
     from hub.api import collector
     from hub.container import Hub
     from hub.pipeline.stages import pipeline
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C stops the hub, which stops this
+    threading.Thread(target=_end_with, args=(parent,), name="parent-watch", daemon=True).start()
     log.configure(settings.log_level)
     hub = Hub.from_settings(settings)
     stages = pipeline(settings)
@@ -75,6 +79,14 @@ def _start(settings: Settings) -> None:
     collector.freeze()
     collector.collect_less()
     _child.update(hub=hub, stages=stages)
+
+
+def _end_with(parent: int) -> None:
+    """Exit once the hub's process is gone, however it ended (killed, or stopped by a signal
+    before it could stop this one): never a child left behind."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
 
 
 def _ready() -> bool:
@@ -94,12 +106,13 @@ class ComputeProcess:
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
         self._warm: Future | None = None
+        self.submitted = 0  # batches handed to the child
         self._start()
 
     def _start(self) -> None:
         self._pool = ProcessPoolExecutor(
             max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start, initargs=(self._settings,))
+            initializer=_start, initargs=(self._settings, os.getpid()))
         self._warm = self._pool.submit(_ready)
 
     def submit(self, stage: Stage, ref_ids: list[int]) -> Future | None:
@@ -114,10 +127,12 @@ class ComputeProcess:
             if self._warm is None or not self._warm.done():
                 return None
             try:
-                return self._pool.submit(_run, stage.name, ref_ids)
+                future = self._pool.submit(_run, stage.name, ref_ids)
             except RuntimeError as exc:  # broken: it died since
                 self._restart("submit failed", exc)
                 return None
+            self.submitted += 1
+            return future
 
     def failed(self, exc: BaseException) -> None:
         """A batch's result did not come back: the worker computes it; a new child for the
