@@ -117,6 +117,9 @@ def run_api(settings: Settings, processes: int) -> None:
         if processes > 1 and hasattr(socket, "SO_REUSEPORT"):
             _run_api_processes(settings, processes)
         else:
+            # uvicorn raises SIGTERM again once stopped, with the handler it found: the
+            # default one ended the process before the `finally` below signed anything.
+            signal.signal(signal.SIGTERM, _stop_cleanly)
             uvicorn.run("hub.app:app_factory", factory=True, host=settings.host,
                         port=settings.port, workers=processes, log_level="warning",
                         access_log=False)
@@ -126,6 +129,11 @@ def run_api(settings: Settings, processes: int) -> None:
             sign_at_shutdown(hub)
         finally:
             hub.close()
+
+
+def _stop_cleanly(*_: object) -> None:
+    """SIGTERM found by uvicorn (or before it listens): leave through `finally` blocks."""
+    raise SystemExit(0)
 
 
 START_WAIT_SECONDS = 120.0  # at most this long for the slowest process at first start

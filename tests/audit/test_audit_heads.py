@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -15,6 +16,7 @@ from hub.audit.chain import ChainCheck, entry_hash, first_changed, make_span
 from hub.audit.models import AuditEntry, AuditHead
 from hub.audit.service import sign_head
 from tests.support.cli import run_hub
+from tests.support.live import free_port
 from tests.support.processes import HubProcesses
 
 
@@ -80,6 +82,26 @@ def test_a_stopping_worker_signs_what_was_appended(hub, settings, tmp_path):
         procs.stop_all()
     with hub.uow(write=False) as uow:
         assert [h.seq for h in uow.session.scalars(select(AuditHead))] == [3]
+
+
+@pytest.mark.parametrize("role", ["api", "run"])
+def test_a_served_process_stopped_by_sigterm_signs_what_was_appended(backend, hub, settings,
+                                                                      tmp_path, role):
+    """`hub api` (one process) and `hub run` stop through their `finally` on SIGTERM: uvicorn
+    raises the signal again once stopped, and the default handler ended them before it."""
+    if role == "run" and backend.name != "embedded":
+        pytest.skip("`hub run` is the embedded default")
+    settings.port = free_port()
+    procs = HubProcesses(settings, tmp_path)
+    served = procs.start(role)
+    try:
+        procs.wait_ready(served)
+        _append(hub, 2)
+    finally:
+        procs.stop_all()
+    assert served.returncode == 0, (tmp_path / f"{role}.log").read_text()
+    with hub.uow(write=False) as uow:
+        assert [h.seq for h in uow.session.scalars(select(AuditHead))] == [2]
 
 
 class Entry:

@@ -39,10 +39,11 @@ class HubProcesses:
                                 stdout=log, stderr=subprocess.STDOUT)
         self.running[name] = proc
         if role == "api":
-            self._wait_ready(proc)
+            self.wait_ready(proc)
         return proc
 
-    def _wait_ready(self, proc: subprocess.Popen) -> None:
+    def wait_ready(self, proc: subprocess.Popen) -> None:
+        """Until the served process (`hub api`, `hub run`) answers /healthz."""
         # Generous: a loaded 2-core machine takes tens of seconds to import the API.
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and proc.poll() is None:
