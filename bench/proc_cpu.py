@@ -25,6 +25,12 @@ def _stat(pid: int) -> list[str] | None:
         return None
 
 
+def alive(pid: int) -> bool:
+    """Whether the process runs (not gone, not a zombie waiting for its parent)."""
+    fields = _stat(pid)
+    return fields is not None and fields[0] != "Z"
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU of one live process (0 when it is gone)."""
     fields = _stat(pid)

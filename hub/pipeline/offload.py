@@ -57,6 +57,21 @@ def load_and_compute(hub: Any, stage: Stage,  # noqa: ANN401
     return compute_all(stage, items)
 
 
+def warm_stages(hub: Any, stages: dict[str, Stage], worker: str) -> None:  # noqa: ANN401
+    """Each stage's `warm` once (ClueStage.warm: the directory's index, the active rule set,
+    the pure steps' tables), so that the first batch does not wait for it; a failure is
+    logged, and the first batch reads what is missing."""
+    for stage in {id(s): s for s in stages.values()}.values():
+        warm = getattr(stage, "warm", None)
+        if warm is None:
+            continue
+        try:
+            with hub.uow(write=False) as uow:
+                warm(uow.session)
+        except Exception as exc:  # the database not there yet
+            log.warning("hub.worker.warm_failed", worker=worker, error=repr(exc)[:200])
+
+
 def _start(settings: Settings, parent: int) -> None:
     """In the child, once: its hub (read-only use), its stages, warm."""
     from hub.api import collector
@@ -68,14 +83,7 @@ def _start(settings: Settings, parent: int) -> None:
     log.configure(settings.log_level)
     hub = Hub.from_settings(settings)
     stages = pipeline(settings)
-    for stage in {id(s): s for s in stages.values()}.values():
-        warm = getattr(stage, "warm", None)
-        if warm is not None:
-            try:
-                with hub.uow(write=False) as uow:
-                    warm(uow.session)
-            except Exception as exc:  # the first batch reads it
-                log.warning("hub.compute_process.warm_failed", error=repr(exc)[:200])
+    warm_stages(hub, stages, f"compute-process:{os.getpid()}")
     collector.freeze()
     collector.collect_less()
     _child.update(hub=hub, stages=stages)
@@ -119,12 +127,10 @@ class ComputeProcess:
         """The batch's load and compute, in the child; None while it is starting (the caller
         computes the batch itself)."""
         with self._lock:
-            if self._pool is None:
+            if self._pool is None or not self._warm.done():
                 return None
-            if self._warm is not None and self._warm.done() and self._warm.exception():
+            if self._warm.exception() is not None:
                 self._restart("start failed", self._warm.exception())
-                return None
-            if self._warm is None or not self._warm.done():
                 return None
             try:
                 future = self._pool.submit(_run, stage.name, ref_ids)

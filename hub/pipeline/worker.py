@@ -22,7 +22,7 @@ from hub.api import collector
 from hub.container import Hub
 from hub.db.types import utcnow
 from hub.pipeline import tasks
-from hub.pipeline.offload import ComputeProcess, load_and_compute
+from hub.pipeline.offload import ComputeProcess, load_and_compute, warm_stages
 from hub.pipeline.protocol import Stage
 from hub.pipeline.stages import pipeline
 from hub.queue.bus import connect, declare_dead_letters, stage_queue
@@ -77,15 +77,7 @@ class Worker:
         """Read and build what every batch needs and a process keeps (ClueStage.warm: the
         directory's index, the active rule set, the pure steps' tables) before the first
         wake-up, so that the first batch does not wait for it."""
-        for stage in {id(s): s for s in self.stages.values()}.values():
-            warm = getattr(stage, "warm", None)
-            if warm is None:
-                continue
-            try:
-                with self.hub.uow(write=False) as uow:
-                    warm(uow.session)
-            except Exception as exc:  # the database not there yet: the first batch reads it
-                log.warning("hub.worker.warm_failed", worker=self.name, error=repr(exc)[:200])
+        warm_stages(self.hub, self.stages, self.name)
 
     def _consume(self, stop: threading.Event) -> None:
         with connect(self.hub.bus.url) as conn:

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bench import synth
+from bench import proc_cpu, synth
 from hub.agencies.service import add_agency
 from hub.db.models import Clue, Task
 from hub.pipeline.offload import ComputeProcess, load_and_compute
@@ -137,33 +137,11 @@ def test_a_consuming_worker_stores_each_batch_the_second_process_computed(hub, o
     assert offload.submitted >= 1 and worker._computing is None
 
 
-def _children(pid: int) -> list[int]:
-    """The processes whose parent is `pid` (read from /proc)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = open(f"/proc/{entry}/stat").read()  # noqa: SIM115
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]  # noqa: SIM115
-    except OSError:
-        return False
-    return state != "Z"
-
-
 def _gone(pids: list[int], seconds: float = 10) -> bool:
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and any(map(_alive, pids)):
+    while time.monotonic() < deadline and any(map(proc_cpu.alive, pids)):
         time.sleep(0.1)
-    return not any(map(_alive, pids))
+    return not any(map(proc_cpu.alive, pids))
 
 
 @pytest.mark.parametrize("how", ["SIGTERM", "SIGKILL"])
@@ -177,9 +155,9 @@ def test_hub_run_leaves_no_process_behind_however_it_is_stopped(backend, setting
                                 stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and len(_children(proc.pid)) < 2:
+        while time.monotonic() < deadline and len(proc_cpu.tree(proc.pid)) < 3:
             time.sleep(0.2)  # the second process and multiprocessing's resource tracker
-        children = _children(proc.pid)
+        children = [pid for pid in proc_cpu.tree(proc.pid) if pid != proc.pid]
         assert len(children) >= 2, (tmp_path / "run.log").read_text()
         proc.send_signal(getattr(signal, how))
         code = proc.wait(30)
@@ -188,4 +166,4 @@ def test_hub_run_leaves_no_process_behind_however_it_is_stopped(backend, setting
             proc.kill()
     if how == "SIGTERM":  # stopped in order: workers, the second process, the audit chain
         assert code == 0, (tmp_path / "run.log").read_text()
-    assert _gone(children), [c for c in children if _alive(c)]
+    assert _gone(children), [c for c in children if proc_cpu.alive(c)]
