@@ -167,14 +167,21 @@ def test_the_reviewer_decides_as_proposed_with_the_receiver_from_suggestions(li,
     assert "作出决定：交办（李科员）" in li.locator(".history").inner_text()
 
 
+def _decide(page: Page, world: dict, number: str, kind: str, target: str,
+            fields: dict[str, str]) -> None:
+    """On the clue's page: the decision form filled (its other fields by label) and sent."""
+    page.goto(f"{world['base']}/office/clues/{number}")
+    form = page.locator("form.decide")
+    form.get_by_label("决定").select_option(kind)
+    form.get_by_label("对象单位").fill(target)
+    for label, value in fields.items():
+        form.get_by_label(label).fill(value)
+    form.get_by_role("button", name="提交决定").click()
+
+
 def test_a_referral_waits_for_the_section_heads_approval(li, wang, world):
     number = world["numbers"]["petition"]
-    li.goto(f"{world['base']}/office/clues/{number}")
-    form = li.locator("form.decide")
-    form.get_by_label("决定").select_option("refer")
-    form.get_by_label("对象单位").fill("十堰市纪委监委")
-    form.get_by_label("理由或意见").fill("涉嫌违纪，移送纪委监委")
-    form.get_by_role("button", name="提交决定").click()
+    _decide(li, world, number, "refer", "十堰市纪委监委", {"理由或意见": "涉嫌违纪，移送纪委监委"})
     assert "已提交科长审批：移送" in li.get_by_role("status").first.inner_text()
     assert "待研判" in li.locator(".badge.status").inner_text()
 
@@ -218,12 +225,8 @@ def test_phones_need_no_horizontal_scrolling(browser, world):
         assert_fits(phone)
         assert_accessible(phone)
 
-    phone.goto(f"{world['base']}/office/clues/{world['numbers']['hotline']}")
-    form = phone.locator("form.decide")
-    form.get_by_label("决定").select_option("assign")
-    form.get_by_label("对象单位").fill("郧西县交通运输局")
-    form.get_by_label("办理要求").fill("请核实后依法处理")
-    form.get_by_role("button", name="提交决定").click()
+    _decide(phone, world, world["numbers"]["hotline"], "assign", "郧西县交通运输局",
+            {"办理要求": "请核实后依法处理"})
     assert "已对 1 条线索作出决定：交办" in phone.get_by_role("status").first.inner_text()
     link = phone.locator(".handoff-links").get_by_role("link", name=re.compile(r"JB-\d{4}-\d+"))
     number = link.first.inner_text().strip()
