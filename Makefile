@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test soak-ci setup fonts system-deps lint schemas bench bench-ingest report-preview clean
+.PHONY: run test soak-ci setup fonts system-deps lint schemas bench bench-1m bench-ingest report-preview clean
 
 run: setup fonts ## set everything up and run the hub on http://127.0.0.1:$${HUB_PORT:-8000} (SQLite + embedded queue), with the seven partner simulators
 	$(BIN)/hub keys init
@@ -59,6 +59,9 @@ schemas: setup ## rewrite schemas/v1/*.json from the models
 
 bench: setup ## every benchmark at small sizes, one table with targets and the limits measured in the same run
 	$(BIN)/python bench/all.py $(BENCH_ARGS)
+
+bench-1m: setup ## the rows whose targets are set at 1 M clues, at that size (about 15 minutes)
+	$(BIN)/python bench/all.py --at-1m $(BENCH_ARGS)
 
 bench-ingest: setup ## push 20,000 clues through a running hub and compare with the bare limits
 	$(BIN)/python bench/ingest.py

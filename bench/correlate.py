@@ -15,9 +15,9 @@ cluster). Pairs touching a scenario whose number % 4 == 0 were held out of tunin
 Latency: synthetic clues go straight into the index tables (bulk inserts, no pipeline): text
 made of phrases from the labelled and classifier sets, subject units, places, parties and
 case numbers drawn with skew (a few busy bureaus), 3% near-duplicate resubmissions, arriving
-in time order over two years. A query is a new clue end to end as the stage sees it: compute
-(profile, MinHash, keys) + candidate lookup + loading and scoring the candidates, after 50
-untimed queries.
+in time order over two years. A query is a new clue as the stage handles a batch of one before
+it links: compute (profile, MinHash, keys), then `link.plan` (band and field lists read, the
+candidates ranked, their profiles read, every pair scored), after 50 untimed queries.
 Figures depend on the machine's other load: run it on a quiet machine.
 """
 
@@ -32,7 +32,7 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -45,8 +45,9 @@ sys.path.insert(0, str(ROOT))
 
 from hub.correlate import index, labelled  # noqa: E402
 from hub.correlate import text as words  # noqa: E402
-from hub.correlate.decide import decide, links  # noqa: E402
+from hub.correlate.decide import WINDOW_DAYS  # noqa: E402
 from hub.correlate.fields import _BODIES  # noqa: E402
+from hub.correlate.link import plan  # noqa: E402
 from hub.correlate.profile import Profile, facts_of  # noqa: E402
 from hub.correlate.signature import band_keys, shingle_hash, signature_of_hashes  # noqa: E402
 from hub.correlate.stage import CorrelateInput, prepare  # noqa: E402
@@ -58,6 +59,7 @@ REGIONS = {"420302": 18, "420303": 18, "420304": 12, "420322": 10, "420323": 10,
 START = datetime(2023, 1, 1, tzinfo=UTC)
 WARM_UP = 50  # queries first run untimed: a worker that has been running has a warm cache
 DAYS = 730
+NEW_CLUES = 2_000_000_000  # the measured clues' numbers start here
 
 
 def replay(clues: list[dict]) -> dict[str, int | None]:
@@ -234,7 +236,7 @@ def open_database(kind: str) -> tuple[str, callable]:
 
 
 def fill(engine, synthetic: Synthetic, start: int, stop: int,  # noqa: ANN001
-         chunk: int = 20000) -> None:
+         chunk: int = 20000, report_every: int = 20000) -> None:
     begun = time.monotonic()
     for first in range(start, stop, chunk):
         # Clues arrive in time order, each batch of the fill spanning the two years again.
@@ -249,8 +251,9 @@ def fill(engine, synthetic: Synthetic, start: int, stop: int,  # noqa: ANN001
             keys += [(kind, value, day, clue_id) for kind, value in p.field_keys()]
         _insert(engine, profiles, bands, keys)
         done = min(first + chunk, stop)
-        rate = (done - start) / (time.monotonic() - begun)
-        print(f"  已写入 {done:,} 条（{rate:,.0f} 条/秒）", flush=True)
+        if (done - start) % report_every == 0 or done == stop:
+            rate = (done - start) / (time.monotonic() - begun)
+            print(f"  已写入 {done:,} 条（{rate:,.0f} 条/秒）", flush=True)
 
 
 def _insert(engine, profiles: list, bands: list, keys: list) -> None:  # noqa: ANN001
@@ -281,36 +284,37 @@ def _percentile(values: list[float], share: float) -> float:
 
 
 def measure(engine, synthetic: Synthetic, queries: int) -> dict[str, float]:  # noqa: ANN001
-    """Per new clue: prepare (profile, MinHash, keys), index.candidates, then loading and
-    deciding on the candidates (what the stage does per clue, before it links)."""
+    """Per new clue, what the stage does for a batch of one before it links: prepare
+    (profile, MinHash, keys), then `link.plan` (the batch's band and field lists read, the
+    candidates ranked, their profiles read, every pair scored)."""
     clues = labelled.load_clues()
     inputs = [CorrelateInput(-i - 1, c["channel"], c["title"], c["content"], c["region_code"],
                              datetime.fromisoformat(c["reported_at"]), c["subjects"],
                              c["references"]) for i, c in enumerate(clues)]
     inputs = (inputs + [synthetic.query(n) for n in range(1, queries + 1)])[:queries]
+    # Numbers no stored clue has, positive as the index's columns need (a holder packs the
+    # clue number into 32 bits): the fills number their clues from 1.
+    inputs = [replace(item, clue_id=NEW_CLUES + n) for n, item in enumerate(inputs)]
     timings, candidates = [], []
-    phases: dict[str, list[float]] = {"prepare": [], "candidates": [], "decide": []}
+    phases: dict[str, list[float]] = {"prepare": [], "plan": []}
     cpu: list[float] = []  # this thread's CPU time: all of the work on SQLite, the client's on PG
     load_before = os.getloadavg()[0]
     with Session(engine) as session:
-        for item in [synthetic.query(-n) for n in range(1, WARM_UP + 1)]:  # not timed
-            index.candidates(session, prepare(item), 180)
+        for n in range(1, WARM_UP + 1):  # not timed
+            item = replace(synthetic.query(-n), clue_id=NEW_CLUES - n)
+            plan(session, [prepare(item)], WINDOW_DAYS)
+            session.rollback()
         for item in inputs:
             began, began_cpu = time.perf_counter(), time.thread_time()
             entry = prepare(item)
             prepared = time.perf_counter()
-            found = index.candidates(session, entry, 180)
-            looked_up = time.perf_counter()
-            for profile in index.profiles(session, found).values():
-                if links(entry.profile, profile):  # as the stage: explain only what links
-                    decide(entry.profile, profile)
+            planned = plan(session, [entry], WINDOW_DAYS)
             ended = time.perf_counter()
             cpu.append((time.thread_time() - began_cpu) * 1000)
             timings.append((ended - began) * 1000)
             phases["prepare"].append((prepared - began) * 1000)
-            phases["candidates"].append((looked_up - prepared) * 1000)
-            phases["decide"].append((ended - looked_up) * 1000)
-            candidates.append(len(found))
+            phases["plan"].append((ended - prepared) * 1000)
+            candidates.append(len(planned.found.get(entry.clue_id, ())))
             session.rollback()
     return {"p50": statistics.median(timings), "p95": _percentile(timings, 0.95),
             "p99": _percentile(timings, 0.99), "max": max(timings),
@@ -322,18 +326,19 @@ def measure(engine, synthetic: Synthetic, queries: int) -> dict[str, float]:  # 
 
 
 HEADER = ("  已存线索   p50 ms   p95 ms   p99 ms   最大 ms  平均候选数  负载 | 本线程 CPU p50/p99 ms"
-          " | 各步 p50/p99 ms：准备  候选查询  载入+判定")
+          " | 各步 p50/p99 ms：准备  计划（读候选、排序、载入、判定）")
 
 
 def show(kind: str, size: int, r: dict[str, float]) -> None:
     steps = "  ".join(f"{r[f'{n} p50']:.2f}/{r[f'{n} p99']:.2f}"
-                      for n in ("prepare", "candidates", "decide"))
+                      for n in ("prepare", "plan"))
     print(f"时延（{kind}）{size:>10,}{r['p50']:>9.2f}{r['p95']:>9.2f}{r['p99']:>9.2f}"
           f"{r['max']:>10.2f}{r['candidates']:>10.1f}{r['load']:>6.1f} | "
           f"{r['cpu p50']:.2f}/{r['cpu p99']:.2f} | {steps}", flush=True)
 
 
-def _engine(url: str):  # noqa: ANN202
+def engine_for(url: str):  # noqa: ANN201
+    """An engine for the bench's database (on SQLite: WAL, no fsync, a big page cache)."""
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         from sqlalchemy import event
@@ -350,7 +355,7 @@ def latency(kind: str, sizes: list[int], queries: int, keep: bool) -> None:
     url, drop = open_database(kind)
     if keep:
         print(f"数据库保留在 {url}（再测：--url）")
-    engine = _engine(url)
+    engine = engine_for(url)
     synthetic, stored = Synthetic(), 0
     print(f"时延（{kind}）{HEADER}")
     try:
@@ -368,7 +373,7 @@ def latency(kind: str, sizes: list[int], queries: int, keep: bool) -> None:
 
 def remeasure(url: str, queries: int) -> None:
     """Measure again on a database kept by --keep (no refill)."""
-    engine = _engine(url)
+    engine = engine_for(url)
     kind = engine.dialect.name
     try:
         with engine.connect() as conn:

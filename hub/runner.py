@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import socket
 import threading
@@ -250,9 +251,28 @@ def _api_process(sock: socket.socket, ready: Event, go: Event) -> None:
     uvicorn.Server(config).run(sockets=[sock])
 
 
+def lower_priority(to: int) -> None:
+    """This process at nice `to` at least (HUB_BACKGROUND_NICE): the pipeline and the
+    scheduler give way to the API's requests where they share cores. A process started lower
+    already (systemd's `Nice=`, whose sandbox forbids changing it from inside) is left as it
+    is: only `getpriority` is called then."""
+    if to <= 0:
+        return
+    niceness = os.getpriority(os.PRIO_PROCESS, 0)
+    if niceness >= to:
+        return
+    try:
+        os.setpriority(os.PRIO_PROCESS, 0, to)
+    except OSError as exc:  # not allowed here: run as before
+        log.warning("hub.runner.priority_unchanged", error=repr(exc))
+        return
+    log.event("hub.runner.priority_lowered", niceness=to, was=niceness)
+
+
 def run_role(settings: Settings, workers: int, with_scheduler: bool) -> None:
     """`hub worker` / `hub scheduler`: run until SIGTERM or SIGINT."""
     check_safe_to_start(settings)
+    lower_priority(settings.background_nice)
     hub = Hub.from_settings(settings)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

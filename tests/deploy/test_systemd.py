@@ -83,3 +83,18 @@ def test_the_example_environment_points_the_keyring_into_the_state_directory() -
                if line and not line.startswith("#"))
     assert env["HUB_KEYRING_PATH"].startswith("/var/lib/clue-hub/")
     assert env["HUB_ENVIRONMENT"] == "production"
+
+
+def test_the_background_units_start_as_low_as_the_hub_wants_so_it_never_lowers_itself() -> None:
+    """The sandbox forbids setpriority (@resources: the call would kill the process), so the
+    worker and scheduler units start at the nice value `hub` would otherwise set itself
+    (HUB_BACKGROUND_NICE); the API keeps the default."""
+    from hub.settings import Settings
+
+    wanted = Settings.model_fields["background_nice"].default
+    for name in ("hub-worker@.service", "hub-scheduler.service"):
+        service = parse(UNITS / name)["Service"]
+        assert "@resources" in " ".join(service["SystemCallFilter"])
+        assert int(service["Nice"][-1]) >= wanted
+        assert int(service["CPUWeight"][-1]) < 100
+    assert "Nice" not in parse(UNITS / "hub-api.service")["Service"]

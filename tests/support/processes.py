@@ -30,6 +30,10 @@ class HubProcesses:
             "HUB_TASK_UNCLAIMED_SECONDS": str(s.task_unclaimed_seconds),
             "HUB_SWEEP_INTERVAL_SECONDS": str(s.sweep_interval_seconds),
             "HUB_WORKER_BATCH_SIZE": str(s.worker_batch_size),
+            # at the priority of the test that waits for them: on a machine busy with other
+            # suites a lowered worker can wait seconds for a core (test_background_priority
+            # runs them with the default)
+            "HUB_BACKGROUND_NICE": "0",
         }
 
     def start(self, role: str, name: str | None = None) -> subprocess.Popen:
