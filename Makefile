@@ -60,7 +60,7 @@ schemas: setup ## rewrite schemas/v1/*.json from the models
 bench: setup ## every benchmark at small sizes, one table with targets and the limits measured in the same run
 	$(BIN)/python bench/all.py $(BENCH_ARGS)
 
-bench-1m: setup ## the rows whose targets are set at 1 M clues, at that size (about 15 minutes)
+bench-1m: setup ## the rows whose targets are set at 1 M clues, at that size (about 7 minutes on 2 cores)
 	$(BIN)/python bench/all.py --at-1m $(BENCH_ARGS)
 
 bench-ingest: setup ## push 20,000 clues through a running hub and compare with the bare limits

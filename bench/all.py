@@ -552,7 +552,7 @@ LIMITS_1M = (
     "answered without its index (a full scan); the report's figures beside one GROUP BY over "
     "the month, its documents beside python-docx and openpyxl writing the same rows bare. "
     "Correlation is judged against its target alone. Each part fills a database of its own "
-    "(COPY) and drops it. \"达到/未达到\" compares with the target of the issue that set it.")
+    "(COPY on PostgreSQL) and drops it. \"达到/未达到\" compares with the target of the issue that set it.")
 
 
 def write_docs(table: Table, args, about: list[str], seconds: float) -> None:
@@ -583,7 +583,7 @@ def main() -> None:
     parser.add_argument("--at-1m", action="store_true", help="the rows whose targets are set "
                         "at 1 M clues, at that size: correlation with 1 M stored, search and "
                         "the monthly report at 1 M clues, the queue at 100 k pending (about "
-                        "15 minutes; correlate,search,report unless --only says otherwise)")
+                        "7 minutes here; correlate,search,report unless --only says otherwise)")
     parser.add_argument("--only", help="comma-separated: "
                         "ingest,connectors,classify,correlate,search,report,directory")
     parser.add_argument("--search-database", metavar="URL", help="a database the search "

@@ -75,10 +75,10 @@ class Settings(BaseSettings):
     # `hub worker` and `hub scheduler` run at this nice value at least, set at start when
     # they were started higher (0: as started, like `hub api`): where they share cores with
     # `hub api`, the partners' pushes are answered first under load and the pipeline catches
-    # up in the gaps (deploy/systemd sets it with `Nice=` instead). Single
-    # pushes beside 2 workers, six pairs alternated: requests/s 83 → 88 % of the bare
-    # endpoint's on average, p99 1.25 → 1.12 × its p99, the worst 1.49 → 1.18 ×
-    # (docs/performance.md). `hub run` is one process: nothing changes there.
+    # up in the gaps (deploy/systemd sets it with `Nice=` instead). Single pushes beside 2
+    # workers, six pairs alternated: requests/s 83 → 88 % of the bare endpoint's on average,
+    # p99 1.25 → 1.12 × its p99, the worst 1.49 → 1.18 × (docs/performance.md). `hub run` is
+    # one process: nothing changes there.
     background_nice: int = Field(10, ge=0, le=19)
     task_stuck_seconds: float = 60.0
     task_unclaimed_seconds: float = 15.0
