@@ -59,8 +59,15 @@ class ListedHandoff:
     subjects: tuple[str, ...] = ()
 
 
+class Listing(list):
+    """The rows of the office's hand-off list; `more`: the query found more than the list
+    shows (repository.LIST_LIMIT, the most urgent kept): narrow it, or export them all."""
+
+    more: bool = False
+
+
 def listing(session: Session, f: repository.OfficeFilter, *, today: date | None = None,
-            calendar: WorkCalendar | None = None) -> list[ListedHandoff]:
+            calendar: WorkCalendar | None = None) -> Listing:
     """Overdue first (most working days first), then by the nearest deadline.
 
     `f.overdue`: only those past a running deadline; `f.due_within`: only those not overdue
@@ -70,9 +77,12 @@ def listing(session: Session, f: repository.OfficeFilter, *, today: date | None 
     calendar = calendar or load_calendar(session)
     today = today or shanghai_today()
     soon, due_by = _window(f, today, calendar)
-    handoffs = repository.office_list(session, f, due_by=due_by)
-    rows = [r for r in _listed(session, handoffs, today, calendar) if _wanted(f, r, today, soon)]
+    handoffs = repository.office_list(session, f, repository.LIST_LIMIT + 1, due_by=due_by)
+    more = len(handoffs) > repository.LIST_LIMIT
+    rows = Listing(r for r in _listed(session, handoffs[:repository.LIST_LIMIT], today, calendar)
+                   if _wanted(f, r, today, soon))
     rows.sort(key=lambda r: (-r.days_overdue, r.next_due or date.max, -r.handoff.id))
+    rows.more = more
     return rows
 
 

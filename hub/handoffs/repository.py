@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import case, not_, null, select, tuple_
 from sqlalchemy.orm import Session
 
 from hub.contract.cursor import decode_cursor, encode_cursor
@@ -131,12 +131,31 @@ def _office_query(f: OfficeFilter, due_by: date | None):  # noqa: ANN202
     return query
 
 
-def office_list(session: Session, f: OfficeFilter, limit: int = 500, *,
+LIST_LIMIT = 500  # the office's list shows this many at most, the most urgent (export: all)
+
+
+def _next_due():  # noqa: ANN202
+    """`deadlines.next_due` in SQL: the earliest running deadline (NULL when none runs)."""
+    from .states import RECEIVER_WORKING
+
+    works = Handoff.state.in_(RECEIVER_WORKING) | ((Handoff.state == "returned")
+                                                   & (Handoff.returned_by == "office"))
+    reply_runs = Handoff.first_replied_at.is_(None) & Handoff.reply_due_on.is_not(None)
+    return case((not_(works), null()),
+                (reply_runs & (Handoff.due_on.is_(None) | (Handoff.reply_due_on < Handoff.due_on)),
+                 Handoff.reply_due_on),
+                else_=Handoff.due_on)
+
+
+def office_list(session: Session, f: OfficeFilter, limit: int | None = None, *,
                 due_by: date | None = None) -> list[Handoff]:
-    """Hand-offs for the office's list (the caller orders overdue first: it needs the calendar)."""
+    """Hand-offs for the office's list, at most `limit` (LIST_LIMIT) and the most urgent of
+    them: the earliest running deadline first (the most overdue), then those with none, the
+    newest first. The caller orders by working days overdue, which keeps this order."""
+    due = _next_due()
     return list(session.scalars(_office_query(f, due_by)
-                                .order_by(Handoff.updated_at.desc(), Handoff.id.desc())
-                                .limit(limit)))
+                                .order_by(due.is_(None), due, Handoff.id.desc())
+                                .limit(LIST_LIMIT if limit is None else limit)))
 
 
 def office_batches(session: Session, f: OfficeFilter, batch: int = 1000, *,  # noqa: ANN201

@@ -84,10 +84,11 @@ def overview(session: Session, user: OfficePrincipal, *, today: date) -> Overvie
         soon = handoffs.listing(session, OfficeFilter("open", due_within=DUE_SOON_DAYS),
                                 today=today, calendar=calendar)
         figures.append(Figure(f"{DUE_SOON_DAYS} 个工作日内到期的移交", len(soon),
-                              _link("/office/handoffs", due=DUE_SOON_DAYS)))
+                              _link("/office/handoffs", due=DUE_SOON_DAYS), more=soon.more))
         late = handoffs.listing(session, OfficeFilter("open", overdue=True), today=today,
                                 calendar=calendar)
-        figures.append(Figure("逾期未办结的移交", len(late), _link("/office/handoffs", overdue=1)))
+        figures.append(Figure("逾期未办结的移交", len(late), _link("/office/handoffs", overdue=1),
+                              more=late.more))
         result.by_receiver, result.by_subject = _overdue_groups(late)
     if user.role in dispatch.WEBHOOK_ROLES:
         figures.append(Figure("推送失败的回调", dispatch.count_failed(session),
