@@ -77,7 +77,8 @@ def listing(session: Session, f: repository.OfficeFilter, *, today: date | None 
     calendar = calendar or load_calendar(session)
     today = today or shanghai_today()
     soon, due_by = _window(f, today, calendar)
-    handoffs = repository.office_list(session, f, repository.LIST_LIMIT + 1, due_by=due_by)
+    handoffs = repository.office_list(session, f, repository.LIST_LIMIT + 1, due_by=due_by,
+                                      due_from=today if soon is not None else None)
     more = len(handoffs) > repository.LIST_LIMIT
     rows = Listing(r for r in _listed(session, handoffs[:repository.LIST_LIMIT], today, calendar)
                    if _wanted(f, r, today, soon))
@@ -325,7 +326,8 @@ def export(session: Session, by: OfficePrincipal, f: repository.OfficeFilter, ta
     soon, due_by = _window(f, today, calendar)
 
     def rows() -> Any:
-        for handoffs in repository.office_batches(session, f, due_by=due_by):
+        for handoffs in repository.office_batches(session, f, due_by=due_by,
+                                                  due_from=today if soon is not None else None):
             persons = repository.persons_of(session, [h.id for h in handoffs])
             for r in _listed(session, handoffs, today, calendar):
                 if not _wanted(f, r, today, soon):

@@ -105,10 +105,12 @@ class OfficeFilter:
     due_within: int | None = None  # not overdue, a running deadline within N working days
 
 
-def _office_query(f: OfficeFilter, due_by: date | None):  # noqa: ANN202
+def _office_query(f: OfficeFilter, due_by: date | None,  # noqa: ANN202
+                  due_from: date | None = None):
     """The office list's filters as one query (the list and the export read the same rows).
     `due_by`: only those whose receiver works with a running deadline on or before that day
-    (the overdue and due-soon lists; the caller counts the working days)."""
+    (the overdue and due-soon lists; the caller counts the working days); `due_from`: only
+    those whose earliest running deadline is that day or later (due soon, not overdue)."""
     from .states import OPEN, RECEIVER_WORKING
 
     query = select(Handoff)
@@ -128,6 +130,8 @@ def _office_query(f: OfficeFilter, due_by: date | None):  # noqa: ANN202
                                                    & (Handoff.returned_by == "office")),
             (Handoff.due_on <= due_by) | ((Handoff.reply_due_on <= due_by)
                                           & Handoff.first_replied_at.is_(None)))
+    if due_from is not None:
+        query = query.where(_next_due() >= due_from)
     return query
 
 
@@ -148,23 +152,23 @@ def _next_due():  # noqa: ANN202
 
 
 def office_list(session: Session, f: OfficeFilter, limit: int | None = None, *,
-                due_by: date | None = None) -> list[Handoff]:
+                due_by: date | None = None, due_from: date | None = None) -> list[Handoff]:
     """Hand-offs for the office's list, at most `limit` (LIST_LIMIT) and the most urgent of
     them: the earliest running deadline first (the most overdue), then those with none, the
     newest first. The caller orders by working days overdue, which keeps this order."""
     due = _next_due()
-    return list(session.scalars(_office_query(f, due_by)
+    return list(session.scalars(_office_query(f, due_by, due_from)
                                 .order_by(due.is_(None), due, Handoff.id.desc())
                                 .limit(LIST_LIMIT if limit is None else limit)))
 
 
 def office_batches(session: Session, f: OfficeFilter, batch: int = 1000, *,  # noqa: ANN201
-                   due_by: date | None = None):
+                   due_by: date | None = None, due_from: date | None = None):
     """Every hand-off of the office's list under `f` (no cap), newest change first, a batch
     at a time: an export streams them into its file."""
     last: tuple[datetime, int] | None = None
     while True:
-        query = _office_query(f, due_by)
+        query = _office_query(f, due_by, due_from)
         if last is not None:
             query = query.where(tuple_(Handoff.updated_at, Handoff.id) < tuple_(*last))
         rows = list(session.scalars(query.order_by(Handoff.updated_at.desc(), Handoff.id.desc())

@@ -78,3 +78,17 @@ def test_past_the_limit_the_most_overdue_stay_and_the_page_says_there_are_more(d
     monkeypatch.setattr(repository, "LIST_LIMIT", 2)
     page = desk.office.get(OVERVIEW, headers={"Accept": "text/html"}).text
     assert re.search(r'class="figure">2</span> <span class="figure-label">逾期未办结的移交', page)
+
+    # Due soon, past a limit the overdue ones would fill: still found (they are left out in
+    # the query, not after it).
+    with hub.uow() as uow:
+        uow.session.execute(update(Handoff).where(Handoff.number == newer).values(
+            due_on=calendar.add_working_days(today, 1)))
+        uow.commit()
+    monkeypatch.setattr(repository, "LIST_LIMIT", 1)
+    page, numbers = _listed(desk, "/office/handoffs?state=open&due=3")
+    assert numbers == [newer] and "只列出" not in page
+    with hub.uow(write=False) as uow:
+        view = service.overview(uow.session, user, today=today)
+    soon_figure = {f.label: f for f in view.figures}["3 个工作日内到期的移交"]
+    assert (soon_figure.count, soon_figure.more) == (1, False)
