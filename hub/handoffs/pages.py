@@ -73,8 +73,8 @@ def list_page(request: Request, user: PageUser, hub: HubDep) -> HTMLResponse:
     with hub.uow(write=False) as uow:
         rows = office.listing(uow.session, f)
     return templates.TemplateResponse(request, "handoffs.html", {
-        "user": user, "rows": rows, "more": rows.more, "limit": repository.LIST_LIMIT,
-        "f": f, "overdue": sum(1 for r in rows if r.days_overdue),
+        "user": user, "rows": rows, "more": rows.more, "f": f,
+        "overdue": sum(1 for r in rows if r.days_overdue),
         "message": params.get("message"), "error": params.get("error")})
 
 
