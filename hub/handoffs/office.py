@@ -105,7 +105,8 @@ def _listed(session: Session, handoffs: list[Handoff], today: date,
 
 
 def _wanted(f: repository.OfficeFilter, r: ListedHandoff, today: date, soon: date | None) -> bool:
-    """The filters the query cannot apply (they need working days or the clue's subjects)."""
+    """The filters as the page means them: working days, which the query cannot count, and
+    the clue's subjects by name (the query narrows by them too, as SQL reads the JSON)."""
     if f.overdue and not r.days_overdue:
         return False
     if soon is not None and (r.days_overdue or r.next_due is None

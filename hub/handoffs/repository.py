@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, not_, null, select, tuple_
+from sqlalchemy import case, not_, null, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from hub.contract.cursor import decode_cursor, encode_cursor
@@ -105,7 +105,7 @@ class OfficeFilter:
     due_within: int | None = None  # not overdue, a running deadline within N working days
 
 
-def _office_query(f: OfficeFilter, due_by: date | None,  # noqa: ANN202
+def _office_query(session: Session, f: OfficeFilter, due_by: date | None,  # noqa: ANN202
                   due_from: date | None = None):
     """The office list's filters as one query (the list and the export read the same rows).
     `due_by`: only those whose receiver works with a running deadline on or before that day
@@ -124,6 +124,8 @@ def _office_query(f: OfficeFilter, due_by: date | None,  # noqa: ANN202
         query = query.where(Handoff.receiver_name.contains(f.receiver, autoescape=True))
     if f.to:
         query = query.where(Handoff.receiver_name == f.to)
+    if f.subject:
+        query = query.where(_names_subject(session.get_bind().dialect.name, f.subject))
     if due_by is not None:
         query = query.where(
             Handoff.state.in_(RECEIVER_WORKING) | ((Handoff.state == "returned")
@@ -136,6 +138,26 @@ def _office_query(f: OfficeFilter, due_by: date | None,  # noqa: ANN202
 
 
 LIST_LIMIT = 500  # the office's list shows this many at most, the most urgent (export: all)
+
+# The hand-off's clue names this subject unit, as `office.subject_names` reads its subjects:
+# the directory's name when resolved, else the name as sent.
+_NAMES_SUBJECT = {
+    "postgresql": """EXISTS (
+        SELECT 1 FROM clues c, jsonb_array_elements(CASE WHEN jsonb_typeof(c.subjects) = 'array'
+                                                    THEN c.subjects ELSE '[]'::jsonb END) AS e(v)
+        WHERE c.id = handoffs.clue_id AND jsonb_typeof(e.v) = 'object'
+          AND coalesce(nullif(e.v ->> 'resolved_name', ''), e.v ->> 'name') = :subject)""",
+    "sqlite": """EXISTS (
+        SELECT 1 FROM clues c, json_each(CASE WHEN json_type(c.subjects) = 'array'
+                                         THEN c.subjects ELSE '[]' END) AS e
+        WHERE c.id = handoffs.clue_id AND e.type = 'object'
+          AND coalesce(nullif(json_extract(e.value, '$.resolved_name'), ''),
+                       json_extract(e.value, '$.name')) = :subject)""",
+}
+
+
+def _names_subject(dialect: str, name: str):  # noqa: ANN202
+    return text(_NAMES_SUBJECT[dialect]).bindparams(subject=name)
 
 
 def _next_due():  # noqa: ANN202
@@ -157,7 +179,7 @@ def office_list(session: Session, f: OfficeFilter, limit: int | None = None, *,
     them: the earliest running deadline first (the most overdue), then those with none, the
     newest first. The caller orders by working days overdue, which keeps this order."""
     due = _next_due()
-    return list(session.scalars(_office_query(f, due_by, due_from)
+    return list(session.scalars(_office_query(session, f, due_by, due_from)
                                 .order_by(due.is_(None), due, Handoff.id.desc())
                                 .limit(LIST_LIMIT if limit is None else limit)))
 
@@ -168,7 +190,7 @@ def office_batches(session: Session, f: OfficeFilter, batch: int = 1000, *,  # n
     at a time: an export streams them into its file."""
     last: tuple[datetime, int] | None = None
     while True:
-        query = _office_query(f, due_by, due_from)
+        query = _office_query(session, f, due_by, due_from)
         if last is not None:
             query = query.where(tuple_(Handoff.updated_at, Handoff.id) < tuple_(*last))
         rows = list(session.scalars(query.order_by(Handoff.updated_at.desc(), Handoff.id.desc())

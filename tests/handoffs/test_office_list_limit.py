@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from hub.accounts.models import OfficeUser
 from hub.accounts.service import OfficePrincipal
 from hub.calendar.service import load_calendar
+from hub.db.models import Clue
 from hub.handoffs import repository
 from hub.handoffs.models import Handoff
 from hub.overview import service
@@ -92,3 +93,33 @@ def test_past_the_limit_the_most_overdue_stay_and_the_page_says_there_are_more(d
         view = service.overview(uow.session, user, today=today)
     soon_figure = {f.label: f for f in view.figures}["3 个工作日内到期的移交"]
     assert (soon_figure.count, soon_figure.more) == (1, False)
+
+
+def test_a_subject_past_the_limit_is_found_by_the_query(desk, monkeypatch):
+    """The subject filter narrows the query itself: the least overdue hand-off of a subject
+    unit is listed even when more urgent ones of other units would fill the list."""
+    hub = desk.hub
+    numbers = [desk.handoff("assign", COMMISSION) for _ in range(3)]
+    today = shanghai_today()
+    subjects = [[{"name": "郧阳区交通运输局"}], [{"name": "郧阳区交通运输局"}, "not a unit"],
+                [{"name": "城关镇政府", "resolved_name": "郧阳区城关镇人民政府"}]]
+    with hub.uow() as uow:
+        for days, number, named in zip((9, 8, 2), numbers, subjects, strict=True):
+            handoff = uow.session.scalar(select(Handoff).where(Handoff.number == number))
+            handoff.due_on, handoff.reply_due_on = today - timedelta(days=days), None
+            uow.session.execute(update(Clue).where(Clue.id == handoff.clue_id)
+                                .values(subjects=named))
+        uow.commit()
+    monkeypatch.setattr(repository, "LIST_LIMIT", 1)
+    page, listed = _listed(desk, "/office/handoffs?state=open&overdue=1&subject="
+                                 "郧阳区城关镇人民政府")
+    assert listed == [numbers[2]] and "只列出" not in page
+    page, listed = _listed(desk, "/office/handoffs?state=open&overdue=1&subject=城关镇政府")
+    assert listed == []  # resolved: the directory's name, not the one sent
+    page, listed = _listed(desk, "/office/handoffs?state=open&overdue=1&subject="
+                                 "郧阳区交通运输局")
+    assert listed == [numbers[0]] and "只列出期限最紧迫的 1 项" in page
+    exported = desk.office.get("/office/handoffs/export?state=open&overdue=1&subject="
+                               "郧阳区交通运输局")
+    sheet = load_workbook(BytesIO(exported.content), read_only=True).active
+    assert sum(1 for _ in sheet.iter_rows(min_row=2)) == 2
