@@ -555,7 +555,8 @@ LIMITS_1M = (
     "(COPY on PostgreSQL) and drops it. \"达到/未达到\" compares with the target of the issue that set it.")
 
 
-def write_docs(table: Table, args, about: list[str], seconds: float) -> None:
+def write_docs(table: Table, args, about: list[str], seconds: float) -> str:
+    """Rewrite the run's section of docs/performance.md; its heading."""
     heading = HEADING_1M if args.at_1m else HEADING
     command = ("`make bench-1m` (bench/all.py --at-1m" if args.at_1m
                else f"`make bench` (bench/all.py, scale {args.scale}")
@@ -572,6 +573,7 @@ def write_docs(table: Table, args, about: list[str], seconds: float) -> None:
     pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
     text = pattern.sub(lambda _: section + "\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + section
     DOC.write_text(text)
+    return heading
 
 
 def main() -> None:
@@ -625,9 +627,8 @@ def main() -> None:
     if table.notes:
         print("\n".join(table.notes))
     if args.write_docs:
-        write_docs(table, args, about, seconds)
-        print(f"\nwritten to {DOC.relative_to(ROOT)} "
-              f"({HEADING_1M if args.at_1m else HEADING})")
+        heading = write_docs(table, args, about, seconds)
+        print(f"\nwritten to {DOC.relative_to(ROOT)} ({heading})")
 
 
 if __name__ == "__main__":

@@ -76,9 +76,9 @@ def listing(session: Session, f: repository.OfficeFilter, *, today: date | None 
     same rows, so its numbers and the lists they link to agree."""
     calendar = calendar or load_calendar(session)
     today = today or shanghai_today()
-    soon, due_by = _window(f, today, calendar)
+    soon, due_by, due_from = _window(f, today, calendar)
     handoffs = repository.office_list(session, f, repository.LIST_LIMIT + 1, due_by=due_by,
-                                      due_from=today if soon is not None else None)
+                                      due_from=due_from)
     more = len(handoffs) > repository.LIST_LIMIT
     rows = Listing(r for r in _listed(session, handoffs[:repository.LIST_LIMIT], today, calendar)
                    if _wanted(f, r, today, soon))
@@ -88,11 +88,12 @@ def listing(session: Session, f: repository.OfficeFilter, *, today: date | None 
 
 
 def _window(f: repository.OfficeFilter, today: date,
-            calendar: WorkCalendar) -> tuple[date | None, date | None]:
-    """(the last day of `due_within`, the deadline bound the query narrows by)."""
+            calendar: WorkCalendar) -> tuple[date | None, date | None, date | None]:
+    """(the last day of `due_within`; the bounds the query narrows by: a running deadline on
+    or before `due_by`, the earliest one on or after `due_from`, today for those due soon)."""
     soon = calendar.add_working_days(today, f.due_within) if f.due_within else None
     due_by = soon if soon is not None else (today - timedelta(days=1) if f.overdue else None)
-    return soon, due_by
+    return soon, due_by, today if soon is not None else None
 
 
 def _listed(session: Session, handoffs: list[Handoff], today: date,
@@ -324,11 +325,10 @@ def export(session: Session, by: OfficePrincipal, f: repository.OfficeFilter, ta
     calendar = load_calendar(session)
     today = today or shanghai_today()
 
-    soon, due_by = _window(f, today, calendar)
+    soon, due_by, due_from = _window(f, today, calendar)
 
     def rows() -> Any:
-        for handoffs in repository.office_batches(session, f, due_by=due_by,
-                                                  due_from=today if soon is not None else None):
+        for handoffs in repository.office_batches(session, f, due_by=due_by, due_from=due_from):
             persons = repository.persons_of(session, [h.id for h in handoffs])
             for r in _listed(session, handoffs, today, calendar):
                 if not _wanted(f, r, today, soon):

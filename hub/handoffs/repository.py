@@ -105,13 +105,21 @@ class OfficeFilter:
     due_within: int | None = None  # not overdue, a running deadline within N working days
 
 
+def _receiver_works():  # noqa: ANN202
+    """`deadlines.receiver_works` in SQL: sent, acknowledged, or sent back by the office."""
+    from .states import RECEIVER_WORKING
+
+    return Handoff.state.in_(RECEIVER_WORKING) | ((Handoff.state == "returned")
+                                                  & (Handoff.returned_by == "office"))
+
+
 def _office_query(session: Session, f: OfficeFilter, due_by: date | None,  # noqa: ANN202
                   due_from: date | None = None):
     """The office list's filters as one query (the list and the export read the same rows).
     `due_by`: only those whose receiver works with a running deadline on or before that day
     (the overdue and due-soon lists; the caller counts the working days); `due_from`: only
     those whose earliest running deadline is that day or later (due soon, not overdue)."""
-    from .states import OPEN, RECEIVER_WORKING
+    from .states import OPEN
 
     query = select(Handoff)
     if f.state == "open":
@@ -128,8 +136,7 @@ def _office_query(session: Session, f: OfficeFilter, due_by: date | None,  # noq
         query = query.where(_names_subject(session.get_bind().dialect.name, f.subject))
     if due_by is not None:
         query = query.where(
-            Handoff.state.in_(RECEIVER_WORKING) | ((Handoff.state == "returned")
-                                                   & (Handoff.returned_by == "office")),
+            _receiver_works(),
             (Handoff.due_on <= due_by) | ((Handoff.reply_due_on <= due_by)
                                           & Handoff.first_replied_at.is_(None)))
     if due_from is not None:
@@ -162,26 +169,22 @@ def _names_subject(dialect: str, name: str):  # noqa: ANN202
 
 def _next_due():  # noqa: ANN202
     """`deadlines.next_due` in SQL: the earliest running deadline (NULL when none runs)."""
-    from .states import RECEIVER_WORKING
-
-    works = Handoff.state.in_(RECEIVER_WORKING) | ((Handoff.state == "returned")
-                                                   & (Handoff.returned_by == "office"))
     reply_runs = Handoff.first_replied_at.is_(None) & Handoff.reply_due_on.is_not(None)
-    return case((not_(works), null()),
+    return case((not_(_receiver_works()), null()),
                 (reply_runs & (Handoff.due_on.is_(None) | (Handoff.reply_due_on < Handoff.due_on)),
                  Handoff.reply_due_on),
                 else_=Handoff.due_on)
 
 
-def office_list(session: Session, f: OfficeFilter, limit: int | None = None, *,
+def office_list(session: Session, f: OfficeFilter, limit: int, *,
                 due_by: date | None = None, due_from: date | None = None) -> list[Handoff]:
-    """Hand-offs for the office's list, at most `limit` (LIST_LIMIT) and the most urgent of
+    """Hand-offs for the office's list, at most `limit` and the most urgent of
     them: the earliest running deadline first (the most overdue), then those with none, the
     newest first. The caller orders by working days overdue, which keeps this order."""
     due = _next_due()
     return list(session.scalars(_office_query(session, f, due_by, due_from)
                                 .order_by(due.is_(None), due, Handoff.id.desc())
-                                .limit(LIST_LIMIT if limit is None else limit)))
+                                .limit(limit)))
 
 
 def office_batches(session: Session, f: OfficeFilter, batch: int = 1000, *,  # noqa: ANN201
@@ -230,12 +233,7 @@ def numbers_by_decision(session: Session, decision_ids: list[int]) -> dict[int, 
 def receiver_working(session: Session, limit: int = 1000, after_id: int = 0) -> list[Handoff]:
     """Hand-offs whose clocks run (sent, acknowledged, or sent back by the office), by id:
     what reminder and escalation jobs look at (`deadlines.running_deadlines`, `days_overdue`)."""
-    from .states import RECEIVER_WORKING
-
-    query = select(Handoff).where(
-        Handoff.id > after_id,
-        Handoff.state.in_(RECEIVER_WORKING) | ((Handoff.state == "returned")
-                                               & (Handoff.returned_by == "office")))
+    query = select(Handoff).where(Handoff.id > after_id, _receiver_works())
     return list(session.scalars(query.order_by(Handoff.id).limit(limit)))
 
 

@@ -173,7 +173,7 @@ class Worker:
     def _batches(self, stage: Stage, task_ids: list[int]) -> None:
         """Each batch of these tasks; with a second process, the last one is left computing
         (`_computing`), to be stored by `_settle`."""
-        offloaded = self.offload is not None and getattr(stage, "offloadable", False)
+        offloaded = self._offloads(stage)
         for start in range(0, len(task_ids), self.batch_size):
             batch = task_ids[start : start + self.batch_size]
             if not offloaded:
@@ -186,6 +186,10 @@ class Worker:
                 self._computing = unit
             elif unit is not None:  # the second process is starting: computed here
                 self._end(unit)
+
+    def _offloads(self, stage: Stage) -> bool:
+        """Whether this stage's batches are computed in the second process."""
+        return self.offload is not None and getattr(stage, "offloadable", False)
 
     def process_all(self, stage: Stage, task_ids: list[int]) -> None:
         """Every batch of these tasks, as consuming handles them, all stored on return."""
@@ -226,7 +230,7 @@ class Worker:
                   if t.attempts > self.hub.settings.task_max_attempts}
         refs = list(dict.fromkeys(t.ref_id for t in claimed if t.task_id not in errors))
         future = None
-        if self.offload is not None and refs and getattr(stage, "offloadable", False):
+        if refs and self._offloads(stage):
             future = self.offload.submit(stage, refs)  # None while it is starting
         return _Unit(stage, claimed, errors, refs, future)
 
