@@ -3,8 +3,6 @@ entry that was changed, not at the head that caught it."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
@@ -71,12 +69,9 @@ def test_the_scheduler_signs_within_a_minute_so_deleting_the_newest_rows_is_caug
 
 def test_a_stopping_worker_signs_what_was_appended(hub, settings, tmp_path):
     procs = HubProcesses(settings, tmp_path)
-    worker = procs.start("worker")
+    procs.start("worker")
     try:
-        deadline = time.monotonic() + 60
-        while b"consuming" not in (tmp_path / "worker.log").read_bytes():
-            assert worker.poll() is None and time.monotonic() < deadline, "worker did not start"
-            time.sleep(0.1)
+        procs.wait_logged("worker", b"consuming")
         _append(hub, 3)
     finally:
         procs.stop_all()

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -149,10 +147,7 @@ def test_hub_run_leaves_no_process_behind_however_it_is_stopped(backend, setting
     if backend.name != "embedded":
         pytest.skip("`hub run` is the embedded default")
     settings.port = free_port()
-    env = {**HubProcesses(settings, tmp_path).env(), "HUB_WORKER_COMPUTE_PROCESS": "true"}
-    with (tmp_path / "run.log").open("wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "hub", "run"], env=env, stdout=log,
-                                stderr=subprocess.STDOUT)
+    proc = HubProcesses(settings, tmp_path).start("run", HUB_WORKER_COMPUTE_PROCESS="true")
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and len(proc_cpu.tree(proc.pid)) < 3:

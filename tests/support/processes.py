@@ -36,15 +36,30 @@ class HubProcesses:
             "HUB_BACKGROUND_NICE": "0",
         }
 
-    def start(self, role: str, name: str | None = None) -> subprocess.Popen:
+    def start(self, role: str, name: str | None = None,
+              **env: str | None) -> subprocess.Popen:
+        """`hub ROLE`, its output in `<logs>/<name>.log`; `env` over `env()`, a None value
+        leaving that variable out (the product's default)."""
         name = name or role
         log = (self.logs / f"{name}.log").open("ab")
-        proc = subprocess.Popen([sys.executable, "-m", "hub", role], env=self.env(),
-                                stdout=log, stderr=subprocess.STDOUT)
+        environment = {**self.env(), **env}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "hub", role],
+            env={k: v for k, v in environment.items() if v is not None},
+            stdout=log, stderr=subprocess.STDOUT)
         self.running[name] = proc
         if role == "api":
             self.wait_ready(proc)
         return proc
+
+    def wait_logged(self, name: str, marker: bytes, timeout: float = 60.0) -> None:
+        """Until process `name` has written `marker` to its log (a worker: b"consuming")."""
+        proc, log = self.running[name], self.logs / f"{name}.log"
+        deadline = time.monotonic() + timeout
+        while marker not in log.read_bytes():
+            assert proc.poll() is None, f"{name} exited: {log.read_text(errors='replace')[-2000:]}"
+            assert time.monotonic() < deadline, f"{name} did not start: see {log}"
+            time.sleep(0.1)
 
     def wait_ready(self, proc: subprocess.Popen) -> None:
         """Until the served process (`hub api`, `hub run`) answers /healthz."""
